@@ -1,0 +1,29 @@
+# The two commands of the README. Everything else they need, they install.
+PYTHON ?= python3
+VENV := .venv
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
+
+.PHONY: run test lint messages
+
+$(STAMP): requirements.txt requirements-dev.txt
+	@bash scripts/ensure-venv.sh "$(PYTHON)" "$(VENV)"
+	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@rm -f $(VENV)/.installed-* && touch $@
+
+## run: the portal on http://127.0.0.1:8000 with a Celery worker and beat (SQLite and a filesystem broker
+##      unless DATABASE_URL / REDIS_URL / CELERY_BROKER_URL say otherwise). Ctrl-C stops all of them.
+run: $(STAMP)
+	@bash scripts/run.sh
+
+## test: the whole suite against PostgreSQL and Redis on 127.0.0.1 (started, or installed when root).
+test: $(STAMP)
+	@bash scripts/test.sh
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+## messages: refresh and compile the translation catalogues (needs gettext).
+messages: $(STAMP)
+	$(VENV)/bin/python manage.py makemessages -l vi -l en --no-obsolete -i ".venv/*" -i "var/*"
+	$(VENV)/bin/python manage.py compilemessages -i ".venv" -i "var"

@@ -1,0 +1,256 @@
+"""API endpoints for the organisation, scoped exactly like the pages (through groups.selectors)."""
+
+from typing import Any
+
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from groups import selectors, services
+from groups.api import serializers as s
+from groups.models import Membership, ResidentialGroup
+from portal.audit import audit_record, client_ip
+from portal.text import fold
+
+
+def _managed_group_or_error(request: Request, pk: Any, field: str = "group") -> ResidentialGroup:
+    group = selectors.groups_for_user(user=request.user).filter(pk=pk).select_related("ward").first()
+    if group is None:
+        raise ValidationError({field: ["Unknown group."]})
+    if not selectors.can_manage_group(user=request.user, group=group):
+        raise PermissionDenied("You cannot change the members of this group.")
+    return group
+
+
+class WardViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = s.WardSerializer
+
+    def get_queryset(self) -> QuerySet:
+        return selectors.wards_for_user(user=self.request.user)
+
+
+class GroupViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = s.GroupSerializer
+
+    def get_queryset(self) -> QuerySet:
+        return selectors.groups_with_coverage(selectors.groups_for_user(user=self.request.user)).order_by("name")
+
+    def _save(self, request: Request, group: ResidentialGroup | None) -> Response:
+        profile = selectors.staff_profile_of(request.user)
+        if not selectors.is_ward_admin(user=request.user):
+            raise PermissionDenied("Only a ward admin can create or change groups.")
+        data = s.GroupWriteSerializer(data=request.data, partial=group is not None)
+        data.is_valid(raise_exception=True)
+        values = {
+            **(
+                {
+                    "name": group.name,
+                    "kind": group.kind,
+                    "households_total": group.households_total,
+                    "facebook_group_url": group.facebook_group_url,
+                }
+                if group
+                else {}
+            ),
+            **data.validated_data,
+        }
+        saved = services.group_save(ward=profile.ward, by=request.user, group=group, **values)
+        fresh = self.get_queryset().get(pk=saved.pk)
+        return Response(s.GroupSerializer(fresh).data, status=status.HTTP_200_OK if group else status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.GroupWriteSerializer, responses=s.GroupSerializer)
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return self._save(request, None)
+
+    @extend_schema(request=s.GroupWriteSerializer, responses=s.GroupSerializer)
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return self._save(request, self.get_object())
+
+
+class HouseholdViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = s.HouseholdSerializer
+
+    def get_queryset(self) -> QuerySet:
+        households = selectors.households_for_user(user=self.request.user).order_by("group", "address")
+        group = self.request.query_params.get("group")
+        return households.filter(group_id=group) if group and group.isdigit() else households
+
+
+class MemberViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = s.MemberSerializer
+
+    def get_queryset(self) -> QuerySet:
+        members = (
+            selectors.members_for_user(user=self.request.user)
+            .select_related("household")
+            .prefetch_related("memberships")
+            .order_by("full_name", "pk")
+        )
+        for word in fold(self.request.query_params.get("q", "")).split():
+            members = members.filter(search_text__contains=word)
+        group = self.request.query_params.get("group")
+        if group and group.isdigit():
+            members = members.filter(memberships__group_id=group, memberships__status=Membership.Status.ACTIVE)
+        return members
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        response = super().list(request, *args, **kwargs)
+        profile = selectors.staff_profile_of(request.user)
+        audit_record(
+            actor=request.user,
+            action="view",
+            object_type="groups.member",
+            ward=profile.ward,
+            summary=f"API list {request.get_full_path()[:200]}",
+            ip=client_ip(request),
+        )
+        return response
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        member = self.get_object()
+        audit_record(actor=request.user, action="view", obj=member, ward=member.ward, ip=client_ip(request))
+        return Response(self.get_serializer(member).data)
+
+    @extend_schema(request=s.MemberCreateSerializer, responses={201: s.MemberSerializer})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = s.MemberCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        group = _managed_group_or_error(request, data.validated_data["group"])
+        membership = services.member_create(
+            group=group,
+            data=s.member_data_from(data.validated_data),
+            role=data.validated_data["role"],
+            organisation=data.validated_data["organisation"],
+            source=Membership.Source.API,
+            by=request.user,
+            ip=client_ip(request),
+        )
+        return Response(s.MemberSerializer(self.get_queryset().get(pk=membership.member_id)).data, status=201)
+
+    @extend_schema(request=s.MemberUpdateSerializer, responses=s.MemberSerializer)
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        member = self.get_object()
+        managed = selectors.managed_groups_for_user(user=request.user)
+        if not member.memberships.filter(group__in=managed, status__in=services.CURRENT_STATUSES).exists():
+            raise PermissionDenied("You can view this member but not change them.")
+        current = {
+            "full_name": member.full_name,
+            "phone": member.phone,
+            "email": member.email,
+            "address": member.household.address if member.household else "",
+            "zalo_user_id": member.zalo_user_id,
+            "consent_sms": member.consent_sms,
+            "consent_zalo": member.consent_zalo,
+            "consent_email": member.consent_email,
+            "preferred_channel": member.preferred_channel,
+        }
+        data = s.MemberUpdateSerializer(data={**current, **request.data})
+        data.is_valid(raise_exception=True)
+        services.member_update(
+            member=member,
+            data=s.member_data_from(data.validated_data),
+            by=request.user,
+            expected_updated_at=data.validated_data.get("updated_at"),
+            ip=client_ip(request),
+        )
+        return Response(s.MemberSerializer(self.get_queryset().get(pk=member.pk)).data)
+
+
+class MembershipViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = s.MembershipSerializer
+
+    def get_queryset(self) -> QuerySet:
+        memberships = (
+            selectors.memberships_for_user(user=self.request.user)
+            .select_related("member")
+            .order_by("-created_at", "-pk")
+        )
+        params = self.request.query_params
+        if params.get("group", "").isdigit():
+            memberships = memberships.filter(group_id=params["group"])
+        if params.get("status") in Membership.Status.values:
+            memberships = memberships.filter(status=params["status"])
+        return memberships
+
+    def _managed(self) -> Membership:
+        membership = self.get_object()
+        if not selectors.can_manage_group(user=self.request.user, group=membership.group):
+            raise PermissionDenied("You cannot change the members of this group.")
+        return membership
+
+    @extend_schema(request=s.MembershipCreateSerializer, responses={201: s.MembershipSerializer})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = s.MembershipCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        group = _managed_group_or_error(request, data.validated_data["group"])
+        member = selectors.members_for_user(user=request.user).filter(pk=data.validated_data["member"]).first()
+        if member is None:
+            raise ValidationError({"member": ["Unknown member."]})
+        membership = services.membership_add(
+            member=member,
+            group=group,
+            role=data.validated_data["role"],
+            organisation=data.validated_data["organisation"],
+            source=Membership.Source.API,
+            by=request.user,
+        )
+        return Response(s.MembershipSerializer(membership).data, status=201)
+
+    @extend_schema(responses={204: None}, description="Ends the membership (status left); history is kept.")
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        services.membership_end(membership=self._managed(), by=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=s.MembershipRoleSerializer, responses=s.MembershipSerializer)
+    @action(detail=True, methods=["post"])
+    def role(self, request: Request, pk: str) -> Response:
+        data = s.MembershipRoleSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        membership = services.membership_change_role(membership=self._managed(), by=request.user, **data.validated_data)
+        return Response(s.MembershipSerializer(membership).data)
+
+    @extend_schema(request=s.MembershipMoveSerializer, responses=s.MembershipSerializer)
+    @action(detail=True, methods=["post"])
+    def move(self, request: Request, pk: str) -> Response:
+        data = s.MembershipMoveSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        membership = self._managed()
+        to_group = _managed_group_or_error(request, data.validated_data["group"])
+        moved = services.membership_move(
+            membership=membership, to_group=to_group, address=data.validated_data["address"], by=request.user
+        )
+        return Response(s.MembershipSerializer(moved).data)
+
+    @extend_schema(request=None, responses=s.MembershipSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request: Request, pk: str) -> Response:
+        membership = services.join_request_decide(membership=self._managed(), approve=True, by=request.user)
+        return Response(s.MembershipSerializer(membership).data)
+
+    @extend_schema(request=None, responses=s.MembershipSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request: Request, pk: str) -> Response:
+        membership = services.join_request_decide(membership=self._managed(), approve=False, by=request.user)
+        return Response(s.MembershipSerializer(membership).data)

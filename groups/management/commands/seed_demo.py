@@ -1,0 +1,254 @@
+"""A demo ward like those in shared/DOMAIN.md: 15 residential groups, a few hundred households, three staff logins.
+
+Safe to run twice: the ward is built once (found by its code), the staff accounts are made sure of each time.
+"""
+
+import random
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from groups.models import Channel, Household, Member, Membership, ResidentialGroup, StaffProfile, Ward
+from portal.phones import phone_search_keys
+from portal.text import fold
+
+DEMO_WARD_CODE = "99001"
+DEMO_PASSWORD = "KetNoi@2026"
+DEMO_ACCOUNTS = [
+    ("admin@demo.ketnoiphuong.vn", "Trần Thị Hoa", StaffProfile.Role.WARD_ADMIN),
+    ("staff@demo.ketnoiphuong.vn", "Lê Văn Minh", StaffProfile.Role.WARD_STAFF),
+    ("leader@demo.ketnoiphuong.vn", "Phạm Quốc Bảo", StaffProfile.Role.GROUP_LEADER),
+]
+SURNAMES = [
+    "Nguyễn",
+    "Trần",
+    "Lê",
+    "Phạm",
+    "Hoàng",
+    "Huỳnh",
+    "Phan",
+    "Vũ",
+    "Võ",
+    "Đặng",
+    "Bùi",
+    "Đỗ",
+    "Hồ",
+    "Ngô",
+    "Dương",
+    "Lý",
+]
+MIDDLE = ["Văn", "Thị", "Hữu", "Đức", "Minh", "Ngọc", "Thanh", "Quang", "Thu", "Xuân", "Gia", "Hoàng"]
+GIVEN = [
+    "An",
+    "Bình",
+    "Chi",
+    "Dũng",
+    "Giang",
+    "Hà",
+    "Hải",
+    "Hạnh",
+    "Hiếu",
+    "Hoa",
+    "Hùng",
+    "Hương",
+    "Khánh",
+    "Lan",
+    "Linh",
+    "Long",
+    "Mai",
+    "Nam",
+    "Nga",
+    "Phúc",
+    "Phương",
+    "Quân",
+    "Sơn",
+    "Tâm",
+    "Thảo",
+    "Trang",
+    "Tuấn",
+    "Vy",
+    "Yến",
+]
+STREETS = [
+    "Trần Phú",
+    "Lê Lợi",
+    "Nguyễn Trãi",
+    "Hai Bà Trưng",
+    "Quang Trung",
+    "Lý Thường Kiệt",
+    "Ngô Quyền",
+    "Phan Chu Trinh",
+    "Hùng Vương",
+    "Bạch Đằng",
+    "Yersinia",
+    "2 Tháng 4",
+    "Điện Biên Phủ",
+    "Võ Thị Sáu",
+    "Pasteur",
+]
+ORGANISATIONS = ["Hội Phụ nữ", "Hội Cựu chiến binh", "Đoàn Thanh niên", "Hội Người cao tuổi"]
+
+
+class Command(BaseCommand):
+    help = "Load a demo ward with 15 residential groups, households, members and three staff accounts."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        ward = Ward.objects.filter(code=DEMO_WARD_CODE).first()
+        if ward is None:
+            ward = self._build_ward()
+            self.stdout.write(self.style.SUCCESS(f"Built the demo ward {ward.name}."))
+        else:
+            self.stdout.write(f"The demo ward {ward.name} already exists; left as it is.")
+        self._ensure_accounts(ward)
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+        for email, _name, role in DEMO_ACCOUNTS:
+            self.stdout.write(f"  {role:<13} {email}")
+
+    @transaction.atomic
+    def _build_ward(self) -> Ward:
+        rng = random.Random(2026)
+        ward = Ward.objects.create(name="Phường Ngọc Hiệp (demo)", code=DEMO_WARD_CODE, province="Khánh Hòa")
+        groups = []
+        for number in range(1, 16):
+            name = f"Tổ dân phố {number}"
+            groups.append(
+                ResidentialGroup(
+                    ward=ward,
+                    name=name,
+                    name_folded=fold(name),
+                    kind=ResidentialGroup.Kind.TO_DAN_PHO,
+                    households_total=rng.randint(28, 60),
+                )
+            )
+        groups = ResidentialGroup.objects.bulk_create(groups)
+        ward.households_total = sum(g.households_total for g in groups)
+        ward.save(update_fields=["households_total"])
+        used_phones: set[str] = set()
+        now = timezone.now()
+        for index, group in enumerate(groups):
+            # Coverage differs between groups, from about a quarter to nearly all households.
+            share = 0.25 + 0.7 * ((index * 7) % 15) / 14
+            street = STREETS[index]
+            households = Household.objects.bulk_create(
+                [
+                    Household(group=group, address=f"{n} {street}", address_folded=fold(f"{n} {street}"))
+                    for n in range(1, round(group.households_total * share) + 1)
+                ]
+            )
+            members, roles = [], []
+            for position, household in enumerate(households):
+                for person in range(1 if rng.random() < 0.7 else 2):
+                    phone = self._new_phone(rng, used_phones)
+                    full_name = f"{rng.choice(SURNAMES)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
+                    consent_zalo, consent_sms = rng.random() < 0.75, rng.random() < 0.6
+                    members.append(
+                        Member(
+                            ward=ward,
+                            full_name=full_name,
+                            phone=phone,
+                            household=household,
+                            consent_zalo=consent_zalo,
+                            consent_sms=consent_sms,
+                            preferred_channel="zalo" if consent_zalo else "sms" if consent_sms else "",
+                            zalo_user_id=str(rng.randint(10**17, 10**18)) if consent_zalo else "",
+                            search_text=f"{fold(full_name)} {phone_search_keys(phone)}",
+                        )
+                    )
+                    role = Membership.Role.HOUSEHOLD_REP if person == 0 else Membership.Role.RESIDENT
+                    if position == 0 and person == 0:
+                        role = Membership.Role.GROUP_HEAD
+                    elif position == 1 and person == 0:
+                        role = Membership.Role.FRONT_HEAD
+                    elif position == 2 and person == 0:
+                        role = Membership.Role.BRANCH_HEAD
+                    roles.append(role)
+            members = Member.objects.bulk_create(members)
+            Membership.objects.bulk_create(
+                [
+                    Membership(
+                        member=member,
+                        group=group,
+                        role=role,
+                        organisation=ORGANISATIONS[index % 4] if role == Membership.Role.BRANCH_HEAD else "",
+                        status=Membership.Status.ACTIVE,
+                        source=Membership.Source.IMPORT,
+                        joined_at=now,
+                    )
+                    for member, role in zip(members, roles, strict=True)
+                ]
+            )
+            Channel.objects.create(
+                ward=ward,
+                group=group,
+                kind=Channel.Kind.ZALO_GROUP,
+                name=f"Zalo {group.name}",
+                external_id=f"demo-zalo-group-{index + 1}",
+                delivery=Channel.Delivery.PER_GROUP,
+            )
+        # The ward police officer and a ward leader sit in every group, as they do in the field.
+        for full_name, role in (
+            ("Đinh Công Thành", Membership.Role.POLICE),
+            ("Mai Thị Lý", Membership.Role.WARD_LEADER),
+        ):
+            phone = self._new_phone(rng, used_phones)
+            leader = Member.objects.create(
+                ward=ward,
+                full_name=full_name,
+                phone=phone,
+                consent_sms=True,
+                preferred_channel="sms",
+                search_text=f"{fold(full_name)} {phone_search_keys(phone)}",
+            )
+            Membership.objects.bulk_create(
+                [Membership(member=leader, group=g, role=role, status="active", joined_at=now) for g in groups]
+            )
+        for kind, name, delivery in (
+            (Channel.Kind.ZALO_OA, "Zalo OA Phường Ngọc Hiệp", Channel.Delivery.PER_MEMBER),
+            (Channel.Kind.FACEBOOK_PAGE, "Fanpage Phường Ngọc Hiệp", Channel.Delivery.PER_GROUP),
+            (Channel.Kind.SMS, "SMS brandname", Channel.Delivery.PER_MEMBER),
+            (Channel.Kind.WEB_FEED, "Trang tin phường", Channel.Delivery.PER_GROUP),
+        ):
+            Channel.objects.create(ward=ward, kind=kind, name=name, delivery=delivery)
+        # Two residents waiting for the leader's approval, as after a poster went up.
+        for full_name in ("Châu Thị Kim", "Lương Văn Tài"):
+            phone = self._new_phone(rng, used_phones)
+            pending = Member.objects.create(
+                ward=ward,
+                full_name=full_name,
+                phone=phone,
+                consent_zalo=True,
+                preferred_channel="zalo",
+                search_text=f"{fold(full_name)} {phone_search_keys(phone)}",
+            )
+            Membership.objects.create(
+                member=pending,
+                group=groups[0],
+                status=Membership.Status.PENDING,
+                source=Membership.Source.SELF_JOIN,
+                requested_address=f"{rng.randint(70, 90)} {STREETS[0]}",
+            )
+        return ward
+
+    @staticmethod
+    def _new_phone(rng: random.Random, used: set[str]) -> str:
+        while True:
+            phone = f"+849{rng.choice('0134')}{rng.randint(1000000, 9999999)}"
+            if phone not in used:
+                used.add(phone)
+                return phone
+
+    def _ensure_accounts(self, ward: Ward) -> None:
+        user_model = get_user_model()
+        for email, full_name, role in DEMO_ACCOUNTS:
+            user = user_model.objects.filter(email=email).first()
+            if user is None:
+                first, _space, last = full_name.rpartition(" ")
+                user = user_model(username=email, email=email, first_name=first, last_name=last)
+                user.set_password(DEMO_PASSWORD)
+                user.save()
+            profile, _created = StaffProfile.objects.get_or_create(user=user, defaults={"ward": ward, "role": role})
+            if role == StaffProfile.Role.GROUP_LEADER:
+                profile.groups.set(ward.groups.filter(name__in=["Tổ dân phố 1", "Tổ dân phố 2"]))

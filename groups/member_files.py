@@ -1,0 +1,421 @@
+"""Member lists as spreadsheets: import (preview, then commit in one transaction) and export.
+
+Wards keep their lists in Excel, with a title row or two above the header, headers written in many ways
+("Họ và tên", "SĐT", "Địa chỉ/hộ", "Tổ") and phone numbers that Excel turned into numbers (the leading 0
+lost). This module reads those, says what is wrong with each row, and imports only what is right.
+"""
+
+import csv
+import io
+import zipfile
+from collections.abc import Iterable
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+
+from groups.models import Household, Member, MemberImport, Membership, ResidentialGroup, Ward
+from groups.selectors import group_find_by_name, managed_groups_for_user
+from groups.services import CURRENT_STATUSES, MemberData, _member_search_text, member_data_clean, role_clean
+from portal.audit import audit_record
+from portal.phones import national_format
+from portal.text import fold, normalize_spaces
+
+# The columns of our export, which the import reads back; Vietnamese, because that is the file's language.
+EXPORT_HEADERS = ["Họ tên", "Số điện thoại", "Địa chỉ/hộ", "Tổ", "Vai trò", "Tổ chức", "Email"]
+
+ROLE_WORDS: dict[str, str] = {
+    "cu dan": Membership.Role.RESIDENT,
+    "nguoi dan": Membership.Role.RESIDENT,
+    "thanh vien": Membership.Role.RESIDENT,
+    "resident": Membership.Role.RESIDENT,
+    "dai dien ho": Membership.Role.HOUSEHOLD_REP,
+    "chu ho": Membership.Role.HOUSEHOLD_REP,
+    "household representative": Membership.Role.HOUSEHOLD_REP,
+    "to truong": Membership.Role.GROUP_HEAD,
+    "truong thon": Membership.Role.GROUP_HEAD,
+    "to pho": Membership.Role.GROUP_DEPUTY,
+    "pho thon": Membership.Role.GROUP_DEPUTY,
+    "truong ban ctmt": Membership.Role.FRONT_HEAD,
+    "truong ban cong tac mat tran": Membership.Role.FRONT_HEAD,
+    "chi hoi truong": Membership.Role.BRANCH_HEAD,
+    "cskv": Membership.Role.POLICE,
+    "canh sat khu vuc": Membership.Role.POLICE,
+    "cong an khu vuc": Membership.Role.POLICE,
+    "lanh dao phuong": Membership.Role.WARD_LEADER,
+    "lanh dao xa": Membership.Role.WARD_LEADER,
+}
+ROLE_EXPORT_WORDS: dict[str, str] = {
+    Membership.Role.RESIDENT: "Cư dân",
+    Membership.Role.HOUSEHOLD_REP: "Đại diện hộ",
+    Membership.Role.GROUP_HEAD: "Tổ trưởng",
+    Membership.Role.GROUP_DEPUTY: "Tổ phó",
+    Membership.Role.FRONT_HEAD: "Trưởng Ban CTMT",
+    Membership.Role.BRANCH_HEAD: "Chi hội trưởng",
+    Membership.Role.POLICE: "CSKV",
+    Membership.Role.WARD_LEADER: "Lãnh đạo phường",
+}
+GROUP_HEADERS = {"to", "to dan pho", "thon", "khu dan cu", "ap", "to/thon", "khu pho", "group", "tdp"}
+
+
+def _column_for(header: str) -> str | None:
+    folded = fold(header)
+    if not folded or folded in {"stt", "tt", "no", "#"}:
+        return None
+    if "ho ten" in folded or "ho va ten" in folded or folded in {"ten", "name", "full name"}:
+        return "full_name"
+    if "dien thoai" in folded or folded in {"sdt", "so dt", "dt", "phone", "mobile"}:
+        return "phone"
+    if "email" in folded or "thu dien tu" in folded:
+        return "email"
+    if "dia chi" in folded or folded in {"ho", "so nha", "address", "household"}:
+        return "address"
+    if folded in GROUP_HEADERS:
+        return "group"
+    if "vai tro" in folded or "chuc vu" in folded or folded == "role":
+        return "role"
+    if "to chuc" in folded or folded in {"chi hoi", "organisation", "organization"}:
+        return "organisation"
+    return None
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return normalize_spaces(str(value))
+
+
+def _read_table(*, name: str, content: bytes) -> list[list[str]]:
+    lower = name.lower()
+    if lower.endswith(".xls"):
+        raise ValidationError(
+            _("The old .xls format is not supported. In Excel, choose Save As → .xlsx and try again.")
+        )
+    if lower.endswith(".xlsx"):
+        if not content.startswith(b"PK"):
+            raise ValidationError(_("This file is not a spreadsheet. Please choose an .xlsx or .csv file."))
+        try:
+            workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+            raise ValidationError(_("This file is not a spreadsheet. Please choose an .xlsx or .csv file.")) from None
+        try:
+            sheet = workbook.worksheets[0]
+            rows = []
+            for row in sheet.iter_rows(values_only=True):
+                rows.append([_cell_text(v) for v in row])
+                if len(rows) > settings.IMPORT_MAX_ROWS + 20:
+                    break
+            return rows
+        finally:
+            workbook.close()
+    if lower.endswith(".csv"):
+        for encoding in ("utf-8-sig", "cp1258"):
+            try:
+                text = content.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:  # pragma: no cover - cp1258 decodes nearly anything
+            raise ValidationError(_("This file is not a spreadsheet. Please choose an .xlsx or .csv file."))
+        if "\x00" in text:
+            raise ValidationError(_("This file is not a spreadsheet. Please choose an .xlsx or .csv file."))
+        try:
+            dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+        except csv.Error:
+            dialect = csv.excel  # type: ignore[assignment]
+        return [[_cell_text(v) for v in row] for row in csv.reader(io.StringIO(text), dialect)]
+    raise ValidationError(_("This file is not a spreadsheet. Please choose an .xlsx or .csv file."))
+
+
+def _header_and_rows(table: list[list[str]]) -> tuple[dict[int, str], int, list[list[str]]]:
+    """Find the header among the first rows (lists often start with a title) and map its columns."""
+    for index, row in enumerate(table[:10]):
+        columns = {i: c for i, c in ((i, _column_for(h)) for i, h in enumerate(row)) if c}
+        if "full_name" in columns.values() and "phone" in columns.values():
+            return columns, index, table[index + 1 :]
+    raise ValidationError(
+        _("No header row found. The first rows must name the columns, at least “Họ tên” and “Số điện thoại”.")
+    )
+
+
+def parse_member_rows(*, name: str, content: bytes) -> list[dict[str, Any]]:
+    if len(content) > settings.IMPORT_MAX_BYTES:
+        raise ValidationError(
+            _("The file is too large (%(max)s MB at most).") % {"max": settings.IMPORT_MAX_BYTES // (1024 * 1024)}
+        )
+    if not content:
+        raise ValidationError(_("The file is empty."))
+    columns, header_index, body = _header_and_rows(_read_table(name=name, content=content))
+    rows = []
+    for offset, raw in enumerate(body):
+        values = {field: (raw[i] if i < len(raw) else "") for i, field in columns.items()}
+        if not any(values.values()):
+            continue
+        values["line"] = header_index + offset + 2  # the spreadsheet's own row number, 1-based
+        rows.append(values)
+    if not rows:
+        raise ValidationError(_("The file has a header but no rows."))
+    if len(rows) > settings.IMPORT_MAX_ROWS:
+        raise ValidationError(
+            _("The file has %(count)s rows; at most %(max)s can be imported at once.")
+            % {"count": len(rows), "max": settings.IMPORT_MAX_ROWS}
+        )
+    return rows
+
+
+def _role_from_text(text: str) -> tuple[str | None, str]:
+    folded = fold(text)
+    if not folded:
+        return Membership.Role.RESIDENT, ""
+    if folded in ROLE_WORDS:
+        return ROLE_WORDS[folded], ""
+    if folded.startswith("chi hoi truong "):
+        # "Chi hội trưởng Hội Phụ nữ": the organisation is written after the role.
+        return Membership.Role.BRANCH_HEAD, normalize_spaces(text)[len("chi hội trưởng ") :]
+    return None, ""
+
+
+def _validate_rows(
+    *, rows: list[dict[str, Any]], ward: Ward, default_group: ResidentialGroup | None, user: Any
+) -> list[dict[str, Any]]:
+    """Check every row against the file and the database; each row gets `errors`, `action` and what to write."""
+    allowed_group_ids = set(managed_groups_for_user(user=user).values_list("pk", flat=True))
+    existing_by_phone: dict[str, Member] = {}
+    seen_phones: dict[str, int] = {}
+    checked = []
+    for source in rows:
+        row = {
+            k: source.get(k, "")
+            for k in ("line", "full_name", "phone", "address", "group", "role", "organisation", "email")
+        }
+        errors: dict[str, list[str]] = {}
+        data = member_data_clean(
+            data=MemberData(full_name=row["full_name"], phone=row["phone"], email=row["email"], address=row["address"]),
+            errors=errors,
+        )
+        group = default_group
+        if row["group"]:
+            group = group_find_by_name(ward=ward, name=row["group"])
+            if group is None:
+                errors.setdefault("group", []).append(_("Unknown group “%(group)s”.") % {"group": row["group"]})
+        elif group is None:
+            errors.setdefault("group", []).append(_("The row names no group."))
+        if group is not None and group.pk not in allowed_group_ids:
+            errors.setdefault("group", []).append(_("You cannot add members to “%(group)s”.") % {"group": group.name})
+        role, organisation = _role_from_text(row["role"])
+        if role is None:
+            errors.setdefault("role", []).append(_("Unknown role “%(role)s”.") % {"role": row["role"]})
+        else:
+            role, organisation = role_clean(role=role, organisation=organisation or row["organisation"], errors=errors)
+        action = "create"
+        note = ""
+        if data.phone and "phone" not in errors:
+            if data.phone in seen_phones:
+                errors.setdefault("phone", []).append(
+                    _("Same phone number as row %(line)s of this file.") % {"line": seen_phones[data.phone]}
+                )
+            else:
+                seen_phones[data.phone] = row["line"]
+                existing_by_phone[data.phone] = (
+                    existing_by_phone.get(data.phone) or Member.objects.filter(ward=ward, phone=data.phone).first()
+                )
+                existing = existing_by_phone[data.phone]
+                if existing is not None:
+                    if (
+                        group is not None
+                        and existing.memberships.filter(group=group, status__in=CURRENT_STATUSES).exists()
+                    ):
+                        errors.setdefault("phone", []).append(
+                            _("This phone number is already a member of %(group)s (%(name)s).")
+                            % {"group": group.name, "name": existing.full_name}
+                        )
+                    else:
+                        action = "add_existing"
+                        note = _("Already in the ward as %(name)s; will be added to this group.") % {
+                            "name": existing.full_name
+                        }
+        checked.append(
+            {
+                **row,
+                "phone_e164": data.phone,
+                "full_name_clean": data.full_name,
+                "address_clean": data.address,
+                "email_clean": data.email,
+                "group_id": group.pk if group is not None else None,
+                "group_name": group.name if group is not None else row["group"],
+                "role_code": role or "",
+                "organisation_clean": organisation if role else "",
+                "errors": [message for messages in errors.values() for message in messages],
+                "action": None if errors else action,
+                "note": note,
+            }
+        )
+    return checked
+
+
+def member_import_preview(
+    *, ward: Ward, group: ResidentialGroup | None, file_name: str, content: bytes, by: Any
+) -> MemberImport:
+    """Read an uploaded list and keep it with every row's problem, for a person to look at before importing."""
+    rows = parse_member_rows(name=file_name, content=content)
+    checked = _validate_rows(rows=rows, ward=ward, default_group=group, user=by)
+    return MemberImport.objects.create(ward=ward, group=group, file_name=file_name[:255], rows=checked, created_by=by)
+
+
+class ImportChanged(Exception):
+    """The database changed since the preview; the preview has been refreshed and must be looked at again."""
+
+
+def member_import_commit(*, member_import: MemberImport, by: Any) -> int:
+    """Import every valid row of a previewed list in one transaction: all of them or, on any failure, none."""
+    with transaction.atomic():
+        locked = MemberImport.objects.select_for_update().get(pk=member_import.pk)
+        if locked.status != MemberImport.Status.PREVIEW:
+            raise ValidationError(_("This list has already been imported or has expired. Upload it again."))
+        if locked.created_by_id != getattr(by, "pk", None):
+            raise ValidationError(_("Only the person who uploaded this list can import it."))
+        source_rows = [
+            {k: r[k] for k in ("line", "full_name", "phone", "address", "group", "role", "organisation", "email")}
+            for r in locked.rows
+        ]
+        fresh = _validate_rows(rows=source_rows, ward=locked.ward, default_group=locked.group, user=by)
+        changed = [r["action"] for r in fresh] != [r["action"] for r in locked.rows]
+        if changed:
+            # Keep the refreshed preview (this transaction commits it) and import nothing.
+            locked.rows = fresh
+            locked.save(update_fields=["rows"])
+        else:
+            count = _import_valid_rows(member_import=locked, rows=fresh, by=by)
+    if changed:
+        raise ImportChanged()
+    return count
+
+
+def _import_valid_rows(*, member_import: MemberImport, rows: list[dict[str, Any]], by: Any) -> int:
+    """Write the valid rows with a few set-based inserts; the caller holds the transaction."""
+    valid = [r for r in rows if r["action"]]
+    now = timezone.now()
+    added_by = by if getattr(by, "is_authenticated", False) else None
+    households = _households_for_rows(valid)
+    new_members = Member.objects.bulk_create(
+        [
+            Member(
+                ward=member_import.ward,
+                full_name=r["full_name_clean"],
+                phone=r["phone_e164"],
+                email=r["email_clean"],
+                household=households.get((r["group_id"], fold(r["address_clean"]))),
+                search_text=_member_search_text(r["full_name_clean"], r["phone_e164"]),
+            )
+            for r in valid
+            if r["action"] == "create"
+        ]
+    )
+    member_by_phone = {m.phone: m for m in new_members}
+    existing_phones = [r["phone_e164"] for r in valid if r["action"] == "add_existing"]
+    member_by_phone.update(
+        {m.phone: m for m in Member.objects.filter(ward=member_import.ward, phone__in=existing_phones)}
+    )
+    Membership.objects.bulk_create(
+        [
+            Membership(
+                member=member_by_phone[r["phone_e164"]],
+                group_id=r["group_id"],
+                role=r["role_code"],
+                organisation=r["organisation_clean"],
+                status=Membership.Status.ACTIVE,
+                source=Membership.Source.IMPORT,
+                joined_at=now,
+                added_by=added_by,
+            )
+            for r in valid
+        ]
+    )
+    member_import.status, member_import.imported_count, member_import.finished_at = (
+        MemberImport.Status.DONE,
+        len(valid),
+        now,
+    )
+    member_import.rows = rows
+    member_import.save()
+    audit_record(
+        actor=by,
+        action="import",
+        obj=member_import,
+        ward=member_import.ward,
+        summary=f"{member_import.file_name}: {len(valid)} rows",
+        changes={"imported": len(valid), "skipped": len(rows) - len(valid)},
+    )
+    return len(valid)
+
+
+def _households_for_rows(rows: list[dict[str, Any]]) -> dict[tuple[int, str], Household]:
+    wanted = {(r["group_id"], fold(r["address_clean"])): r["address_clean"] for r in rows if r["address_clean"]}
+    if not wanted:
+        return {}
+    group_ids = {g for g, _a in wanted}
+    found = {
+        (h.group_id, h.address_folded): h
+        for h in Household.objects.filter(group_id__in=group_ids, address_folded__in={a for _g, a in wanted})
+    }
+    missing = [
+        Household(group_id=g, address=address, address_folded=a)
+        for (g, a), address in wanted.items()
+        if (g, a) not in found
+    ]
+    for household in Household.objects.bulk_create(missing):
+        found[(household.group_id, household.address_folded)] = household
+    return found
+
+
+def expire_stale_imports(*, older_than: timedelta = timedelta(hours=24)) -> int:
+    """Previews nobody imported keep residents' phone numbers; drop their rows after a day."""
+    return MemberImport.objects.filter(
+        status=MemberImport.Status.PREVIEW, created_at__lt=timezone.now() - older_than
+    ).update(status=MemberImport.Status.EXPIRED, rows=[])
+
+
+# --- export -------------------------------------------------------------------------------------------------
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: str) -> str:
+    """Stop a spreadsheet from running what a resident typed: "=HYPERLINK(...)" is exported as text."""
+    return "'" + value if value.startswith(_FORMULA_STARTS) else value
+
+
+def members_export_xlsx(*, memberships: Iterable[Membership], ward: Ward, by: Any, label: str) -> bytes:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title="Thành viên")
+    sheet.append(EXPORT_HEADERS)
+    count = 0
+    for membership in memberships:
+        member = membership.member
+        household = member.household
+        sheet.append(
+            [
+                spreadsheet_safe(v)
+                for v in (
+                    member.full_name,
+                    national_format(member.phone).replace(" ", ""),
+                    household.address if household else "",
+                    membership.group.name,
+                    ROLE_EXPORT_WORDS.get(membership.role, ""),
+                    membership.organisation,
+                    member.email,
+                )
+            ]
+        )
+        count += 1
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    audit_record(actor=by, action="export", object_type="groups.member", ward=ward, summary=f"{label}: {count} rows")
+    return buffer.getvalue()

@@ -1,0 +1,294 @@
+"""The organisation of a ward: residential groups, households, members and their memberships.
+
+Writes go through groups.services; reads that a person triggers go through groups.selectors.
+"""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from portal.phones import national_format
+
+
+class Ward(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    code = models.CharField(_("administrative code"), max_length=10, unique=True)
+    province = models.CharField(_("province / city"), max_length=200)
+    households_total = models.PositiveIntegerField(_("households in total"), default=0)
+    # A second person must approve what someone drafts; announcements read this.
+    requires_second_approver = models.BooleanField(_("requires a second approver"), default=True)
+
+    class Meta:
+        verbose_name = _("ward")
+        verbose_name_plural = _("wards")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.province})"
+
+
+def new_invite_token() -> str:
+    return secrets.token_urlsafe(12)
+
+
+class ResidentialGroup(models.Model):
+    class Kind(models.TextChoices):
+        TO_DAN_PHO = "to_dan_pho", _("Residential group (tổ dân phố)")
+        THON = "thon", _("Village (thôn)")
+        KHU_DAN_CU = "khu_dan_cu", _("Residential area (khu dân cư)")
+        AP = "ap", _("Hamlet (ấp)")
+
+    ward = models.ForeignKey(Ward, on_delete=models.PROTECT, related_name="groups", verbose_name=_("ward"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.TO_DAN_PHO)
+    name = models.CharField(_("name"), max_length=200)
+    name_folded = models.CharField(max_length=200, editable=False, db_index=True)
+    households_total = models.PositiveIntegerField(
+        _("households declared"), default=0, help_text=_("As declared by the ward; the denominator of coverage.")
+    )
+    facebook_group_url = models.URLField(_("Facebook group link"), blank=True)
+    invite_token = models.CharField(max_length=32, unique=True, default=new_invite_token, editable=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("residential group")
+        verbose_name_plural = _("residential groups")
+        ordering = ["ward", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["ward", "name_folded"], name="group_name_unique_in_ward"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Household(models.Model):
+    group = models.ForeignKey(
+        ResidentialGroup, on_delete=models.PROTECT, related_name="households", verbose_name=_("residential group")
+    )
+    address = models.CharField(_("address"), max_length=300)
+    address_folded = models.CharField(max_length=300, editable=False)
+    head = models.ForeignKey(
+        "Member",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="headed_households",
+        verbose_name=_("head of household"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("household")
+        verbose_name_plural = _("households")
+        ordering = ["address"]
+        constraints = [
+            models.UniqueConstraint(fields=["group", "address_folded"], name="household_address_unique_in_group"),
+        ]
+
+    def __str__(self) -> str:
+        return self.address
+
+
+class ContactChannel(models.TextChoices):
+    SMS = "sms", _("SMS")
+    ZALO = "zalo", _("Zalo")
+    EMAIL = "email", _("Email")
+
+
+class Member(models.Model):
+    """A person known to the ward. One phone number is one member within a ward."""
+
+    ward = models.ForeignKey(Ward, on_delete=models.PROTECT, related_name="members", verbose_name=_("ward"))
+    full_name = models.CharField(_("full name"), max_length=200)
+    phone = models.CharField(_("phone"), max_length=20, help_text=_("Stored in E.164, e.g. +84912345678."))
+    email = models.EmailField(_("email"), blank=True)
+    zalo_user_id = models.CharField(_("Zalo user id"), max_length=64, blank=True)
+    household = models.ForeignKey(
+        Household, on_delete=models.SET_NULL, null=True, blank=True, related_name="members", verbose_name=_("household")
+    )
+    consent_sms = models.BooleanField(_("agrees to SMS"), default=False)
+    consent_zalo = models.BooleanField(_("agrees to Zalo"), default=False)
+    consent_email = models.BooleanField(_("agrees to email"), default=False)
+    preferred_channel = models.CharField(
+        _("preferred channel"), max_length=10, choices=ContactChannel.choices, blank=True, default=""
+    )
+    # Folded name and phone digits, so "nguyen van a" or "0912345" find a member on SQLite and PostgreSQL alike.
+    search_text = models.CharField(max_length=400, editable=False, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("member")
+        verbose_name_plural = _("members")
+        ordering = ["full_name"]
+        constraints = [models.UniqueConstraint(fields=["ward", "phone"], name="member_phone_unique_in_ward")]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def phone_display(self) -> str:
+        return national_format(self.phone)
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        RESIDENT = "resident", _("Resident")
+        HOUSEHOLD_REP = "household_rep", _("Household representative")
+        GROUP_HEAD = "group_head", _("Head of group (tổ trưởng)")
+        GROUP_DEPUTY = "group_deputy", _("Deputy head (tổ phó)")
+        FRONT_HEAD = "front_head", _("Head of the Front work committee (trưởng Ban CTMT)")
+        BRANCH_HEAD = "branch_head", _("Branch head (chi hội trưởng)")
+        POLICE = "police", _("Area police officer (CSKV)")
+        WARD_LEADER = "ward_leader", _("Ward leader")
+
+    class Status(models.TextChoices):
+        INVITED = "invited", _("Invited")
+        PENDING = "pending", _("Waiting for approval")
+        ACTIVE = "active", _("Active")
+        LEFT = "left", _("Left")
+        REJECTED = "rejected", _("Rejected")
+
+    class Source(models.TextChoices):
+        STAFF = "staff", _("Added by staff")
+        IMPORT = "import", _("Imported from a file")
+        SELF_JOIN = "self_join", _("Joined by invite link")
+        API = "api", _("Added through the API")
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("member"))
+    group = models.ForeignKey(
+        ResidentialGroup, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("residential group")
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.RESIDENT)
+    organisation = models.CharField(
+        _("organisation"), max_length=200, blank=True, help_text=_("For a branch head: women's union, veterans, ...")
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.STAFF)
+    requested_address = models.CharField(_("address given"), max_length=300, blank=True)
+    joined_at = models.DateTimeField(_("joined"), null=True, blank=True)
+    left_at = models.DateTimeField(_("left"), null=True, blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["-created_at"]
+        constraints = [
+            # History is kept (left, rejected), but a person is in a group at most once at a time.
+            models.UniqueConstraint(
+                fields=["member", "group"],
+                condition=Q(status__in=["invited", "pending", "active"]),
+                name="one_current_membership_per_group",
+            ),
+        ]
+        indexes = [models.Index(fields=["group", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.member} @ {self.group} ({self.get_role_display()})"
+
+    @property
+    def is_current(self) -> bool:
+        return self.status in {self.Status.INVITED, self.Status.PENDING, self.Status.ACTIVE}
+
+
+class Channel(models.Model):
+    """An outlet of a group or of the ward where announcements go. Provider secrets live in settings, never here."""
+
+    class Kind(models.TextChoices):
+        ZALO_OA = "zalo_oa", _("Zalo Official Account")
+        ZALO_GROUP = "zalo_group", _("Zalo group")
+        FACEBOOK_PAGE = "facebook_page", _("Facebook Page")
+        SMS = "sms", _("SMS")
+        EMAIL = "email", _("Email")
+        WEB_FEED = "web_feed", _("Web feed")
+
+    class Delivery(models.TextChoices):
+        PER_GROUP = "per_group", _("One post per group")
+        PER_MEMBER = "per_member", _("One message per member")
+
+    ward = models.ForeignKey(Ward, on_delete=models.CASCADE, related_name="channels", verbose_name=_("ward"))
+    group = models.ForeignKey(
+        ResidentialGroup,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="channels",
+        verbose_name=_("residential group"),
+        help_text=_("Empty for a channel of the whole ward."),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    external_id = models.CharField(
+        _("external id"), max_length=128, blank=True, help_text=_("Zalo group id, Facebook Page id, ...")
+    )
+    delivery = models.CharField(_("delivery"), max_length=10, choices=Delivery.choices)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("channel")
+        verbose_name_plural = _("channels")
+        ordering = ["ward", "group", "kind"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.name or self.external_id}".strip()
+
+
+class StaffProfile(models.Model):
+    """What a portal account may do, and where: every staff account belongs to exactly one ward."""
+
+    class Role(models.TextChoices):
+        WARD_ADMIN = "ward_admin", _("Ward admin")
+        WARD_STAFF = "ward_staff", _("Ward staff")
+        GROUP_LEADER = "group_leader", _("Group leader")
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile")
+    ward = models.ForeignKey(Ward, on_delete=models.PROTECT, related_name="staff", verbose_name=_("ward"))
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    groups = models.ManyToManyField(ResidentialGroup, blank=True, related_name="leaders", verbose_name=_("groups led"))
+
+    class Meta:
+        verbose_name = _("staff profile")
+        verbose_name_plural = _("staff profiles")
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} — {self.ward.name}"
+
+    @property
+    def is_ward_admin(self) -> bool:
+        return self.role == self.Role.WARD_ADMIN
+
+    @property
+    def is_ward_wide(self) -> bool:
+        return self.role in {self.Role.WARD_ADMIN, self.Role.WARD_STAFF}
+
+
+class MemberImport(models.Model):
+    """An uploaded member list between its preview and its import, kept as the record of who imported what."""
+
+    class Status(models.TextChoices):
+        PREVIEW = "preview", _("Preview")
+        DONE = "done", _("Imported")
+        EXPIRED = "expired", _("Expired")
+
+    ward = models.ForeignKey(Ward, on_delete=models.CASCADE, related_name="imports")
+    group = models.ForeignKey(ResidentialGroup, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    file_name = models.CharField(max_length=255)
+    rows = models.JSONField(default=list)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PREVIEW)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    imported_count = models.PositiveIntegerField(default=0)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_status_display()})"

@@ -1,0 +1,221 @@
+"""Reads of the organisation, each scoped to what the person asking may see.
+
+Every page and API endpoint reads through these, so a view cannot forget to scope: a person with no staff
+profile sees nothing, a ward's staff see only their ward, a group leader only their own groups.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.http import Http404
+
+from groups.models import Channel, Household, Member, Membership, ResidentialGroup, StaffProfile, Ward
+from portal.text import fold
+
+
+def staff_profile_of(user: Any) -> StaffProfile | None:
+    if user is None or not user.is_authenticated:
+        return None
+    try:
+        return user.staff_profile
+    except StaffProfile.DoesNotExist:
+        return None
+
+
+def wards_for_user(*, user: Any) -> QuerySet[Ward]:
+    profile = staff_profile_of(user)
+    if profile is None:
+        return Ward.objects.none()
+    return Ward.objects.filter(pk=profile.ward_id)
+
+
+def groups_for_user(*, user: Any) -> QuerySet[ResidentialGroup]:
+    profile = staff_profile_of(user)
+    if profile is None:
+        return ResidentialGroup.objects.none()
+    groups = ResidentialGroup.objects.filter(ward_id=profile.ward_id)
+    if not profile.is_ward_wide:
+        groups = groups.filter(pk__in=profile.groups.values("pk"))
+    return groups
+
+
+def group_get_for_user(*, user: Any, pk: int) -> ResidentialGroup:
+    try:
+        return groups_for_user(user=user).select_related("ward").get(pk=pk)
+    except (ResidentialGroup.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def managed_groups_for_user(*, user: Any) -> QuerySet[ResidentialGroup]:
+    """Groups whose membership this person may change: a ward admin's ward, a leader's own groups."""
+    profile = staff_profile_of(user)
+    if profile is None or profile.role == StaffProfile.Role.WARD_STAFF:
+        return ResidentialGroup.objects.none()
+    return groups_for_user(user=user)
+
+
+def can_manage_group(*, user: Any, group: ResidentialGroup) -> bool:
+    return managed_groups_for_user(user=user).filter(pk=group.pk).exists()
+
+
+def is_ward_admin(*, user: Any, ward: Ward | None = None) -> bool:
+    profile = staff_profile_of(user)
+    return bool(profile and profile.is_ward_admin and (ward is None or profile.ward_id == ward.pk))
+
+
+def members_for_user(*, user: Any) -> QuerySet[Member]:
+    profile = staff_profile_of(user)
+    if profile is None:
+        return Member.objects.none()
+    members = Member.objects.filter(ward_id=profile.ward_id)
+    if not profile.is_ward_wide:
+        current = Membership.objects.filter(
+            member=OuterRef("pk"),
+            group__in=profile.groups.all(),
+            status__in=[Membership.Status.ACTIVE, Membership.Status.PENDING, Membership.Status.INVITED],
+        )
+        members = members.filter(Exists(current))
+    return members
+
+
+def member_get_for_user(*, user: Any, pk: int) -> Member:
+    try:
+        return members_for_user(user=user).select_related("ward", "household__group").get(pk=pk)
+    except (Member.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def memberships_for_user(*, user: Any) -> QuerySet[Membership]:
+    return Membership.objects.filter(group__in=groups_for_user(user=user))
+
+
+def membership_get_for_user(*, user: Any, pk: int) -> Membership:
+    try:
+        return memberships_for_user(user=user).select_related("member", "group__ward").get(pk=pk)
+    except (Membership.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def households_for_user(*, user: Any) -> QuerySet[Household]:
+    return Household.objects.filter(group__in=groups_for_user(user=user))
+
+
+def channels_for_user(*, user: Any) -> QuerySet[Channel]:
+    profile = staff_profile_of(user)
+    if profile is None:
+        return Channel.objects.none()
+    return Channel.objects.filter(ward_id=profile.ward_id).filter(
+        Q(group__isnull=True) | Q(group__in=groups_for_user(user=user))
+    )
+
+
+# --- coverage -------------------------------------------------------------------------------------------------
+
+
+def groups_with_coverage(groups: QuerySet[ResidentialGroup]) -> QuerySet[ResidentialGroup]:
+    """Annotate `households_covered` (households of the group with at least one active member in it),
+    `members_active` and `requests_pending`.
+
+    Correlated subqueries rather than joined counts: joining households, members and memberships of every
+    group multiplies rows, which a city of 2,000 groups would feel.
+    """
+
+    def count_of(expression: str, **filters: Any) -> Coalesce:
+        subquery = (
+            Membership.objects.filter(group=OuterRef("pk"), **filters)
+            .order_by()
+            .values("group")
+            .annotate(n=Count(expression, distinct=True))
+            .values("n")
+        )
+        return Coalesce(Subquery(subquery), 0)
+
+    return groups.annotate(
+        households_covered=count_of(
+            "member__household", status=Membership.Status.ACTIVE, member__household__group=OuterRef("pk")
+        ),
+        members_active=count_of("member", status=Membership.Status.ACTIVE),
+        requests_pending=count_of("member", status=Membership.Status.PENDING),
+    )
+
+
+@dataclass(frozen=True)
+class Coverage:
+    covered: int
+    total: int
+
+    @property
+    def percent(self) -> float | None:
+        if not self.total:
+            return None
+        return round(100.0 * self.covered / self.total, 1)
+
+    @property
+    def bar_percent(self) -> float:
+        return min(self.percent or 0.0, 100.0)
+
+
+def group_coverage(group: ResidentialGroup) -> Coverage:
+    covered = (
+        Household.objects.filter(
+            group=group, members__memberships__group=group, members__memberships__status=Membership.Status.ACTIVE
+        )
+        .distinct()
+        .count()
+    )
+    return Coverage(covered=covered, total=group.households_total)
+
+
+def coverage_summary(groups: list[ResidentialGroup]) -> Coverage:
+    """The coverage of several groups together (the ward's line under the list); needs groups_with_coverage."""
+    return Coverage(covered=sum(g.households_covered for g in groups), total=sum(g.households_total for g in groups))
+
+
+# --- members of a group --------------------------------------------------------------------------------------
+
+
+def group_memberships(
+    *, group: ResidentialGroup, query: str = "", statuses: list[str] | None = None
+) -> QuerySet[Membership]:
+    memberships = Membership.objects.filter(group=group).select_related("member", "member__household")
+    if statuses:
+        memberships = memberships.filter(status__in=statuses)
+    for word in fold(query).split():
+        memberships = memberships.filter(member__search_text__contains=word)
+    return memberships.order_by("member__full_name", "pk")
+
+
+def member_memberships(*, member: Member) -> QuerySet[Membership]:
+    return member.memberships.select_related("group", "added_by").order_by("-created_at")
+
+
+def group_find_by_name(*, ward: Ward, name: str) -> ResidentialGroup | None:
+    """Match a group by what a spreadsheet calls it: "Tổ 3", "to 3" and "Tổ dân phố 3" are the same group."""
+    wanted = fold(name)
+    if not wanted:
+        return None
+    groups = list(ResidentialGroup.objects.filter(ward=ward, is_active=True))
+    by_name = {g.name_folded: g for g in groups}
+    if wanted in by_name:
+        return by_name[wanted]
+    short = _short_group_name(wanted)
+    matches = [g for g in groups if _short_group_name(g.name_folded) == short]
+    return matches[0] if len(matches) == 1 else None
+
+
+def _short_group_name(folded: str) -> str:
+    for prefix in ("to dan pho ", "khu dan cu ", "tdp ", "kdc ", "to ", "thon ", "ap ", "khu "):
+        if folded.startswith(prefix):
+            return folded[len(prefix) :].strip()
+    return folded
+
+
+def staff_of_ward(*, ward: Ward) -> QuerySet[StaffProfile]:
+    return (
+        StaffProfile.objects.filter(ward=ward)
+        .select_related("user")
+        .prefetch_related(Prefetch("groups", queryset=ResidentialGroup.objects.order_by("name")))
+        .order_by("role", "user__email")
+    )

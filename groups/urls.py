@@ -1,0 +1,23 @@
+from django.urls import path
+
+from groups import views
+
+app_name = "groups"
+
+urlpatterns = [
+    path("", views.group_list, name="list"),
+    path("new/", views.group_edit, name="create"),
+    path("<int:pk>/", views.group_detail, name="detail"),
+    path("<int:pk>/edit/", views.group_edit, name="edit"),
+    path("<int:pk>/members/new/", views.member_add, name="member_add"),
+    path("<int:pk>/import/", views.member_import, name="import"),
+    path("<int:pk>/export.xlsx", views.member_export, name="export"),
+    path("<int:pk>/poster/", views.group_poster, name="poster"),
+    path("imports/<int:pk>/", views.member_import_preview, name="import_preview"),
+    path("members/<int:pk>/", views.member_detail, name="member"),
+    path("members/<int:pk>/edit/", views.member_edit, name="member_edit"),
+    path("members/<int:pk>/add-to-group/", views.member_add_to_group, name="member_add_to_group"),
+    path("memberships/<int:pk>/<str:action>/", views.membership_action, name="membership_action"),
+    path("staff/", views.staff_list, name="staff"),
+    path("audit/", views.audit_log, name="audit"),
+]

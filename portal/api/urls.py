@@ -1,0 +1,13 @@
+from django.urls import include, path
+from rest_framework.routers import DefaultRouter
+
+from groups.api import views as group_api
+
+router = DefaultRouter()
+router.register("wards", group_api.WardViewSet, basename="ward")
+router.register("groups", group_api.GroupViewSet, basename="group")
+router.register("households", group_api.HouseholdViewSet, basename="household")
+router.register("members", group_api.MemberViewSet, basename="member")
+router.register("memberships", group_api.MembershipViewSet, basename="membership")
+
+urlpatterns = [path("", include(router.urls))]

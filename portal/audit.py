@@ -1,0 +1,62 @@
+"""Recording who saw and changed what. Services call audit_record inside their own transaction."""
+
+from typing import Any
+
+from django.db import models
+
+from portal.models import AuditEvent
+
+
+def model_changes(instance: models.Model, before: dict[str, Any], fields: list[str]) -> dict[str, list[Any]]:
+    """The fields whose value differs from `before`, as {field: [old, new]}."""
+    changes = {}
+    for field in fields:
+        new = getattr(instance, field)
+        old = before.get(field)
+        if old != new:
+            changes[field] = [_jsonable(old), _jsonable(new)]
+    return changes
+
+
+def snapshot(instance: models.Model, fields: list[str]) -> dict[str, Any]:
+    return {field: getattr(instance, field) for field in fields}
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, models.Model):
+        return str(value.pk)
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    return str(value)
+
+
+def audit_record(
+    *,
+    actor: Any,
+    action: str,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    ward: Any = None,
+    summary: str = "",
+    changes: dict[str, Any] | None = None,
+    ip: str | None = None,
+) -> AuditEvent:
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or str(obj.pk)
+    return AuditEvent.objects.create(
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        ward=ward,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        summary=summary[:300],
+        changes=changes or {},
+        ip=ip,
+    )
+
+
+def client_ip(request: Any) -> str | None:
+    # Behind the compose file's gunicorn there is no proxy we trust, so REMOTE_ADDR is the client.
+    return request.META.get("REMOTE_ADDR") or None

@@ -1,0 +1,59 @@
+"""Site-wide pages: the home redirect and the health endpoint."""
+
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+
+from portal.celery import app as celery_app
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return redirect("groups:list")
+
+
+def no_signup(request: HttpRequest) -> HttpResponse:
+    # allauth would show a "sign-up closed" page; there is nothing to sign up for, so there is no page.
+    raise Http404
+
+
+def _check(probe: "callable") -> dict[str, object]:  # type: ignore[valid-type]
+    started = time.monotonic()
+    try:
+        detail = probe()
+    except Exception as error:  # noqa: BLE001 - a health check reports every failure, whatever it is
+        return {"ok": False, "error": type(error).__name__, "ms": round((time.monotonic() - started) * 1000, 1)}
+    result: dict[str, object] = {"ok": True, "ms": round((time.monotonic() - started) * 1000, 1)}
+    if detail:
+        result["backend"] = detail
+    return result
+
+
+def _database() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+    return connection.vendor
+
+
+def _cache() -> str:
+    cache.set("health-probe", "1", timeout=10)
+    if cache.get("health-probe") != "1":
+        raise RuntimeError("cache did not keep a value")
+    return "redis" if settings.REDIS_URL else "file"
+
+
+def _broker() -> str:
+    with celery_app.connection_for_write() as conn:
+        conn.ensure_connection(max_retries=1, timeout=2)
+        return conn.transport_cls if isinstance(conn.transport_cls, str) else conn.transport.driver_type
+
+
+def health(request: HttpRequest) -> JsonResponse:
+    """Database, cache (Redis when configured) and Celery broker state; 503 when any is down."""
+    checks = {"database": _check(_database), "cache": _check(_cache), "broker": _check(_broker)}
+    healthy = all(c["ok"] for c in checks.values())
+    return JsonResponse({"status": "ok" if healthy else "fail", "checks": checks}, status=200 if healthy else 503)

@@ -1,0 +1,101 @@
+"""Named people of two wards, so every test reads as a sentence about who can do what.
+
+Ward A (Phường An Bình): alice is its ward admin, bob its ward staff, carol the leader of group A1.
+Ward B (Phường Bến Gỗ): dave is its ward admin. Nobody of ward A may ever see anything of ward B.
+"""
+
+import pytest
+from rest_framework.test import APIClient
+
+from groups.models import StaffProfile
+from tests.factories import GroupFactory, WardFactory, staff_user
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    # Rate-limit counters live in the cache (Redis under `make test`); each test starts with none.
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture
+def ward_a(db):
+    return WardFactory(name="Phường An Bình", code="20001")
+
+
+@pytest.fixture
+def ward_b(db):
+    return WardFactory(name="Phường Bến Gỗ", code="20002")
+
+
+@pytest.fixture
+def group_a1(ward_a):
+    return GroupFactory(ward=ward_a, name="Tổ dân phố 1", households_total=10)
+
+
+@pytest.fixture
+def group_a2(ward_a):
+    return GroupFactory(ward=ward_a, name="Tổ dân phố 2", households_total=4)
+
+
+@pytest.fixture
+def group_b1(ward_b):
+    return GroupFactory(ward=ward_b, name="Tổ dân phố 1", households_total=8)
+
+
+@pytest.fixture
+def alice(ward_a):
+    return staff_user("alice@an-binh.vn", ward=ward_a, role=StaffProfile.Role.WARD_ADMIN)
+
+
+@pytest.fixture
+def bob(ward_a):
+    return staff_user("bob@an-binh.vn", ward=ward_a, role=StaffProfile.Role.WARD_STAFF)
+
+
+@pytest.fixture
+def carol(ward_a, group_a1):
+    return staff_user("carol@an-binh.vn", ward=ward_a, role=StaffProfile.Role.GROUP_LEADER, groups=[group_a1])
+
+
+@pytest.fixture
+def dave(ward_b):
+    return staff_user("dave@ben-go.vn", ward=ward_b, role=StaffProfile.Role.WARD_ADMIN)
+
+
+@pytest.fixture
+def client_for(client):
+    """A browser signed in as the given person."""
+
+    def sign_in(user):
+        client.force_login(user)
+        return client
+
+    return sign_in
+
+
+@pytest.fixture
+def api_for():
+    """An API client authenticated by the person's token, as an integration would be."""
+    from rest_framework.authtoken.models import Token
+
+    def authenticate(user):
+        api = APIClient()
+        token, _ = Token.objects.get_or_create(user=user)
+        api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        return api
+
+    return authenticate
+
+
+@pytest.fixture
+def celery_worker(transactional_db):
+    """A real Celery worker, consuming from the broker the settings name (Redis under `make test`)."""
+    from celery.contrib.testing.worker import start_worker
+
+    from portal.celery import app
+
+    app.control.purge()
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=15, loglevel="WARNING"):
+        yield app
