@@ -1,1 +1,217 @@
-# Create your models here.
+"""Announcements of a ward and their deliveries: one row per recipient and outlet, claimed before it is sent.
+Writes go through announcements.services; reads that a person triggers go through announcements.selectors.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from groups.models import Channel, Member, ResidentialGroup, Ward
+
+
+class Announcement(models.Model):
+    class Category(models.TextChoices):
+        DIRECTIVE = "directive", _("Directive (văn bản chỉ đạo)")
+        MEETING = "meeting", _("Meeting invitation (mời họp)")
+        CAMPAIGN = "campaign", _("Campaign (phong trào / vận động)")
+        SECURITY = "security", _("Security and order (an ninh trật tự)")
+        DISASTER = "disaster", _("Disaster / fire prevention (thiên tai / PCCC)")
+        FINANCE = "finance", _("Public disclosure of funds (công khai thu chi)")
+        PROCEDURE = "procedure", _("Administrative procedure (thủ tục hành chính)")
+        OTHER = "other", _("Other")
+
+    class Urgency(models.TextChoices):
+        ROUTINE = "routine", _("Routine")
+        URGENT = "urgent", _("Urgent")
+
+    class Action(models.TextChoices):
+        NONE = "none", _("Nothing")
+        CONFIRM = "confirm", _("Confirm “I have read it”")
+        RSVP = "rsvp", _("Reply to a meeting invitation")
+        POLL = "poll", _("Answer a short poll")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PENDING = "pending", _("Waiting for approval")
+        APPROVED = "approved", _("Approved")
+        SCHEDULED = "scheduled", _("Scheduled")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    ward = models.ForeignKey(Ward, on_delete=models.PROTECT, related_name="announcements", verbose_name=_("ward"))
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"), help_text=_("Markdown: **bold**, lists, links."))
+    body_html = models.TextField(editable=False, default="")
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices, default=Category.OTHER)
+    urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency.choices, default=Urgency.ROUTINE)
+    whole_ward = models.BooleanField(_("the whole ward"), default=False)
+    groups = models.ManyToManyField(
+        ResidentialGroup, blank=True, related_name="announcements", verbose_name=_("residential groups")
+    )
+    # Empty: every role. Otherwise only members whose membership in a targeted group has one of these roles.
+    roles = models.JSONField(_("only these roles"), default=list, blank=True)
+    channels = models.JSONField(_("channels"), default=list)
+    # Kept beside `channels` so the public feed filters with an index on SQLite and PostgreSQL alike.
+    on_web_feed = models.BooleanField(default=False, editable=False)
+    sms_unaccented = models.BooleanField(
+        _("SMS without diacritics"), default=True, help_text=_("160 characters a message instead of 70.")
+    )
+    action = models.CharField(_("readers are asked to"), max_length=10, choices=Action.choices, default=Action.NONE)
+    meeting_at = models.DateTimeField(_("meeting time"), null=True, blank=True)
+    meeting_place = models.CharField(_("meeting place"), max_length=300, blank=True)
+    poll_question = models.CharField(_("poll question"), max_length=300, blank=True)
+    poll_options = models.JSONField(_("poll options"), default=list, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    scheduled_at = models.DateTimeField(_("send at"), null=True, blank=True, db_index=True)
+    corrects = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="corrections", verbose_name=_("corrects")
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    send_started_at = models.DateTimeField(null=True, blank=True)
+    materialized_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    audience_households = models.PositiveIntegerField(default=0, editable=False)
+    rejection_note = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("announcement")
+        verbose_name_plural = _("announcements")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["ward", "status", "-sent_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+def announcement_upload_to(instance: "AnnouncementFile", filename: str) -> str:
+    return f"announcements/{instance.announcement_id}/{filename}"
+
+
+class AnnouncementFile(models.Model):
+    class Kind(models.TextChoices):
+        IMAGE = "image", _("Image")
+        DOCUMENT = "document", _("Document (PDF)")
+
+    announcement = models.ForeignKey(Announcement, on_delete=models.CASCADE, related_name="files")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    file = models.FileField(upload_to=announcement_upload_to, max_length=300)
+    original_name = models.CharField(max_length=255)
+    size = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def remove_action(self) -> str:
+        return f"remove-file-{self.pk}"
+
+
+class Delivery(models.Model):
+    """One message to one recipient (a member) or one post to one outlet (a group's channel).
+
+    Exactly once: the unique constraints make materialising idempotent, a worker claims rows (status SENDING with
+    a lease and a batch key) before it talks to the provider, and the batch key is the provider request id, so a
+    batch re-sent after a worker died is recognised by the provider as a repeat.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        DELIVERED = "delivered", _("Delivered")
+        FAILED = "failed", _("Failed")
+        SKIPPED = "skipped", _("Skipped")
+
+    announcement = models.ForeignKey(Announcement, on_delete=models.CASCADE, related_name="deliveries")
+    kind = models.CharField(max_length=20, choices=Channel.Kind.choices, blank=True)
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    outlet = models.ForeignKey(Channel, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    address = models.CharField(max_length=254, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    not_before = models.DateTimeField(null=True, blank=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    batch_key = models.CharField(max_length=40, blank=True)
+    provider_message_id = models.CharField(max_length=128, blank=True, db_index=True)
+    reason = models.CharField(max_length=300, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["announcement", "member"], condition=Q(member__isnull=False), name="one_message_per_person"
+            ),
+            models.UniqueConstraint(
+                fields=["announcement", "outlet"], condition=Q(outlet__isnull=False), name="one_post_per_outlet"
+            ),
+        ]
+        indexes = [
+            # The claim query: the next queued rows of one announcement and channel, in id order.
+            models.Index(fields=["announcement", "kind", "status", "id"], name="delivery_claim"),
+            models.Index(fields=["status", "lease_until"], name="delivery_lease"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind or '-'} #{self.pk} {self.status}"
+
+
+class Response(models.Model):
+    """What a reader answered: a confirmation, an RSVP, or a poll choice. One of each kind per person."""
+
+    class Kind(models.TextChoices):
+        CONFIRM = "confirm", _("Confirmed")
+        RSVP = "rsvp", _("RSVP")
+        POLL = "poll", _("Poll answer")
+
+    class Rsvp(models.TextChoices):
+        YES = "yes", _("I will attend")
+        NO = "no", _("I cannot attend")
+        MAYBE = "maybe", _("Not sure yet")
+
+    announcement = models.ForeignKey(Announcement, on_delete=models.CASCADE, related_name="responses")
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    value = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["announcement", "member", "kind"], name="one_response_of_a_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.value}"
+
+
+class ProviderToken(models.Model):
+    """A rotating provider credential (Zalo's refresh token is single-use), seeded from settings.
+
+    Never shown in the admin, the API or logs.
+    """
+
+    provider = models.CharField(max_length=40, unique=True)
+    access_token = models.TextField()
+    refresh_token = models.TextField(blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.provider  # never the token itself

@@ -16,6 +16,11 @@ class AuditEvent(models.Model):
         APPROVE = "approve", _("Approved")
         REJECT = "reject", _("Rejected")
         LOGIN = "login", _("Logged in")
+        SUBMIT = "submit", _("Sent for approval")
+        SCHEDULE = "schedule", _("Scheduled")
+        SEND = "send", _("Sent")
+        CANCEL = "cancel", _("Cancelled")
+        RETRY = "retry", _("Retried")
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")

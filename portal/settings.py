@@ -197,7 +197,50 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "expire-stale-imports": {"task": "groups.tasks.expire_stale_imports", "schedule": 3600.0},
+    # One sweeper for due schedules, retries, mornings after quiet hours and batches a dead worker left.
+    "sweep-deliveries": {
+        "task": "announcements.tasks.deliveries_sweep",
+        "schedule": env.float("PORTAL_SWEEP_SECONDS", default=30.0),
+    },
 }
+
+# Announcements: fan-out tuning. A claimed batch not finished within the lease is taken over by another worker.
+DELIVERY_LEASE_SECONDS = env.int("PORTAL_DELIVERY_LEASE_SECONDS", default=300)
+DELIVERY_MAX_ATTEMPTS = env.int("PORTAL_DELIVERY_MAX_ATTEMPTS", default=6)
+DELIVERY_RETRY_BASE_SECONDS = env.float("PORTAL_DELIVERY_RETRY_BASE_SECONDS", default=30.0)
+DELIVERY_PARALLEL_CHAINS = env.int("PORTAL_DELIVERY_PARALLEL_CHAINS", default=4)
+# Routine SMS wait for the morning; urgent ones go at once. Zalo refuses 22:00-06:00 by itself (-234).
+QUIET_HOURS_SMS = env.str("PORTAL_QUIET_HOURS_SMS", default="21:00-07:00")
+ZALO_NIGHT_RESUME = env.str("PORTAL_ZALO_NIGHT_RESUME", default="06:00")
+ANNOUNCEMENT_MAX_IMAGES = 5
+ANNOUNCEMENT_MAX_IMAGE_BYTES = env.int("PORTAL_ANNOUNCEMENT_MAX_IMAGE_BYTES", default=10 * 1024 * 1024)
+ANNOUNCEMENT_MAX_DOCUMENT_BYTES = env.int("PORTAL_ANNOUNCEMENT_MAX_DOCUMENT_BYTES", default=10 * 1024 * 1024)
+
+# Channel providers. Every base URL is a setting so tests point the adapters at local fakes; secrets come from
+# the environment only and are never written to logs, fixtures or API answers.
+PROVIDER_HTTP_TIMEOUT = env.float("PORTAL_PROVIDER_HTTP_TIMEOUT", default=15.0)
+SMS_GATEWAY_URL = env.str("SMS_GATEWAY_URL", default="https://rest.esms.vn/MainService.svc/json")
+SMS_API_KEY = env.str("SMS_API_KEY", default="")
+SMS_SECRET_KEY = env.str("SMS_SECRET_KEY", default="")
+SMS_BRANDNAME = env.str("SMS_BRANDNAME", default="")
+SMS_BULK_MIN = env.int("SMS_BULK_MIN", default=30)
+SMS_BULK_MAX = env.int("SMS_BULK_MAX", default=5000)
+SMS_CALLBACK_SECRET = env.str("SMS_CALLBACK_SECRET", default="")
+SMS_REQUESTS_PER_SECOND = env.float("SMS_REQUESTS_PER_SECOND", default=20.0)
+ZALO_OA_API_URL = env.str("ZALO_OA_API_URL", default="https://openapi.zalo.me")
+ZALO_ZNS_API_URL = env.str("ZALO_ZNS_API_URL", default="https://business.openapi.zalo.me")
+ZALO_OAUTH_URL = env.str("ZALO_OAUTH_URL", default="https://oauth.zaloapp.com")
+ZALO_APP_ID = env.str("ZALO_APP_ID", default="")
+ZALO_APP_SECRET = env.str("ZALO_APP_SECRET", default="")
+ZALO_OA_ACCESS_TOKEN = env.str("ZALO_OA_ACCESS_TOKEN", default="")
+ZALO_OA_REFRESH_TOKEN = env.str("ZALO_OA_REFRESH_TOKEN", default="")
+ZALO_OA_SECRET_KEY = env.str("ZALO_OA_SECRET_KEY", default="")
+ZALO_ZNS_TEMPLATE_ID = env.str("ZALO_ZNS_TEMPLATE_ID", default="")
+ZALO_REQUESTS_PER_SECOND = env.float("ZALO_REQUESTS_PER_SECOND", default=10.0)
+FACEBOOK_GRAPH_URL = env.str("FACEBOOK_GRAPH_URL", default="https://graph.facebook.com/v21.0")
+FACEBOOK_PAGE_ACCESS_TOKEN = env.str("FACEBOOK_PAGE_ACCESS_TOKEN", default="")
+FACEBOOK_REQUESTS_PER_SECOND = env.float("FACEBOOK_REQUESTS_PER_SECOND", default=2.0)
+EMAIL_MESSAGES_PER_SECOND = env.float("EMAIL_MESSAGES_PER_SECOND", default=20.0)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("health/", views.health, name="health"),
     path("groups/", include("groups.urls")),
+    path("", include("announcements.urls")),
     path("join/<str:token>/", group_views.join, name="join"),
     path("accounts/signup/", views.no_signup),
     path("accounts/", include("allauth.urls")),

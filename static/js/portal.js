@@ -27,3 +27,24 @@
     target.setAttribute("aria-pressed", root.getAttribute("data-contrast") === "high" ? "true" : "false");
   });
 })();
+
+// A block with data-poll refreshes itself from that URL every few seconds while a fan-out is running, and
+// stops once the server answers without the "still to go" line.
+(function () {
+  function poll(block) {
+    var url = block.getAttribute("data-poll");
+    fetch(url, { credentials: "same-origin", headers: { "X-Requested-With": "fetch" } })
+      .then(function (response) { return response.ok ? response.text() : null; })
+      .then(function (html) {
+        if (html === null) return;
+        block.innerHTML = html;
+        if (html.indexOf('aria-live="polite"') !== -1) setTimeout(function () { poll(block); }, 3000);
+      })
+      .catch(function () { setTimeout(function () { poll(block); }, 10000); });
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-poll]").forEach(function (block) {
+      setTimeout(function () { poll(block); }, 2000);
+    });
+  });
+})();

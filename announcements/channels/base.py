@@ -1,0 +1,96 @@
+"""The one small interface every channel adapter implements, and the one HTTP helper they share.
+
+An adapter turns every provider answer into a ResultKind; the delivery service decides what each kind means
+for the delivery rows (CHANNELS.md, "Rules the adapters follow").
+"""
+
+import enum
+import time
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import httpx
+from django.conf import settings
+
+from portal import ratelimit
+
+
+class ResultKind(enum.StrEnum):
+    ACCEPTED = "accepted"  # the provider took it; delivery may be confirmed later by a webhook
+    DELIVERED = "delivered"  # nothing further to wait for (the portal's own web feed)
+    RETRY = "retry"  # rate limited, 5xx, timeout: try again later with backoff
+    AUTH = "auth"  # credentials refused even after one refresh
+    QUOTA = "quota"  # the account is out of quota or balance: pause the channel
+    DEFERRED = "deferred"  # not now (quiet hours): try again at `not_before`
+    PERMANENT = "permanent"  # this recipient can never get it this way
+
+
+@dataclass(frozen=True)
+class Message:
+    """What one delivery row asks an adapter to send."""
+
+    delivery_id: int
+    address: str  # phone in E.164, email, Zalo user id, group id or page id, by channel
+    title: str
+    text: str  # the channel's plain text, links included
+    html: str = ""
+    link: str = ""
+    image_paths: tuple[str, ...] = ()
+    image_urls: tuple[str, ...] = ()
+
+
+@dataclass
+class Result:
+    delivery_id: int
+    kind: ResultKind
+    provider_message_id: str = ""
+    reason: str = ""
+    not_before: float | None = None  # epoch seconds, for DEFERRED and QUOTA
+
+
+@dataclass
+class Batch:
+    """Messages claimed together. `request_id` is stable across re-sends of the same batch."""
+
+    request_id: str
+    messages: list[Message] = field(default_factory=list)
+    urgent: bool = False
+
+
+class Sender(Protocol):
+    kind: str
+    batch_size: int
+
+    def send(self, batch: Batch) -> list[Result]: ...
+
+
+def http_client() -> httpx.Client:
+    """The one place adapters get HTTP from: timeouts from settings, no redirects, no ambient proxies."""
+    return httpx.Client(timeout=settings.PROVIDER_HTTP_TIMEOUT, follow_redirects=False, trust_env=False)
+
+
+def throttle(account: str, *, per_second: float, cost: float = 1.0) -> None:
+    """Wait for the provider account's shared token bucket (all workers draw from the same one)."""
+    while True:
+        wait = ratelimit.take(f"provider:{account}", rate=per_second, burst=max(per_second, cost), cost=cost)
+        if wait <= 0:
+            return
+        time.sleep(min(wait, 5.0))
+
+
+def all_results(batch: Batch, kind: ResultKind, reason: str = "", not_before: float | None = None) -> list[Result]:
+    return [Result(m.delivery_id, kind, reason=reason, not_before=not_before) for m in batch.messages]
+
+
+def sender_for(kind: str) -> Sender:
+    from announcements.channels import email, facebook, sms, web, zalo
+
+    senders: dict[str, type] = {
+        "sms": sms.SmsSender,
+        "email": email.EmailSender,
+        "zalo_oa": zalo.ZaloPersonalSender,
+        "zalo_group": zalo.ZaloGroupSender,
+        "facebook_page": facebook.FacebookPageSender,
+        "web_feed": web.WebFeedSender,
+    }
+    return senders[kind]()

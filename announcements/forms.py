@@ -1,0 +1,128 @@
+"""Forms check the shape of what a person typed; the rules live in announcements.services."""
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from announcements.models import Announcement
+from announcements.services import ALL_KINDS, AnnouncementData
+from groups.models import Channel, Membership, ResidentialGroup
+
+CHANNEL_CHOICES = [(c, dict(Channel.Kind.choices)[c]) for c in ALL_KINDS]
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    widget = MultipleFileInput
+
+    def clean(self, data: Any, initial: Any = None) -> list:
+        if not data:
+            return []
+        files = data if isinstance(data, list | tuple) else [data]
+        return [super(MultipleFileField, self).clean(f, initial) for f in files]
+
+
+class AnnouncementForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    body = forms.CharField(
+        label=_("Text"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("Markdown: **bold**, *italic*, lists with “- ”, links."),
+    )
+    category = forms.ChoiceField(label=_("Category"), choices=Announcement.Category.choices)
+    urgency = forms.ChoiceField(
+        label=_("Urgency"), choices=Announcement.Urgency.choices, widget=forms.RadioSelect, initial="routine"
+    )
+    whole_ward = forms.BooleanField(label=_("Send to the whole ward"), required=False)
+    group_ids = forms.TypedMultipleChoiceField(
+        label=_("Residential groups"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    roles = forms.MultipleChoiceField(
+        label=_("Only these roles (empty: everyone)"),
+        choices=Membership.Role.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    channels = forms.MultipleChoiceField(
+        label=_("Channels"),
+        choices=CHANNEL_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        initial=["zalo_oa", "sms", "zalo_group", "web_feed"],
+    )
+    sms_unaccented = forms.BooleanField(label=_("SMS without diacritics (cheaper)"), required=False, initial=True)
+    action = forms.ChoiceField(label=_("Readers are asked to"), choices=Announcement.Action.choices, initial="none")
+    meeting_at = forms.DateTimeField(
+        label=_("Meeting time"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    meeting_place = forms.CharField(label=_("Meeting place"), max_length=300, required=False)
+    poll_question = forms.CharField(label=_("Poll question"), max_length=300, required=False)
+    poll_options = forms.CharField(
+        label=_("Poll options, one per line"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    scheduled_at = forms.DateTimeField(
+        label=_("Send at (empty: when approved)"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+    images = MultipleFileField(
+        label=_("Images (up to 5)"), required=False, widget=MultipleFileInput(attrs={"accept": "image/*"})
+    )
+    documents = MultipleFileField(
+        label=_("Documents (PDF)"), required=False, widget=MultipleFileInput(attrs={"accept": "application/pdf"})
+    )
+
+    def __init__(self, *args: Any, groups: list[ResidentialGroup], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["group_ids"].choices = [(g.pk, g.name) for g in groups]
+
+    def announcement_data(self) -> AnnouncementData:
+        data = self.cleaned_data
+        return AnnouncementData(
+            title=data["title"],
+            body=data["body"],
+            category=data["category"],
+            urgency=data["urgency"],
+            whole_ward=data["whole_ward"],
+            group_ids=list(data["group_ids"]),
+            roles=list(data["roles"]),
+            channels=list(data["channels"]),
+            action=data["action"],
+            meeting_at=data["meeting_at"],
+            meeting_place=data["meeting_place"],
+            poll_question=data["poll_question"],
+            poll_options=data["poll_options"].splitlines(),
+            scheduled_at=data["scheduled_at"],
+            sms_unaccented=data["sms_unaccented"],
+        )
+
+    @staticmethod
+    def initial_from(announcement: Announcement) -> dict[str, Any]:
+        return {
+            "title": announcement.title,
+            "body": announcement.body,
+            "category": announcement.category,
+            "urgency": announcement.urgency,
+            "whole_ward": announcement.whole_ward,
+            "group_ids": [g.pk for g in announcement.groups.all()],
+            "roles": announcement.roles,
+            "channels": announcement.channels,
+            "action": announcement.action,
+            "meeting_at": announcement.meeting_at,
+            "meeting_place": announcement.meeting_place,
+            "poll_question": announcement.poll_question,
+            "poll_options": "\n".join(announcement.poll_options),
+            "scheduled_at": announcement.scheduled_at,
+            "sms_unaccented": announcement.sms_unaccented,
+        }
+
+
+class RejectForm(forms.Form):
+    note = forms.CharField(label=_("What needs to change"), max_length=500)
+
+
+class ScheduleForm(forms.Form):
+    scheduled_at = forms.DateTimeField(label=_("Send at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))

@@ -1,0 +1,83 @@
+"""Endpoints that providers call: SMS delivery reports and Zalo OA webhooks. Each verifies its secret first."""
+
+import hashlib
+import hmac
+import json
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
+
+from announcements import services
+
+SMS_DELIVERED = "5"
+SMS_REJECTED = "4"
+
+
+def _same(given: str, expected: str) -> bool:
+    return bool(expected) and hmac.compare_digest(given.encode(), expected.encode())
+
+
+@require_GET
+def sms_callback(request: HttpRequest) -> HttpResponse:
+    """eSMS calls back with SMSID, SendStatus (5 sent, 4 rejected, 7 waiting), RequestId and phonenumber."""
+    if not _same(request.GET.get("secret", ""), settings.SMS_CALLBACK_SECRET):
+        return JsonResponse({"error": "forbidden"}, status=403)
+    status = request.GET.get("SendStatus", "")
+    if status not in {SMS_DELIVERED, SMS_REJECTED}:
+        return JsonResponse({"ok": True, "updated": 0})
+    request_id = request.GET.get("RequestId", "")
+    delivery_id = int(request_id[1:]) if request_id.startswith("d") and request_id[1:].isdigit() else None
+    phone = request.GET.get("phonenumber", "")
+    updated = services.delivery_report(
+        kind="sms",
+        delivered=status == SMS_DELIVERED,
+        delivery_id=delivery_id,
+        provider_message_id=request.GET.get("SMSID", ""),
+        address=_e164(phone),
+        reason="rejected by the network",
+    )
+    return JsonResponse({"ok": True, "updated": updated})
+
+
+def _e164(gateway_number: str) -> str:
+    digits = "".join(ch for ch in gateway_number if ch.isdigit())
+    if digits.startswith("0"):
+        return "+84" + digits[1:]
+    return "+" + digits if digits else ""
+
+
+def zalo_signature(*, app_id: str, body: str, timestamp: str, secret: str) -> str:
+    """Zalo signs a webhook as sha256(app_id + raw body + timestamp + OA secret key), sent in X-ZEvent-Signature."""
+    return "mac=" + hashlib.sha256(f"{app_id}{body}{timestamp}{secret}".encode()).hexdigest()
+
+
+@csrf_exempt
+@require_POST
+def zalo_webhook(request: HttpRequest) -> HttpResponse:
+    raw = request.body.decode("utf-8", errors="replace")
+    try:
+        event = json.loads(raw)
+    except ValueError:
+        return JsonResponse({"error": "invalid JSON"}, status=400)
+    expected = zalo_signature(
+        app_id=str(event.get("app_id", "")),
+        body=raw,
+        timestamp=str(event.get("timestamp", "")),
+        secret=settings.ZALO_OA_SECRET_KEY,
+    )
+    if not settings.ZALO_OA_SECRET_KEY or not _same(request.headers.get("X-ZEvent-Signature", ""), expected):
+        return JsonResponse({"error": "bad signature"}, status=403)
+    updated = 0
+    if event.get("event_name") == "user_received_message":
+        message = event.get("message") or {}
+        tracking = str(message.get("tracking_id") or event.get("tracking_id") or "")
+        delivery_id = int(tracking[1:]) if tracking.startswith("d") and tracking[1:].isdigit() else None
+        updated = services.delivery_report(
+            kind="zalo_oa",
+            delivered=True,
+            delivery_id=delivery_id,
+            provider_message_id=str(message.get("msg_id") or event.get("msg_id") or ""),
+        )
+    return JsonResponse({"ok": True, "updated": updated})

@@ -1,0 +1,22 @@
+from django.urls import path
+
+from announcements import hooks, views
+
+app_name = "announcements"
+
+urlpatterns = [
+    path("announcements/", views.announcement_list, name="list"),
+    path("announcements/new/", views.announcement_edit, name="create"),
+    path("announcements/<int:pk>/", views.announcement_detail, name="detail"),
+    path("announcements/<int:pk>/edit/", views.announcement_edit, name="edit"),
+    path("announcements/<int:pk>/stats/", views.announcement_stats, name="stats"),
+    path("announcements/<int:pk>/<str:action>/", views.announcement_action, name="action"),
+    path("p/<str:ward_code>/", views.public_feed, name="public_feed"),
+    path("p/<str:ward_code>/feed.atom", views.WardAtomFeed(), name="public_atom"),
+    path("p/<str:ward_code>/g/<int:group_id>/", views.public_feed, name="public_group_feed"),
+    path("p/<str:ward_code>/g/<int:group_id>/feed.atom", views.WardAtomFeed(), name="public_group_atom"),
+    path("a/<int:pk>/", views.public_detail, name="public_detail"),
+    path("r/<str:code>/", views.reader, name="reader"),
+    path("hooks/sms/", hooks.sms_callback, name="sms_callback"),
+    path("hooks/zalo/", hooks.zalo_webhook, name="zalo_webhook"),
+]

@@ -1,0 +1,270 @@
+"""Pages for announcements: staff compose, approve and follow a fan-out; residents read, confirm and answer.
+Thin: reads through selectors, writes through services."""
+
+from django.contrib import messages
+from django.contrib.syndication.views import Feed
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from announcements import rendering, selectors, services
+from announcements.forms import AnnouncementForm, RejectForm, ScheduleForm
+from announcements.models import Announcement, AnnouncementFile, Response
+from announcements.sms_text import sms_length
+from groups.models import ResidentialGroup, Ward
+from groups.selectors import groups_for_user, staff_profile_of
+from groups.views import apply_errors, staff_required
+
+
+@staff_required
+def announcement_list(request: HttpRequest) -> HttpResponse:
+    rows = selectors.announcements_for_user(user=request.user)
+    status = request.GET.get("status", "")
+    if status in Announcement.Status.values:
+        rows = rows.filter(status=status)
+    page = Paginator(rows, 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "announcements/list.html",
+        {"page": page, "status": status, "statuses": Announcement.Status.choices},
+    )
+
+
+@staff_required
+def announcement_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    announcement = selectors.announcement_get_for_user(user=request.user, pk=pk) if pk else None
+    if announcement and not selectors.can_edit(user=request.user, announcement=announcement):
+        raise PermissionDenied(_("Only its author or ward staff can edit this announcement."))
+    groups = list(groups_for_user(user=request.user).filter(is_active=True).order_by("name"))
+    if request.method == "POST":
+        form = AnnouncementForm(request.POST, request.FILES, groups=groups)
+        if form.is_valid():
+            try:
+                announcement = services.announcement_save(
+                    user=request.user,
+                    data=form.announcement_data(),
+                    announcement=announcement,
+                    images=form.cleaned_data["images"],
+                    documents=form.cleaned_data["documents"],
+                )
+            except ValidationError as error:
+                apply_errors(form, error)
+            else:
+                messages.success(request, _("Saved. Check the preview, then send it for approval."))
+                return redirect("announcements:detail", pk=announcement.pk)
+    else:
+        initial = AnnouncementForm.initial_from(announcement) if announcement else None
+        form = AnnouncementForm(initial=initial, groups=groups)
+    return render(
+        request,
+        "announcements/form.html",
+        {"form": form, "announcement": announcement, "profile": staff_profile_of(request.user)},
+    )
+
+
+def _previews(announcement: Announcement) -> dict:
+    link = rendering.public_url(announcement)
+    if rendering.needs_reader_link(announcement):
+        link = rendering.reader_url(999999)  # the length a real reader link will have
+    sms = rendering.sms_text(announcement, link=link)
+    return {"sms": sms, "sms_length": sms_length(sms), "chat": rendering.chat_text(announcement, link=link)}
+
+
+@staff_required
+def announcement_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    announcement = selectors.announcement_get_for_user(user=request.user, pk=pk)
+    profile = staff_profile_of(request.user)
+    return render(
+        request,
+        "announcements/detail.html",
+        {
+            "announcement": announcement,
+            "profile": profile,
+            "can_edit": selectors.can_edit(user=request.user, announcement=announcement)
+            and announcement.status in services.EDITABLE,
+            "preview": _previews(announcement),
+            "stats": selectors.delivery_stats(announcement),
+            "failures": selectors.failed_deliveries(announcement),
+            "files": announcement.files.all(),
+            "reject_form": RejectForm(),
+            "schedule_form": ScheduleForm(),
+            "corrections": announcement.corrections.all(),
+        },
+    )
+
+
+@staff_required
+def announcement_stats(request: HttpRequest, pk: int) -> HttpResponse:
+    """The numbers block alone, which the detail page polls while the announcement is sending."""
+    announcement = selectors.announcement_get_for_user(user=request.user, pk=pk)
+    return render(
+        request,
+        "announcements/_stats.html",
+        {
+            "announcement": announcement,
+            "stats": selectors.delivery_stats(announcement),
+            "failures": selectors.failed_deliveries(announcement),
+        },
+    )
+
+
+@require_POST
+@staff_required
+def announcement_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    announcement = selectors.announcement_get_for_user(user=request.user, pk=pk)
+    user = request.user
+    try:
+        if action == "submit":
+            if not selectors.can_edit(user=user, announcement=announcement):
+                raise PermissionDenied
+            announcement = services.announcement_submit(announcement=announcement, by=user)
+            done = {
+                Announcement.Status.PENDING: _("Sent to a ward admin for approval."),
+                Announcement.Status.SENDING: _("Approved and sending now."),
+            }.get(announcement.status, _("Approved."))
+        elif action == "approve":
+            announcement = services.announcement_approve(announcement=announcement, by=user)
+            done = _("Approved.") if announcement.status != Announcement.Status.SENDING else _("Approved and sending.")
+        elif action == "reject":
+            form = RejectForm(request.POST)
+            note = form.data.get("note", "")
+            services.announcement_reject(announcement=announcement, by=user, note=note)
+            done = _("Sent back to its author.")
+        elif action == "schedule":
+            form = ScheduleForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError({"scheduled_at": [_("Please give a date and time.")]})
+            services.announcement_schedule(announcement=announcement, by=user, at=form.cleaned_data["scheduled_at"])
+            done = _("Scheduled.")
+        elif action == "send":
+            services.announcement_send_now(announcement=announcement, by=user)
+            done = _("Sending now.")
+        elif action == "cancel":
+            services.announcement_cancel(announcement=announcement, by=user)
+            done = _("Cancelled: nothing will be sent.")
+        elif action == "correct":
+            draft = services.announcement_correction_draft(original=announcement, by=user)
+            messages.success(request, _("A correction for the same audience: edit it, then send it for approval."))
+            return redirect("announcements:edit", pk=draft.pk)
+        elif action == "retry":
+            count = services.deliveries_retry_failed(announcement=announcement, by=user)
+            done = _("%d failed deliveries queued again.") % count
+        elif action.startswith("remove-file-"):
+            file = get_object_or_404(AnnouncementFile, announcement=announcement, pk=int(action.rsplit("-", 1)[1]))
+            services.announcement_file_remove(user=user, announcement_file=file)
+            done = _("File removed.")
+        else:
+            raise Http404
+    except PermissionDenied:
+        messages.error(request, _("You are not allowed to do that."))
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, done)
+    return redirect("announcements:detail", pk=pk)
+
+
+# --- public ---------------------------------------------------------------------------------------------------
+
+
+def public_feed(request: HttpRequest, ward_code: str, group_id: int | None = None) -> HttpResponse:
+    ward = get_object_or_404(Ward, code=ward_code)
+    group = get_object_or_404(ResidentialGroup, pk=group_id, ward=ward) if group_id else None
+    rows = selectors.public_announcements(ward_id=ward.pk, group_id=group.pk if group else None)
+    page = Paginator(rows, 20).get_page(request.GET.get("page"))
+    return render(request, "announcements/public_feed.html", {"ward": ward, "group": group, "page": page})
+
+
+def public_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    # Announcements sent only on personal channels are not listed in the feed, but the link they carry opens.
+    announcement = selectors.public_announcement_get(pk=pk)
+    return render(
+        request,
+        "announcements/public_detail.html",
+        {"announcement": announcement, "files": announcement.files.all()},
+    )
+
+
+def reader(request: HttpRequest, code: str) -> HttpResponse:
+    """The page a signed link in an SMS, Zalo message or email opens: read, confirm, RSVP or answer the poll."""
+    delivery_id = rendering.reader_code_delivery_id(code)
+    if delivery_id is None:
+        raise Http404
+    delivery = selectors.delivery_for_reader(delivery_id=delivery_id)
+    announcement = delivery.announcement
+    if request.method == "POST":
+        kind = {
+            Announcement.Action.CONFIRM: Response.Kind.CONFIRM,
+            Announcement.Action.RSVP: Response.Kind.RSVP,
+            Announcement.Action.POLL: Response.Kind.POLL,
+        }.get(announcement.action)
+        if kind is None:
+            raise Http404
+        try:
+            services.response_record(delivery=delivery, kind=kind, value=request.POST.get("value", ""))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Thank you, your answer has been recorded."))
+        return redirect("announcements:reader", code=code)
+    services.delivery_opened(delivery=delivery)
+    answers = {
+        r.kind: r.value for r in Response.objects.filter(announcement=announcement, member_id=delivery.member_id)
+    }
+    return render(
+        request,
+        "announcements/reader.html",
+        {
+            "announcement": announcement,
+            "files": announcement.files.all(),
+            "answers": answers,
+            "rsvp_choices": Response.Rsvp.choices,
+        },
+    )
+
+
+class WardAtomFeed(Feed):
+    feed_type = Atom1Feed
+
+    def get_object(self, request: HttpRequest, ward_code: str, group_id: int | None = None) -> tuple:
+        ward = get_object_or_404(Ward, code=ward_code)
+        group = get_object_or_404(ResidentialGroup, pk=group_id, ward=ward) if group_id else None
+        return ward, group
+
+    def title(self, obj: tuple) -> str:
+        ward, group = obj
+        return f"{ward.name} — {group.name}" if group else ward.name
+
+    def link(self, obj: tuple) -> str:
+        ward, group = obj
+        if group:
+            return reverse("announcements:public_group_feed", args=[ward.code, group.pk])
+        return reverse("announcements:public_feed", args=[ward.code])
+
+    def subtitle(self, obj: tuple) -> str:
+        return _("Announcements of %s") % obj[0].name
+
+    def items(self, obj: tuple) -> list[Announcement]:
+        ward, group = obj
+        return list(selectors.public_announcements(ward_id=ward.pk, group_id=group.pk if group else None)[:30])
+
+    def item_title(self, item: Announcement) -> str:
+        return item.title
+
+    def item_description(self, item: Announcement) -> str:
+        return item.body_html
+
+    def item_link(self, item: Announcement) -> str:
+        return reverse("announcements:public_detail", args=[item.pk])
+
+    def item_pubdate(self, item: Announcement):  # noqa: ANN201
+        return item.send_started_at
+
+    def item_categories(self, item: Announcement) -> list[str]:
+        return [item.get_category_display()]

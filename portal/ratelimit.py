@@ -1,0 +1,61 @@
+"""A token bucket shared by every worker process: in Redis when REDIS_URL is set, else per process.
+
+Celery's own `rate_limit` counts per worker; a provider counts per account, so the bucket must be shared.
+"""
+
+import threading
+import time
+from functools import lru_cache
+from typing import Any
+
+from django.conf import settings
+
+# KEYS[1] the bucket; ARGV: rate per second, burst, cost, now. Returns the seconds to wait (0: taken).
+_TAKE = """
+local rate = tonumber(ARGV[1])
+local burst = tonumber(ARGV[2])
+local cost = tonumber(ARGV[3])
+local now = tonumber(ARGV[4])
+local state = redis.call('HMGET', KEYS[1], 'tokens', 'at')
+local tokens = tonumber(state[1]) or burst
+local at = tonumber(state[2]) or now
+tokens = math.min(burst, tokens + math.max(0, now - at) * rate)
+local wait = 0
+if tokens >= cost then
+  tokens = tokens - cost
+else
+  wait = (cost - tokens) / rate
+end
+redis.call('HSET', KEYS[1], 'tokens', tokens, 'at', now)
+redis.call('EXPIRE', KEYS[1], math.ceil(burst / rate) + 60)
+return tostring(wait)
+"""
+
+_local_lock = threading.Lock()
+_local: dict[str, tuple[float, float]] = {}
+
+
+@lru_cache(maxsize=1)
+def _redis() -> Any:
+    import redis
+
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    return client, client.register_script(_TAKE)
+
+
+def take(key: str, *, rate: float, burst: float, cost: float = 1.0) -> float:
+    """Take `cost` tokens if the bucket has them and return 0, else return how long to wait."""
+    if rate <= 0:
+        return 0.0
+    now = time.time()
+    if settings.REDIS_URL:
+        _client, script = _redis()
+        return float(script(keys=[f"ratelimit:{key}"], args=[rate, burst, cost, now]))
+    with _local_lock:
+        tokens, at = _local.get(key, (burst, now))
+        tokens = min(burst, tokens + max(0.0, now - at) * rate)
+        if tokens >= cost:
+            _local[key] = (tokens - cost, now)
+            return 0.0
+        _local[key] = (tokens, now)
+        return (cost - tokens) / rate

@@ -1,0 +1,167 @@
+"""Who gets an announcement, on which channel, and exactly once."""
+
+from datetime import datetime
+
+import pytest
+from django.utils import timezone
+
+from announcements import services
+from announcements.models import Announcement, Delivery
+from groups.models import Channel, Membership
+from tests.announcements.conftest import approved, drain
+from tests.factories import HouseholdFactory, MembershipFactory, member_in
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_person_in_two_targeted_groups_gets_one_sms(alice, bob, group_a1, group_a2, sms_gateway):
+    both = member_in(group_a1, phone="+84912000001")
+    MembershipFactory(member=both, group=group_a2)
+    only_a2 = member_in(group_a2, phone="+84912000002")
+    announcement = approved(author=bob, approver=alice, group_ids=[group_a1.pk, group_a2.pk])
+    services.announcement_send_now(announcement=announcement, by=alice)
+
+    drain(announcement)
+
+    assert sms_gateway.received == {"0912000001": 1, "0912000002": 1}
+    assert announcement.status == Announcement.Status.SENT
+    assert set(Delivery.objects.values_list("member_id", "status")) == {(both.pk, "sent"), (only_a2.pk, "sent")}
+
+
+def test_the_preferred_channel_comes_first_and_people_without_consent_are_skipped(alice, bob, group_a1, sms_gateway):
+    zalo_first = member_in(group_a1, consent_zalo=True, consent_sms=True, preferred_channel="zalo")
+    sms_only = member_in(group_a1, consent_sms=True, preferred_channel="zalo")
+    emailer = member_in(group_a1, consent_sms=False, consent_email=True, email="hoa@example.vn", preferred_channel="")
+    nobody = member_in(group_a1, consent_sms=False)
+    member_in(group_a1, consent_sms=True).memberships.update(status=Membership.Status.LEFT)
+    announcement = approved(author=bob, approver=alice, group_ids=[group_a1.pk], channels=["zalo_oa", "sms", "email"])
+    services.announcement_send_now(announcement=announcement, by=alice)
+
+    services.announcement_dispatch(announcement_id=announcement.pk)
+
+    kinds = dict(Delivery.objects.values_list("member_id", "kind"))
+    assert kinds == {zalo_first.pk: "zalo_oa", sms_only.pk: "sms", emailer.pk: "email", nobody.pk: ""}
+    assert Delivery.objects.get(member=nobody).status == Delivery.Status.SKIPPED
+    assert Delivery.objects.get(member=emailer).address == "hoa@example.vn"
+
+
+def test_only_the_chosen_roles_are_addressed(alice, bob, group_a1, sms_gateway):
+    head = member_in(group_a1)
+    head.memberships.update(role=Membership.Role.GROUP_HEAD)
+    member_in(group_a1)
+    announcement = approved(author=bob, approver=alice, group_ids=[group_a1.pk], roles=["group_head"])
+    services.announcement_send_now(announcement=announcement, by=alice)
+
+    drain(announcement)
+
+    assert list(Delivery.objects.values_list("member_id", flat=True)) == [head.pk]
+
+
+def test_materialising_twice_adds_nothing(alice, bob, group_a1, sms_gateway):
+    for _ in range(5):
+        member_in(group_a1)
+    Channel.objects.create(ward=group_a1.ward, group=group_a1, kind="web_feed", delivery="per_group")
+    announcement = approved(author=bob, approver=alice, group_ids=[group_a1.pk], channels=["sms", "web_feed"])
+    services.announcement_send_now(announcement=announcement, by=alice)
+    announcement.refresh_from_db()
+
+    first = services.deliveries_materialize(announcement=announcement)
+    second = services.deliveries_materialize(announcement=announcement)
+
+    assert (first, second) == (6, 0)
+
+
+def test_routine_sms_wait_for_the_morning_but_urgent_ones_go_at_night(alice, bob, group_a1, sms_gateway, settings):
+    settings.QUIET_HOURS_SMS = "21:00-07:00"
+    member_in(group_a1)
+    night = timezone.make_aware(datetime(2026, 11, 20, 23, 30))
+    routine = approved(author=bob, approver=alice, group_ids=[group_a1.pk])
+    urgent = approved(author=bob, approver=alice, group_ids=[group_a1.pk], urgency="urgent")
+
+    services.deliveries_materialize(announcement=routine, now=night)
+    services.deliveries_materialize(announcement=urgent, now=night)
+
+    morning = timezone.localtime(Delivery.objects.get(announcement=routine).not_before)
+    assert (morning.day, morning.hour, morning.minute) == (21, 7, 0)
+    assert Delivery.objects.get(announcement=urgent).not_before is None
+
+
+def test_a_gateway_error_is_retried_with_the_same_request_and_sends_once(alice, bob, group_a1, sms_gateway, settings):
+    settings.DELIVERY_RETRY_BASE_SECONDS = 0.01
+    for _ in range(4):
+        member_in(group_a1)
+    announcement = approved(author=bob, approver=alice, group_ids=[group_a1.pk])
+    services.announcement_send_now(announcement=announcement, by=alice)
+    sms_gateway.fail_next(503)
+
+    drain(announcement)  # the first try fails; the batch waits for its back-off
+    assert Delivery.objects.filter(status="sending").count() == 4
+    Delivery.objects.update(lease_until=timezone.now())  # the back-off is over
+    drain(announcement)
+
+    assert sorted(sms_gateway.received.values()) == [1, 1, 1, 1]
+    assert Delivery.objects.filter(status="sent", attempts=2).count() == 4
+    assert announcement.status == Announcement.Status.SENT
+
+
+def test_a_batch_resent_after_the_gateway_took_it_is_not_sent_twice(alice, bob, group_a1, sms_gateway):
+    for _ in range(4):
+        member_in(group_a1)
+    announcement = approved(author=bob, approver=alice, group_ids=[group_a1.pk])
+    services.announcement_send_now(announcement=announcement, by=alice)
+    services.announcement_dispatch(announcement_id=announcement.pk)
+    # A worker claims the batch, the gateway takes it, and the worker dies before writing the result down.
+    key, claimed = services._claim(announcement.pk, "sms", 100)
+    from announcements.channels.base import Batch
+    from announcements.channels.sms import SmsSender
+
+    SmsSender().send(Batch(key, services._messages(announcement, claimed)))
+    Delivery.objects.update(lease_until=timezone.now())  # its lease runs out
+
+    drain(announcement)
+
+    assert sorted(sms_gateway.received.values()) == [1, 1, 1, 1]
+    assert Delivery.objects.filter(status="sent").count() == 4
+
+
+def test_a_bad_number_fails_alone_with_its_reason_and_can_be_retried(alice, bob, group_a1, sms_gateway):
+    good = [member_in(group_a1) for _ in range(3)]
+    bad = member_in(group_a1, phone="+84212345678")  # a landline: the gateway refuses it
+    announcement = approved(author=bob, approver=alice, group_ids=[group_a1.pk])
+    services.announcement_send_now(announcement=announcement, by=alice)
+
+    drain(announcement)
+
+    assert {m.phone for m in good} == {"+84" + p[1:] for p in sms_gateway.received}
+    failed = Delivery.objects.get(status="failed")
+    assert failed.member == bad and "108" in failed.reason
+    assert services.deliveries_retry_failed(announcement=announcement, by=alice) == 1
+
+
+def test_an_empty_balance_pauses_the_channel_instead_of_failing(alice, bob, group_a1, sms_gateway):
+    for _ in range(3):
+        member_in(group_a1)
+    sms_gateway.balance = 0
+    announcement = approved(author=bob, approver=alice, group_ids=[group_a1.pk])
+    services.announcement_send_now(announcement=announcement, by=alice)
+
+    drain(announcement)
+
+    rows = Delivery.objects.all()
+    assert {r.status for r in rows} == {"queued"}
+    assert all(r.not_before > timezone.now() and "103" in r.reason for r in rows)
+
+
+def test_reach_counts_households_out_of_the_audience(alice, bob, group_a1, sms_gateway, client_for):
+    home = HouseholdFactory(group=group_a1)
+    member_in(group_a1, household=home)
+    member_in(group_a1, household=home)
+    member_in(group_a1, household=HouseholdFactory(group=group_a1))
+    announcement = approved(author=bob, approver=alice, group_ids=[group_a1.pk])
+    services.announcement_send_now(announcement=announcement, by=alice)
+    drain(announcement)
+
+    page = client_for(bob).get(f"/announcements/{announcement.pk}/").content.decode()
+
+    assert "20,0%" in page  # 2 households of the 10 the group declared
+    assert announcement.audience_households == 10
