@@ -731,7 +731,9 @@ def deliveries_sweep(*, now: datetime | None = None) -> dict[str, int]:
     redispatched = chains = 0
     for announcement in Announcement.objects.filter(status=Announcement.Status.SENDING):
         if announcement.materialized_at is None:
-            if announcement.send_started_at and announcement.send_started_at < now - timedelta(minutes=1):
+            # The dispatch message was lost (broker restarted); dispatching twice is safe, it locks the row.
+            lost_after = timedelta(seconds=settings.DELIVERY_LEASE_SECONDS)
+            if announcement.send_started_at and announcement.send_started_at < now - lost_after:
                 announcement_dispatch.delay(announcement.pk)
                 redispatched += 1
             continue
