@@ -1,0 +1,224 @@
+"""Each channel adapter against a local fake of its provider, through the same fan-out a real send takes."""
+
+import hashlib
+import json
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from announcements import services
+from announcements.hooks import zalo_signature
+from announcements.models import Delivery, ProviderToken
+from groups.models import Channel
+from tests.announcements.conftest import announcement_data, approved, drain
+from tests.announcements.test_compose import jpeg_bytes
+from tests.factories import member_in
+from tests.fakes.facebook import FakeGraph
+from tests.fakes.smtp import LocalSmtpServer
+from tests.fakes.zalo import FakeZalo
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def zalo(settings):
+    with FakeZalo() as fake:
+        settings.ZALO_OA_API_URL = settings.ZALO_ZNS_API_URL = settings.ZALO_OAUTH_URL = fake.url
+        settings.ZALO_APP_ID, settings.ZALO_APP_SECRET = fake.app_id, fake.app_secret
+        settings.ZALO_OA_ACCESS_TOKEN, settings.ZALO_OA_REFRESH_TOKEN = fake.access_token, fake.refresh_token
+        settings.ZALO_OA_SECRET_KEY = "oa-secret"
+        settings.ZALO_ZNS_TEMPLATE_ID = "241531"
+        settings.ZALO_REQUESTS_PER_SECOND = 0
+        yield fake
+
+
+@pytest.fixture
+def graph(settings):
+    with FakeGraph() as fake:
+        settings.FACEBOOK_GRAPH_URL = fake.base_url
+        settings.FACEBOOK_PAGE_ACCESS_TOKEN = fake.page_token
+        settings.FACEBOOK_REQUESTS_PER_SECOND = 0
+        yield fake
+
+
+def _send(alice, bob, group, **overrides):
+    announcement = approved(author=bob, approver=alice, group_ids=[group.pk], **overrides)
+    services.announcement_send_now(announcement=announcement, by=alice)
+    drain(announcement)
+    return announcement
+
+
+def test_zalo_followers_get_an_oa_message_and_others_a_zns_to_their_phone(alice, bob, group_a1, zalo):
+    follower = member_in(group_a1, consent_zalo=True, zalo_user_id="8472016", preferred_channel="zalo")
+    phone_only = member_in(group_a1, consent_zalo=True, phone="+84912777888", preferred_channel="zalo")
+    zalo.followers.add("8472016")
+
+    announcement = _send(alice, bob, group_a1, channels=["zalo_oa"])
+
+    assert [user for user, _text in zalo.user_messages] == ["8472016"]
+    assert "Thông báo thu gom rác" in zalo.user_messages[0][1]
+    assert [(z["phone"], z["tracking_id"]) for z in zalo.zns] == [
+        ("84912777888", f"d{Delivery.objects.get(member=phone_only).pk}")
+    ]
+    assert set(Delivery.objects.values_list("status", flat=True)) == {"sent"}
+    assert Delivery.objects.get(member=follower).provider_message_id.startswith("msg")
+    assert announcement.status == "sent"
+
+
+def test_an_expired_zalo_token_is_refreshed_once_and_both_tokens_are_kept(alice, bob, group_a1, zalo):
+    for user_id in ("u1", "u2", "u3"):
+        member_in(group_a1, consent_zalo=True, zalo_user_id=user_id, preferred_channel="zalo")
+        zalo.followers.add(user_id)
+    zalo.expire_token()
+
+    _send(alice, bob, group_a1, channels=["zalo_oa"])
+
+    assert zalo.refreshes == 1
+    assert len(zalo.user_messages) == 3
+    stored = ProviderToken.objects.get(provider="zalo_oa")
+    assert (stored.access_token, stored.refresh_token) == (zalo.access_token, zalo.refresh_token)
+
+
+def test_a_refused_refresh_fails_after_the_retries_without_looping(alice, bob, group_a1, zalo, settings):
+    settings.DELIVERY_MAX_ATTEMPTS = 1
+    member_in(group_a1, consent_zalo=True, zalo_user_id="u1", preferred_channel="zalo")
+    zalo.followers.add("u1")
+    zalo.expire_token()
+    zalo.refresh_token = "someone-else-used-it"
+
+    _send(alice, bob, group_a1, channels=["zalo_oa"])
+
+    delivery = Delivery.objects.get()
+    assert delivery.status == "failed" and "refresh refused" in delivery.reason
+    assert zalo.user_messages == []
+
+
+def test_zalo_refusing_night_sends_defers_them_to_the_morning(alice, bob, group_a1, zalo):
+    member_in(group_a1, consent_zalo=True, zalo_user_id="u1", preferred_channel="zalo")
+    zalo.followers.add("u1")
+    zalo.night = True
+
+    _send(alice, bob, group_a1, channels=["zalo_oa"])
+
+    delivery = Delivery.objects.get()
+    morning = timezone.localtime(delivery.not_before)
+    assert delivery.status == "queued" and "-234" in delivery.reason
+    assert (morning.hour, morning.minute) == (6, 0) and morning > timezone.now()
+
+
+def test_a_blocked_or_unfollowed_user_fails_with_the_reason(alice, bob, group_a1, zalo):
+    member_in(group_a1, consent_zalo=True, zalo_user_id="gone", preferred_channel="zalo")
+
+    _send(alice, bob, group_a1, channels=["zalo_oa"])
+
+    delivery = Delivery.objects.get()
+    assert delivery.status == "failed" and "does not follow" in delivery.reason
+
+
+def test_a_zalo_group_gets_one_post_with_its_picture(alice, bob, group_a1, zalo):
+    Channel.objects.create(
+        ward=group_a1.ward, group=group_a1, kind="zalo_group", external_id="g-77", delivery="per_group"
+    )
+    zalo.groups.add("g-77")
+    announcement = services.announcement_save(
+        user=bob,
+        data=announcement_data(group_ids=[group_a1.pk], channels=["zalo_group"]),
+        images=[SimpleUploadedFile("rac.jpg", jpeg_bytes(), content_type="image/jpeg")],
+    )
+    services.announcement_submit(announcement=announcement, by=bob)
+    services.announcement_approve(announcement=announcement, by=alice)
+    services.announcement_send_now(announcement=announcement, by=alice)
+    drain(announcement)
+
+    texts = [m for g, m in zalo.group_messages if "text" in m]
+    media = [m for g, m in zalo.group_messages if "attachment" in m]
+    assert len(texts) == 1 and "Thông báo thu gom rác" in texts[0]["text"]
+    assert len(media) == 1 and zalo.uploads == 1
+    assert Delivery.objects.get().status == "sent"
+
+
+def test_the_facebook_page_gets_a_post_with_the_link(alice, bob, group_a1, graph):
+    graph.pages.add("104729")
+    Channel.objects.create(ward=group_a1.ward, kind="facebook_page", external_id="104729", delivery="per_group")
+
+    announcement = _send(alice, bob, group_a1, channels=["facebook_page"])
+
+    assert len(graph.posts) == 1
+    post = graph.posts[0]
+    assert post["edge"] == "feed" and post["link"].endswith(f"/a/{announcement.pk}/")
+    assert Delivery.objects.get().provider_message_id.startswith("104729_")
+
+
+def test_facebook_throttling_is_retried_and_an_expired_page_token_is_reported(alice, bob, group_a1, graph, settings):
+    graph.pages.add("104729")
+    Channel.objects.create(ward=group_a1.ward, kind="facebook_page", external_id="104729", delivery="per_group")
+    graph.failures.append((400, 32))
+
+    _send(alice, bob, group_a1, channels=["facebook_page"])
+    first = Delivery.objects.get()
+    assert first.status == "sending" and "Facebook 32" in first.reason  # waiting for its back-off
+
+    settings.FACEBOOK_PAGE_ACCESS_TOKEN = "revoked"
+    settings.DELIVERY_MAX_ATTEMPTS = 2
+    Delivery.objects.update(lease_until=timezone.now())
+    drain(first.announcement)
+    assert Delivery.objects.get().status == "failed" and "190" in Delivery.objects.get().reason
+    assert graph.posts == []
+
+
+def test_email_reaches_a_real_smtp_server_and_a_refused_address_fails(alice, bob, group_a1, settings):
+    with LocalSmtpServer() as smtp:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", smtp.port
+        settings.EMAIL_MESSAGES_PER_SECOND = 0
+        member_in(group_a1, consent_sms=False, consent_email=True, email="lan@example.vn", preferred_channel="email")
+        member_in(group_a1, consent_sms=False, consent_email=True, email="nobody@example.vn")
+        smtp.inbox.refuse.add("nobody@example.vn")
+
+        _send(alice, bob, group_a1, channels=["email"], action="confirm")
+
+    assert [m["To"] for m in smtp.messages] == ["lan@example.vn"]
+    html = next(p for p in smtp.messages[0].walk() if p.get_content_type() == "text/html").get_payload(decode=True)
+    assert "/r/" in html.decode()  # the signed confirmation link
+    assert dict(Delivery.objects.values_list("address", "status")) == {
+        "lan@example.vn": "sent",
+        "nobody@example.vn": "failed",
+    }
+
+
+def test_sms_delivery_reports_need_the_secret_and_mark_deliveries_delivered(alice, bob, group_a1, sms_gateway, client):
+    member_in(group_a1, phone="+84912000111")
+    _send(alice, bob, group_a1)
+    delivery = Delivery.objects.get()
+    report = {
+        "SMSID": delivery.provider_message_id,
+        "SendStatus": "5",
+        "RequestId": f"d{delivery.pk}",
+        "phonenumber": "0912000111",
+    }
+
+    assert client.get("/hooks/sms/", {**report, "secret": "wrong"}).status_code == 403
+    assert Delivery.objects.get().status == "sent"
+    assert client.get("/hooks/sms/", {**report, "secret": "callback-secret"}).json()["updated"] == 1
+    assert Delivery.objects.get().status == "delivered"
+
+
+def test_zalo_delivery_webhooks_are_verified_by_signature(alice, bob, group_a1, zalo, client):
+    member = member_in(group_a1, consent_zalo=True, phone="+84912777888", preferred_channel="zalo")
+    _send(alice, bob, group_a1, channels=["zalo_oa"])
+    delivery = Delivery.objects.get(member=member)
+    event = {
+        "app_id": "app-1",
+        "event_name": "user_received_message",
+        "timestamp": "1763800000000",
+        "message": {"msg_id": delivery.provider_message_id, "tracking_id": f"d{delivery.pk}"},
+    }
+    body = json.dumps(event)
+    good = zalo_signature(app_id="app-1", body=body, timestamp="1763800000000", secret="oa-secret")
+    bad = "mac=" + hashlib.sha256(b"forged").hexdigest()
+
+    refused = client.post("/hooks/zalo/", body, content_type="application/json", HTTP_X_ZEVENT_SIGNATURE=bad)
+    assert refused.status_code == 403 and Delivery.objects.get(pk=delivery.pk).status == "sent"
+    accepted = client.post("/hooks/zalo/", body, content_type="application/json", HTTP_X_ZEVENT_SIGNATURE=good)
+    assert accepted.json()["updated"] == 1 and Delivery.objects.get(pk=delivery.pk).status == "delivered"

@@ -1,0 +1,119 @@
+"""Draft → waiting for approval → approved → scheduled or sending → sent, or cancelled."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from announcements import services
+from announcements.models import Announcement, Delivery
+from portal.models import AuditEvent
+from tests.announcements.conftest import announcement_data, approved, drain
+from tests.factories import member_in, staff_user
+
+pytestmark = pytest.mark.django_db
+
+
+def _draft(author, group, **overrides):
+    return services.announcement_save(user=author, data=announcement_data(group_ids=[group.pk], **overrides))
+
+
+def test_staff_submit_and_a_ward_admin_approves(alice, bob, group_a1, client_for):
+    announcement = _draft(bob, group_a1)
+    client_for(bob).post(f"/announcements/{announcement.pk}/submit/")
+    assert Announcement.objects.get().status == "pending"
+
+    refused = client_for(bob).post(f"/announcements/{announcement.pk}/approve/", follow=True)
+    assert "không được phép" in refused.content.decode()
+    assert Announcement.objects.get().status == "pending"
+
+    client_for(alice).post(f"/announcements/{announcement.pk}/approve/")
+    approved_one = Announcement.objects.get()
+    assert (approved_one.status, approved_one.approved_by) == ("approved", alice)
+    assert AuditEvent.objects.filter(action="approve", object_id=str(announcement.pk), actor=alice).exists()
+
+
+def test_an_admin_cannot_approve_their_own_routine_notice_but_their_urgent_one_goes_at_once(alice, group_a1):
+    routine = _draft(alice, group_a1)
+    routine = services.announcement_submit(announcement=routine, by=alice)
+    assert routine.status == "pending"
+    with pytest.raises(services.AnnouncementError, match="Một quản trị viên phường khác"):
+        services.announcement_approve(announcement=routine, by=alice)
+
+    urgent = services.announcement_submit(announcement=_draft(alice, group_a1, urgency="urgent"), by=alice)
+    assert urgent.status == "sending" and urgent.approved_by == alice
+
+
+def test_sent_back_with_a_note_the_author_can_edit_again(alice, bob, group_a1, client_for):
+    announcement = services.announcement_submit(announcement=_draft(bob, group_a1), by=bob)
+
+    client_for(alice).post(f"/announcements/{announcement.pk}/reject/", {"note": "Ghi rõ giờ họp"})
+
+    announcement.refresh_from_db()
+    assert (announcement.status, announcement.rejection_note) == ("draft", "Ghi rõ giờ họp")
+    assert "Ghi rõ giờ họp" in client_for(bob).get(f"/announcements/{announcement.pk}/edit/").content.decode()
+
+
+def test_a_scheduled_announcement_is_sent_by_the_sweeper_when_its_time_comes(alice, bob, group_a1, sms_gateway):
+    member_in(group_a1)
+    announcement = approved(author=bob, approver=alice, group_ids=[group_a1.pk])
+    services.announcement_schedule(announcement=announcement, by=alice, at=timezone.now() + timedelta(hours=2))
+
+    assert services.deliveries_sweep()["started"] == 0
+    assert services.deliveries_sweep(now=timezone.now() + timedelta(hours=2, seconds=1))["started"] == 1
+    drain(announcement)
+
+    assert announcement.status == "sent" and sms_gateway.messages_total == 1
+
+
+def test_a_time_in_the_past_is_refused(alice, bob, group_a1):
+    announcement = approved(author=bob, approver=alice, group_ids=[group_a1.pk])
+
+    with pytest.raises(services.ValidationError):
+        services.announcement_schedule(announcement=announcement, by=alice, at=timezone.now() - timedelta(minutes=1))
+
+
+def test_cancelled_before_it_goes_nothing_is_sent(alice, bob, group_a1, sms_gateway):
+    member_in(group_a1)
+    announcement = approved(author=bob, approver=alice, group_ids=[group_a1.pk])
+    services.announcement_schedule(announcement=announcement, by=alice, at=timezone.now() + timedelta(hours=1))
+
+    services.announcement_cancel(announcement=announcement, by=bob)
+    services.deliveries_sweep(now=timezone.now() + timedelta(hours=2))
+
+    assert Announcement.objects.get().status == "cancelled" and not Delivery.objects.exists()
+    assert sms_gateway.messages_total == 0
+
+
+def test_once_gone_it_cannot_be_cancelled_but_a_correction_reaches_the_same_audience(
+    alice, bob, group_a1, group_a2, sms_gateway
+):
+    member_in(group_a1)
+    announcement = approved(author=bob, approver=alice, group_ids=[group_a1.pk], roles=["resident"])
+    services.announcement_send_now(announcement=announcement, by=alice)
+    drain(announcement)
+
+    with pytest.raises(services.AnnouncementError):
+        services.announcement_cancel(announcement=announcement, by=alice)
+    correction = services.announcement_correction_draft(original=announcement, by=bob)
+
+    assert correction.corrects == announcement and correction.status == "draft"
+    assert list(correction.groups.all()) == [group_a1] and correction.roles == ["resident"]
+    assert correction.title.startswith("Đính chính") or correction.title.startswith("Correction")
+
+
+def test_an_account_without_a_ward_cannot_write(db, group_a1):
+    from django.contrib.auth import get_user_model
+
+    stranger = get_user_model().objects.create_user(username="x@example.vn", email="x@example.vn", password="x")
+    with pytest.raises(services.PermissionDenied):
+        services.announcement_save(user=stranger, data=announcement_data(group_ids=[group_a1.pk]))
+
+
+def test_ward_staff_cannot_approve_in_another_ward(alice, bob, dave, group_a1):
+    announcement = services.announcement_submit(announcement=_draft(bob, group_a1), by=bob)
+    other_admin = staff_user("eve@an-binh.vn", ward=group_a1.ward, role="ward_staff")
+
+    for outsider in (dave, other_admin):
+        with pytest.raises(services.PermissionDenied):
+            services.announcement_approve(announcement=announcement, by=outsider)
