@@ -26,7 +26,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from announcements import rendering
 from announcements.channels import Message, Result, ResultKind, sender_for
-from announcements.channels.base import Batch
+from announcements.channels.base import Batch, missing_settings
 from announcements.models import Announcement, AnnouncementFile, Delivery, Response
 from groups.models import Membership, ResidentialGroup, StaffProfile
 from groups.selectors import groups_for_user, staff_profile_of
@@ -685,6 +685,13 @@ def deliveries_send_batch(*, announcement_id: int, kind: str) -> int:
         Delivery.objects.filter(batch_key=batch_key, status=Delivery.Status.SENDING).update(
             status=Delivery.Status.SKIPPED, reason="cancelled", lease_until=None
         )
+        return len(deliveries)
+    missing = missing_settings(kind)
+    if missing:
+        reason = f"channel not configured: {', '.join(missing)}"
+        results = [Result(d.pk, ResultKind.PERMANENT, reason=reason) for d in deliveries]
+        _apply(deliveries, results, announcement_id=announcement_id, kind=kind)
+        _finish_if_done(announcement_id)
         return len(deliveries)
     batch = Batch(
         request_id=batch_key,

@@ -255,7 +255,7 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Ward Connect API",
-    "DESCRIPTION": "Wards, residential groups, households, members and memberships, scoped to the caller's ward.",
+    "DESCRIPTION": "Wards, residential groups, households, members, memberships and announcements, scoped to the caller's ward.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,

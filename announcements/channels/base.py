@@ -82,6 +82,20 @@ def all_results(batch: Batch, kind: ResultKind, reason: str = "", not_before: fl
     return [Result(m.delivery_id, kind, reason=reason, not_before=not_before) for m in batch.messages]
 
 
+REQUIRED_SETTINGS = {
+    "sms": ["SMS_API_KEY", "SMS_SECRET_KEY", "SMS_BRANDNAME"],
+    "zalo_oa": ["ZALO_APP_ID", "ZALO_OA_ACCESS_TOKEN"],
+    "zalo_group": ["ZALO_APP_ID", "ZALO_OA_ACCESS_TOKEN"],
+    "facebook_page": ["FACEBOOK_PAGE_ACCESS_TOKEN"],
+}
+
+
+def missing_settings(kind: str) -> list[str]:
+    """Settings a channel cannot work without: unset, its deliveries fail at once with that reason instead of
+    retrying against a provider that will never accept them."""
+    return [name for name in REQUIRED_SETTINGS.get(kind, []) if not getattr(settings, name, "")]
+
+
 def sender_for(kind: str) -> Sender:
     from announcements.channels import email, facebook, sms, web, zalo
 

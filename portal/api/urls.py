@@ -1,6 +1,7 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
+from announcements.api import views as announcement_api
 from groups.api import views as group_api
 
 router = DefaultRouter()
@@ -9,5 +10,6 @@ router.register("groups", group_api.GroupViewSet, basename="group")
 router.register("households", group_api.HouseholdViewSet, basename="household")
 router.register("members", group_api.MemberViewSet, basename="member")
 router.register("memberships", group_api.MembershipViewSet, basename="membership")
+router.register("announcements", announcement_api.AnnouncementViewSet, basename="announcement")
 
 urlpatterns = [path("", include(router.urls))]

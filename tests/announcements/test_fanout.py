@@ -164,3 +164,17 @@ def test_reach_counts_households_out_of_the_audience(alice, bob, group_a1, sms_g
 
     assert "20,0%" in page  # 2 households of the 10 the group declared
     assert announcement.audience_households == 10
+
+
+def test_a_channel_without_credentials_fails_at_once_with_the_missing_setting(alice, bob, group_a1, settings):
+    settings.SMS_API_KEY = ""
+    settings.QUIET_HOURS_SMS = "00:00-00:00"
+    member_in(group_a1)
+    announcement = approved(author=bob, approver=alice, group_ids=[group_a1.pk])
+    services.announcement_send_now(announcement=announcement, by=alice)
+
+    drain(announcement)
+
+    delivery = Delivery.objects.get()
+    assert delivery.status == "failed" and "SMS_API_KEY" in delivery.reason
+    assert announcement.status == Announcement.Status.SENT

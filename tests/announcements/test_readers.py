@@ -1,0 +1,99 @@
+"""What residents see: the public feed, the Atom feed, and the signed link to confirm, RSVP or answer a poll."""
+
+import re
+
+import pytest
+
+from announcements import rendering, services
+from announcements.models import Delivery, Response
+from tests.announcements.conftest import approved, drain
+from tests.factories import member_in
+
+pytestmark = pytest.mark.django_db
+
+
+def _reader_link(sms_gateway, phone: str) -> str:
+    text = next(content for number, content in sms_gateway.contents if number == phone)
+    return re.search(r"http://[^ ]+/r/[^ ]+/", text).group(0).split("8000", 1)[1]
+
+
+def test_a_resident_confirms_from_the_link_in_their_sms(alice, bob, group_a1, sms_gateway, client, client_for):
+    member_in(group_a1, phone="+84912000001")
+    member_in(group_a1, phone="+84912000002")
+    announcement = approved(author=bob, approver=alice, group_ids=[group_a1.pk], action="confirm")
+    services.announcement_send_now(announcement=announcement, by=alice)
+    drain(announcement)
+    link = _reader_link(sms_gateway, "0912000001")
+
+    page = client.get(link).content.decode()
+    assert "Thông báo thu gom rác" in page and "Đã nắm thông tin" in page
+    client.post(link, {"value": "yes"})
+    client.post(link, {"value": "yes"})  # a double tap counts once
+
+    assert Response.objects.filter(kind="confirm").count() == 1
+    assert Delivery.objects.get(member__phone="+84912000001").status == "delivered"
+    stats_page = client_for(bob).get(f"/announcements/{announcement.pk}/stats/").content.decode()
+    assert re.search(r'data-stat="confirmations">1<', stats_page)
+
+
+def test_a_tampered_link_opens_nothing(alice, bob, group_a1, sms_gateway, client):
+    member_in(group_a1)
+    announcement = approved(author=bob, approver=alice, group_ids=[group_a1.pk], action="confirm")
+    services.announcement_send_now(announcement=announcement, by=alice)
+    drain(announcement)
+    delivery = Delivery.objects.get()
+    genuine = rendering.reader_code(delivery.pk)
+    forged = genuine[:-1] + ("1" if genuine[-1] != "1" else "2")
+    neighbour = f"{delivery.pk + 1:x}-" + genuine.split("-")[1]
+
+    assert client.get(f"/r/{forged}/").status_code == 404
+    assert client.get(f"/r/{neighbour}/").status_code == 404
+    assert client.post(f"/r/{forged}/", {"value": "yes"}).status_code == 404
+    assert not Response.objects.exists()
+
+
+def test_rsvp_and_poll_answers_are_counted_and_can_be_changed(alice, bob, group_a1, sms_gateway, client, client_for):
+    member_in(group_a1, phone="+84912000001")
+    member_in(group_a1, phone="+84912000002")
+    poll = approved(
+        author=bob,
+        approver=alice,
+        group_ids=[group_a1.pk],
+        action="poll",
+        poll_question="Bà con có hài lòng với việc thu gom rác?",
+        poll_options=["Hài lòng", "Chưa hài lòng"],
+    )
+    services.announcement_send_now(announcement=poll, by=alice)
+    drain(poll)
+
+    first, second = _reader_link(sms_gateway, "0912000001"), _reader_link(sms_gateway, "0912000002")
+    client.post(first, {"value": "Hài lòng"})
+    client.post(first, {"value": "Chưa hài lòng"})  # changed their mind
+    client.post(second, {"value": "Chưa hài lòng"})
+    refused = client.post(second, {"value": "<script>"}, follow=True)
+
+    assert "Vui lòng chọn một trong các câu trả lời" in refused.content.decode()
+    stats = client_for(bob).get(f"/api/announcements/{poll.pk}/stats/").json()
+    assert stats["poll"] == {"Hài lòng": 0, "Chưa hài lòng": 2}
+    ward_view = client_for(bob).get(f"/announcements/{poll.pk}/").content.decode()
+    assert "Chưa hài lòng: <strong>2</strong>" in ward_view and "Hài lòng: <strong>0</strong>" in ward_view
+
+
+def test_the_public_feed_and_its_atom_list_sent_web_announcements_only(alice, bob, group_a1, group_a2, client):
+    sent = approved(author=bob, approver=alice, group_ids=[group_a1.pk], channels=["web_feed"], title="Lịch cắt điện")
+    services.announcement_send_now(announcement=sent, by=alice)
+    drain(sent)
+    approved(author=bob, approver=alice, group_ids=[group_a1.pk], channels=["web_feed"], title="Chưa gửi")
+    sms_only = approved(author=bob, approver=alice, group_ids=[group_a1.pk], title="Chỉ gửi SMS", channels=["sms"])
+    services.announcement_send_now(announcement=sms_only, by=alice)
+    ward = group_a1.ward
+
+    feed = client.get(f"/p/{ward.code}/").content.decode()
+    group_feed = client.get(f"/p/{ward.code}/g/{group_a1.pk}/").content.decode()
+    other_group = client.get(f"/p/{ward.code}/g/{group_a2.pk}/").content.decode()
+    atom = client.get(f"/p/{ward.code}/feed.atom")
+
+    assert "Lịch cắt điện" in feed and "Chưa gửi" not in feed and "Chỉ gửi SMS" not in feed
+    assert "Lịch cắt điện" in group_feed and "Lịch cắt điện" not in other_group
+    assert atom["Content-Type"].startswith("application/atom+xml")
+    assert "<title>Lịch cắt điện</title>" in atom.content.decode()
