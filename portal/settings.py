@@ -259,6 +259,13 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "MembershipRoleEnum": "groups.models.Membership.Role",
+        "MembershipStatusEnum": "groups.models.Membership.Status",
+        "AnnouncementStatusEnum": "announcements.models.Announcement.Status",
+        "AnnouncementCategoryEnum": "announcements.models.Announcement.Category",
+        "AnnouncementActionEnum": "announcements.models.Announcement.Action",
+    },
 }
 
 # Production hardening: on whenever DEBUG is off, so `check --deploy` passes with the secrets set.
