@@ -567,7 +567,7 @@ def _claim(announcement_id: int, kind: str, size: int) -> tuple[str, list[Delive
         Delivery.objects.filter(id__in=ids, status=Delivery.Status.QUEUED).update(
             status=Delivery.Status.SENDING, batch_key=key, lease_until=lease_until, attempts=F("attempts") + 1
         )
-    return key, list(Delivery.objects.filter(batch_key=key, status=Delivery.Status.SENDING).order_by("id"))
+    return key, list(Delivery.objects.filter(id__in=ids, batch_key=key).order_by("id"))
 
 
 def _messages(announcement: Announcement, deliveries: list[Delivery]) -> list[Message]:

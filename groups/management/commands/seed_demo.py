@@ -103,6 +103,7 @@ class Command(BaseCommand):
         else:
             self.stdout.write(f"The demo ward {ward.name} already exists; left as it is.")
         self._ensure_accounts(ward)
+        self._ensure_announcement(ward)
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for email, _name, role in DEMO_ACCOUNTS:
             self.stdout.write(f"  {role:<13} {email}")
@@ -231,6 +232,34 @@ class Command(BaseCommand):
                 requested_address=f"{rng.randint(70, 90)} {STREETS[0]}",
             )
         return ward
+
+    def _ensure_announcement(self, ward: Ward) -> None:
+        """One announcement on the ward's public page, written by the staff account and approved by the admin."""
+        from announcements import services as announcements
+
+        if ward.announcements.exists():
+            return
+        user_model = get_user_model()
+        staff = user_model.objects.get(email=DEMO_ACCOUNTS[1][0])
+        admin = user_model.objects.get(email=DEMO_ACCOUNTS[0][0])
+        data = announcements.AnnouncementData(
+            title="Ngày Chủ nhật xanh: tổng vệ sinh khu dân cư",
+            body=(
+                "Ủy ban MTTQ phường kính mời bà con tham gia **tổng vệ sinh** vào 7 giờ sáng Chủ nhật tuần này.\n\n"
+                "- Mỗi hộ cử một người tham gia\n- Mang theo chổi, bao đựng rác\n\nTrân trọng cảm ơn bà con!"
+            ),
+            category="campaign",
+            whole_ward=True,
+            channels=["web_feed"],
+        )
+        announcement = announcements.announcement_save(user=staff, data=data)
+        announcement = announcements.announcement_submit(announcement=announcement, by=staff)
+        announcement = announcements.announcement_approve(announcement=announcement, by=admin)
+        announcements.announcement_send_now(announcement=announcement, by=admin)
+        # Published here rather than by the worker, so the public page has it even before the worker starts.
+        announcements.announcement_dispatch(announcement_id=announcement.pk)
+        while announcements.deliveries_send_batch(announcement_id=announcement.pk, kind="web_feed"):
+            pass
 
     @staticmethod
     def _new_phone(rng: random.Random, used: set[str]) -> str:

@@ -1,0 +1,253 @@
+"""Fan-out benchmark: one announcement to N residents by SMS, through real Celery workers and the fake gateway.
+
+    python bench/fanout.py --recipients 1000000
+
+Builds N members across 2,000 groups in a PostgreSQL database of its own (bench_fanout, dropped and created
+again), starts 2 Celery worker processes, sends one announcement that asks for nothing (so every SMS has the same
+text and goes in bulk requests of up to 5,000 numbers) and waits until every delivery has a final status. Then it
+does the same work the naive way (one Celery task per recipient, .delay() in a loop) on a sample, in the same run.
+The last line printed is one JSON object with the figures.
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+GROUPS = 2000
+
+
+def log(message: str) -> None:
+    print(f"[fanout] {message}", file=sys.stderr, flush=True)
+
+
+def recreate_database(admin_url: str, name: str) -> None:
+    import psycopg2
+
+    connection = psycopg2.connect(admin_url)
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    connection.close()
+
+
+def build_residents(recipients: int) -> int:
+    """N members with SMS consent, spread over 2,000 groups of one ward, in three INSERT … SELECT statements."""
+    from django.db import connection
+
+    from groups.models import Ward
+
+    ward = Ward.objects.create(
+        name="Phường Benchmark",
+        code="99999",
+        province="Hà Nội",
+        households_total=recipients,
+        requires_second_approver=False,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO groups_residentialgroup (ward_id, kind, name, name_folded, households_total, facebook_group_url,
+                                                 invite_token, is_active, created_at)
+            SELECT %s, 'to_dan_pho', 'Tổ dân phố ' || g, 'to dan pho ' || g, %s, '', md5(random()::text || g), true,
+                   now()
+            FROM generate_series(1, %s) AS g
+            """,
+            [ward.pk, max(1, recipients // GROUPS), GROUPS],
+        )
+        cursor.execute(
+            """
+            INSERT INTO groups_member (ward_id, full_name, phone, email, zalo_user_id, household_id, consent_sms,
+                                       consent_zalo, consent_email, preferred_channel, search_text, created_at,
+                                       updated_at)
+            SELECT %s, 'Cư dân ' || i, '+849' || lpad(i::text, 8, '0'), '', '', NULL, true, false, false, 'sms',
+                   'cu dan ' || i, now(), now()
+            FROM generate_series(1, %s) AS i
+            """,
+            [ward.pk, recipients],
+        )
+        cursor.execute(
+            """
+            INSERT INTO groups_membership (member_id, group_id, role, organisation, status, source, requested_address,
+                                           joined_at, left_at, added_by_id, created_at, updated_at)
+            SELECT m.id, g.id, 'resident', '', 'active', 'import', '', now(), NULL, NULL, now(), now()
+            FROM groups_member m
+            JOIN (SELECT id, row_number() OVER (ORDER BY id) - 1 AS n FROM groups_residentialgroup) g
+              ON g.n = m.id %% %s
+            """,
+            [GROUPS],
+        )
+        cursor.execute("ANALYZE")
+    return ward.pk
+
+
+def start_workers(env: dict[str, str], log_path: Path) -> subprocess.Popen:
+    args = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "bench.fanout_app",
+        "worker",
+        "-c",
+        "2",
+        "--loglevel=WARNING",
+        "--without-gossip",
+        "--without-mingle",
+    ]
+    process = subprocess.Popen(
+        args, cwd=ROOT, env=env, stdout=log_path.open("w"), stderr=subprocess.STDOUT, start_new_session=True
+    )
+    from portal.celery import app
+
+    deadline = time.monotonic() + 60
+    while not app.control.ping(timeout=1.0):
+        if time.monotonic() > deadline or process.poll() is not None:
+            raise SystemExit(f"the workers did not start; see {log_path}")
+    return process
+
+
+def wait_final(announcement_id: int, expected: int, timeout: float) -> None:
+    from announcements.models import Delivery
+
+    deadline = time.monotonic() + timeout
+    while True:
+        rows = Delivery.objects.filter(announcement_id=announcement_id)
+        if rows.count() >= expected and not rows.filter(status__in=["queued", "sending"]).exists():
+            return
+        if time.monotonic() > deadline:
+            raise SystemExit("timed out waiting for the deliveries")
+        time.sleep(0.25)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--recipients", type=int, default=1_000_000)
+    parser.add_argument("--naive-sample", type=int, default=20_000)
+    parser.add_argument("--database", default="bench_fanout")
+    parser.add_argument(
+        "--admin-url",
+        default=os.environ.get("BENCH_PG_ADMIN_URL", "postgres://postgres:postgres@127.0.0.1:5432/postgres"),
+    )
+    parser.add_argument("--redis", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14"))
+    args = parser.parse_args()
+
+    from tests.fakes.sms_gateway import FakeSmsGateway
+
+    gateway = FakeSmsGateway().__enter__()
+    database_url = args.admin_url.rsplit("/", 1)[0] + "/" + args.database
+    var_dir = ROOT / "var" / "bench"
+    var_dir.mkdir(parents=True, exist_ok=True)
+    os.environ.update(
+        DJANGO_SETTINGS_MODULE="portal.settings",
+        DJANGO_DEBUG="0",
+        DATABASE_URL=database_url,
+        REDIS_URL=args.redis,
+        CELERY_BROKER_URL=args.redis,
+        PORTAL_VAR_DIR=str(var_dir),
+        SMS_GATEWAY_URL=gateway.url,
+        SMS_API_KEY=gateway.api_key,
+        SMS_SECRET_KEY=gateway.secret_key,
+        SMS_BRANDNAME=gateway.brandname,
+        SMS_REQUESTS_PER_SECOND="0",  # the provider's own limit is not what this measures
+        PORTAL_QUIET_HOURS_SMS="00:00-00:00",
+        PORTAL_PUBLIC_BASE_URL="https://ketnoi.example.vn",
+    )
+    recreate_database(args.admin_url, args.database)
+
+    import django
+
+    django.setup()
+    import redis
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    from announcements import services
+    from announcements.models import Announcement, Delivery
+    from bench.fanout_app import naive_send_one
+    from groups.models import Member, StaffProfile
+
+    redis.Redis.from_url(args.redis).flushdb()
+    call_command("migrate", verbosity=0)
+    started = time.monotonic()
+    ward_id = build_residents(args.recipients)
+    log(f"built {args.recipients} residents in {GROUPS} groups in {time.monotonic() - started:.1f}s")
+
+    admin = get_user_model().objects.create_user(username="bench@example.vn", email="bench@example.vn")
+    StaffProfile.objects.create(user=admin, ward_id=ward_id, role=StaffProfile.Role.WARD_ADMIN)
+    workers = start_workers(dict(os.environ), var_dir / "workers.log")
+    try:
+        data = services.AnnouncementData(
+            title="Thong bao lich thu gom rac",
+            body="Tu thu Hai, xe rac den luc 6 gio sang.",
+            whole_ward=True,
+            channels=["sms"],
+        )
+        announcement = services.announcement_submit(
+            announcement=services.announcement_save(user=admin, data=data), by=admin
+        )
+        log("sending")
+        t0 = time.monotonic()
+        services.announcement_send_now(announcement=announcement, by=admin)
+        wait_final(announcement.pk, args.recipients, timeout=3600)
+        end_to_end = time.monotonic() - t0
+        announcement.refresh_from_db()
+        materialize = (announcement.materialized_at - announcement.send_started_at).total_seconds()
+        expected = {"0" + phone[3:] for phone in Member.objects.values_list("phone", flat=True)}
+        received = gateway.received
+        duplicates = sum(count - 1 for count in received.values() if count > 1)
+        lost = len(expected - set(received))
+        failed = Delivery.objects.filter(announcement=announcement, status="failed").count()
+        requests = gateway.requests
+        log(f"fan-out: {end_to_end:.1f}s, {requests} gateway requests, {failed} failed")
+
+        # The naive way, on a sample, in the same run and against the same gateway.
+        sample = list(Member.objects.order_by("id").values_list("id", flat=True)[: args.naive_sample])
+        naive = services.announcement_submit(announcement=services.announcement_save(user=admin, data=data), by=admin)
+        Announcement.objects.filter(pk=naive.pk).update(status="sent")
+        gateway.received.clear()
+        t1 = time.monotonic()
+        for member_id in sample:
+            naive_send_one.delay(naive.pk, member_id)
+        wait_final(naive.pk, len(sample), timeout=3600)
+        naive_s = time.monotonic() - t1
+        naive_duplicates = sum(count - 1 for count in gateway.received.values() if count > 1)
+    finally:
+        os.killpg(workers.pid, 15)
+        workers.wait(timeout=60)
+        gateway.__exit__(None, None, None)
+
+    deliveries_per_s = args.recipients / end_to_end
+    naive_per_s = len(sample) / naive_s
+    print(
+        json.dumps(
+            {
+                "recipients": args.recipients,
+                "groups": GROUPS,
+                "workers": 2,
+                "materialize_s": round(materialize, 2),
+                "end_to_end_s": round(end_to_end, 2),
+                "deliveries_per_s": round(deliveries_per_s, 1),
+                "gateway_requests": requests,
+                "failed": failed,
+                "duplicates": duplicates,
+                "lost": lost,
+                "naive_sample": len(sample),
+                "naive_s": round(naive_s, 2),
+                "naive_deliveries_per_s": round(naive_per_s, 1),
+                "naive_duplicates": naive_duplicates,
+                "speedup": round(deliveries_per_s / naive_per_s, 1),
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
