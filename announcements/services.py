@@ -4,7 +4,6 @@ Services validate, own their transaction, leave an audit event, and enqueue work
 django.core.exceptions.ValidationError keyed by field name, which forms and the API show as they are.
 """
 
-import io
 import logging
 import random
 import uuid
@@ -22,7 +21,6 @@ from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
 
 from announcements import rendering
 from announcements.channels import Message, Result, ResultKind, sender_for
@@ -31,6 +29,7 @@ from announcements.models import Announcement, AnnouncementFile, Delivery, Respo
 from groups.models import Membership, ResidentialGroup, StaffProfile
 from groups.selectors import groups_for_user, staff_profile_of
 from portal.audit import audit_record
+from portal.images import image_prepare
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +43,6 @@ CANCELLABLE = {
     Announcement.Status.APPROVED,
     Announcement.Status.SCHEDULED,
 }
-MAX_IMAGE_SIDE = 1600
 FINAL = [Delivery.Status.SENT, Delivery.Status.DELIVERED, Delivery.Status.FAILED, Delivery.Status.SKIPPED]
 
 
@@ -195,21 +193,8 @@ def announcement_save(
 
 
 def _image_prepare(upload: UploadedFile) -> tuple[str, bytes]:
-    """Check it is a picture, turn it upright, shrink it, and drop its metadata (location included)."""
-    if upload.size and upload.size > settings.ANNOUNCEMENT_MAX_IMAGE_BYTES:
-        raise ValidationError({"images": [_("“%s” is too large (at most 10 MB).") % upload.name]})
-    try:
-        image = Image.open(upload)
-        image.verify()
-        upload.seek(0)
-        image = ImageOps.exif_transpose(Image.open(upload))
-        image.thumbnail((MAX_IMAGE_SIDE, MAX_IMAGE_SIDE))
-        output = io.BytesIO()
-        image.convert("RGB").save(output, "JPEG", quality=85, optimize=True)
-    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError):
-        raise ValidationError({"images": [_("“%s” is not a picture (JPEG, PNG, WebP).") % upload.name]})
-    stem = (upload.name or "image").rsplit(".", 1)[0][:80]
-    return f"{stem}.jpg", output.getvalue()
+    prepared = image_prepare(upload, field="images", max_bytes=settings.ANNOUNCEMENT_MAX_IMAGE_BYTES)
+    return prepared.name, prepared.content
 
 
 def _document_prepare(upload: UploadedFile) -> tuple[str, bytes]:

@@ -1,1 +1,256 @@
-# Create your models here.
+"""Residents' reports (phản ánh, kiến nghị, tố giác) as cases with a code, an owner, a deadline and public answers.
+Writes go through feedback.services; reads that a person triggers go through feedback.selectors.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from groups.models import ResidentialGroup, Ward
+
+
+class Holiday(models.Model):
+    """A day off that deadlines skip. Ward-less rows are the national calendar; a ward may add its own."""
+
+    ward = models.ForeignKey(Ward, on_delete=models.CASCADE, null=True, blank=True, related_name="holidays")
+    date = models.DateField(_("date"))
+    name = models.CharField(_("name"), max_length=120)
+
+    class Meta:
+        verbose_name = _("holiday")
+        verbose_name_plural = _("holidays")
+        ordering = ["date"]
+        constraints = [
+            models.UniqueConstraint(fields=["ward", "date"], name="holiday_once_per_ward"),
+            models.UniqueConstraint(fields=["date"], condition=Q(ward__isnull=True), name="national_holiday_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date:%d/%m/%Y} {self.name}"
+
+
+class Unit(models.Model):
+    """A team that handles reports: ward police (CSKV), the environment team, the ward office, a group's Ban CTMT."""
+
+    class Kind(models.TextChoices):
+        POLICE = "police", _("Ward police (CSKV)")
+        ENVIRONMENT = "environment", _("Environment team")
+        OFFICE = "office", _("Ward office")
+        FRONT = "front", _("Front work committee (Ban CTMT)")
+        OTHER = "other", _("Other")
+
+    ward = models.ForeignKey(Ward, on_delete=models.CASCADE, related_name="units", verbose_name=_("ward"))
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    group = models.ForeignKey(ResidentialGroup, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    head = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("head"),
+    )
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="feedback_units")
+    # Only members of such a unit may see who sent a tip (tố giác).
+    handles_tips = models.BooleanField(_("receives tips (tố giác)"), default=False)
+
+    class Meta:
+        verbose_name = _("responsible unit")
+        verbose_name_plural = _("responsible units")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Category(models.TextChoices):
+    ENVIRONMENT = "environment", _("Environment and hygiene (vệ sinh môi trường)")
+    SECURITY = "security", _("Security and order (an ninh trật tự)")
+    URBAN_ORDER = "urban_order", _("Urban order, sidewalks (trật tự đô thị / lấn chiếm vỉa hè)")
+    TRAFFIC = "traffic", _("Traffic (giao thông)")
+    UTILITIES = "utilities", _("Power, water, infrastructure (điện nước / hạ tầng)")
+    PROCEDURE = "procedure", _("Administrative procedures (thủ tục hành chính)")
+    QUESTION = "question", _("Question (hỏi đáp)")
+    TIP = "tip", _("Tip about a violation (tố giác)")
+    OTHER = "other", _("Other")
+
+
+class CannedReply(models.Model):
+    ward = models.ForeignKey(Ward, on_delete=models.CASCADE, related_name="canned_replies")
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    title = models.CharField(_("title"), max_length=120)
+    text = models.TextField(_("text"))
+
+    class Meta:
+        verbose_name = _("canned reply")
+        verbose_name_plural = _("canned replies")
+        ordering = ["category", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Feedback(models.Model):
+    class Status(models.TextChoices):
+        NEW = "new", _("New")
+        TRIAGED = "triaged", _("Accepted")
+        ASSIGNED = "assigned", _("Assigned")
+        IN_PROGRESS = "in_progress", _("In progress")
+        RESOLVED = "resolved", _("Resolved")
+        CLOSED = "closed", _("Closed")
+        REJECTED = "rejected", _("Rejected")
+        DUPLICATE = "duplicate", _("Duplicate")
+        SPAM = "spam", _("Spam")
+
+    class Priority(models.TextChoices):
+        URGENT = "urgent", _("Urgent (khẩn)")
+        NORMAL = "normal", _("Normal (bình thường)")
+        COMPLEX = "complex", _("Complex (phức tạp)")
+
+    class Source(models.TextChoices):
+        WEB = "web", _("Web form")
+        PHONE = "phone", _("Phone call")
+        MEETING = "meeting", _("Meeting")
+        BOX = "box", _("Report box")
+        ZALO_GROUP = "zalo_group", _("Zalo group")
+        ZALO_OA = "zalo_oa", _("Zalo OA message")
+        OPEN311 = "open311", _("Open311 app")
+
+    ward = models.ForeignKey(Ward, on_delete=models.PROTECT, related_name="feedback", verbose_name=_("ward"))
+    group = models.ForeignKey(
+        ResidentialGroup,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="feedback",
+        verbose_name=_("residential group"),
+    )
+    tracking_code = models.CharField(_("tracking code"), max_length=16, unique=True)
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    description = models.TextField(_("description"))
+    # Folded description and address (no diacritics, lower case): "rac thai" finds "rác thải". Never holds the
+    # reporter's identity, so searching cannot reveal who sent a tip.
+    search_text = models.TextField(editable=False, default="")
+    address = models.CharField(_("where"), max_length=300, blank=True)
+    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    reporter_name = models.CharField(_("name"), max_length=200, blank=True)
+    reporter_phone = models.CharField(_("phone"), max_length=20, blank=True)
+    reporter_email = models.EmailField(_("email"), blank=True)
+    is_anonymous = models.BooleanField(_("anonymous"), default=False)
+    is_confidential = models.BooleanField(_("confidential"), default=False)
+    is_public = models.BooleanField(_("may be shown on the ward's public page"), default=True)
+    source = models.CharField(_("source"), max_length=12, choices=Source.choices, default=Source.WEB)
+    external_ref = models.CharField(max_length=128, blank=True)
+    submission_key = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.NEW)
+    status_reason = models.CharField(_("reason"), max_length=500, blank=True)
+    priority = models.CharField(_("priority"), max_length=10, choices=Priority.choices, default=Priority.NORMAL)
+    unit = models.ForeignKey(
+        Unit, on_delete=models.SET_NULL, null=True, blank=True, related_name="feedback", verbose_name=_("unit")
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("assignee"),
+    )
+    duplicate_of = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="duplicates"
+    )
+    resolution = models.TextField(_("resolution"), blank=True)
+    accept_due_at = models.DateTimeField(null=True, blank=True)
+    resolve_due_at = models.DateTimeField(null=True, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    first_response_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    rating = models.PositiveSmallIntegerField(null=True, blank=True)
+    rating_comment = models.CharField(max_length=1000, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    OPEN = ["new", "triaged", "assigned", "in_progress"]
+    INVALID = ["rejected", "duplicate", "spam"]
+
+    class Meta:
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        ordering = ["-id"]
+        indexes = [
+            # The queue is read newest first by keyset (id), filtered by ward and usually by status/category.
+            models.Index(fields=["ward", "-id"], name="feedback_queue"),
+            models.Index(fields=["ward", "status", "-id"], name="feedback_queue_status"),
+            models.Index(fields=["ward", "category", "status", "-id"], name="feedback_queue_category"),
+            models.Index(
+                fields=["ward", "resolve_due_at"],
+                condition=Q(status__in=["new", "triaged", "assigned", "in_progress"]),
+                name="feedback_open_due",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.tracking_code
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN
+
+
+def feedback_upload_to(instance: "FeedbackPhoto", filename: str) -> str:
+    return f"feedback/{instance.feedback_id}/{filename}"
+
+
+class FeedbackPhoto(models.Model):
+    feedback = models.ForeignKey(Feedback, on_delete=models.CASCADE, related_name="photos")
+    event = models.ForeignKey("FeedbackEvent", on_delete=models.CASCADE, null=True, blank=True, related_name="photos")
+    image = models.ImageField(upload_to=feedback_upload_to, max_length=300)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.image.name
+
+
+class FeedbackEvent(models.Model):
+    """The case's timeline: status changes, assignments, internal notes and public replies."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("Received")
+        STATUS = "status", _("Status changed")
+        ASSIGNED = "assigned", _("Assigned")
+        PRIORITY = "priority", _("Priority changed")
+        NOTE = "note", _("Internal note")
+        REPLY = "reply", _("Public reply")
+        NOTIFIED = "notified", _("Reporter notified")
+        ESCALATED = "escalated", _("Escalated")
+        MERGED = "merged", _("Merged")
+        RATED = "rated", _("Rated")
+
+    feedback = models.ForeignKey(Feedback, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    is_public = models.BooleanField(default=False)
+    text = models.TextField(blank=True)
+    from_status = models.CharField(max_length=12, blank=True)
+    to_status = models.CharField(max_length=12, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["feedback", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.feedback_id} {self.kind}"

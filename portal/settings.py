@@ -200,6 +200,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "expire-stale-imports": {"task": "groups.tasks.expire_stale_imports", "schedule": 3600.0},
+    "escalate-overdue-feedback": {"task": "feedback.tasks.feedback_escalate_overdue", "schedule": 300.0},
     # One sweeper for due schedules, retries, mornings after quiet hours and batches a dead worker left.
     "sweep-deliveries": {
         "task": "announcements.tasks.deliveries_sweep",
@@ -218,6 +219,17 @@ ZALO_NIGHT_RESUME = env.str("PORTAL_ZALO_NIGHT_RESUME", default="06:00")
 ANNOUNCEMENT_MAX_IMAGES = 5
 ANNOUNCEMENT_MAX_IMAGE_BYTES = env.int("PORTAL_ANNOUNCEMENT_MAX_IMAGE_BYTES", default=10 * 1024 * 1024)
 ANNOUNCEMENT_MAX_DOCUMENT_BYTES = env.int("PORTAL_ANNOUNCEMENT_MAX_DOCUMENT_BYTES", default=10 * 1024 * 1024)
+
+# Feedback: office hours and deadlines (Hà Nội's rule for its citizen app: accept within 8 working hours,
+# handle an urgent report within 4).
+FEEDBACK_WORK_HOURS = env.str("PORTAL_FEEDBACK_WORK_HOURS", default="07:30-11:30,13:30-17:00")
+FEEDBACK_ACCEPT_HOURS = env.float("PORTAL_FEEDBACK_ACCEPT_HOURS", default=8)
+FEEDBACK_URGENT_HOURS = env.float("PORTAL_FEEDBACK_URGENT_HOURS", default=4)
+FEEDBACK_NORMAL_DAYS = env.int("PORTAL_FEEDBACK_NORMAL_DAYS", default=5)
+FEEDBACK_COMPLEX_DAYS = env.int("PORTAL_FEEDBACK_COMPLEX_DAYS", default=15)
+FEEDBACK_MAX_PHOTOS = 5
+FEEDBACK_MAX_PHOTO_BYTES = env.int("PORTAL_FEEDBACK_MAX_PHOTO_BYTES", default=10 * 1024 * 1024)
+FEEDBACK_RATE_LIMIT_PER_HOUR = env.int("PORTAL_FEEDBACK_RATE_LIMIT_PER_HOUR", default=10)
 
 # Channel providers. Every base URL is a setting so tests point the adapters at local fakes; secrets come from
 # the environment only and are never written to logs, fixtures or API answers.

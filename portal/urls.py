@@ -12,6 +12,7 @@ urlpatterns = [
     path("health/", views.health, name="health"),
     path("groups/", include("groups.urls")),
     path("", include("announcements.urls")),
+    path("", include("feedback.urls")),
     path("join/<str:token>/", group_views.join, name="join"),
     path("accounts/signup/", views.no_signup),
     path("accounts/", include("allauth.urls")),

@@ -9,6 +9,7 @@ from rest_framework.test import APIClient
 
 from groups.models import StaffProfile
 from tests.factories import GroupFactory, WardFactory, staff_user
+from tests.fakes.sms_gateway import FakeSmsGateway
 
 
 @pytest.fixture(autouse=True)
@@ -99,3 +100,17 @@ def celery_worker(transactional_db):
     app.control.purge()
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=15, loglevel="WARNING"):
         yield app
+
+
+@pytest.fixture
+def sms_gateway(settings):
+    """The fake eSMS gateway on 127.0.0.1, with the portal's SMS settings pointing at it."""
+    with FakeSmsGateway() as gateway:
+        settings.SMS_GATEWAY_URL = gateway.url
+        settings.SMS_API_KEY = gateway.api_key
+        settings.SMS_SECRET_KEY = gateway.secret_key
+        settings.SMS_BRANDNAME = gateway.brandname
+        settings.SMS_CALLBACK_SECRET = "callback-secret"
+        settings.SMS_BULK_MIN = 3
+        settings.QUIET_HOURS_SMS = "00:00-00:00"
+        yield gateway

@@ -40,6 +40,7 @@ class Message:
     link: str = ""
     image_paths: tuple[str, ...] = ()
     image_urls: tuple[str, ...] = ()
+    request_id: str = ""  # the provider's idempotency key; empty: derived from delivery_id
 
 
 @dataclass

@@ -31,7 +31,7 @@ class EmailSender:
                     to=[message.address],
                     connection=connection,
                     # A stable id lets the receiving side recognise a re-sent copy as the same message.
-                    headers={"Message-ID": f"<delivery-{message.delivery_id}@{_domain()}>"},
+                    headers={"Message-ID": f"<{message.request_id or f'delivery-{message.delivery_id}'}@{_domain()}>"},
                 )
                 if message.html:
                     email.attach_alternative(message.html, "text/html")

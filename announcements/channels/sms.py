@@ -91,7 +91,7 @@ class SmsSender:
     def _send_one(self, client: httpx.Client, message: Message) -> Result:
         payload = self._base(message.text) | {
             "Phone": gateway_phone(message.address),
-            "RequestId": f"d{message.delivery_id}",
+            "RequestId": message.request_id or f"d{message.delivery_id}",
         }
         kind, sms_id, reason = self._post(client, payload)
         return Result(message.delivery_id, kind, provider_message_id=sms_id, reason=reason)

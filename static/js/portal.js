@@ -48,3 +48,59 @@
     });
   });
 })();
+
+// The report form: offer open reports like the one being typed, and fill in the position when asked.
+(function () {
+  document.addEventListener("DOMContentLoaded", function () {
+    var form = document.querySelector("[data-similar]");
+    if (form) {
+      var box = form.querySelector("[data-similar-results]");
+      var timer = null;
+      var ask = function () {
+        var category = form.querySelector("input[name=category]:checked");
+        if (!category) return;
+        var params = new URLSearchParams({
+          category: category.value,
+          group: (form.querySelector("[name=group_id]") || {}).value || "",
+          q: (form.querySelector("[name=description]") || {}).value || "",
+          lat: form.querySelector("[name=latitude]").value,
+          lon: form.querySelector("[name=longitude]").value
+        });
+        fetch(form.getAttribute("data-similar") + "?" + params.toString())
+          .then(function (r) { return r.json(); })
+          .then(function (data) {
+            var list = box.querySelector("ul");
+            list.innerHTML = "";
+            data.results.forEach(function (item) {
+              var li = document.createElement("li");
+              var a = document.createElement("a");
+              a.href = item.url;
+              a.textContent = item.code + " (" + item.status + "): " + item.summary;
+              li.appendChild(a);
+              list.appendChild(li);
+            });
+            box.hidden = data.results.length === 0;
+          });
+      };
+      form.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(ask, 600); });
+      form.addEventListener("change", ask);
+    }
+    document.addEventListener("click", function (event) {
+      var locate = event.target.closest("[data-action=locate]");
+      if (locate && navigator.geolocation) {
+        var f = locate.form;
+        navigator.geolocation.getCurrentPosition(function (pos) {
+          f.querySelector("[name=latitude]").value = pos.coords.latitude.toFixed(6);
+          f.querySelector("[name=longitude]").value = pos.coords.longitude.toFixed(6);
+          f.querySelector("[name=share_location]").checked = true;
+          f.querySelector("[data-location-status]").textContent = "✓";
+        });
+      }
+      var canned = event.target.closest("[data-canned]");
+      if (canned) {
+        var text = canned.form.querySelector("textarea[name=text]");
+        text.value = canned.getAttribute("data-canned");
+      }
+    });
+  });
+})();

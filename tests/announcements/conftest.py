@@ -1,22 +1,5 @@
-import pytest
-
 from announcements import services
 from announcements.services import ALL_KINDS, AnnouncementData
-from tests.fakes.sms_gateway import FakeSmsGateway
-
-
-@pytest.fixture
-def sms_gateway(settings):
-    """The fake eSMS gateway on 127.0.0.1, with the portal's SMS settings pointing at it."""
-    with FakeSmsGateway() as gateway:
-        settings.SMS_GATEWAY_URL = gateway.url
-        settings.SMS_API_KEY = gateway.api_key
-        settings.SMS_SECRET_KEY = gateway.secret_key
-        settings.SMS_BRANDNAME = gateway.brandname
-        settings.SMS_CALLBACK_SECRET = "callback-secret"
-        settings.SMS_BULK_MIN = 3
-        settings.QUIET_HOURS_SMS = "00:00-00:00"
-        yield gateway
 
 
 def announcement_data(**overrides) -> AnnouncementData:

@@ -1,0 +1,100 @@
+"""Forms check the shape of what a person typed; the rules live in feedback.services."""
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from announcements.forms import MultipleFileField, MultipleFileInput
+from feedback.models import Category, Feedback
+from feedback.services import ReportData
+
+
+class ReportForm(forms.Form):
+    category = forms.ChoiceField(label=_("What is it about?"), choices=Category.choices, widget=forms.RadioSelect)
+    description = forms.CharField(
+        label=_("What happened, and where exactly?"), widget=forms.Textarea(attrs={"rows": 5}), max_length=5000
+    )
+    photos = MultipleFileField(
+        label=_("Photos (up to 5)"), required=False, widget=MultipleFileInput(attrs={"accept": "image/*"})
+    )
+    group_id = forms.TypedChoiceField(label=_("Residential group"), coerce=int, required=False, empty_value=None)
+    address = forms.CharField(label=_("Address or landmark"), max_length=300, required=False)
+    share_location = forms.BooleanField(label=_("Share my location with the ward"), required=False)
+    latitude = forms.CharField(required=False, widget=forms.HiddenInput)
+    longitude = forms.CharField(required=False, widget=forms.HiddenInput)
+    name = forms.CharField(label=_("Your name"), max_length=200, required=False)
+    phone = forms.CharField(
+        label=_("Phone"), max_length=30, required=False, widget=forms.TextInput(attrs={"inputmode": "tel"})
+    )
+    email = forms.CharField(label=_("Email"), max_length=254, required=False, widget=forms.EmailInput)
+    anonymous = forms.BooleanField(label=_("Report anonymously"), required=False)
+    public = forms.BooleanField(
+        label=_("The ward may publish the report and its answer (your name is never shown)"),
+        required=False,
+        initial=True,
+    )
+    website = forms.CharField(
+        required=False, label="Website", widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"})
+    )
+    form_token = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, groups: list, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["group_id"].choices = [("", "—")] + [(g.pk, g.name) for g in groups]
+
+    def report_data(self, source: str = Feedback.Source.WEB) -> ReportData:
+        data = self.cleaned_data
+        return ReportData(
+            category=data["category"],
+            description=data["description"],
+            group_id=data["group_id"],
+            address=data["address"],
+            latitude=data["latitude"] or None,
+            longitude=data["longitude"] or None,
+            share_location=data["share_location"],
+            name=data["name"],
+            phone=data["phone"],
+            email=data["email"],
+            anonymous=data["anonymous"],
+            public=data["public"],
+            source=source,
+        )
+
+
+class RecordForm(ReportForm):
+    """Staff record a report received another way; the reporter may have given no contact at all."""
+
+    source = forms.ChoiceField(
+        label=_("Received by"),
+        choices=[c for c in Feedback.Source.choices if c[0] not in {"web", "zalo_oa", "open311"}],
+    )
+
+
+class StatusLookupForm(forms.Form):
+    code = forms.CharField(label=_("Tracking code"), max_length=16)
+    digits = forms.CharField(
+        label=_("Last 4 digits of your phone (if you gave one)"),
+        max_length=4,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
+
+
+class RatingForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label=_("How well was it handled?"),
+        coerce=int,
+        choices=[(i, "★" * i) for i in range(5, 0, -1)],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Comment"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    not_fixed = forms.BooleanField(label=_("It is not fixed yet"), required=False)
+
+
+class ReplyForm(forms.Form):
+    text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
+    public = forms.BooleanField(label=_("Public reply (the reporter and the public page see it)"), required=False)
+    photos = MultipleFileField(label=_("Photos"), required=False, widget=MultipleFileInput(attrs={"accept": "image/*"}))

@@ -1,0 +1,240 @@
+"""Reads of reports, scoped to what the person may see; the staff queue with keyset pagination; the numbers."""
+
+import base64
+import statistics
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from feedback.models import Feedback, FeedbackEvent, Unit
+from groups.models import StaffProfile
+from groups.selectors import groups_for_user, staff_profile_of
+from portal.text import fold
+
+
+def is_tip_officer(*, user: Any, ward_id: int) -> bool:
+    return Unit.objects.filter(ward_id=ward_id, handles_tips=True).filter(Q(members=user) | Q(head=user)).exists()
+
+
+def feedback_for_user(*, user: Any) -> QuerySet[Feedback]:
+    """Ward-wide staff see their ward's reports; a group leader those of their groups and of their units.
+    A tip is seen only by ward-wide staff and tip officers, and its reporter only by tip officers."""
+    profile = staff_profile_of(user)
+    if profile is None:
+        return Feedback.objects.none()
+    rows = Feedback.objects.filter(ward_id=profile.ward_id)
+    tip_officer = is_tip_officer(user=user, ward_id=profile.ward_id)
+    if profile.role == StaffProfile.Role.GROUP_LEADER:
+        mine = Q(group__in=groups_for_user(user=user)) | Q(unit__members=user) | Q(unit__head=user)
+        rows = rows.filter(mine if tip_officer else mine & Q(is_confidential=False)).distinct()
+    return rows
+
+
+def feedback_get_for_user(*, user: Any, pk: int) -> Feedback:
+    feedback = feedback_for_user(user=user).filter(pk=pk).select_related("group", "unit", "duplicate_of").first()
+    if feedback is None:
+        raise Http404
+    return feedback
+
+
+def can_see_reporter(*, user: Any, feedback: Feedback) -> bool:
+    profile = staff_profile_of(user)
+    if profile is None or profile.ward_id != feedback.ward_id:
+        return False
+    if feedback.is_confidential:
+        return is_tip_officer(user=user, ward_id=feedback.ward_id)
+    return True
+
+
+@dataclass
+class QueueFilters:
+    status: str = ""
+    category: str = ""
+    group_id: int | None = None
+    priority: str = ""
+    unit_id: int | None = None
+    source: str = ""
+    overdue: bool = False
+    q: str = ""
+    sort: str = "new"  # new, old, due
+
+
+@dataclass
+class QueuePage:
+    rows: list[Feedback]
+    next_cursor: str = ""
+    filters: QueueFilters = field(default_factory=QueueFilters)
+
+
+def _encode(*parts: Any) -> str:
+    return base64.urlsafe_b64encode("|".join(str(p) for p in parts).encode()).decode().rstrip("=")
+
+
+def _decode(cursor: str) -> list[str]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        return base64.urlsafe_b64decode(padded.encode()).decode().split("|")
+    except (ValueError, UnicodeDecodeError):
+        return []
+
+
+def feedback_queue(*, user: Any, filters: QueueFilters, after: str = "", limit: int = 50) -> QueuePage:
+    """One page of the queue. Keyset pagination: the cursor is the last row's sort key, so page 20,000 costs what
+    page 1 costs (OFFSET would read and throw away every row before it)."""
+    rows = feedback_for_user(user=user)
+    now = timezone.now()
+    if filters.status == "open":
+        rows = rows.filter(status__in=Feedback.OPEN)
+    elif filters.status in Feedback.Status.values:
+        rows = rows.filter(status=filters.status)
+    if filters.category:
+        rows = rows.filter(category=filters.category)
+    if filters.group_id:
+        rows = rows.filter(group_id=filters.group_id)
+    if filters.priority:
+        rows = rows.filter(priority=filters.priority)
+    if filters.unit_id:
+        rows = rows.filter(unit_id=filters.unit_id)
+    if filters.source:
+        rows = rows.filter(source=filters.source)
+    if filters.overdue:
+        rows = rows.filter(status__in=Feedback.OPEN, resolve_due_at__lt=now)
+    query = filters.q.strip()
+    if query:
+        if query.upper().startswith("PA-"):
+            rows = rows.filter(tracking_code=query.upper())
+        else:
+            for word in fold(query).split()[:8]:
+                rows = rows.filter(search_text__contains=word)
+    parts = _decode(after) if after else []
+    if filters.sort == "due":
+        rows = rows.filter(resolve_due_at__isnull=False).order_by("resolve_due_at", "id")
+        if len(parts) == 2 and parts[1].isdigit() and (due := parse_datetime(parts[0])):
+            rows = rows.filter(Q(resolve_due_at__gt=due) | Q(resolve_due_at=due, id__gt=int(parts[1])))
+    elif filters.sort == "old":
+        rows = rows.order_by("id")
+        if parts and parts[0].isdigit():
+            rows = rows.filter(id__gt=int(parts[0]))
+    else:
+        rows = rows.order_by("-id")
+        if parts and parts[0].isdigit():
+            rows = rows.filter(id__lt=int(parts[0]))
+    page = list(rows.select_related("group", "unit")[: limit + 1])
+    next_cursor = ""
+    if len(page) > limit:
+        page = page[:limit]
+        last = page[-1]
+        next_cursor = _encode(last.resolve_due_at.isoformat(), last.pk) if filters.sort == "due" else _encode(last.pk)
+    return QueuePage(rows=page, next_cursor=next_cursor, filters=filters)
+
+
+def timeline(*, feedback: Feedback, public_only: bool) -> QuerySet[FeedbackEvent]:
+    events = feedback.events.select_related("actor").prefetch_related("photos")
+    return events.filter(is_public=True) if public_only else events
+
+
+def feedback_by_code(*, code: str) -> Feedback | None:
+    return Feedback.objects.select_related("ward", "group").filter(tracking_code=code.strip().upper()).first()
+
+
+def public_answers(*, ward_id: int) -> QuerySet[Feedback]:
+    """The ward's public page of answered reports: only cases the reporter allowed, never a tip, no identity."""
+    return (
+        Feedback.objects.filter(
+            ward_id=ward_id,
+            is_public=True,
+            is_confidential=False,
+            status__in=[Feedback.Status.RESOLVED, Feedback.Status.CLOSED],
+        )
+        .select_related("group")
+        .order_by("-resolved_at", "-id")
+    )
+
+
+def similar_open_cases(
+    *,
+    ward_id: int,
+    category: str,
+    group_id: int | None,
+    text: str = "",
+    latitude: float | None = None,
+    longitude: float | None = None,
+    limit: int = 5,
+) -> list[Feedback]:
+    """Open public cases a resident may be about to file again: same category, in the same group or nearby."""
+    if not category:
+        return []
+    rows = Feedback.objects.filter(
+        ward_id=ward_id, category=category, status__in=Feedback.OPEN, is_public=True, is_confidential=False
+    )
+    near = Q()
+    if group_id:
+        near |= Q(group_id=group_id)
+    if latitude is not None and longitude is not None:
+        # About 300 m either way: close enough to be the same pile of rubbish or the same blocked sidewalk.
+        near |= Q(
+            latitude__range=(latitude - 0.003, latitude + 0.003),
+            longitude__range=(longitude - 0.003, longitude + 0.003),
+        )
+    if not near:
+        return []
+    candidates = list(rows.filter(near).order_by("-id")[:50])
+    words = set(fold(text).split())
+    candidates.sort(key=lambda f: -len(words & set(f.search_text.split())))
+    return candidates[:limit]
+
+
+@dataclass
+class FeedbackNumbers:
+    received: int = 0
+    valid: int = 0
+    answered: int = 0
+    resolved: int = 0
+    resolved_in_time: int = 0
+    median_first_response_h: float | None = None
+    median_resolution_h: float | None = None
+
+
+def feedback_numbers(rows: QuerySet[Feedback]) -> FeedbackNumbers:
+    """Counted the way wards report them: received, valid, answered, resolved within the deadline."""
+    numbers = FeedbackNumbers()
+    totals = rows.aggregate(
+        received=Count("id"),
+        valid=Count("id", filter=~Q(status__in=Feedback.INVALID)),
+        answered=Count("id", filter=Q(first_response_at__isnull=False) & ~Q(status__in=Feedback.INVALID)),
+        resolved=Count("id", filter=Q(resolved_at__isnull=False)),
+    )
+    numbers.received, numbers.valid = totals["received"], totals["valid"]
+    numbers.answered, numbers.resolved = totals["answered"], totals["resolved"]
+    timed = list(rows.filter(resolved_at__isnull=False).values_list("created_at", "resolved_at", "resolve_due_at"))
+    numbers.resolved_in_time = sum(1 for _c, done, due in timed if due and done <= due)
+    first = [
+        (r - c).total_seconds() / 3600
+        for c, r in rows.filter(first_response_at__isnull=False).values_list("created_at", "first_response_at")
+    ]
+    numbers.median_first_response_h = round(statistics.median(first), 1) if first else None
+    resolution = [(done - c).total_seconds() / 3600 for c, done, _due in timed]
+    numbers.median_resolution_h = round(statistics.median(resolution), 1) if resolution else None
+    return numbers
+
+
+def feedback_numbers_by(*, user: Any, since: datetime | None = None, until: datetime | None = None) -> dict:
+    rows = feedback_for_user(user=user)
+    if since:
+        rows = rows.filter(created_at__gte=since)
+    if until:
+        rows = rows.filter(created_at__lt=until)
+    by_category = {
+        category: feedback_numbers(rows.filter(category=category))
+        for category in rows.values_list("category", flat=True).distinct()
+    }
+    by_group = {
+        name or "—": feedback_numbers(rows.filter(group__name=name) if name else rows.filter(group__isnull=True))
+        for name in rows.values_list("group__name", flat=True).distinct()
+    }
+    return {"total": feedback_numbers(rows), "by_category": by_category, "by_group": by_group}

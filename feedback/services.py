@@ -1,0 +1,465 @@
+"""Writes for residents' reports: submitting, triage, answers, ratings. Each service validates, owns its
+transaction, writes the case's timeline, and notifies the reporter only after commit."""
+
+import hashlib
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from feedback.models import Category, Feedback, FeedbackEvent, FeedbackPhoto, Unit
+from feedback.workcalendar import WorkCalendar
+from groups.models import ResidentialGroup, Ward
+from groups.selectors import staff_profile_of
+from portal.audit import audit_record
+from portal.images import PreparedImage, image_prepare
+from portal.phones import normalize_phone
+from portal.text import fold
+
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: a code is read aloud over the phone
+S = Feedback.Status
+TRANSITIONS: dict[str, set[str]] = {
+    S.NEW: {S.TRIAGED, S.ASSIGNED, S.REJECTED, S.DUPLICATE, S.SPAM},
+    S.TRIAGED: {S.ASSIGNED, S.IN_PROGRESS, S.RESOLVED, S.REJECTED, S.DUPLICATE, S.SPAM},
+    S.ASSIGNED: {S.IN_PROGRESS, S.RESOLVED, S.TRIAGED, S.DUPLICATE},
+    S.IN_PROGRESS: {S.RESOLVED, S.ASSIGNED},
+    S.RESOLVED: {S.CLOSED, S.IN_PROGRESS},
+    S.CLOSED: {S.IN_PROGRESS},
+    S.REJECTED: {S.TRIAGED},
+    S.DUPLICATE: {S.TRIAGED},
+    S.SPAM: {S.TRIAGED},
+}
+NEEDS_REASON = {S.REJECTED, S.DUPLICATE, S.SPAM}
+
+
+class FeedbackError(ValidationError):
+    """A step that is not allowed now, with a message a person can read."""
+
+
+def new_tracking_code(now: datetime | None = None) -> str:
+    year = timezone.localtime(now or timezone.now()).strftime("%y")
+    return f"PA-{year}-" + "".join(secrets.choice(CODE_ALPHABET) for _ in range(5))
+
+
+def deadlines(*, ward_id: int, start: datetime, priority: str) -> tuple[datetime, datetime]:
+    calendar = WorkCalendar(ward_id, start)
+    accept = calendar.add_hours(start, settings.FEEDBACK_ACCEPT_HOURS)
+    if priority == Feedback.Priority.URGENT:
+        resolve = calendar.add_hours(start, settings.FEEDBACK_URGENT_HOURS)
+    elif priority == Feedback.Priority.COMPLEX:
+        resolve = calendar.add_days(start, settings.FEEDBACK_COMPLEX_DAYS)
+    else:
+        resolve = calendar.add_days(start, settings.FEEDBACK_NORMAL_DAYS)
+    return accept, resolve
+
+
+# --- submitting -------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ReportData:
+    category: str
+    description: str
+    group_id: int | None = None
+    address: str = ""
+    latitude: str | float | None = None
+    longitude: str | float | None = None
+    share_location: bool = False
+    name: str = ""
+    phone: str = ""
+    email: str = ""
+    anonymous: bool = False
+    public: bool = True
+    source: str = Feedback.Source.WEB
+    external_ref: str = ""
+
+
+def _coordinate(value: Any, low: int, high: int) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        number = Decimal(str(value)).quantize(Decimal("0.000001"))
+    except (InvalidOperation, ValueError):
+        return None
+    return number if low <= number <= high else None
+
+
+def report_clean(*, ward: Ward, data: ReportData) -> tuple[dict[str, Any], ResidentialGroup | None]:
+    errors: dict[str, list[str]] = {}
+
+    def add(field: str, message: str) -> None:
+        errors.setdefault(field, []).append(message)
+
+    description = data.description.strip()
+    if len(description) < 10:
+        add("description", _("Please describe what happened (at least 10 characters)."))
+    elif len(description) > 5000:
+        add("description", _("The description is at most 5,000 characters."))
+    if data.category not in Category.values:
+        add("category", _("Please choose what the report is about."))
+    group = None
+    if data.group_id:
+        group = ResidentialGroup.objects.filter(pk=data.group_id, ward=ward, is_active=True).first()
+        if group is None:
+            add("group_id", _("Please choose a residential group of this ward."))
+    phone = ""
+    if data.phone.strip():
+        try:
+            phone = normalize_phone(data.phone)
+        except ValidationError:
+            add("phone", _("This is not a valid Vietnamese phone number."))
+    email = data.email.strip().lower()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            add("email", _("This is not a valid email address."))
+    anonymous = data.anonymous
+    if not anonymous and not (data.name.strip() and (phone or email)) and data.source == Feedback.Source.WEB:
+        add("name", _("Please give your name and a phone number or email, or choose to report anonymously."))
+    if errors:
+        raise ValidationError(errors)
+    confidential = data.category == Category.TIP
+    values = {
+        "category": data.category,
+        "description": description,
+        "address": " ".join(data.address.split())[:300],
+        "latitude": _coordinate(data.latitude, -90, 90) if data.share_location else None,
+        "longitude": _coordinate(data.longitude, -180, 180) if data.share_location else None,
+        "reporter_name": "" if anonymous else " ".join(data.name.split())[:200],
+        "reporter_phone": "" if anonymous else phone,
+        "reporter_email": "" if anonymous else email,
+        "is_anonymous": anonymous,
+        "is_confidential": confidential,
+        # A tip is never on a public page; anything else only if the reporter allows it.
+        "is_public": data.public and not confidential,
+        "source": data.source,
+        "external_ref": data.external_ref[:128],
+    }
+    return values, group
+
+
+def _submission_key(ward: Ward, values: dict[str, Any], token: str) -> str:
+    """The form's one-time token, or what the report says: a double tap sends both twice, and is one report."""
+    basis = token or "|".join(str(values[k]) for k in ("category", "description", "reporter_phone", "reporter_email"))
+    return hashlib.sha256(f"{ward.pk}|{basis}".encode()).hexdigest()
+
+
+def feedback_submit(
+    *,
+    ward: Ward,
+    data: ReportData,
+    photos: Iterable[UploadedFile] = (),
+    form_token: str = "",
+    recorded_by: Any = None,
+) -> tuple[Feedback, bool]:
+    """File a report. Returns (case, created); a repeat of the same submission returns the first case."""
+    values, group = report_clean(ward=ward, data=data)
+    photos = list(photos)
+    if len(photos) > settings.FEEDBACK_MAX_PHOTOS:
+        raise ValidationError({"photos": [_("At most %d photos.") % settings.FEEDBACK_MAX_PHOTOS]})
+    prepared: list[PreparedImage] = [
+        image_prepare(p, field="photos", max_bytes=settings.FEEDBACK_MAX_PHOTO_BYTES, keep_location=data.share_location)
+        for p in photos
+    ]
+    if data.share_location and values["latitude"] is None:
+        located = next((p.location for p in prepared if p.location), None)
+        if located:
+            values["latitude"], values["longitude"] = (Decimal(str(c)) for c in located)
+    key = _submission_key(ward, values, form_token)
+    existing = Feedback.objects.filter(submission_key=key).first()
+    if existing is not None:
+        return existing, False
+    now = timezone.now()
+    accept_due, resolve_due = deadlines(ward_id=ward.pk, start=now, priority=Feedback.Priority.NORMAL)
+    search_text = fold(f"{values['description']} {values['address']}")
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                feedback = Feedback.objects.create(
+                    ward=ward,
+                    group=group,
+                    tracking_code=new_tracking_code(now),
+                    submission_key=key,
+                    search_text=search_text,
+                    accept_due_at=accept_due,
+                    resolve_due_at=resolve_due,
+                    recorded_by=recorded_by if getattr(recorded_by, "is_authenticated", False) else None,
+                    **values,
+                )
+                event = FeedbackEvent.objects.create(
+                    feedback=feedback,
+                    kind=FeedbackEvent.Kind.CREATED,
+                    is_public=True,
+                    to_status=S.NEW,
+                    actor=feedback.recorded_by,
+                )
+                for image in prepared:
+                    photo = FeedbackPhoto(feedback=feedback, event=event)
+                    photo.image.save(f"{secrets.token_hex(6)}-{image.name}", ContentFile(image.content), save=False)
+                    photo.save()
+                _notify_on_commit(feedback, "received")
+            return feedback, True
+        except IntegrityError:
+            existing = Feedback.objects.filter(submission_key=key).first()
+            if existing is not None:
+                return existing, False  # the twin request won the race
+    raise RuntimeError("could not allocate a tracking code")
+
+
+def _notify_on_commit(feedback: Feedback, what: str) -> None:
+    from feedback.tasks import feedback_notify_reporter
+
+    if feedback.reporter_phone or feedback.reporter_email:
+        feedback_id = feedback.pk
+        transaction.on_commit(lambda: feedback_notify_reporter.delay(feedback_id, what))
+
+
+# --- staff ------------------------------------------------------------------------------------------------------
+
+
+def _staff_case(user: Any, feedback: Feedback) -> Feedback:
+    profile = staff_profile_of(user)
+    if profile is None or profile.ward_id != feedback.ward_id:
+        raise PermissionDenied
+    return Feedback.objects.select_for_update().get(pk=feedback.pk)
+
+
+def _event(feedback: Feedback, kind: str, actor: Any, **fields: Any) -> FeedbackEvent:
+    return FeedbackEvent.objects.create(feedback=feedback, kind=kind, actor=actor, **fields)
+
+
+def feedback_change_status(
+    *,
+    feedback: Feedback,
+    by: Any,
+    to: str,
+    reason: str = "",
+    public_text: str = "",
+    duplicate_of: Feedback | None = None,
+) -> Feedback:
+    reason = " ".join(reason.split())[:500]
+    with transaction.atomic():
+        feedback = _staff_case(by, feedback)
+        if to not in TRANSITIONS.get(feedback.status, set()):
+            raise FeedbackError(
+                _("A report that is “%(current)s” cannot become “%(next)s”.")
+                % {"current": feedback.get_status_display(), "next": S(to).label}
+            )
+        if to in NEEDS_REASON and not reason:
+            raise ValidationError({"reason": [_("Please give the reason.")]})
+        if to == S.RESOLVED and not public_text.strip() and not feedback.resolution:
+            raise ValidationError({"text": [_("Please write how it was resolved; the reporter will read it.")]})
+        if to == S.DUPLICATE:
+            if duplicate_of is None or duplicate_of.pk == feedback.pk or duplicate_of.ward_id != feedback.ward_id:
+                raise ValidationError({"duplicate_of": [_("Please give the code of the report it repeats.")]})
+            feedback.duplicate_of = duplicate_of
+        now = timezone.now()
+        previous = feedback.status
+        feedback.status = to
+        feedback.status_reason = reason
+        if to in {S.TRIAGED, S.ASSIGNED} and feedback.accepted_at is None:
+            feedback.accepted_at = now
+        if to == S.RESOLVED:
+            feedback.resolved_at = now
+            if public_text.strip():
+                feedback.resolution = public_text.strip()
+        if to == S.CLOSED:
+            feedback.closed_at = now
+        if to == S.IN_PROGRESS and previous in {S.RESOLVED, S.CLOSED}:
+            feedback.resolved_at = feedback.closed_at = None
+        if to in NEEDS_REASON | {S.RESOLVED} and feedback.first_response_at is None:
+            feedback.first_response_at = now
+        feedback.save()
+        _event(
+            feedback,
+            FeedbackEvent.Kind.STATUS,
+            by,
+            from_status=previous,
+            to_status=to,
+            is_public=True,
+            text=public_text.strip() if to == S.RESOLVED else reason,
+        )
+        audit_record(actor=by, action="update", obj=feedback, ward=feedback.ward, summary=f"{previous} → {to}")
+        _notify_on_commit(feedback, "status")
+    return feedback
+
+
+def feedback_assign(*, feedback: Feedback, by: Any, unit: Unit | None, assignee: Any = None) -> Feedback:
+    from feedback.tasks import feedback_notify_unit
+
+    with transaction.atomic():
+        feedback = _staff_case(by, feedback)
+        if unit is not None and unit.ward_id != feedback.ward_id:
+            raise PermissionDenied
+        if feedback.status not in Feedback.OPEN:
+            raise FeedbackError(_("Only an open report can be assigned."))
+        if assignee is not None and (unit is None or not unit.members.filter(pk=assignee.pk).exists()):
+            raise ValidationError({"assignee": [_("The person must be a member of the unit.")]})
+        previous = feedback.status
+        feedback.unit, feedback.assignee = unit, assignee
+        if unit is not None and feedback.status in {S.NEW, S.TRIAGED}:
+            feedback.status = S.ASSIGNED
+            feedback.accepted_at = feedback.accepted_at or timezone.now()
+        feedback.save()
+        _event(
+            feedback,
+            FeedbackEvent.Kind.ASSIGNED,
+            by,
+            text=unit.name if unit else "",
+            from_status=previous,
+            to_status=feedback.status,
+        )
+        audit_record(
+            actor=by,
+            action="update",
+            obj=feedback,
+            ward=feedback.ward,
+            summary=f"assigned to {unit.name if unit else '-'}",
+        )
+        if unit is not None:
+            feedback_id = feedback.pk
+            transaction.on_commit(lambda: feedback_notify_unit.delay(feedback_id))
+    return feedback
+
+
+def feedback_set_priority(*, feedback: Feedback, by: Any, priority: str) -> Feedback:
+    if priority not in Feedback.Priority.values:
+        raise ValidationError({"priority": [_("Unknown priority.")]})
+    with transaction.atomic():
+        feedback = _staff_case(by, feedback)
+        if feedback.priority == priority:
+            return feedback
+        feedback.priority = priority
+        _accept, feedback.resolve_due_at = deadlines(
+            ward_id=feedback.ward_id, start=feedback.created_at, priority=priority
+        )
+        feedback.save(update_fields=["priority", "resolve_due_at", "updated_at"])
+        _event(feedback, FeedbackEvent.Kind.PRIORITY, by, text=priority)
+    return feedback
+
+
+def feedback_reply(
+    *, feedback: Feedback, by: Any, text: str, public: bool, photos: Iterable[UploadedFile] = ()
+) -> FeedbackEvent:
+    text = text.strip()
+    if not text:
+        raise ValidationError({"text": [_("Please write the reply.")]})
+    prepared = [image_prepare(p, field="photos", max_bytes=settings.FEEDBACK_MAX_PHOTO_BYTES) for p in photos]
+    with transaction.atomic():
+        feedback = _staff_case(by, feedback)
+        if public and feedback.status in {S.CLOSED, S.SPAM}:
+            raise FeedbackError(_("This report is closed; reopen it before replying."))
+        kind = FeedbackEvent.Kind.REPLY if public else FeedbackEvent.Kind.NOTE
+        event = _event(feedback, kind, by, text=text[:5000], is_public=public)
+        for image in prepared:
+            photo = FeedbackPhoto(feedback=feedback, event=event)
+            photo.image.save(f"{secrets.token_hex(6)}-{image.name}", ContentFile(image.content), save=False)
+            photo.save()
+        if public:
+            if feedback.first_response_at is None:
+                feedback.first_response_at = timezone.now()
+            if feedback.status in {S.NEW, S.TRIAGED, S.ASSIGNED}:
+                feedback.status = S.IN_PROGRESS if feedback.status == S.ASSIGNED else feedback.status
+            feedback.accepted_at = feedback.accepted_at or timezone.now()
+            feedback.save()
+            _notify_on_commit(feedback, "reply")
+    return event
+
+
+def feedback_merge(*, primary: Feedback, duplicates: list[Feedback], by: Any) -> Feedback:
+    """Fold twins into one case: each becomes a duplicate pointing at the primary, and its reporter is told."""
+    with transaction.atomic():
+        primary = _staff_case(by, primary)
+        codes = []
+        for twin in duplicates:
+            if twin.pk == primary.pk:
+                continue
+            feedback_change_status(
+                feedback=twin,
+                by=by,
+                to=S.DUPLICATE,
+                duplicate_of=primary,
+                reason=_("Merged into %s") % primary.tracking_code,
+            )
+            codes.append(twin.tracking_code)
+        if codes:
+            _event(primary, FeedbackEvent.Kind.MERGED, by, text=", ".join(codes))
+    return primary
+
+
+def feedback_rate(*, feedback: Feedback, rating: int, comment: str = "", not_fixed: bool = False) -> Feedback:
+    """The reporter rates the answer; a low rating or "not fixed" reopens the case."""
+    if not 1 <= rating <= 5:
+        raise ValidationError({"rating": [_("Please choose from 1 to 5 stars.")]})
+    with transaction.atomic():
+        feedback = Feedback.objects.select_for_update().get(pk=feedback.pk)
+        if feedback.status not in {S.RESOLVED, S.CLOSED}:
+            raise FeedbackError(_("You can rate the answer once the report is resolved."))
+        feedback.rating, feedback.rating_comment = rating, comment.strip()[:1000]
+        _event(feedback, FeedbackEvent.Kind.RATED, None, text=f"{rating}/5 {feedback.rating_comment}".strip())
+        if not_fixed or rating <= 2:
+            previous = feedback.status
+            feedback.status = S.IN_PROGRESS
+            feedback.resolved_at = feedback.closed_at = None
+            _event(
+                feedback,
+                FeedbackEvent.Kind.STATUS,
+                None,
+                from_status=previous,
+                to_status=S.IN_PROGRESS,
+                is_public=True,
+                text=_("Reopened: the reporter says it is not fixed."),
+            )
+        else:
+            if feedback.status == S.RESOLVED:
+                feedback.status, feedback.closed_at = S.CLOSED, timezone.now()
+        feedback.save()
+    return feedback
+
+
+def feedback_escalate_overdue(*, now: datetime | None = None) -> int:
+    """Beat job: open cases past their deadline are escalated once to their unit's head (or the ward admins)."""
+    from feedback.tasks import feedback_notify_escalation
+
+    now = now or timezone.now()
+    overdue = Feedback.objects.filter(status__in=Feedback.OPEN, resolve_due_at__lt=now, escalated_at__isnull=True)
+    count = 0
+    for feedback in overdue.select_related("unit")[:500]:
+        with transaction.atomic():
+            updated = Feedback.objects.filter(pk=feedback.pk, escalated_at__isnull=True).update(escalated_at=now)
+            if not updated:
+                continue
+            _event(
+                feedback,
+                FeedbackEvent.Kind.ESCALATED,
+                None,
+                text=feedback.unit.head.get_full_name() if feedback.unit and feedback.unit.head else "",
+            )
+            feedback_id = feedback.pk
+            transaction.on_commit(lambda feedback_id=feedback_id: feedback_notify_escalation.delay(feedback_id))
+            count += 1
+    return count
+
+
+def reporter_identity_viewed(*, feedback: Feedback, by: Any, ip: str | None) -> None:
+    """Every look at a tip's reporter is written down."""
+    audit_record(
+        actor=by,
+        action="view",
+        obj=feedback,
+        ward=feedback.ward,
+        ip=ip,
+        summary="reporter identity of a confidential tip" if feedback.is_confidential else "reporter",
+    )

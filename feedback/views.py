@@ -1,0 +1,384 @@
+"""Pages for reports: residents file and follow them without an account; staff triage, assign and answer.
+Thin: reads through selectors, writes through services."""
+
+import secrets
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from feedback import selectors, services
+from feedback.forms import RatingForm, RecordForm, ReplyForm, ReportForm, StatusLookupForm
+from feedback.models import Category, Feedback, Unit
+from groups.models import ResidentialGroup, Ward
+from groups.selectors import staff_profile_of
+from groups.views import apply_errors, staff_required
+from portal.audit import client_ip
+from portal.phones import normalize_phone
+
+SESSION_CODES = "feedback_codes"
+
+
+LOOKUPS_PER_HOUR = 60
+
+
+def _rate_limited(keys: list[str], limit: int | None = None) -> bool:
+    """Count an attempt against each key (IP, phone) for an hour; true once any is over the limit."""
+    limit = limit or settings.FEEDBACK_RATE_LIMIT_PER_HOUR
+    limited = False
+    for key in keys:
+        cache_key = f"feedback:rate:{key}"
+        cache.add(cache_key, 0, timeout=3600)
+        try:
+            count = cache.incr(cache_key)
+        except ValueError:
+            count = 1
+        limited = limited or count > limit
+    return limited
+
+
+def _remember(request: HttpRequest, code: str) -> None:
+    codes = request.session.get(SESSION_CODES, [])
+    request.session[SESSION_CODES] = [code, *[c for c in codes if c != code]][:20]
+
+
+def report(request: HttpRequest, ward_code: str) -> HttpResponse:
+    ward = get_object_or_404(Ward, code=ward_code)
+    groups = list(ward.groups.filter(is_active=True).order_by("name"))
+    if request.method == "POST":
+        form = ReportForm(request.POST, request.FILES, groups=groups)
+        if form.is_valid():
+            if form.cleaned_data["website"]:
+                # A bot filled the hidden field: answer as if all went well, keep nothing.
+                return render(request, "feedback/report_done.html", {"ward": ward, "code": None})
+            phone_key = ""
+            try:
+                phone_key = normalize_phone(form.cleaned_data["phone"]) if form.cleaned_data["phone"] else ""
+            except ValidationError:
+                pass
+            keys = [f"ip:{client_ip(request)}"] + ([f"phone:{phone_key}"] if phone_key else [])
+            if _rate_limited(keys):
+                form.add_error(None, _("Too many reports in one hour from here. Please try again later."))
+            else:
+                try:
+                    feedback, _created = services.feedback_submit(
+                        ward=ward,
+                        data=form.report_data(),
+                        photos=form.cleaned_data["photos"],
+                        form_token=form.cleaned_data["form_token"],
+                    )
+                except ValidationError as error:
+                    apply_errors(form, error)
+                else:
+                    _remember(request, feedback.tracking_code)
+                    return redirect(reverse("feedback:done") + f"?code={feedback.tracking_code}")
+    else:
+        form = ReportForm(groups=groups, initial={"form_token": secrets.token_urlsafe(16), "public": True})
+    return render(request, "feedback/report_form.html", {"ward": ward, "form": form})
+
+
+def report_done(request: HttpRequest) -> HttpResponse:
+    code = request.GET.get("code", "")
+    if code not in request.session.get(SESSION_CODES, []):
+        raise Http404
+    return render(request, "feedback/report_done.html", {"code": code})
+
+
+def _lookup(request: HttpRequest, code: str, digits: str) -> Feedback | None:
+    """The case if the code is right and, for a case that is not public, the phone's last digits too. A wrong
+    code and wrong digits fail alike, so guessing learns nothing."""
+    feedback = selectors.feedback_by_code(code=code)
+    if feedback is None:
+        return None
+    if code.strip().upper() in request.session.get(SESSION_CODES, []):
+        return feedback
+    private = not feedback.is_public and feedback.reporter_phone
+    if private and not (len(digits) == 4 and feedback.reporter_phone.endswith(digits)):
+        return None
+    return feedback
+
+
+def status(request: HttpRequest) -> HttpResponse:
+    form = StatusLookupForm(request.GET or None)
+    feedback = None
+    if form.is_bound and form.is_valid():
+        # Each guess costs: a rate limit per IP keeps codes from being walked.
+        if _rate_limited([f"lookup:{client_ip(request)}"], LOOKUPS_PER_HOUR):
+            form.add_error(None, _("Too many look-ups from here. Please try again later."))
+        else:
+            feedback = _lookup(request, form.cleaned_data["code"], form.cleaned_data["digits"] or "")
+            if feedback is None:
+                form.add_error(None, _("No report matches this code and phone number."))
+    context = {"form": form, "feedback": feedback}
+    if feedback is not None:
+        context |= {
+            "events": selectors.timeline(feedback=feedback, public_only=True),
+            "photos": feedback.photos.filter(event__kind="created") if feedback.is_public else [],
+            "rating_form": RatingForm(),
+            "digits": form.cleaned_data["digits"] or "",
+        }
+    return render(request, "feedback/status.html", context)
+
+
+@require_POST
+def rate(request: HttpRequest) -> HttpResponse:
+    code, digits = request.POST.get("code", ""), request.POST.get("digits", "")
+    feedback = _lookup(request, code, digits)
+    if feedback is None:
+        raise Http404
+    form = RatingForm(request.POST)
+    if form.is_valid():
+        try:
+            services.feedback_rate(
+                feedback=feedback,
+                rating=form.cleaned_data["rating"],
+                comment=form.cleaned_data["comment"],
+                not_fixed=form.cleaned_data["not_fixed"],
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Thank you for your rating."))
+    else:
+        messages.error(request, _("Please choose from 1 to 5 stars."))
+    return redirect(reverse("feedback:status") + f"?code={feedback.tracking_code}&digits={digits}")
+
+
+def similar(request: HttpRequest, ward_code: str) -> JsonResponse:
+    ward = get_object_or_404(Ward, code=ward_code)
+
+    def number(name: str) -> float | None:
+        try:
+            return float(request.GET[name])
+        except (KeyError, ValueError):
+            return None
+
+    group = request.GET.get("group", "")
+    cases = selectors.similar_open_cases(
+        ward_id=ward.pk,
+        category=request.GET.get("category", ""),
+        group_id=int(group) if group.isdigit() else None,
+        text=request.GET.get("q", "")[:500],
+        latitude=number("lat"),
+        longitude=number("lon"),
+    )
+    return JsonResponse(
+        {
+            "results": [
+                {
+                    "code": f.tracking_code,
+                    "status": f.get_status_display(),
+                    "summary": f.description[:140],
+                    "url": reverse("feedback:status") + f"?code={f.tracking_code}",
+                }
+                for f in cases
+            ]
+        }
+    )
+
+
+def answers(request: HttpRequest, ward_code: str) -> HttpResponse:
+    ward = get_object_or_404(Ward, code=ward_code)
+    rows = list(selectors.public_answers(ward_id=ward.pk)[:50])
+    return render(request, "feedback/answers.html", {"ward": ward, "rows": rows})
+
+
+# --- staff ------------------------------------------------------------------------------------------------------
+
+
+def _filters(request: HttpRequest) -> selectors.QueueFilters:
+    def integer(name: str) -> int | None:
+        value = request.GET.get(name, "")
+        return int(value) if value.isdigit() else None
+
+    return selectors.QueueFilters(
+        status=request.GET.get("status", "open"),
+        category=request.GET.get("category", ""),
+        group_id=integer("group"),
+        priority=request.GET.get("priority", ""),
+        unit_id=integer("unit"),
+        source=request.GET.get("source", ""),
+        overdue=request.GET.get("overdue") == "1",
+        q=request.GET.get("q", "")[:200],
+        sort=request.GET.get("sort", "new") if request.GET.get("sort") in {"new", "old", "due"} else "new",
+    )
+
+
+@staff_required
+def queue(request: HttpRequest) -> HttpResponse:
+    profile = staff_profile_of(request.user)
+    filters = _filters(request)
+    page = selectors.feedback_queue(user=request.user, filters=filters, after=request.GET.get("after", ""))
+    params = request.GET.copy()
+    params.pop("after", None)
+    return render(
+        request,
+        "feedback/queue.html",
+        {
+            "page": page,
+            "filters": filters,
+            "query": params.urlencode(),
+            "statuses": Feedback.Status.choices,
+            "categories": Category.choices,
+            "priorities": Feedback.Priority.choices,
+            "sources": Feedback.Source.choices,
+            "units": Unit.objects.filter(ward_id=profile.ward_id),
+            "groups": ResidentialGroup.objects.filter(ward_id=profile.ward_id, is_active=True).order_by("name"),
+            "now": timezone.now(),
+        },
+    )
+
+
+@staff_required
+def case(request: HttpRequest, pk: int) -> HttpResponse:
+    feedback = selectors.feedback_get_for_user(user=request.user, pk=pk)
+    may_see = selectors.can_see_reporter(user=request.user, feedback=feedback)
+    # A tip's reporter is shown only when an officer asks for it, so every look is a logged, deliberate act.
+    show_reporter = may_see and (not feedback.is_confidential or request.GET.get("reveal") == "1")
+    if show_reporter and (feedback.reporter_name or feedback.reporter_phone or feedback.reporter_email):
+        services.reporter_identity_viewed(feedback=feedback, by=request.user, ip=client_ip(request))
+    return render(
+        request,
+        "feedback/case.html",
+        {
+            "feedback": feedback,
+            "may_see_reporter": may_see,
+            "show_reporter": show_reporter,
+            "events": selectors.timeline(feedback=feedback, public_only=False),
+            "photos": feedback.photos.filter(event__kind="created"),
+            "reply_form": ReplyForm(),
+            "units": Unit.objects.filter(ward_id=feedback.ward_id),
+            "next_statuses": [(s, Feedback.Status(s).label) for s in services.TRANSITIONS.get(feedback.status, [])],
+            "priorities": Feedback.Priority.choices,
+            "canned": feedback.ward.canned_replies.filter(category=feedback.category),
+        },
+    )
+
+
+@require_POST
+@staff_required
+def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    feedback = selectors.feedback_get_for_user(user=request.user, pk=pk)
+    post = request.POST
+    try:
+        if action == "status":
+            twin = None
+            if post.get("duplicate_of"):
+                twin = (
+                    selectors.feedback_for_user(user=request.user)
+                    .filter(tracking_code=post["duplicate_of"].strip().upper())
+                    .first()
+                )
+            services.feedback_change_status(
+                feedback=feedback,
+                by=request.user,
+                to=post.get("to", ""),
+                reason=post.get("reason", ""),
+                public_text=post.get("text", ""),
+                duplicate_of=twin,
+            )
+            messages.success(request, _("Status changed."))
+        elif action == "assign":
+            unit_id = post.get("unit", "")
+            unit = get_object_or_404(Unit, pk=unit_id, ward_id=feedback.ward_id) if unit_id else None
+            services.feedback_assign(feedback=feedback, by=request.user, unit=unit)
+            messages.success(request, _("Assigned."))
+        elif action == "priority":
+            services.feedback_set_priority(feedback=feedback, by=request.user, priority=post.get("priority", ""))
+            messages.success(request, _("Priority changed; the deadline follows it."))
+        elif action == "reply":
+            form = ReplyForm(post, request.FILES)
+            if not form.is_valid():
+                raise ValidationError({"text": [_("Please write the reply.")]})
+            services.feedback_reply(
+                feedback=feedback,
+                by=request.user,
+                text=form.cleaned_data["text"],
+                public=form.cleaned_data["public"],
+                photos=form.cleaned_data["photos"],
+            )
+            messages.success(request, _("Reply saved."))
+        else:
+            raise Http404
+    except PermissionDenied:
+        messages.error(request, _("You are not allowed to do that."))
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    return redirect("feedback:case", pk=pk)
+
+
+@require_POST
+@staff_required
+def bulk(request: HttpRequest) -> HttpResponse:
+    ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+    rows = list(selectors.feedback_for_user(user=request.user).filter(pk__in=ids))
+    action = request.POST.get("action", "")
+    done = 0
+    try:
+        if action == "merge" and rows:
+            primary = min(rows, key=lambda f: f.pk)
+            services.feedback_merge(primary=primary, duplicates=rows, by=request.user)
+            done = len(rows) - 1
+        else:
+            for feedback in rows:
+                if action == "assign":
+                    unit = get_object_or_404(Unit, pk=request.POST.get("unit", 0), ward_id=feedback.ward_id)
+                    services.feedback_assign(feedback=feedback, by=request.user, unit=unit)
+                elif action == "priority":
+                    services.feedback_set_priority(
+                        feedback=feedback, by=request.user, priority=request.POST.get("priority", "")
+                    )
+                elif action == "spam":
+                    services.feedback_change_status(
+                        feedback=feedback, by=request.user, to=Feedback.Status.SPAM, reason=_("Marked as spam")
+                    )
+                else:
+                    raise Http404
+                done += 1
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    if done:
+        messages.success(request, _("%d reports updated.") % done)
+    return redirect(request.POST.get("next") or reverse("feedback:queue"))
+
+
+@staff_required
+def record(request: HttpRequest) -> HttpResponse:
+    profile = staff_profile_of(request.user)
+    groups = list(ResidentialGroup.objects.filter(ward_id=profile.ward_id, is_active=True).order_by("name"))
+    if request.method == "POST":
+        form = RecordForm(request.POST, request.FILES, groups=groups)
+        if form.is_valid():
+            data = form.report_data(source=form.cleaned_data["source"])
+            data.anonymous = data.anonymous or not (data.name or data.phone or data.email)
+            try:
+                feedback, _created = services.feedback_submit(
+                    ward=profile.ward,
+                    data=data,
+                    photos=form.cleaned_data["photos"],
+                    form_token=form.cleaned_data["form_token"],
+                    recorded_by=request.user,
+                )
+            except ValidationError as error:
+                apply_errors(form, error)
+            else:
+                messages.success(request, _("Recorded as %s.") % feedback.tracking_code)
+                return redirect("feedback:case", pk=feedback.pk)
+    else:
+        form = RecordForm(groups=groups, initial={"form_token": secrets.token_urlsafe(16), "public": True})
+    return render(request, "feedback/record.html", {"form": form})
+
+
+@staff_required
+def numbers(request: HttpRequest) -> HttpResponse:
+    data = selectors.feedback_numbers_by(user=request.user)
+    return render(request, "feedback/numbers.html", {"data": data})

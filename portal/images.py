@@ -1,0 +1,63 @@
+"""Pictures people upload: checked to be images, turned upright, shrunk, and re-encoded without metadata.
+
+Re-encoding drops every EXIF tag, the location included; a caller that wants the location (a resident who chose
+to share it) asks for it before it is dropped.
+"""
+
+import io
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+MAX_SIDE = 1600
+GPS_IFD = 0x8825
+
+
+@dataclass(frozen=True)
+class PreparedImage:
+    name: str
+    content: bytes
+    location: tuple[float, float] | None = None
+
+
+def _degrees(value: tuple, ref: str) -> float:
+    degrees, minutes, seconds = (float(part) for part in value)
+    result = degrees + minutes / 60 + seconds / 3600
+    return -result if ref in {"S", "W"} else result
+
+
+def _gps(image: Image.Image) -> tuple[float, float] | None:
+    try:
+        gps = image.getexif().get_ifd(GPS_IFD)
+        return round(_degrees(gps[2], gps[1]), 6), round(_degrees(gps[4], gps[3]), 6)
+    except (KeyError, TypeError, ValueError, ZeroDivisionError, AttributeError):
+        return None
+
+
+def image_prepare(upload: UploadedFile, *, field: str, max_bytes: int, keep_location: bool = False) -> PreparedImage:
+    name = upload.name or "image"
+    if upload.size and upload.size > max_bytes:
+        raise ValidationError(
+            {
+                field: [
+                    _("“%(name)s” is too large (at most %(mb)d MB).") % {"name": name, "mb": max_bytes // (1024 * 1024)}
+                ]
+            }
+        )
+    try:
+        probe = Image.open(upload)
+        probe.verify()
+        upload.seek(0)
+        image = Image.open(upload)
+        location = _gps(image) if keep_location else None
+        image = ImageOps.exif_transpose(image)
+        image.thumbnail((MAX_SIDE, MAX_SIDE))
+        output = io.BytesIO()
+        image.convert("RGB").save(output, "JPEG", quality=85, optimize=True)
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        raise ValidationError({field: [_("“%s” is not a picture (JPEG, PNG, WebP).") % name]})
+    stem = name.rsplit(".", 1)[0][:80] or "image"
+    return PreparedImage(f"{stem}.jpg", output.getvalue(), location)

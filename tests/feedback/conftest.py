@@ -1,0 +1,32 @@
+import pytest
+
+from feedback.models import Unit
+from feedback.services import ReportData, feedback_submit
+
+
+@pytest.fixture
+def police(ward_a, ward_officer):
+    unit = Unit.objects.create(
+        ward=ward_a, name="Công an phường (CSKV)", kind="police", handles_tips=True, head=ward_officer
+    )
+    unit.members.add(ward_officer)
+    return unit
+
+
+@pytest.fixture
+def ward_officer(ward_a):
+    from tests.factories import staff_user
+
+    return staff_user("cskv@an-binh.vn", ward=ward_a, role="ward_staff")
+
+
+def report(ward, **overrides):
+    values = {
+        "category": "environment",
+        "description": "Rác thải để ở đầu hẻm 12 ba tuần chưa ai thu gom.",
+        "name": "Nguyễn Thị Lan",
+        "phone": "0912 345 678",
+    }
+    values.update(overrides)
+    feedback, _created = feedback_submit(ward=ward, data=ReportData(**values))
+    return feedback

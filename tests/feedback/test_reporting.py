@@ -1,0 +1,153 @@
+"""A resident reports on a phone, gets a code, and follows the case by it."""
+
+import io
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from feedback.models import Feedback, FeedbackEvent, FeedbackPhoto
+from feedback.tasks import feedback_notify_reporter
+from tests.announcements.test_compose import jpeg_bytes
+from tests.feedback.conftest import report
+
+pytestmark = pytest.mark.django_db
+
+FORM = {
+    "category": "environment",
+    "description": "Rác thải để ở đầu hẻm 12 ba tuần chưa ai thu gom.",
+    "name": "Nguyễn Thị Lan",
+    "phone": "0912 345 678",
+    "public": "on",
+    "form_token": "tok-1",
+}
+
+
+def test_a_resident_reports_with_a_photo_and_sees_a_code_to_read_aloud(ward_a, group_a1, client):
+    photo = SimpleUploadedFile("rac.jpg", jpeg_bytes(with_location=True), content_type="image/jpeg")
+
+    response = client.post(
+        f"/p/{ward_a.code}/report/", {**FORM, "group_id": group_a1.pk, "photos": [photo]}, follow=True
+    )
+
+    feedback = Feedback.objects.get()
+    code = re.search(r"data-tracking-code>([^<]+)<", response.content.decode()).group(1)
+    assert code == feedback.tracking_code and re.fullmatch(r"PA-\d\d-[2-9A-HJKMNP-Z]{5}", code)
+    assert feedback.reporter_phone == "+84912345678" and feedback.group == group_a1
+    stored = Image.open(FeedbackPhoto.objects.get().image.path)
+    assert not stored.getexif() and feedback.latitude is None  # the location was not shared, so it is gone
+
+
+def test_a_shared_location_is_taken_from_the_photo_when_no_pin_was_set(ward_a, client):
+    photo = SimpleUploadedFile("rac.jpg", jpeg_bytes(with_location=True), content_type="image/jpeg")
+
+    client.post(f"/p/{ward_a.code}/report/", {**FORM, "share_location": "on", "photos": [photo]})
+
+    feedback = Feedback.objects.get()
+    assert (float(feedback.latitude), float(feedback.longitude)) == (12.25, 109.183333)
+    assert not Image.open(FeedbackPhoto.objects.get().image.path).getexif()
+
+
+def test_a_double_tap_files_one_report(ward_a, client):
+    first = client.post(f"/p/{ward_a.code}/report/", FORM)
+    second = client.post(f"/p/{ward_a.code}/report/", FORM)
+
+    assert Feedback.objects.count() == 1
+    assert first["Location"] == second["Location"]
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"description": ""}, "Trường này là bắt buộc"),
+        ({"phone": "+1 202 555 0100"}, "không phải số điện thoại Việt Nam hợp lệ"),
+        ({"phone": "xin chào"}, "không phải số điện thoại Việt Nam hợp lệ"),
+        ({"name": "", "phone": ""}, "ẩn danh"),
+    ],
+)
+def test_bad_input_gets_a_vietnamese_message_and_files_nothing(ward_a, client, change, message):
+    response = client.post(f"/p/{ward_a.code}/report/", {**FORM, **change})
+
+    assert response.status_code == 200 and message in response.content.decode()
+    assert not Feedback.objects.exists()
+
+
+def test_a_file_that_is_not_a_photo_is_refused(ward_a, client):
+    fake = SimpleUploadedFile("rac.jpg", b"%PDF-1.4 not a photo", content_type="image/jpeg")
+
+    response = client.post(f"/p/{ward_a.code}/report/", {**FORM, "photos": [fake]})
+
+    assert "không phải là ảnh" in response.content.decode() and not Feedback.objects.exists()
+
+
+def test_a_huge_photo_is_refused(ward_a, client, settings):
+    settings.FEEDBACK_MAX_PHOTO_BYTES = 1024 * 1024
+    big = io.BytesIO()
+    Image.effect_noise((1800, 1800), 100).convert("RGB").save(big, "PNG")
+    photo = SimpleUploadedFile("big.png", big.getvalue(), content_type="image/png")
+
+    response = client.post(f"/p/{ward_a.code}/report/", {**FORM, "photos": [photo]})
+
+    assert "quá lớn" in response.content.decode() and not Feedback.objects.exists()
+
+
+def test_script_in_the_description_is_shown_as_text(ward_a, bob, client, client_for):
+    feedback = report(ward_a, description="<script>alert('x')</script> rác ở hẻm 5 chưa thu")
+
+    staff_page = client_for(bob).get(f"/feedback/{feedback.pk}/").content.decode()
+
+    assert "<script>alert" not in staff_page and "&lt;script&gt;" in staff_page
+
+
+def test_the_honeypot_keeps_bots_out_without_telling_them(ward_a, client):
+    response = client.post(f"/p/{ward_a.code}/report/", {**FORM, "website": "http://spam.example"})
+
+    assert response.status_code == 200 and not Feedback.objects.exists()
+
+
+def test_too_many_reports_from_one_phone_are_held_back(ward_a, client, settings):
+    settings.FEEDBACK_RATE_LIMIT_PER_HOUR = 2
+    for n in range(3):
+        response = client.post(
+            f"/p/{ward_a.code}/report/",
+            {**FORM, "form_token": f"t{n}", "description": f"Đèn đường số {n} bị hỏng lâu rồi"},
+        )
+
+    assert Feedback.objects.count() == 2 and "quá nhiều" in response.content.decode()
+
+
+def test_the_status_page_needs_the_phone_digits_for_a_private_case_and_gives_no_hint(ward_a, client):
+    feedback = report(ward_a, public=False)
+    url = "/report/status/"
+
+    wrong_code = client.get(url, {"code": "PA-26-ZZZZZ", "digits": "5678"}).content.decode()
+    wrong_digits = client.get(url, {"code": feedback.tracking_code, "digits": "0000"}).content.decode()
+    right = client.get(url, {"code": feedback.tracking_code, "digits": "5678"}).content.decode()
+
+    message = "Không có phản ánh nào khớp với mã và số điện thoại này."
+    assert message in wrong_code and message in wrong_digits
+    assert feedback.tracking_code in right and "Rác thải để ở đầu hẻm" in right
+
+
+def test_the_reporter_receives_the_code_by_sms(ward_a, sms_gateway):
+    feedback = report(ward_a)
+
+    feedback_notify_reporter(feedback.pk, "received")
+
+    assert list(sms_gateway.received) == ["0912345678"]
+    assert feedback.tracking_code in sms_gateway.contents[0][1]
+    assert FeedbackEvent.objects.filter(feedback=feedback, kind="notified", text__contains="accepted").exists()
+
+
+def test_open_reports_nearby_are_offered_while_typing(ward_a, group_a1, client):
+    existing = report(ward_a, group_id=group_a1.pk)
+    report(ward_a, group_id=group_a1.pk, category="tip", description="Có người buôn bán ma túy ở hẻm 3 ban đêm")
+
+    found = client.get(
+        f"/p/{ward_a.code}/report/similar/", {"category": "environment", "group": group_a1.pk, "q": "rac hem 12"}
+    ).json()["results"]
+    tips = client.get(f"/p/{ward_a.code}/report/similar/", {"category": "tip", "group": group_a1.pk}).json()
+
+    assert [r["code"] for r in found] == [existing.tracking_code]
+    assert tips["results"] == []  # a tip is never offered to anyone

@@ -1,0 +1,207 @@
+"""Staff triage the queue: filters, search without diacritics, keyset pages, the case's states and deadlines."""
+
+from datetime import datetime, timedelta
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from feedback import services
+from feedback.models import Feedback, FeedbackEvent, Holiday
+from feedback.workcalendar import WorkCalendar
+from portal.models import AuditEvent
+from tests.feedback.conftest import report
+
+pytestmark = pytest.mark.django_db
+
+
+def _codes(page: str) -> list[str]:
+    import re
+
+    return re.findall(r'data-case="(PA-[^"]+)"', page)
+
+
+def test_rac_thai_finds_rac_thai_with_its_diacritics(ward_a, bob, client_for):
+    hit = report(ward_a, description="Rác thải đổ trộm ở bãi đất trống")
+    report(ward_a, description="Đèn đường hỏng ở ngõ 4", category="utilities")
+
+    page = client_for(bob).get("/feedback/", {"q": "rac thai"}).content.decode()
+
+    assert _codes(page) == [hit.tracking_code]
+
+
+def test_keyset_pages_cover_every_case_once(ward_a, bob, client_for):
+    made = {
+        report(ward_a, description=f"Vỉa hè bị lấn chiếm số {n}", category="urban_order").tracking_code
+        for n in range(120)
+    }
+    client = client_for(bob)
+    seen: list[str] = []
+    url, params = "/feedback/", {"category": "urban_order"}
+    while True:
+        response = client.get(url, params)
+        seen += _codes(response.content.decode())
+        next_link = response.context["page"].next_cursor
+        if not next_link:
+            break
+        params = {**params, "after": next_link}
+
+    assert len(seen) == 120 and set(seen) == made
+
+
+def test_filters_narrow_the_queue(ward_a, group_a1, bob, client_for):
+    in_group = report(ward_a, group_id=group_a1.pk)
+    report(ward_a)
+    late = report(ward_a, description="Cống bị tắc gây ngập khi mưa")
+    Feedback.objects.filter(pk=late.pk).update(resolve_due_at=timezone.now() - timedelta(hours=1))
+    client = client_for(bob)
+
+    assert _codes(client.get("/feedback/", {"group": group_a1.pk}).content.decode()) == [in_group.tracking_code]
+    assert _codes(client.get("/feedback/", {"overdue": "1"}).content.decode()) == [late.tracking_code]
+
+
+def test_a_change_not_allowed_from_the_current_state_is_refused_and_nothing_changes(ward_a, bob, client_for):
+    feedback = report(ward_a)
+
+    response = client_for(bob).post(f"/feedback/{feedback.pk}/status/", {"to": "closed"}, follow=True)
+
+    assert "không thể chuyển thành" in response.content.decode()
+    assert Feedback.objects.get().status == "new"
+
+
+def test_rejecting_needs_a_reason(ward_a, bob):
+    feedback = report(ward_a)
+
+    with pytest.raises(services.ValidationError):
+        services.feedback_change_status(feedback=feedback, by=bob, to="rejected")
+    assert (
+        services.feedback_change_status(feedback=feedback, by=bob, to="rejected", reason="Ngoài địa bàn").status
+        == "rejected"
+    )
+
+
+def test_assigning_tells_the_unit_by_mail_without_the_reporter(
+    ward_a, bob, police, django_capture_on_commit_callbacks, settings
+):
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    from portal.celery import app
+
+    app.conf.task_always_eager = True
+    try:
+        feedback = report(ward_a, category="security", description="Có nhóm thanh niên tụ tập gây ồn ào lúc nửa đêm")
+        with django_capture_on_commit_callbacks(execute=True):
+            services.feedback_assign(feedback=feedback, by=bob, unit=police)
+    finally:
+        app.conf.task_always_eager = False
+
+    assert Feedback.objects.get().status == "assigned"
+    assert [m.to for m in mail.outbox] == [["cskv@an-binh.vn"]]
+    assert feedback.tracking_code in mail.outbox[0].body and "Lan" not in mail.outbox[0].body
+
+
+def test_a_public_reply_reaches_the_status_page_and_a_note_does_not(ward_a, bob, client):
+    feedback = report(ward_a)
+    services.feedback_reply(feedback=feedback, by=bob, text="Đã báo đội vệ sinh, sáng mai thu gom.", public=True)
+    services.feedback_reply(feedback=feedback, by=bob, text="Nhắc anh Tùng kiểm tra", public=False)
+
+    page = client.get("/report/status/", {"code": feedback.tracking_code}).content.decode()
+
+    assert "Đã báo đội vệ sinh" in page and "Nhắc anh Tùng" not in page
+    assert Feedback.objects.get().first_response_at is not None
+
+
+def test_no_public_reply_to_a_closed_case(ward_a, bob):
+    feedback = report(ward_a)
+    services.feedback_change_status(feedback=feedback, by=bob, to="triaged")
+    services.feedback_change_status(feedback=feedback, by=bob, to="resolved", public_text="Đã thu gom xong.")
+    services.feedback_change_status(feedback=feedback, by=bob, to="closed")
+
+    with pytest.raises(services.FeedbackError):
+        services.feedback_reply(feedback=feedback, by=bob, text="Thêm nữa", public=True)
+
+
+def test_a_low_rating_reopens_the_case(ward_a, bob, client):
+    feedback = report(ward_a)
+    services.feedback_change_status(feedback=feedback, by=bob, to="triaged")
+    services.feedback_change_status(feedback=feedback, by=bob, to="resolved", public_text="Đã thu gom xong.")
+    client.get("/report/status/", {"code": feedback.tracking_code})
+
+    client.post(
+        "/report/rate/", {"code": feedback.tracking_code, "digits": "", "rating": "1", "comment": "Vẫn còn rác"}
+    )
+
+    feedback.refresh_from_db()
+    assert (feedback.status, feedback.rating) == ("in_progress", 1)
+
+
+def test_merging_twins_keeps_one_case(ward_a, bob, client_for):
+    first = report(ward_a)
+    twin = report(ward_a, description="Rác ở đầu hẻm 12 không ai thu, bốc mùi", phone="0987 654 321")
+
+    client_for(bob).post("/feedback/bulk/", {"ids": [first.pk, twin.pk], "action": "merge"})
+
+    twin.refresh_from_db()
+    assert (twin.status, twin.duplicate_of_id) == ("duplicate", first.pk)
+    assert FeedbackEvent.objects.filter(feedback=first, kind="merged", text=twin.tracking_code).exists()
+
+
+def test_deadlines_skip_weekends_and_tet(ward_a):
+    assert Holiday.objects.filter(ward=None, date=datetime(2027, 2, 8).date()).exists()  # seeded by migration
+    calendar = WorkCalendar(ward_a.pk, timezone.make_aware(datetime(2027, 2, 1)))
+    friday_afternoon = timezone.make_aware(datetime(2026, 11, 20, 16, 0))
+    before_tet = timezone.make_aware(datetime(2027, 2, 4, 16, 0))  # Thursday; Tết Đinh Mùi is 6 February
+
+    assert timezone.localtime(calendar.add_hours(friday_afternoon, 4)) == timezone.make_aware(
+        datetime(2026, 11, 23, 10, 30)
+    )  # 1 h on Friday, then Monday 7:30 + 3 h
+    # 1 h on Thursday; Friday 5 to Tuesday 9 February is Tết and a weekend; 7 h on Wednesday.
+    assert timezone.localtime(calendar.add_hours(before_tet, 8)) == timezone.make_aware(datetime(2027, 2, 10, 16, 30))
+
+
+def test_overdue_cases_are_escalated_once(ward_a, police, bob):
+    feedback = report(ward_a)
+    services.feedback_assign(feedback=feedback, by=bob, unit=police)
+    Feedback.objects.filter(pk=feedback.pk).update(resolve_due_at=timezone.now() - timedelta(minutes=5))
+
+    assert services.feedback_escalate_overdue() == 1
+    assert services.feedback_escalate_overdue() == 0
+    assert FeedbackEvent.objects.filter(feedback=feedback, kind="escalated").count() == 1
+
+
+def test_the_public_page_shows_answers_without_anyone_s_identity(ward_a, bob, client):
+    answered = report(ward_a)
+    services.feedback_change_status(feedback=answered, by=bob, to="triaged")
+    services.feedback_change_status(feedback=answered, by=bob, to="resolved", public_text="Đã thu gom ngày 20/11.")
+    private = report(ward_a, public=False, description="Nhà bên cạnh xả nước thải ra đường")
+    services.feedback_change_status(feedback=private, by=bob, to="triaged")
+    services.feedback_change_status(feedback=private, by=bob, to="resolved", public_text="Đã nhắc nhở.")
+
+    page = client.get(f"/p/{ward_a.code}/answers/").content.decode()
+
+    assert answered.tracking_code in page and "Đã thu gom ngày 20/11." in page
+    assert private.tracking_code not in page
+    assert "Nguyễn Thị Lan" not in page and "0912" not in page
+
+
+def test_staff_record_a_report_from_a_meeting(ward_a, bob, client_for):
+    response = client_for(bob).post(
+        "/feedback/new/",
+        {
+            "category": "traffic",
+            "source": "meeting",
+            "description": "Đề nghị lắp gương cầu lồi ở ngã ba",
+            "form_token": "m1",
+            "public": "on",
+        },
+    )
+
+    feedback = Feedback.objects.get()
+    assert response.status_code == 302 and (feedback.source, feedback.recorded_by) == ("meeting", bob)
+    assert feedback.is_anonymous
+
+
+def test_every_status_change_is_in_the_audit_log(ward_a, bob):
+    feedback = report(ward_a)
+    services.feedback_change_status(feedback=feedback, by=bob, to="triaged")
+
+    assert AuditEvent.objects.filter(object_id=str(feedback.pk), actor=bob, action="update").exists()
