@@ -2,6 +2,9 @@
 Writes go through feedback.services; reads that a person triggers go through feedback.selectors.
 """
 
+import hashlib
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -254,3 +257,25 @@ class FeedbackEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.feedback_id} {self.kind}"
+
+
+class Open311Key(models.Model):
+    """An API key for POSTing reports, given to one app for one ward. Only its hash is stored."""
+
+    ward = models.ForeignKey(Ward, on_delete=models.CASCADE, related_name="open311_keys")
+    name = models.CharField(max_length=120)
+    key_hash = models.CharField(max_length=64, unique=True)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+    @staticmethod
+    def hash(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    @classmethod
+    def issue(cls, *, ward: Ward, name: str) -> tuple["Open311Key", str]:
+        key = secrets.token_urlsafe(24)
+        return cls.objects.create(ward=ward, name=name, key_hash=cls.hash(key)), key

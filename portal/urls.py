@@ -13,6 +13,7 @@ urlpatterns = [
     path("groups/", include("groups.urls")),
     path("", include("announcements.urls")),
     path("", include("feedback.urls")),
+    path("open311/v2/", include("feedback.open311")),
     path("join/<str:token>/", group_views.join, name="join"),
     path("accounts/signup/", views.no_signup),
     path("accounts/", include("allauth.urls")),

@@ -1,0 +1,281 @@
+"""Open311 GeoReport v2, so existing Open311 apps and clients can file and read a ward's reports.
+
+Field names, formats (.json and .xml), ISO 8601 dates with their offset and the error list follow the standard
+(wiki.open311.org/GeoReport_v2). A jurisdiction is a ward, by its administrative code. Reading never returns a
+reporter's identity, a tip, or a case the reporter did not allow to be public.
+"""
+
+from collections.abc import Callable
+from datetime import datetime
+from functools import wraps
+from typing import Any
+from xml.etree import ElementTree
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.urls import path
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.views.decorators.csrf import csrf_exempt
+
+from feedback import services
+from feedback.models import Category, Feedback, Open311Key
+from groups.models import Ward
+
+CLOSED = {
+    Feedback.Status.RESOLVED,
+    Feedback.Status.CLOSED,
+    Feedback.Status.REJECTED,
+    Feedback.Status.DUPLICATE,
+    Feedback.Status.SPAM,
+}
+SERVICE_GROUPS = {
+    Category.ENVIRONMENT: "Môi trường",
+    Category.SECURITY: "An ninh",
+    Category.URBAN_ORDER: "Đô thị",
+    Category.TRAFFIC: "Giao thông",
+    Category.UTILITIES: "Hạ tầng",
+    Category.PROCEDURE: "Hành chính",
+    Category.QUESTION: "Hỏi đáp",
+    Category.OTHER: "Khác",
+}  # no "tip": a tip needs the portal's confidential handling, not an anonymous public API
+
+
+class Open311Error(Exception):
+    def __init__(self, status: int, description: str) -> None:
+        super().__init__(description)
+        self.status = status
+        self.description = description
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return timezone.localtime(moment).isoformat(timespec="seconds") if moment else None
+
+
+def _xml(root: str, item: str, rows: list[dict[str, Any]]) -> str:
+    top = ElementTree.Element(root)
+    for row in rows:
+        element = ElementTree.SubElement(top, item)
+        for key, value in row.items():
+            child = ElementTree.SubElement(element, key)
+            if isinstance(value, list):
+                for entry in value:
+                    ElementTree.SubElement(child, key.rstrip("s") or "item").text = str(entry)
+            elif value is not None:
+                child.text = str(value).lower() if isinstance(value, bool) else str(value)
+    return '<?xml version="1.0" encoding="utf-8"?>' + ElementTree.tostring(top, encoding="unicode")
+
+
+def _answer(
+    fmt: str, rows: list[dict[str, Any]] | dict[str, Any], root: str, item: str, status: int = 200
+) -> HttpResponse:
+    if fmt == "xml":
+        listed = rows if isinstance(rows, list) else [rows]
+        return HttpResponse(_xml(root, item, listed), content_type="text/xml; charset=utf-8", status=status)
+    return JsonResponse(rows, safe=False, status=status, json_dumps_params={"ensure_ascii": False})
+
+
+def endpoint(view: Callable[..., Any]) -> Callable[..., HttpResponse]:
+    @csrf_exempt
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, fmt: str, **kwargs: Any) -> HttpResponse:
+        if fmt not in {"json", "xml"}:
+            return _answer(
+                "json", [{"code": 404, "description": "format must be json or xml"}], "errors", "error", status=404
+            )
+        try:
+            return view(request, *args, fmt=fmt, **kwargs)
+        except Open311Error as error:
+            return _answer(
+                fmt, [{"code": error.status, "description": error.description}], "errors", "error", status=error.status
+            )
+
+    return wrapper
+
+
+def _jurisdiction(request: HttpRequest, data: Any) -> Ward:
+    code = (data.get("jurisdiction_id") or "").strip()
+    if code:
+        ward = Ward.objects.filter(code=code).first()
+        if ward is None:
+            raise Open311Error(404, f"jurisdiction_id {code} not found")
+        return ward
+    wards = list(Ward.objects.all()[:2])
+    if len(wards) != 1:
+        raise Open311Error(400, "jurisdiction_id is required")
+    return wards[0]
+
+
+def _service(category: str) -> dict[str, Any]:
+    return {
+        "service_code": category,
+        "service_name": str(Category(category).label),
+        "description": str(Category(category).label),
+        "metadata": False,
+        "type": "realtime",
+        "keywords": category,
+        "group": SERVICE_GROUPS[category],
+    }
+
+
+def _request_row(feedback: Feedback) -> dict[str, Any]:
+    status_notes = feedback.resolution or feedback.status_reason or ""
+    return {
+        "service_request_id": feedback.tracking_code,
+        "status": "closed" if feedback.status in CLOSED else "open",
+        "status_notes": status_notes,
+        "service_name": str(Category(feedback.category).label),
+        "service_code": feedback.category,
+        "description": feedback.description,
+        "agency_responsible": feedback.unit.name if feedback.unit else feedback.ward.name,
+        "service_notice": "",
+        "requested_datetime": _iso(feedback.created_at),
+        "updated_datetime": _iso(feedback.updated_at),
+        "expected_datetime": _iso(feedback.resolve_due_at),
+        "address": feedback.address,
+        "address_id": "",
+        "zipcode": "",
+        "lat": float(feedback.latitude) if feedback.latitude is not None else None,
+        "long": float(feedback.longitude) if feedback.longitude is not None else None,
+        "media_url": "",
+    }
+
+
+def _readable(ward: Ward) -> models.QuerySet[Feedback]:
+    return Feedback.objects.filter(ward=ward, is_public=True, is_confidential=False).select_related("unit", "ward")
+
+
+@endpoint
+def discovery(request: HttpRequest, fmt: str) -> HttpResponse:
+    base = request.build_absolute_uri("/open311/v2/")
+    info = {
+        "changeset": "2026-11-22T00:00:00+07:00",
+        "contact": "Ủy ban MTTQ phường",
+        "key_service": "Xin khóa API tại Ủy ban MTTQ phường",
+        "endpoints": [
+            {
+                "specification": "http://wiki.open311.org/GeoReport_v2",
+                "url": base,
+                "changeset": "2026-11-22T00:00:00+07:00",
+                "type": "production",
+                "formats": ["text/xml", "application/json"],
+            }
+        ],
+    }
+    if fmt == "xml":
+        return HttpResponse(_xml("discovery", "endpoint", info["endpoints"]), content_type="text/xml; charset=utf-8")
+    return JsonResponse(info, json_dumps_params={"ensure_ascii": False})
+
+
+@endpoint
+def services_list(request: HttpRequest, fmt: str) -> HttpResponse:
+    _jurisdiction(request, request.GET)
+    return _answer(fmt, [_service(c) for c in SERVICE_GROUPS], "services", "service")
+
+
+@endpoint
+def service_definition(request: HttpRequest, service_code: str, fmt: str) -> HttpResponse:
+    _jurisdiction(request, request.GET)
+    if service_code not in SERVICE_GROUPS:
+        raise Open311Error(404, f"service_code {service_code} not found")
+    return _answer(fmt, {"service_code": service_code, "attributes": []}, "service_definition", "definition")
+
+
+@endpoint
+def requests_view(request: HttpRequest, fmt: str) -> HttpResponse:
+    if request.method == "POST":
+        return _create(request, fmt)
+    ward = _jurisdiction(request, request.GET)
+    rows = _readable(ward)
+    ids = [i.strip().upper() for i in request.GET.get("service_request_id", "").split(",") if i.strip()]
+    if ids:
+        rows = rows.filter(tracking_code__in=ids)
+    else:
+        if request.GET.get("service_code"):
+            rows = rows.filter(category__in=request.GET["service_code"].split(","))
+        status = request.GET.get("status", "")
+        if status == "open":
+            rows = rows.exclude(status__in=CLOSED)
+        elif status == "closed":
+            rows = rows.filter(status__in=CLOSED)
+        for name, lookup in (("start_date", "created_at__gte"), ("end_date", "created_at__lte")):
+            if request.GET.get(name):
+                moment = parse_datetime(request.GET[name])
+                if moment is None:
+                    raise Open311Error(400, f"{name} must be an ISO 8601 date-time")
+                rows = rows.filter(**{lookup: moment})
+        rows = rows.order_by("-id")[:1000]  # the standard's default window is 90 days / 1000 requests
+    return _answer(fmt, [_request_row(f) for f in rows], "service_requests", "request")
+
+
+def _create(request: HttpRequest, fmt: str) -> HttpResponse:
+    data = request.POST
+    ward = _jurisdiction(request, data)
+    key = data.get("api_key", "")
+    if not key or not Open311Key.objects.filter(ward=ward, key_hash=Open311Key.hash(key), is_active=True).exists():
+        raise Open311Error(403, "api_key is missing or not valid for this jurisdiction")
+    code = data.get("service_code", "")
+    if code not in SERVICE_GROUPS:
+        raise Open311Error(400, "service_code is missing or unknown")
+    has_location = (data.get("lat") and data.get("long")) or data.get("address_string") or data.get("address_id")
+    if not has_location:
+        raise Open311Error(400, "a location is required: lat and long, address_string or address_id")
+    name = " ".join(p for p in (data.get("first_name", ""), data.get("last_name", "")) if p).strip()
+    report = services.ReportData(
+        category=code,
+        description=data.get("description", ""),
+        address=data.get("address_string", "") or data.get("address_id", ""),
+        latitude=data.get("lat"),
+        longitude=data.get("long"),
+        share_location=bool(data.get("lat")),
+        name=name,
+        phone=data.get("phone", ""),
+        email=data.get("email", ""),
+        anonymous=not (name and (data.get("phone") or data.get("email"))),
+        source=Feedback.Source.OPEN311,
+        external_ref=data.get("device_id", "") or data.get("account_id", ""),
+    )
+    try:
+        feedback, _created = services.feedback_submit(
+            ward=ward,
+            data=report,
+            form_token=data.get("device_id", "") and f"{data.get('device_id')}|{data.get('description', '')}",
+        )
+    except ValidationError as error:
+        messages = [f"{field}: {' '.join(errs)}" for field, errs in error.message_dict.items()]
+        raise Open311Error(400, "; ".join(messages))
+    row = {
+        "service_request_id": feedback.tracking_code,
+        "token": feedback.tracking_code,
+        "service_notice": "",
+        "account_id": None,
+    }
+    return _answer(fmt, [row], "service_requests", "request", status=201)
+
+
+@endpoint
+def request_detail(request: HttpRequest, request_id: str, fmt: str) -> HttpResponse:
+    ward = _jurisdiction(request, request.GET)
+    feedback = _readable(ward).filter(tracking_code=request_id.upper()).first()
+    if feedback is None:
+        raise Open311Error(404, f"service_request_id {request_id} not found")
+    return _answer(fmt, [_request_row(feedback)], "service_requests", "request")
+
+
+@endpoint
+def token_detail(request: HttpRequest, token: str, fmt: str) -> HttpResponse:
+    ward = _jurisdiction(request, request.GET)
+    if not Feedback.objects.filter(ward=ward, tracking_code=token.upper()).exists():
+        raise Open311Error(404, f"token {token} not found")
+    return _answer(fmt, [{"service_request_id": token.upper(), "token": token.upper()}], "service_requests", "request")
+
+
+urlpatterns = [
+    path("discovery.<str:fmt>", discovery),
+    path("services.<str:fmt>", services_list),
+    path("services/<str:service_code>.<str:fmt>", service_definition),
+    path("requests.<str:fmt>", requests_view),
+    path("requests/<str:request_id>.<str:fmt>", request_detail),
+    path("tokens/<str:token>.<str:fmt>", token_detail),
+]

@@ -1,0 +1,116 @@
+"""Open311 GeoReport v2: what an existing Open311 client sends and expects back."""
+
+import re
+from xml.etree import ElementTree
+
+import pytest
+
+from feedback import services
+from feedback.models import Feedback, Open311Key
+from tests.feedback.conftest import report
+
+pytestmark = pytest.mark.django_db
+
+ISO_WITH_OFFSET = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+07:00$")
+
+
+@pytest.fixture
+def api_key(ward_a):
+    _key, secret = Open311Key.issue(ward=ward_a, name="Ứng dụng thử")
+    return secret
+
+
+def test_discovery_and_services_list_every_category_but_tips(ward_a, client):
+    discovery = client.get("/open311/v2/discovery.json").json()
+    services_ = client.get("/open311/v2/services.json", {"jurisdiction_id": ward_a.code}).json()
+
+    assert discovery["endpoints"][0]["specification"] == "http://wiki.open311.org/GeoReport_v2"
+    codes = {s["service_code"] for s in services_}
+    assert "environment" in codes and "tip" not in codes
+    assert set(services_[0]) == {"service_code", "service_name", "description", "metadata", "type", "keywords", "group"}
+
+
+def test_a_client_files_a_request_and_reads_it_back(ward_a, client, api_key):
+    created = client.post(
+        "/open311/v2/requests.json",
+        {
+            "jurisdiction_id": ward_a.code,
+            "api_key": api_key,
+            "service_code": "environment",
+            "lat": "12.2451",
+            "long": "109.1943",
+            "description": "Rác thải ùn ứ trước chợ Xóm Mới",
+            "first_name": "Lan",
+            "last_name": "Nguyễn",
+            "phone": "0912345678",
+        },
+    )
+
+    assert created.status_code == 201
+    request_id = created.json()[0]["service_request_id"]
+    feedback = Feedback.objects.get(tracking_code=request_id)
+    assert (feedback.source, feedback.reporter_phone) == ("open311", "+84912345678")
+    row = client.get(f"/open311/v2/requests/{request_id}.json", {"jurisdiction_id": ward_a.code}).json()[0]
+    assert row["status"] == "open" and row["lat"] == 12.2451 and row["service_code"] == "environment"
+    assert ISO_WITH_OFFSET.match(row["requested_datetime"]) and ISO_WITH_OFFSET.match(row["expected_datetime"])
+    assert "0912345678" not in str(row) and "Lan" not in str(row)  # no identity ever
+
+
+def test_posting_needs_a_valid_api_key_and_a_location(ward_a, client, api_key):
+    base = {
+        "jurisdiction_id": ward_a.code,
+        "service_code": "traffic",
+        "description": "Đèn tín hiệu hỏng ở ngã tư",
+        "address_string": "Ngã tư Lê Hồng Phong",
+    }
+
+    no_key = client.post("/open311/v2/requests.json", base)
+    bad_key = client.post("/open311/v2/requests.json", {**base, "api_key": "nope"})
+    no_place = client.post("/open311/v2/requests.json", {**base, "api_key": api_key, "address_string": ""})
+    unknown = client.post("/open311/v2/requests.json", {**base, "api_key": api_key, "service_code": "tip"})
+
+    assert no_key.status_code == bad_key.status_code == 403
+    assert no_key.json() == [{"code": 403, "description": "api_key is missing or not valid for this jurisdiction"}]
+    assert no_place.status_code == 400 and "location" in no_place.json()[0]["description"]
+    assert unknown.status_code == 400
+    assert not Feedback.objects.exists()
+
+
+def test_the_list_filters_by_status_and_hides_private_cases_and_tips(ward_a, bob, client):
+    open_one = report(ward_a)
+    closed = report(ward_a, description="Cây đổ chắn ngang đường sau bão")
+    services.feedback_change_status(feedback=closed, by=bob, to="triaged")
+    services.feedback_change_status(feedback=closed, by=bob, to="resolved", public_text="Đã dọn cây.")
+    private = report(ward_a, public=False, description="Hàng xóm đổ nước thải ra đường")
+    tip = report(ward_a, category="tip", description="Có người buôn bán ma túy ở hẻm 3 ban đêm")
+
+    listed = client.get("/open311/v2/requests.json", {"jurisdiction_id": ward_a.code}).json()
+    closed_only = client.get("/open311/v2/requests.json", {"jurisdiction_id": ward_a.code, "status": "closed"}).json()
+
+    ids = {r["service_request_id"] for r in listed}
+    assert ids == {open_one.tracking_code, closed.tracking_code}
+    assert private.tracking_code not in ids and tip.tracking_code not in ids
+    assert [(r["service_request_id"], r["status_notes"]) for r in closed_only] == [
+        (closed.tracking_code, "Đã dọn cây.")
+    ]
+
+
+def test_xml_is_served_with_the_standard_element_names(ward_a, client):
+    feedback = report(ward_a)
+
+    response = client.get(f"/open311/v2/requests/{feedback.tracking_code}.xml", {"jurisdiction_id": ward_a.code})
+    missing = client.get("/open311/v2/requests/PA-00-XXXXX.xml", {"jurisdiction_id": ward_a.code})
+
+    root = ElementTree.fromstring(response.content)
+    assert response["Content-Type"].startswith("text/xml") and root.tag == "service_requests"
+    assert root.find("request/service_request_id").text == feedback.tracking_code
+    error = ElementTree.fromstring(missing.content)
+    assert missing.status_code == 404 and error.tag == "errors" and error.find("error/code").text == "404"
+
+
+def test_an_unknown_jurisdiction_and_a_token_lookup(ward_a, client):
+    feedback = report(ward_a)
+
+    assert client.get("/open311/v2/services.json", {"jurisdiction_id": "00000"}).status_code == 404
+    token = client.get(f"/open311/v2/tokens/{feedback.tracking_code}.json", {"jurisdiction_id": ward_a.code}).json()
+    assert token == [{"service_request_id": feedback.tracking_code, "token": feedback.tracking_code}]
