@@ -280,6 +280,10 @@ SPECTACULAR_SETTINGS = {
         "AnnouncementStatusEnum": "announcements.models.Announcement.Status",
         "AnnouncementCategoryEnum": "announcements.models.Announcement.Category",
         "AnnouncementActionEnum": "announcements.models.Announcement.Action",
+        "FeedbackCategoryEnum": "feedback.models.Category",
+        "FeedbackStatusEnum": "feedback.models.Feedback.Status",
+        "FeedbackEventKindEnum": "feedback.models.FeedbackEvent.Kind",
+        "ResidentialGroupKindEnum": "groups.models.ResidentialGroup.Kind",
     },
 }
 

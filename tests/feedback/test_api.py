@@ -1,0 +1,87 @@
+"""The feedback API: same scoping and confidentiality as the pages, JSON errors."""
+
+import pytest
+
+from feedback.models import Feedback
+from tests.feedback.conftest import report
+
+pytestmark = pytest.mark.django_db
+
+TIP = {
+    "category": "tip",
+    "description": "Có người buôn bán ma túy ở hẻm 3 vào ban đêm",
+    "name": "Trần Văn Tố",
+    "phone": "0977 111 222",
+}
+
+
+def test_staff_list_triage_and_answer_through_the_api(ward_a, bob, api_for):
+    feedback = report(ward_a)
+    api = api_for(bob)
+
+    listed = api.get("/api/feedback/").json()
+    api.post(f"/api/feedback/{feedback.pk}/status/", {"to": "triaged"}, format="json")
+    reply = api.post(
+        f"/api/feedback/{feedback.pk}/replies/", {"text": "Sáng mai đội vệ sinh đến.", "public": True}, format="json"
+    )
+    resolved = api.post(
+        f"/api/feedback/{feedback.pk}/status/", {"to": "resolved", "text": "Đã thu gom."}, format="json"
+    )
+
+    assert [r["tracking_code"] for r in listed["results"]] == [feedback.tracking_code]
+    assert listed["results"][0]["reporter"] is None  # lists never carry identities
+    assert reply.status_code == 201 and resolved.json()["status"] == "resolved"
+    numbers = api.get("/api/feedback/numbers/").json()
+    assert (numbers["received"], numbers["answered"], numbers["resolved"]) == (1, 1, 1)
+
+
+def test_a_tip_s_reporter_never_leaves_through_the_api(ward_a, bob, police, ward_officer, api_for):
+    tip = report(ward_a, **TIP)
+
+    for user in (bob, ward_officer):
+        body = api_for(user).get(f"/api/feedback/{tip.pk}/").json()
+        assert body["reporter"] is None and "0977" not in str(body) and "Trần Văn Tố" not in str(body)
+
+
+def test_an_ordinary_reporter_is_shown_to_staff_and_the_look_is_logged(ward_a, bob, api_for):
+    from portal.models import AuditEvent
+
+    feedback = report(ward_a)
+
+    body = api_for(bob).get(f"/api/feedback/{feedback.pk}/").json()
+
+    assert body["reporter"]["phone"] == "+84912345678"
+    assert AuditEvent.objects.filter(action="view", object_id=str(feedback.pk), actor=bob).exists()
+
+
+def test_a_forbidden_transition_is_a_json_error(ward_a, bob, api_for):
+    feedback = report(ward_a)
+
+    response = api_for(bob).post(f"/api/feedback/{feedback.pk}/status/", {"to": "closed"}, format="json")
+
+    assert response.status_code == 400 and "non_field_errors" in response.json()
+    assert Feedback.objects.get().status == "new"
+
+
+def test_another_ward_gets_404_everywhere(ward_a, dave, api_for):
+    feedback = report(ward_a)
+    api = api_for(dave)
+
+    assert api.get("/api/feedback/").json()["results"] == []
+    for method, path in [
+        ("get", f"/api/feedback/{feedback.pk}/"),
+        ("get", f"/api/feedback/{feedback.pk}/timeline/"),
+        ("post", f"/api/feedback/{feedback.pk}/status/"),
+        ("post", f"/api/feedback/{feedback.pk}/replies/"),
+    ]:
+        assert getattr(api, method)(path, {"to": "triaged", "text": "x"}, format="json").status_code == 404, path
+
+
+def test_staff_record_a_phone_report_through_the_api(ward_a, bob, api_for):
+    response = api_for(bob).post(
+        "/api/feedback/",
+        {"category": "traffic", "source": "phone", "description": "Ổ gà lớn trước số 20 đường Lê Lợi"},
+        format="json",
+    )
+
+    assert response.status_code == 201 and Feedback.objects.get().source == "phone"
