@@ -18,7 +18,9 @@ class ReportForm(forms.Form):
     photos = MultipleFileField(
         label=_("Photos (up to 5)"), required=False, widget=MultipleFileInput(attrs={"accept": "image/*"})
     )
-    group_id = forms.TypedChoiceField(label=_("Residential group"), coerce=int, required=False, empty_value=None)
+    # An integer checked by the service (it must be a group of the ward); the list is only for the widget, so a
+    # ward with thousands of groups does not pay for choice validation on every submission.
+    group_id = forms.IntegerField(label=_("Residential group"), required=False, widget=forms.Select)
     address = forms.CharField(label=_("Address or landmark"), max_length=300, required=False)
     share_location = forms.BooleanField(label=_("Share my location with the ward"), required=False)
     latitude = forms.CharField(required=False, widget=forms.HiddenInput)
@@ -39,9 +41,17 @@ class ReportForm(forms.Form):
     )
     form_token = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, groups: list, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, groups: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["group_id"].choices = [("", "—")] + [(g.pk, g.name) for g in groups]
+        if not self.is_bound:
+            self.fields["group_id"].widget.choices = [("", "—"), *groups]
+        else:
+            self._groups = groups
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        if self._errors and hasattr(self, "_groups"):  # shown again with its errors: the list is needed now
+            self.fields["group_id"].widget.choices = [("", "—"), *self._groups]
 
     def report_data(self, source: str = Feedback.Source.WEB) -> ReportData:
         data = self.cleaned_data

@@ -1,0 +1,330 @@
+"""Triage benchmark: the staff queue at N reports, and the public form's submissions per second.
+
+    python bench/triage.py --rows 1000000
+
+Fills N reports across 2,000 groups in a PostgreSQL database of its own (bench_triage, dropped and created
+again), then measures through the real view (Django's test client, the real URL, view and template): the queue's
+first page, the deep page (the page that starts halfway through the matching reports, reached by its cursor), a
+filtered page (category + status + overdue) and a search without diacritics; and the same deep page served the
+naive way, by an OFFSET-paginated list (Django's Paginator) of the same rows, in the same run. Then it starts
+gunicorn with 2 workers and posts the public form (no photo) from several threads. The last line printed is one
+JSON object with the figures.
+"""
+
+import argparse
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+GROUPS = 2000
+PHRASES = [
+    ("Rác thải để ở đầu hẻm nhiều ngày chưa thu gom", "environment"),
+    ("Vỉa hè bị quán ăn lấn chiếm, người đi bộ phải xuống lòng đường", "urban_order"),
+    ("Đèn đường hỏng cả tuần, buổi tối rất tối", "utilities"),
+    ("Nhóm thanh niên tụ tập gây ồn ào lúc nửa đêm", "security"),
+    ("Ổ gà lớn giữa đường, xe máy dễ ngã", "traffic"),
+    ("Hỏi thủ tục đăng ký tạm trú cho người thuê nhà", "procedure"),
+]
+
+
+def log(message: str) -> None:
+    print(f"[triage] {message}", file=sys.stderr, flush=True)
+
+
+def p95(samples: list[float]) -> float:
+    ordered = sorted(samples)
+    return round(ordered[max(0, int(len(ordered) * 0.95) - 1)] * 1000, 1)
+
+
+def fill(rows: int) -> tuple[int, object]:
+    from django.db import connection
+
+    from groups.models import Ward
+    from portal.text import fold
+
+    ward = Ward.objects.create(name="Phường Benchmark", code="99998", province="Hà Nội", households_total=rows)
+    phrases = [p for p, _c in PHRASES]
+    folded = [fold(p) for p in phrases]
+    categories = [c for _p, c in PHRASES]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO groups_residentialgroup (ward_id, kind, name, name_folded, households_total,
+                                                 facebook_group_url, invite_token, is_active, created_at)
+            SELECT %s, 'to_dan_pho', 'Tổ dân phố ' || g, 'to dan pho ' || g, 100, '', md5(random()::text || g),
+                   true, now()
+            FROM generate_series(1, %s) AS g
+            """,
+            [ward.pk, GROUPS],
+        )
+        cursor.execute(
+            """
+            WITH g AS (SELECT id, row_number() OVER (ORDER BY id) - 1 AS n FROM groups_residentialgroup
+                       WHERE ward_id = %(ward)s)
+            INSERT INTO feedback_feedback (
+                ward_id, group_id, tracking_code, category, description, search_text, address, latitude, longitude,
+                reporter_name, reporter_phone, reporter_email, is_anonymous, is_confidential, is_public, source,
+                external_ref, submission_key, status, status_reason, priority, unit_id, assignee_id,
+                duplicate_of_id, resolution, accept_due_at, resolve_due_at, accepted_at, first_response_at,
+                resolved_at, closed_at, escalated_at, rating, rating_comment, recorded_by_id, created_at,
+                updated_at)
+            SELECT %(ward)s, g.id, 'B' || i, (%(categories)s::text[])[1 + i %% 6],
+                   (%(phrases)s::text[])[1 + i %% 6] || ' (số ' || i || ')',
+                   (%(folded)s::text[])[1 + i %% 6] || ' (so ' || i || ')',
+                   '', NULL, NULL, 'Cư dân ' || i, '', '', false, false, true, 'web', '', NULL,
+                   (ARRAY['new','triaged','assigned','in_progress','resolved','closed','rejected'])[1 + (i / 7) %% 7],
+                   '', 'normal', NULL, NULL, NULL, '',
+                   t.created + interval '8 hours', t.created + interval '5 days', NULL, NULL, NULL, NULL, NULL,
+                   NULL, '', NULL, t.created, t.created
+            FROM generate_series(1, %(rows)s) AS i
+            JOIN g ON g.n = i %% %(groups)s
+            CROSS JOIN LATERAL (SELECT now() - interval '400 days' + (i::float / %(rows)s) * interval '400 days'
+                                AS created) AS t
+            """,
+            {
+                "ward": ward.pk,
+                "rows": rows,
+                "groups": GROUPS,
+                "phrases": phrases,
+                "folded": folded,
+                "categories": categories,
+            },
+        )
+        cursor.execute("ANALYZE")
+    return ward.pk, ward
+
+
+def measure(client, url: str, params: dict, repeat: int) -> tuple[float, object]:
+    timings = []
+    response = None
+    for _ in range(repeat):
+        started = time.perf_counter()
+        response = client.get(url, params)
+        timings.append(time.perf_counter() - started)
+        assert response.status_code == 200, (url, response.status_code)
+    return p95(timings), response
+
+
+def offset_view_timer(user, params: dict, page_number: int, repeat: int) -> float:
+    """The naive way: the same rows and template, paginated by Django's Paginator (COUNT, then OFFSET)."""
+    from django.core.paginator import Paginator
+    from django.template.loader import render_to_string
+    from django.test import RequestFactory
+
+    from feedback import selectors
+    from feedback.selectors import QueueFilters, QueuePage
+
+    factory = RequestFactory()
+    timings = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        request = factory.get("/feedback/", {**params, "page": page_number})
+        request.user = user
+        rows = selectors.feedback_for_user(user=user).select_related("group", "unit").order_by("-id")
+        page = Paginator(rows, 50).get_page(page_number)
+        render_to_string(
+            "feedback/queue.html",
+            {
+                "page": QueuePage(rows=list(page), next_cursor=""),
+                "filters": QueueFilters(),
+                "query": "",
+                "statuses": [],
+                "categories": [],
+                "priorities": [],
+                "sources": [],
+                "units": [],
+                "groups": [],
+            },
+            request=request,
+        )
+        timings.append(time.perf_counter() - started)
+    return p95(timings)
+
+
+def submissions_per_second(env: dict, ward_code: str, seconds: float, threads: int) -> float:
+    import httpx
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "portal.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                httpx.get(base + "/health/", timeout=2)
+                break
+            except httpx.HTTPError:
+                if time.monotonic() > deadline:
+                    raise SystemExit("gunicorn did not start")
+                time.sleep(0.2)
+        counts = [0] * threads
+        stop = time.monotonic() + seconds
+
+        def resident(index: int) -> None:
+            with httpx.Client(base_url=base, timeout=30) as client:
+                form = client.get(f"/p/{ward_code}/report/")
+                token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text).group(1)
+                n = 0
+                while time.monotonic() < stop:
+                    n += 1
+                    response = client.post(
+                        f"/p/{ward_code}/report/",
+                        data={
+                            "csrfmiddlewaretoken": token,
+                            "category": "environment",
+                            "description": f"Rác thải ở hẻm {index}-{n} chưa được thu gom",
+                            "anonymous": "on",
+                            "form_token": f"bench-{index}-{n}",
+                        },
+                        headers={"Referer": base + f"/p/{ward_code}/report/"},
+                    )
+                    if response.status_code == 302:
+                        counts[index] += 1
+
+        started = time.monotonic()
+        workers = [threading.Thread(target=resident, args=(i,)) for i in range(threads)]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
+        return sum(counts) / (time.monotonic() - started)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=40)
+    parser.add_argument("--submit-seconds", type=float, default=15.0)
+    parser.add_argument("--submit-threads", type=int, default=8)
+    parser.add_argument("--database", default="bench_triage")
+    parser.add_argument(
+        "--admin-url",
+        default=os.environ.get("BENCH_PG_ADMIN_URL", "postgres://postgres:postgres@127.0.0.1:5432/postgres"),
+    )
+    parser.add_argument("--redis", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13"))
+    args = parser.parse_args()
+
+    from bench.fanout import recreate_database
+
+    var_dir = ROOT / "var" / "bench"
+    var_dir.mkdir(parents=True, exist_ok=True)
+    os.environ.update(
+        DJANGO_SETTINGS_MODULE="portal.settings",
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY="bench-only-secret-key-not-for-production-use-0123456789",
+        DJANGO_SECURE_SSL_REDIRECT="0",
+        DJANGO_COOKIE_SECURE="0",
+        DJANGO_ALLOWED_HOSTS="testserver,127.0.0.1,localhost",
+        DATABASE_URL=args.admin_url.rsplit("/", 1)[0] + "/" + args.database,
+        REDIS_URL=args.redis,
+        CELERY_BROKER_URL=args.redis,
+        PORTAL_VAR_DIR=str(var_dir),
+        PORTAL_FEEDBACK_RATE_LIMIT_PER_HOUR="100000000",
+    )
+    recreate_database(args.admin_url, args.database)
+
+    import django
+
+    django.setup()
+    import redis
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+
+    from feedback.selectors import _encode
+    from groups.models import StaffProfile
+
+    redis.Redis.from_url(args.redis).flushdb()
+    call_command("migrate", verbosity=0)
+    started = time.monotonic()
+    ward_id, ward = fill(args.rows)
+    log(f"filled {args.rows} reports in {time.monotonic() - started:.1f}s")
+    admin = get_user_model().objects.create_user(username="bench@example.vn", email="bench@example.vn")
+    StaffProfile.objects.create(user=admin, ward_id=ward_id, role=StaffProfile.Role.WARD_ADMIN)
+    client = Client()
+    client.force_login(admin)
+
+    everything = {"status": "all"}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id FROM feedback_feedback WHERE ward_id = %s ORDER BY id DESC OFFSET %s LIMIT 1",
+            [ward_id, args.rows // 2],
+        )
+        halfway = cursor.fetchone()[0]
+    deep_cursor = _encode(halfway + 1)  # the page that starts with the row halfway through
+
+    queue_p95, first = measure(client, "/feedback/", everything, args.repeat)
+    deep_p95, deep = measure(client, "/feedback/", {**everything, "after": deep_cursor}, args.repeat)
+    filtered_p95, filtered = measure(
+        client, "/feedback/", {"status": "open", "category": "environment", "overdue": "1"}, args.repeat
+    )
+    search_p95, found = measure(client, "/feedback/", {"status": "all", "q": "rac thai"}, args.repeat)
+    from feedback.models import Feedback
+
+    def codes(response) -> list[str]:  # noqa: ANN001
+        return re.findall(r'data-case="([^"]+)"', response.content.decode())
+
+    assert codes(first) and codes(filtered) and codes(found), "a measured page came back empty"
+    deep_codes = codes(deep)
+    assert len(deep_codes) == 50 and deep_codes[0] == Feedback.objects.get(pk=halfway).tracking_code
+    offset_p95 = offset_view_timer(admin, everything, (args.rows // 2) // 50 + 1, max(5, args.repeat // 4))
+    log(
+        f"queue {queue_p95} ms, deep {deep_p95} ms, filtered {filtered_p95} ms, search {search_p95} ms, "
+        f"offset deep {offset_p95} ms"
+    )
+
+    submit = submissions_per_second(dict(os.environ), ward.code, args.submit_seconds, args.submit_threads)
+    redis.Redis.from_url(args.redis).flushdb()  # the notification tasks nobody consumes here
+    print(
+        json.dumps(
+            {
+                "rows": args.rows,
+                "groups": GROUPS,
+                "queue_p95_ms": queue_p95,
+                "deep_page_p95_ms": deep_p95,
+                "filtered_p95_ms": filtered_p95,
+                "search_p95_ms": search_p95,
+                "offset_deep_page_p95_ms": offset_p95,
+                "deep_vs_offset": round(offset_p95 / deep_p95, 1) if deep_p95 else None,
+                "submit_per_s": round(submit, 1),
+                "gunicorn_workers": 2,
+                "submit_threads": args.submit_threads,
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
