@@ -5,6 +5,7 @@ import hmac
 import json
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
@@ -80,4 +81,29 @@ def zalo_webhook(request: HttpRequest) -> HttpResponse:
             delivery_id=delivery_id,
             provider_message_id=str(message.get("msg_id") or event.get("msg_id") or ""),
         )
+    elif event.get("event_name") == "user_send_text":
+        return _message_to_case(event)
     return JsonResponse({"ok": True, "updated": updated})
+
+
+def _message_to_case(event: dict) -> HttpResponse:
+    """A follower wrote to the ward's OA: the OA (recipient id) names the ward through its Zalo OA channel."""
+    from feedback.services import feedback_from_zalo_message
+    from groups.models import Channel
+
+    oa_id = str((event.get("recipient") or {}).get("id", ""))
+    channel = Channel.objects.filter(kind=Channel.Kind.ZALO_OA, external_id=oa_id, is_active=True).first()
+    message = event.get("message") or {}
+    text = str(message.get("text", "")).strip()
+    if channel is None or not text:
+        return JsonResponse({"ok": True, "case": None})
+    try:
+        feedback, _created = feedback_from_zalo_message(
+            ward=channel.ward,
+            zalo_user_id=str((event.get("sender") or {}).get("id", "")),
+            message_id=str(message.get("msg_id", "")),
+            text=text,
+        )
+    except ValidationError:
+        return JsonResponse({"ok": True, "case": None})  # too short to be a report ("ok", "cảm ơn")
+    return JsonResponse({"ok": True, "case": feedback.tracking_code})

@@ -142,6 +142,7 @@ class Feedback(models.Model):
     reporter_name = models.CharField(_("name"), max_length=200, blank=True)
     reporter_phone = models.CharField(_("phone"), max_length=20, blank=True)
     reporter_email = models.EmailField(_("email"), blank=True)
+    reporter_zalo_id = models.CharField(max_length=64, blank=True)
     is_anonymous = models.BooleanField(_("anonymous"), default=False)
     is_confidential = models.BooleanField(_("confidential"), default=False)
     is_public = models.BooleanField(_("may be shown on the ward's public page"), default=True)

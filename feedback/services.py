@@ -209,7 +209,8 @@ def feedback_submit(
                     photo = FeedbackPhoto(feedback=feedback, event=event)
                     photo.image.save(f"{secrets.token_hex(6)}-{image.name}", ContentFile(image.content), save=False)
                     photo.save()
-                _notify_on_commit(feedback, "received")
+                if feedback.source != Feedback.Source.ZALO_OA:
+                    _notify_on_commit(feedback, "received")
             return feedback, True
         except IntegrityError:
             existing = Feedback.objects.filter(submission_key=key).first()
@@ -218,10 +219,34 @@ def feedback_submit(
     raise RuntimeError("could not allocate a tracking code")
 
 
+def feedback_from_zalo_message(*, ward: Ward, zalo_user_id: str, message_id: str, text: str) -> tuple[Feedback, bool]:
+    """A follower's message to the ward's Zalo OA becomes a case; Zalo retries webhooks, so the message id makes
+    a repeat the same case."""
+    from groups.models import Member
+
+    member = Member.objects.filter(ward=ward, zalo_user_id=zalo_user_id).first() if zalo_user_id else None
+    data = ReportData(
+        category=Category.OTHER,
+        description=text,
+        name=member.full_name if member else "",
+        phone=member.phone if member else "",
+        anonymous=member is None,
+        public=False,  # the resident did not choose to publish; staff may ask
+        source=Feedback.Source.ZALO_OA,
+        external_ref=message_id,
+    )
+    feedback, created = feedback_submit(ward=ward, data=data, form_token=f"zalo:{message_id}")
+    if created and zalo_user_id:
+        Feedback.objects.filter(pk=feedback.pk).update(reporter_zalo_id=zalo_user_id)
+        feedback.reporter_zalo_id = zalo_user_id
+        _notify_on_commit(feedback, "received")
+    return feedback, created
+
+
 def _notify_on_commit(feedback: Feedback, what: str) -> None:
     from feedback.tasks import feedback_notify_reporter
 
-    if feedback.reporter_phone or feedback.reporter_email:
+    if feedback.reporter_phone or feedback.reporter_email or feedback.reporter_zalo_id:
         feedback_id = feedback.pk
         transaction.on_commit(lambda: feedback_notify_reporter.delay(feedback_id, what))
 

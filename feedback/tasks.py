@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from announcements.channels.base import Batch, Message, ResultKind, missing_settings
 from announcements.channels.email import EmailSender
 from announcements.channels.sms import SmsSender
+from announcements.channels.zalo import ZaloPersonalSender
 from announcements.sms_text import unaccented
 from feedback import services
 from feedback.models import Feedback, FeedbackEvent
@@ -40,7 +41,10 @@ def feedback_notify_reporter(feedback_id: int, what: str) -> str:
     )
     count = feedback.events.filter(kind=FeedbackEvent.Kind.NOTIFIED).count()
     request_id = f"fb{feedback.pk}-{what}-{count}"
-    if feedback.reporter_phone and not missing_settings("sms"):
+    if feedback.reporter_zalo_id and not missing_settings("zalo_oa"):
+        # Asked on Zalo, answered on Zalo: within 48 h of their message a consultation reply is free.
+        sender, address, channel = ZaloPersonalSender(), feedback.reporter_zalo_id, "Zalo"
+    elif feedback.reporter_phone and not missing_settings("sms"):
         sender, address, channel = SmsSender(), feedback.reporter_phone, "SMS"
     elif feedback.reporter_email:
         sender, address, channel = EmailSender(), feedback.reporter_email, "email"

@@ -15,6 +15,7 @@ urlpatterns = [
     path("feedback/new/", views.record, name="record"),
     path("feedback/bulk/", views.bulk, name="bulk"),
     path("feedback/numbers/", views.numbers, name="numbers"),
+    path("feedback/numbers/export.xlsx", views.numbers_export, name="numbers_export"),
     path("feedback/<int:pk>/", views.case, name="case"),
     path("feedback/<int:pk>/<str:action>/", views.case_action, name="action"),
 ]

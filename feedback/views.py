@@ -22,7 +22,7 @@ from feedback.models import Category, Feedback, Unit
 from groups.models import ResidentialGroup, Ward
 from groups.selectors import staff_profile_of
 from groups.views import apply_errors, staff_required
-from portal.audit import client_ip
+from portal.audit import audit_record, client_ip
 from portal.phones import normalize_phone
 
 SESSION_CODES = "feedback_codes"
@@ -434,4 +434,30 @@ def record(request: HttpRequest) -> HttpResponse:
 @staff_required
 def numbers(request: HttpRequest) -> HttpResponse:
     data = selectors.feedback_numbers_by(user=request.user)
-    return render(request, "feedback/numbers.html", {"data": data})
+    return render(
+        request, "feedback/numbers.html", {"data": data, "this_month": timezone.localdate().strftime("%Y-%m")}
+    )
+
+
+@staff_required
+def numbers_export(request: HttpRequest) -> HttpResponse:
+    from feedback.reports import monthly_report_xlsx
+
+    try:
+        year, month = (int(part) for part in request.GET.get("month", "").split("-"))
+        if not 1 <= month <= 12 or not 2000 <= year <= 2100:
+            raise ValueError
+    except ValueError:
+        messages.error(request, _("Please choose a month."))
+        return redirect("feedback:numbers")
+    content = monthly_report_xlsx(user=request.user, year=year, month=month)
+    audit_record(
+        actor=request.user,
+        action="export",
+        object_type="feedback.feedback",
+        ward=staff_profile_of(request.user).ward,
+        summary=f"monthly report {year}-{month:02d}",
+    )
+    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="phan-anh-{year}-{month:02d}.xlsx"'
+    return response

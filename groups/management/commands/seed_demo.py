@@ -104,6 +104,7 @@ class Command(BaseCommand):
             self.stdout.write(f"The demo ward {ward.name} already exists; left as it is.")
         self._ensure_accounts(ward)
         self._ensure_announcement(ward)
+        self._ensure_feedback(ward)
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for email, _name, role in DEMO_ACCOUNTS:
             self.stdout.write(f"  {role:<13} {email}")
@@ -260,6 +261,56 @@ class Command(BaseCommand):
         announcements.announcement_dispatch(announcement_id=announcement.pk)
         while announcements.deliveries_send_batch(announcement_id=announcement.pk, kind="web_feed"):
             pass
+
+    def _ensure_feedback(self, ward: Ward) -> None:
+        """Units that handle reports (the ward police receive tips), canned replies, and a few reports."""
+        from feedback import services as feedback
+        from feedback.models import CannedReply, Unit
+
+        if ward.units.exists():
+            return
+        user_model = get_user_model()
+        staff = user_model.objects.get(email=DEMO_ACCOUNTS[1][0])
+        Unit.objects.create(ward=ward, name="Công an phường (CSKV)", kind=Unit.Kind.POLICE, handles_tips=True)
+        environment = Unit.objects.create(ward=ward, name="Tổ vệ sinh môi trường", kind=Unit.Kind.ENVIRONMENT)
+        Unit.objects.create(ward=ward, name="Văn phòng phường", kind=Unit.Kind.OFFICE, head=staff)
+        environment.members.add(staff)
+        CannedReply.objects.create(
+            ward=ward,
+            category="environment",
+            title="Đã chuyển tổ vệ sinh",
+            text="Phường đã tiếp nhận và chuyển Tổ vệ sinh môi trường xử lý trong tuần này. Cảm ơn bà con đã phản ánh.",
+        )
+        group = ward.groups.order_by("name").first()
+        samples = [
+            (
+                "environment",
+                "Rác thải ở đầu hẻm 12 Trần Phú ba tuần chưa ai thu gom, bốc mùi.",
+                "Lê Thị Mai",
+                "0905 111 222",
+            ),
+            ("urban_order", "Quán nhậu số 45 bày bàn ghế kín vỉa hè, người đi bộ phải xuống lòng đường.", "", ""),
+            (
+                "security",
+                "Nhóm thanh niên tụ tập đua xe gây ồn ào lúc 23 giờ ở đường ven sông.",
+                "Phan Văn Hùng",
+                "0914 333 444",
+            ),
+        ]
+        for category, description, name, phone in samples:
+            created, _new = feedback.feedback_submit(
+                ward=ward,
+                data=feedback.ReportData(
+                    category=category,
+                    description=description,
+                    group_id=group.pk,
+                    name=name,
+                    phone=phone,
+                    anonymous=not name,
+                ),
+            )
+            if category == "environment":
+                feedback.feedback_assign(feedback=created, by=staff, unit=environment)
 
     @staticmethod
     def _new_phone(rng: random.Random, used: set[str]) -> str:
