@@ -137,8 +137,14 @@ class Delivery(models.Model):
 
     announcement = models.ForeignKey(Announcement, on_delete=models.CASCADE, related_name="deliveries")
     kind = models.CharField(max_length=20, choices=Channel.Kind.choices, blank=True)
-    member = models.ForeignKey(Member, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
-    outlet = models.ForeignKey(Channel, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    # No index of their own on member and outlet: the unique constraints below lead with the announcement, and
+    # every extra index is written for every status change of millions of rows. Deleting a member (rare) scans.
+    member = models.ForeignKey(
+        Member, on_delete=models.CASCADE, null=True, blank=True, related_name="+", db_index=False
+    )
+    outlet = models.ForeignKey(
+        Channel, on_delete=models.CASCADE, null=True, blank=True, related_name="+", db_index=False
+    )
     address = models.CharField(max_length=254, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0)

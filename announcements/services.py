@@ -518,7 +518,26 @@ def _chain_heartbeat_key(announcement_id: int, kind: str) -> str:
     return f"announcements:chain:{announcement_id}:{kind}"
 
 
-def _claim(announcement_id: int, kind: str, size: int) -> tuple[str, list[Delivery]]:
+@dataclass(frozen=True)
+class Claimed:
+    """What sending needs of a claimed delivery: a tuple, not a model instance (5,000 of those cost ~0.2 s)."""
+
+    id: int
+    member_id: int | None
+    kind: str
+    address: str
+    attempts: int
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+
+def _claimed(rows: Any) -> list[Claimed]:
+    return [Claimed(*row) for row in rows.order_by("id").values_list("id", "member_id", "kind", "address", "attempts")]
+
+
+def _claim(announcement_id: int, kind: str, size: int) -> tuple[str, list[Claimed]]:
     """Take a batch: first one a dead worker left (its lease ran out), whole, with its batch key, so the
     provider sees the same request id again; otherwise the next queued rows, skipping rows others hold."""
     now = timezone.now()
@@ -538,7 +557,7 @@ def _claim(announcement_id: int, kind: str, size: int) -> tuple[str, list[Delive
                 lease_until=lease_until, attempts=F("attempts") + 1
             )
             if taken:
-                return abandoned, list(rows.filter(batch_key=abandoned, status=Delivery.Status.SENDING).order_by("id"))
+                return abandoned, _claimed(rows.filter(batch_key=abandoned, status=Delivery.Status.SENDING))
         ids = list(
             rows.select_for_update(skip_locked=True)
             .filter(status=Delivery.Status.QUEUED)
@@ -552,10 +571,10 @@ def _claim(announcement_id: int, kind: str, size: int) -> tuple[str, list[Delive
         Delivery.objects.filter(id__in=ids, status=Delivery.Status.QUEUED).update(
             status=Delivery.Status.SENDING, batch_key=key, lease_until=lease_until, attempts=F("attempts") + 1
         )
-    return key, list(Delivery.objects.filter(id__in=ids, batch_key=key).order_by("id"))
+    return key, _claimed(Delivery.objects.filter(batch_key=key, status=Delivery.Status.SENDING))
 
 
-def _messages(announcement: Announcement, deliveries: list[Delivery]) -> list[Message]:
+def _messages(announcement: Announcement, deliveries: list[Claimed]) -> list[Message]:
     images = list(announcement.files.filter(kind=AnnouncementFile.Kind.IMAGE))
     image_paths = tuple(f.file.path for f in images)
     image_urls = tuple(settings.PUBLIC_BASE_URL + f.file.url for f in images)
@@ -593,7 +612,9 @@ def _backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(base, 3600) * random.uniform(0.5, 1.5))
 
 
-def _apply(deliveries: list[Delivery], results: list[Result], *, announcement_id: int, kind: str) -> None:
+def _apply(
+    deliveries: list[Claimed], results: list[Result], *, announcement_id: int, kind: str, batch_key: str = ""
+) -> None:
     """Write every result into its delivery row, grouping identical updates into one statement."""
     now = timezone.now()
     by_id = {d.pk: d for d in deliveries}
@@ -647,6 +668,12 @@ def _apply(deliveries: list[Delivery], results: list[Result], *, announcement_id
         key = tuple(sorted((k, str(v)) for k, v in values.items()))
         updates.setdefault(key, (values, []))[1].append(result.delivery_id)
     with transaction.atomic():
+        if batch_key and len(updates) == 1 and len(next(iter(updates.values()))[1]) == len(deliveries):
+            # The usual case, a whole batch with one outcome: found by its key (a small partial index) rather
+            # than by a list of thousands of ids.
+            values, _ids = next(iter(updates.values()))
+            Delivery.objects.filter(batch_key=batch_key, status=Delivery.Status.SENDING).update(**values)
+            updates = {}
         for values, ids in updates.values():
             Delivery.objects.filter(id__in=ids).update(**values)
         if pause_until is not None:
@@ -675,7 +702,7 @@ def deliveries_send_batch(*, announcement_id: int, kind: str) -> int:
     if missing:
         reason = f"channel not configured: {', '.join(missing)}"
         results = [Result(d.pk, ResultKind.PERMANENT, reason=reason) for d in deliveries]
-        _apply(deliveries, results, announcement_id=announcement_id, kind=kind)
+        _apply(deliveries, results, announcement_id=announcement_id, kind=kind, batch_key=batch_key)
         _finish_if_done(announcement_id)
         return len(deliveries)
     batch = Batch(
@@ -688,7 +715,7 @@ def deliveries_send_batch(*, announcement_id: int, kind: str) -> int:
     except Exception:  # an adapter bug must not lose the batch: it stays claimed and is retried after the lease
         logger.exception("channel %s failed on batch %s", kind, batch_key)
         raise
-    _apply(deliveries, results, announcement_id=announcement_id, kind=kind)
+    _apply(deliveries, results, announcement_id=announcement_id, kind=kind, batch_key=batch_key)
     _finish_if_done(announcement_id)
     return len(deliveries)
 
