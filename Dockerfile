@@ -11,4 +11,4 @@ RUN DJANGO_SECRET_KEY=build-only python manage.py compilemessages -i .venv \
  && useradd --system --home /app portal && mkdir -p /var/lib/portal/media && chown -R portal /var/lib/portal
 USER portal
 EXPOSE 8000
-CMD ["gunicorn", "portal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "60"]
+CMD ["gunicorn", "portal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--threads", "4", "--timeout", "60"]

@@ -30,8 +30,23 @@ def plain_text(html: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
+def announcement_key(announcement_id: int) -> str:
+    """The same for every recipient (so one SMS text serves a bulk request) and not guessable from the id, so an
+    announcement meant only for some roles cannot be read by walking the ids."""
+    digest = hmac.new(settings.SECRET_KEY.encode(), f"announcement:{announcement_id}".encode(), hashlib.sha256)
+    return digest.hexdigest()[:10]
+
+
+def is_public(announcement: Announcement) -> bool:
+    """Published on the web feed or a Facebook Page: anyone may read it by its plain address."""
+    return announcement.on_web_feed or "facebook_page" in announcement.channels
+
+
 def public_url(announcement: Announcement) -> str:
-    return settings.PUBLIC_BASE_URL + reverse("announcements:public_detail", args=[announcement.pk])
+    path = reverse("announcements:public_detail", args=[announcement.pk])
+    if is_public(announcement):
+        return settings.PUBLIC_BASE_URL + path
+    return f"{settings.PUBLIC_BASE_URL}{path}?k={announcement_key(announcement.pk)}"
 
 
 def reader_code(delivery_id: int) -> str:

@@ -1,6 +1,8 @@
 """Pages for announcements: staff compose, approve and follow a fan-out; residents read, confirm and answer.
 Thin: reads through selectors, writes through services."""
 
+import hmac
+
 from django.contrib import messages
 from django.contrib.syndication.views import Feed
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -154,7 +156,7 @@ def announcement_action(request: HttpRequest, pk: int, action: str) -> HttpRespo
         elif action == "retry":
             count = services.deliveries_retry_failed(announcement=announcement, by=user)
             done = _("%d failed deliveries queued again.") % count
-        elif action.startswith("remove-file-"):
+        elif action.startswith("remove-file-") and action.rsplit("-", 1)[1].isdigit():
             file = get_object_or_404(AnnouncementFile, announcement=announcement, pk=int(action.rsplit("-", 1)[1]))
             services.announcement_file_remove(user=user, announcement_file=file)
             done = _("File removed.")
@@ -182,8 +184,13 @@ def public_feed(request: HttpRequest, ward_code: str, group_id: int | None = Non
 
 
 def public_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    # Announcements sent only on personal channels are not listed in the feed, but the link they carry opens.
     announcement = selectors.public_announcement_get(pk=pk)
+    # Not on the web feed: only the link in the messages (with its key) opens it.
+    key = request.GET.get("k", "")
+    if not rendering.is_public(announcement) and not hmac.compare_digest(
+        key, rendering.announcement_key(announcement.pk)
+    ):
+        raise Http404
     return render(
         request,
         "announcements/public_detail.html",

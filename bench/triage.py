@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 GROUPS = 2000
+GUNICORN_THREADS = 4  # as the Dockerfile runs it: threads overlap the waits on PostgreSQL and Redis
 PHRASES = [
     ("Rác thải để ở đầu hẻm nhiều ngày chưa thu gom", "environment"),
     ("Vỉa hè bị quán ăn lấn chiếm, người đi bộ phải xuống lòng đường", "urban_order"),
@@ -73,7 +74,7 @@ def fill(rows: int) -> tuple[int, object]:
                        WHERE ward_id = %(ward)s)
             INSERT INTO feedback_feedback (
                 ward_id, group_id, tracking_code, category, description, search_text, address, latitude, longitude,
-                reporter_name, reporter_phone, reporter_email, is_anonymous, is_confidential, is_public, source,
+                reporter_name, reporter_phone, reporter_email, reporter_zalo_id, is_anonymous, is_confidential, is_public, source,
                 external_ref, submission_key, status, status_reason, priority, unit_id, assignee_id,
                 duplicate_of_id, resolution, accept_due_at, resolve_due_at, accepted_at, first_response_at,
                 resolved_at, closed_at, escalated_at, rating, rating_comment, recorded_by_id, created_at,
@@ -81,7 +82,7 @@ def fill(rows: int) -> tuple[int, object]:
             SELECT %(ward)s, g.id, 'B' || i, (%(categories)s::text[])[1 + i %% 6],
                    (%(phrases)s::text[])[1 + i %% 6] || ' (số ' || i || ')',
                    (%(folded)s::text[])[1 + i %% 6] || ' (so ' || i || ')',
-                   '', NULL, NULL, 'Cư dân ' || i, '', '', false, false, true, 'web', '', NULL,
+                   '', NULL, NULL, 'Cư dân ' || i, '', '', '', false, false, true, 'web', '', NULL,
                    (ARRAY['new','triaged','assigned','in_progress','resolved','closed','rejected'])[1 + (i / 7) %% 7],
                    '', 'normal', NULL, NULL, NULL, '',
                    t.created + interval '8 hours', t.created + interval '5 days', NULL, NULL, NULL, NULL, NULL,
@@ -320,6 +321,7 @@ def main() -> None:
                 "deep_vs_offset": round(offset_p95 / deep_p95, 1) if deep_p95 else None,
                 "submit_per_s": round(submit, 1),
                 "gunicorn_workers": 2,
+                "gunicorn_threads": GUNICORN_THREADS,
                 "submit_threads": args.submit_threads,
             }
         )

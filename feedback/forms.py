@@ -1,5 +1,6 @@
 """Forms check the shape of what a person typed; the rules live in feedback.services."""
 
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
@@ -41,7 +42,7 @@ class ReportForm(forms.Form):
     )
     form_token = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, groups: list[tuple[int, str]], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, groups: Iterable[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.fields["group_id"].widget.choices = [("", "—"), *groups]

@@ -25,7 +25,10 @@ from groups.views import apply_errors, staff_required
 from portal.audit import audit_record, client_ip
 from portal.phones import normalize_phone
 
-SESSION_CODES = "feedback_codes"
+# The codes this browser filed, in a signed cookie rather than a database session: a resident needs no account,
+# and a session row per anonymous report would be written for nothing.
+CODES_COOKIE = "feedback_codes"
+CODES_SALT = "feedback.codes"
 
 
 LOOKUPS_PER_HOUR = 60
@@ -37,23 +40,38 @@ def _rate_limited(keys: list[str], limit: int | None = None) -> bool:
     limited = False
     for key in keys:
         cache_key = f"feedback:rate:{key}"
-        cache.add(cache_key, 0, timeout=3600)
         try:
-            count = cache.incr(cache_key)
+            count = cache.incr(cache_key)  # one round trip in the usual case
         except ValueError:
-            count = 1
+            # First in this hour; add() so two first requests racing here cannot both start at one.
+            count = 1 if cache.add(cache_key, 1, timeout=3600) else cache.incr(cache_key)
         limited = limited or count > limit
     return limited
 
 
-def _remember(request: HttpRequest, code: str) -> None:
-    codes = request.session.get(SESSION_CODES, [])
-    request.session[SESSION_CODES] = [code, *[c for c in codes if c != code]][:20]
+def _my_codes(request: HttpRequest) -> list[str]:
+    value = request.get_signed_cookie(CODES_COOKIE, default="", salt=CODES_SALT, max_age=90 * 24 * 3600)
+    return [c for c in value.split(",") if c]
+
+
+def _remember(request: HttpRequest, response: HttpResponse, code: str) -> HttpResponse:
+    codes = [code, *[c for c in _my_codes(request) if c != code]][:20]
+    response.set_signed_cookie(
+        CODES_COOKIE,
+        ",".join(codes),
+        salt=CODES_SALT,
+        max_age=90 * 24 * 3600,
+        httponly=True,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
+    return response
 
 
 def report(request: HttpRequest, ward_code: str) -> HttpResponse:
     ward = get_object_or_404(Ward, code=ward_code)
-    groups = list(ward.groups.filter(is_active=True).order_by("name").values_list("pk", "name"))
+    # Lazy: a submission that succeeds never shows the list, and a city ward's list is long.
+    groups = ward.groups.filter(is_active=True).order_by("name").values_list("pk", "name")
     if request.method == "POST":
         form = ReportForm(request.POST, request.FILES, groups=groups)
         if form.is_valid():
@@ -79,8 +97,8 @@ def report(request: HttpRequest, ward_code: str) -> HttpResponse:
                 except ValidationError as error:
                     apply_errors(form, error)
                 else:
-                    _remember(request, feedback.tracking_code)
-                    return redirect(reverse("feedback:done") + f"?code={feedback.tracking_code}")
+                    done = redirect(reverse("feedback:done") + f"?code={feedback.tracking_code}")
+                    return _remember(request, done, feedback.tracking_code)
     else:
         form = ReportForm(groups=groups, initial={"form_token": secrets.token_urlsafe(16), "public": True})
     return render(request, "feedback/report_form.html", {"ward": ward, "form": form})
@@ -88,7 +106,7 @@ def report(request: HttpRequest, ward_code: str) -> HttpResponse:
 
 def report_done(request: HttpRequest) -> HttpResponse:
     code = request.GET.get("code", "")
-    if code not in request.session.get(SESSION_CODES, []):
+    if code not in _my_codes(request):
         raise Http404
     return render(request, "feedback/report_done.html", {"code": code})
 
@@ -99,7 +117,7 @@ def _lookup(request: HttpRequest, code: str, digits: str) -> Feedback | None:
     feedback = selectors.feedback_by_code(code=code)
     if feedback is None:
         return None
-    if code.strip().upper() in request.session.get(SESSION_CODES, []):
+    if code.strip().upper() in _my_codes(request):
         return feedback
     private = not feedback.is_public and feedback.reporter_phone
     if private and not (len(digits) == 4 and feedback.reporter_phone.endswith(digits)):

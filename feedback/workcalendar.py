@@ -55,11 +55,25 @@ def _periods() -> list[tuple[time, time]]:
     return periods
 
 
+HOLIDAYS_CACHE_SECONDS = 300
+
+
 def holidays_for(ward_id: int | None, years: Iterable[int]) -> set[date]:
+    """Kept in the cache for five minutes: every report computes two deadlines, and the calendar rarely changes
+    (an edit takes effect within the five minutes)."""
+    from django.core.cache import cache
+
     from feedback.models import Holiday
 
-    rows = Holiday.objects.filter(date__year__in=list(years)).filter(Q(ward__isnull=True) | Q(ward_id=ward_id))
-    return set(rows.values_list("date", flat=True))
+    years = sorted(years)
+    key = f"feedback:holidays:{ward_id}:{years[0]}-{years[-1]}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    rows = Holiday.objects.filter(date__year__in=years).filter(Q(ward__isnull=True) | Q(ward_id=ward_id))
+    days = set(rows.values_list("date", flat=True))
+    cache.set(key, days, timeout=HOLIDAYS_CACHE_SECONDS)
+    return days
 
 
 class WorkCalendar:

@@ -97,3 +97,19 @@ def test_the_public_feed_and_its_atom_list_sent_web_announcements_only(alice, bo
     assert "Lịch cắt điện" in group_feed and "Lịch cắt điện" not in other_group
     assert atom["Content-Type"].startswith("application/atom+xml")
     assert "<title>Lịch cắt điện</title>" in atom.content.decode()
+
+
+def test_an_announcement_sent_only_to_some_people_opens_only_from_its_own_link(
+    alice, bob, group_a1, sms_gateway, client
+):
+    member_in(group_a1)
+    leaders_only = approved(
+        author=bob, approver=alice, group_ids=[group_a1.pk], channels=["sms"], title="Họp riêng tổ trưởng"
+    )
+    services.announcement_send_now(announcement=leaders_only, by=alice)
+    drain(leaders_only)
+    link = re.search(r"http://[^ ]+/a/\d+/\?k=\w+", sms_gateway.contents[0][1]).group(0).split("8000", 1)[1]
+
+    assert client.get(f"/a/{leaders_only.pk}/").status_code == 404
+    assert client.get(f"/a/{leaders_only.pk}/?k=0000000000").status_code == 404
+    assert "Họp riêng tổ trưởng" in client.get(link).content.decode()

@@ -151,3 +151,18 @@ def test_open_reports_nearby_are_offered_while_typing(ward_a, group_a1, client):
 
     assert [r["code"] for r in found] == [existing.tracking_code]
     assert tips["results"] == []  # a tip is never offered to anyone
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_the_code_reaches_the_reporter_through_a_real_worker(ward_a, client, sms_gateway, celery_worker):
+    import time
+
+    client.post(f"/p/{ward_a.code}/report/", FORM)
+    code = Feedback.objects.get().tracking_code
+
+    deadline = time.monotonic() + 30
+    while not sms_gateway.contents and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert sms_gateway.contents and code in sms_gateway.contents[0][1]
+    assert list(sms_gateway.received) == ["0912345678"]
