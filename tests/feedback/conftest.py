@@ -20,6 +20,15 @@ def ward_officer(ward_a):
     return staff_user("cskv@an-binh.vn", ward=ward_a, role="ward_staff")
 
 
+# A tip (tố giác): its reporter must never be seen but by the designated officers.
+TIP = {
+    "category": "tip",
+    "description": "Có người buôn bán ma túy ở hẻm 3 vào ban đêm",
+    "name": "Trần Văn Tố",
+    "phone": "0977 111 222",
+}
+
+
 def report(ward, **overrides):
     values = {
         "category": "environment",

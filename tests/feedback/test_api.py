@@ -3,16 +3,9 @@
 import pytest
 
 from feedback.models import Feedback
-from tests.feedback.conftest import report
+from tests.feedback.conftest import TIP, report
 
 pytestmark = pytest.mark.django_db
-
-TIP = {
-    "category": "tip",
-    "description": "Có người buôn bán ma túy ở hẻm 3 vào ban đêm",
-    "name": "Trần Văn Tố",
-    "phone": "0977 111 222",
-}
 
 
 def test_staff_list_triage_and_answer_through_the_api(ward_a, bob, api_for):

@@ -4,16 +4,9 @@ import pytest
 
 from portal.models import AuditEvent
 from tests.factories import staff_user
-from tests.feedback.conftest import report
+from tests.feedback.conftest import TIP, report
 
 pytestmark = pytest.mark.django_db
-
-TIP = {
-    "category": "tip",
-    "description": "Có người buôn bán ma túy ở hẻm 3 vào ban đêm",
-    "name": "Trần Văn Tố",
-    "phone": "0977 111 222",
-}
 
 
 def test_ward_staff_without_the_tip_role_see_the_tip_but_not_its_reporter(ward_a, bob, police, client_for):
