@@ -11,7 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from feedback.models import Feedback, FeedbackEvent, Unit
+from feedback.models import Category, Feedback, FeedbackEvent, Unit
 from groups.models import StaffProfile
 from groups.selectors import groups_for_user, staff_profile_of
 from portal.text import fold
@@ -229,8 +229,9 @@ def feedback_numbers_by(*, user: Any, since: datetime | None = None, until: date
         rows = rows.filter(created_at__gte=since)
     if until:
         rows = rows.filter(created_at__lt=until)
+    labels = dict(Category.choices)
     by_category = {
-        category: feedback_numbers(rows.filter(category=category))
+        str(labels.get(category, category)): feedback_numbers(rows.filter(category=category))
         for category in rows.values_list("category", flat=True).distinct()
     }
     by_group = {
@@ -238,3 +239,18 @@ def feedback_numbers_by(*, user: Any, since: datetime | None = None, until: date
         for name in rows.values_list("group__name", flat=True).distinct()
     }
     return {"total": feedback_numbers(rows), "by_category": by_category, "by_group": by_group}
+
+
+def feedback_numbers_by_month(*, user: Any, months: int = 12) -> list[tuple[str, FeedbackNumbers]]:
+    """The last `months` calendar months, newest first, as wards report them month by month."""
+    rows = feedback_for_user(user=user)
+    today = timezone.localdate()
+    year, month = today.year, today.month
+    result = []
+    zone = timezone.get_current_timezone()
+    for _i in range(months):
+        start = datetime(year, month, 1, tzinfo=zone)
+        end = datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=zone)
+        result.append((f"{month:02d}/{year}", feedback_numbers(rows.filter(created_at__gte=start, created_at__lt=end))))
+        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+    return result

@@ -452,6 +452,7 @@ def record(request: HttpRequest) -> HttpResponse:
 @staff_required
 def numbers(request: HttpRequest) -> HttpResponse:
     data = selectors.feedback_numbers_by(user=request.user)
+    data["by_month"] = selectors.feedback_numbers_by_month(user=request.user)
     return render(
         request, "feedback/numbers.html", {"data": data, "this_month": timezone.localdate().strftime("%Y-%m")}
     )

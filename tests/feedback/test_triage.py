@@ -205,3 +205,18 @@ def test_every_status_change_is_in_the_audit_log(ward_a, bob):
     services.feedback_change_status(feedback=feedback, by=bob, to="triaged")
 
     assert AuditEvent.objects.filter(object_id=str(feedback.pk), actor=bob, action="update").exists()
+
+
+def test_the_numbers_page_counts_by_month_and_category(ward_a, bob, client_for):
+    import re
+
+    first = report(ward_a)
+    report(ward_a, category="traffic", description="Ổ gà lớn trước số 20 đường Lê Lợi")
+    services.feedback_change_status(feedback=first, by=bob, to="spam", reason="Trùng quảng cáo")
+    this_month = timezone.localdate().strftime("%m/%Y")
+
+    page = client_for(bob).get("/feedback/numbers/").content.decode()
+
+    row = re.search(rf'data-month="{this_month}"><td>[^<]+</td><td>(\d+)</td><td>(\d+)</td>', page)
+    assert row.groups() == ("2", "1")  # two received, one of them valid
+    assert "Vệ sinh môi trường" in page and "Giao thông" in page
