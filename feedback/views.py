@@ -24,6 +24,7 @@ from groups.selectors import staff_profile_of
 from groups.views import apply_errors, staff_required
 from portal.audit import audit_record, client_ip
 from portal.phones import normalize_phone
+from portal.ratelimit import over_hourly_limit
 
 # The codes this browser filed, in a signed cookie rather than a database session: a resident needs no account,
 # and a session row per anonymous report would be written for nothing.
@@ -37,16 +38,8 @@ LOOKUPS_PER_HOUR = 60
 def _rate_limited(keys: list[str], limit: int | None = None) -> bool:
     """Count an attempt against each key (IP, phone) for an hour; true once any is over the limit."""
     limit = limit or settings.FEEDBACK_RATE_LIMIT_PER_HOUR
-    limited = False
-    for key in keys:
-        cache_key = f"feedback:rate:{key}"
-        try:
-            count = cache.incr(cache_key)  # one round trip in the usual case
-        except ValueError:
-            # First in this hour; add() so two first requests racing here cannot both start at one.
-            count = 1 if cache.add(cache_key, 1, timeout=3600) else cache.incr(cache_key)
-        limited = limited or count > limit
-    return limited
+    # Every key is counted, even after one is over: a phone that keeps trying from a new IP stays limited.
+    return any([over_hourly_limit(f"feedback:{key}", limit) for key in keys])
 
 
 def _my_codes(request: HttpRequest) -> list[str]:

@@ -8,7 +8,6 @@ import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import IntegrityError
@@ -35,6 +34,7 @@ from groups.forms import (
 from groups.models import MemberImport, Membership, ResidentialGroup, StaffProfile
 from portal.audit import audit_record, client_ip
 from portal.models import AuditEvent
+from portal.ratelimit import over_hourly_limit
 
 View = Callable[..., HttpResponse]
 
@@ -400,9 +400,7 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
             # The honeypot was filled: answer as if all went well, so the bot learns nothing.
             return render(request, "groups/join_done.html", {"group": group, "already": False})
         ip = client_ip(request) or "unknown"
-        key = f"join-rate:{ip}"
-        cache.add(key, 0, timeout=3600)
-        if cache.incr(key) > settings.JOIN_RATE_LIMIT_PER_HOUR:
+        if over_hourly_limit(f"join:{ip}", settings.JOIN_RATE_LIMIT_PER_HOUR):
             form.add_error(None, _("Too many requests from this connection. Please try again in an hour."))
         else:
             try:

@@ -1,4 +1,5 @@
-"""A token bucket shared by every worker process: in Redis when REDIS_URL is set, else per process.
+"""Rate limits shared by every process: a token bucket for provider accounts (in Redis when REDIS_URL is set,
+else per process), and an hourly counter in the cache for people submitting forms.
 
 Celery's own `rate_limit` counts per worker; a provider counts per account, so the bucket must be shared.
 """
@@ -9,6 +10,7 @@ from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 
 # KEYS[1] the bucket; ARGV: rate per second, burst, cost, now. Returns the seconds to wait (0: taken).
 _TAKE = """
@@ -59,3 +61,14 @@ def take(key: str, *, rate: float, burst: float, cost: float = 1.0) -> float:
             return 0.0
         _local[key] = (tokens, now)
         return (cost - tokens) / rate
+
+
+def over_hourly_limit(key: str, limit: int) -> bool:
+    """Count one attempt against `key` for the current hour; true once the count is over `limit`."""
+    cache_key = f"ratelimit:hourly:{key}"
+    try:
+        count = cache.incr(cache_key)  # one round trip in the usual case
+    except ValueError:
+        # First in this hour; add() so two first requests racing here cannot both start at one.
+        count = 1 if cache.add(cache_key, 1, timeout=3600) else cache.incr(cache_key)
+    return count > limit
