@@ -11,6 +11,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from announcements import services
+from portal.phones import normalize_phone
 
 SMS_DELIVERED = "5"
 SMS_REJECTED = "4"
@@ -43,10 +44,10 @@ def sms_callback(request: HttpRequest) -> HttpResponse:
 
 
 def _e164(gateway_number: str) -> str:
-    digits = "".join(ch for ch in gateway_number if ch.isdigit())
-    if digits.startswith("0"):
-        return "+84" + digits[1:]
-    return "+" + digits if digits else ""
+    try:
+        return normalize_phone(gateway_number)
+    except ValidationError:
+        return ""  # matched by request id or SMS id alone
 
 
 def zalo_signature(*, app_id: str, body: str, timestamp: str, secret: str) -> str:
