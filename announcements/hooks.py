@@ -44,10 +44,12 @@ def sms_callback(request: HttpRequest) -> HttpResponse:
 
 
 def _e164(gateway_number: str) -> str:
+    if not gateway_number.strip():
+        return ""  # matched by request id or SMS id alone
     try:
         return normalize_phone(gateway_number)
     except ValidationError:
-        return ""  # matched by request id or SMS id alone
+        return gateway_number  # unreadable: as before, it matches no delivery rather than every row of a bulk send
 
 
 def zalo_signature(*, app_id: str, body: str, timestamp: str, secret: str) -> str:
