@@ -24,15 +24,8 @@ NUMBER_HEADERS = [
 ]
 
 
-def month_bounds(year: int, month: int) -> tuple[datetime, datetime]:
-    zone = timezone.get_current_timezone()
-    start = datetime(year, month, 1, tzinfo=zone)
-    end = datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=zone)
-    return start, end
-
-
 def monthly_report_xlsx(*, user: object, year: int, month: int) -> bytes:
-    start, end = month_bounds(year, month)
+    start, end = selectors.month_bounds(year, month)
     data = selectors.feedback_numbers_by(user=user, since=start, until=end)
     labels = [
         _("Received"),

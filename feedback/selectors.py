@@ -42,6 +42,10 @@ def feedback_get_for_user(*, user: Any, pk: int) -> Feedback:
     return feedback
 
 
+def feedback_by_code_for_user(*, user: Any, code: str) -> Feedback | None:
+    return feedback_for_user(user=user).filter(tracking_code=code.strip().upper()).first() if code.strip() else None
+
+
 def can_see_reporter(*, user: Any, feedback: Feedback) -> bool:
     profile = staff_profile_of(user)
     if profile is None or profile.ward_id != feedback.ward_id:
@@ -241,16 +245,20 @@ def feedback_numbers_by(*, user: Any, since: datetime | None = None, until: date
     return {"total": feedback_numbers(rows), "by_category": by_category, "by_group": by_group}
 
 
+def month_bounds(year: int, month: int) -> tuple[datetime, datetime]:
+    """The first moment of the month and of the next one, in the ward's time zone."""
+    zone = timezone.get_current_timezone()
+    return datetime(year, month, 1, tzinfo=zone), datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=zone)
+
+
 def feedback_numbers_by_month(*, user: Any, months: int = 12) -> list[tuple[str, FeedbackNumbers]]:
     """The last `months` calendar months, newest first, as wards report them month by month."""
     rows = feedback_for_user(user=user)
     today = timezone.localdate()
     year, month = today.year, today.month
     result = []
-    zone = timezone.get_current_timezone()
     for _i in range(months):
-        start = datetime(year, month, 1, tzinfo=zone)
-        end = datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=zone)
+        start, end = month_bounds(year, month)
         result.append((f"{month:02d}/{year}", feedback_numbers(rows.filter(created_at__gte=start, created_at__lt=end))))
         year, month = (year - 1, 12) if month == 1 else (year, month - 1)
     return result

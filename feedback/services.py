@@ -204,10 +204,7 @@ def feedback_submit(
                     to_status=S.NEW,
                     actor=feedback.recorded_by,
                 )
-                for image in prepared:
-                    photo = FeedbackPhoto(feedback=feedback, event=event)
-                    photo.image.save(f"{secrets.token_hex(6)}-{image.name}", ContentFile(image.content), save=False)
-                    photo.save()
+                _photos_store(feedback, event, prepared)
                 if feedback.source != Feedback.Source.ZALO_OA:
                     _notify_on_commit(feedback, "received")
             return feedback, True
@@ -240,6 +237,13 @@ def feedback_from_zalo_message(*, ward: Ward, zalo_user_id: str, message_id: str
         feedback.reporter_zalo_id = zalo_user_id
         _notify_on_commit(feedback, "received")
     return feedback, created
+
+
+def _photos_store(feedback: Feedback, event: FeedbackEvent, images: list[PreparedImage]) -> None:
+    for image in images:
+        photo = FeedbackPhoto(feedback=feedback, event=event)
+        photo.image.save(f"{secrets.token_hex(6)}-{image.name}", ContentFile(image.content), save=False)
+        photo.save()
 
 
 def _notify_on_commit(feedback: Feedback, what: str) -> None:
@@ -387,10 +391,7 @@ def feedback_reply(
             raise FeedbackError(_("This report is closed; reopen it before replying."))
         kind = FeedbackEvent.Kind.REPLY if public else FeedbackEvent.Kind.NOTE
         event = _event(feedback, kind, by, text=text[:5000], is_public=public)
-        for image in prepared:
-            photo = FeedbackPhoto(feedback=feedback, event=event)
-            photo.image.save(f"{secrets.token_hex(6)}-{image.name}", ContentFile(image.content), save=False)
-            photo.save()
+        _photos_store(feedback, event, prepared)
         if public:
             if feedback.first_response_at is None:
                 feedback.first_response_at = timezone.now()

@@ -329,13 +329,7 @@ def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     post = request.POST
     try:
         if action == "status":
-            twin = None
-            if post.get("duplicate_of"):
-                twin = (
-                    selectors.feedback_for_user(user=request.user)
-                    .filter(tracking_code=post["duplicate_of"].strip().upper())
-                    .first()
-                )
+            twin = selectors.feedback_by_code_for_user(user=request.user, code=post.get("duplicate_of", ""))
             services.feedback_change_status(
                 feedback=feedback,
                 by=request.user,

@@ -77,9 +77,7 @@ class FeedbackViewSet(viewsets.GenericViewSet):
         data = s.StatusSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         feedback = self._case(pk)
-        twin = None
-        if data.validated_data["duplicate_of"]:
-            twin = self.get_queryset().filter(tracking_code=data.validated_data["duplicate_of"].upper()).first()
+        twin = selectors.feedback_by_code_for_user(user=request.user, code=data.validated_data["duplicate_of"])
         feedback = services.feedback_change_status(
             feedback=feedback,
             by=request.user,
