@@ -80,15 +80,18 @@ class DeliveryStats:
         return not self.by_status.get("open", 0)
 
 
+def _zero_counts() -> dict[str, int]:
+    """Every status, plus "open" (queued or sending) and "out" (sent or delivered), at zero."""
+    return dict.fromkeys([*Delivery.Status.values, "open", "out"], 0)
+
+
 def delivery_stats(announcement: Announcement) -> DeliveryStats:
     stats = DeliveryStats(audience_households=announcement.audience_households)
-    stats.by_status = {status: 0 for status in [*Delivery.Status.values, "open", "out"]}
+    stats.by_status = _zero_counts()
     rows = Delivery.objects.filter(announcement=announcement)
     for row in rows.values("kind", "status").annotate(n=Count("id")):
         stats.total += row["n"]
-        channel = stats.by_channel.setdefault(
-            row["kind"] or "none", {status: 0 for status in [*Delivery.Status.values, "open", "out"]}
-        )
+        channel = stats.by_channel.setdefault(row["kind"] or "none", _zero_counts())
         for counts in (stats.by_status, channel):
             counts[row["status"]] += row["n"]
             if row["status"] in {Delivery.Status.QUEUED, Delivery.Status.SENDING}:

@@ -498,7 +498,7 @@ def _due_kinds(announcement_id: int, now: datetime) -> dict[str, int]:
     for kind in ALL_KINDS:
         rows = Delivery.objects.filter(announcement_id=announcement_id, kind=kind)
         queued = rows.filter(status=Delivery.Status.QUEUED).filter(Q(not_before__isnull=True) | Q(not_before__lte=now))
-        count = queued.count() if queued.exists() else 0
+        count = queued.count()
         if count or rows.filter(status=Delivery.Status.SENDING, lease_until__lt=now).exists():
             due[kind] = max(count, 1)
     return due
