@@ -1,13 +1,13 @@
 """What an announcement looks like on each channel: sanitised HTML for the web and email, plain text for
 SMS and Zalo, and the signed per-reader link for confirmations, RSVPs and polls."""
 
-import hashlib
 import hmac
 
 import markdown
 import nh3
 from django.conf import settings
 from django.urls import reverse
+from django.utils.crypto import salted_hmac
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
@@ -33,8 +33,7 @@ def plain_text(html: str) -> str:
 def announcement_key(announcement_id: int) -> str:
     """The same for every recipient (so one SMS text serves a bulk request) and not guessable from the id, so an
     announcement meant only for some roles cannot be read by walking the ids."""
-    digest = hmac.new(settings.SECRET_KEY.encode(), f"announcement:{announcement_id}".encode(), hashlib.sha256)
-    return digest.hexdigest()[:10]
+    return salted_hmac("announcements.announcement", str(announcement_id), algorithm="sha256").hexdigest()[:10]
 
 
 def is_public(announcement: Announcement) -> bool:
@@ -51,7 +50,7 @@ def public_url(announcement: Announcement) -> str:
 
 def reader_code(delivery_id: int) -> str:
     """A short signed code for one delivery: the SMS has little room, so not a full signing.dumps token."""
-    digest = hmac.new(settings.SECRET_KEY.encode(), f"reader:{delivery_id}".encode(), hashlib.sha256).hexdigest()
+    digest = salted_hmac("announcements.reader", str(delivery_id), algorithm="sha256").hexdigest()
     return f"{delivery_id:x}-{digest[:12]}"
 
 
