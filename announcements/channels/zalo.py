@@ -157,6 +157,17 @@ def _pieces(text: str) -> list[str]:
     return [text[i : i + TEXT_PIECE] for i in range(0, len(text), TEXT_PIECE)] or [""]
 
 
+def _send_text(zalo: ZaloClient, url: str, recipient: dict, text: str) -> tuple[ResultKind, str, str]:
+    """Send the text in pieces Zalo accepts; stop at the first refusal. Returns (kind, reason, first message id)."""
+    message_id = ""
+    for piece in _pieces(text):
+        kind, reason, data = zalo.call("POST", url, json={"recipient": recipient, "message": {"text": piece}})
+        if kind != ResultKind.ACCEPTED:
+            return kind, reason, message_id
+        message_id = message_id or str(data.get("message_id", ""))
+    return ResultKind.ACCEPTED, "", message_id
+
+
 class ZaloPersonalSender:
     """A follower gets an OA message; a member known only by phone gets a ZNS template message."""
 
@@ -182,15 +193,8 @@ class ZaloPersonalSender:
             )
             return _result(message, kind, reason, str(data.get("msg_id", "")))
         url = settings.ZALO_OA_API_URL.rstrip("/") + "/v3.0/oa/message/cs"
-        message_id = ""
-        for piece in _pieces(message.text):
-            kind, reason, data = zalo.call(
-                "POST", url, json={"recipient": {"user_id": message.address}, "message": {"text": piece}}
-            )
-            if kind != ResultKind.ACCEPTED:
-                return _result(message, kind, reason, message_id)
-            message_id = message_id or str(data.get("message_id", ""))
-        return _result(message, ResultKind.ACCEPTED, "", message_id)
+        kind, reason, message_id = _send_text(zalo, url, {"user_id": message.address}, message.text)
+        return _result(message, kind, reason, message_id)
 
 
 class ZaloGroupSender:
@@ -207,12 +211,9 @@ class ZaloGroupSender:
     def _send_one(self, zalo: ZaloClient, message: Message) -> Result:
         url = settings.ZALO_OA_API_URL.rstrip("/") + "/v3.0/oa/group/message"
         recipient = {"group_id": message.address}
-        message_id = ""
-        for piece in _pieces(message.text):
-            kind, reason, data = zalo.call("POST", url, json={"recipient": recipient, "message": {"text": piece}})
-            if kind != ResultKind.ACCEPTED:
-                return _result(message, kind, reason, message_id)
-            message_id = message_id or str(data.get("message_id", ""))
+        kind, reason, message_id = _send_text(zalo, url, recipient, message.text)
+        if kind != ResultKind.ACCEPTED:
+            return _result(message, kind, reason, message_id)
         for path in message.image_paths:
             kind, reason, attachment_id = zalo.upload_image(path)
             if kind == ResultKind.ACCEPTED:
