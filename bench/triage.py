@@ -28,7 +28,6 @@ sys.path.insert(0, str(ROOT))
 
 GROUPS = 2000
 WARM_UP_SECONDS = 3.0
-GUNICORN_THREADS = 4  # as the Dockerfile runs it: threads overlap the waits on PostgreSQL and Redis
 PHRASES = [
     ("Rác thải để ở đầu hẻm nhiều ngày chưa thu gom", "environment"),
     ("Vỉa hè bị quán ăn lấn chiếm, người đi bộ phải xuống lòng đường", "urban_order"),
@@ -155,7 +154,7 @@ def offset_view_timer(user, params: dict, page_number: int, repeat: int) -> floa
     return p95(timings)
 
 
-def submissions_per_second(env: dict, ward_code: str, seconds: float, threads: int) -> float:
+def submissions_per_second(env: dict, ward_code: str, seconds: float, threads: int, gunicorn_threads: int) -> float:
     import httpx
 
     with socket.socket() as s:
@@ -171,6 +170,8 @@ def submissions_per_second(env: dict, ward_code: str, seconds: float, threads: i
             f"127.0.0.1:{port}",
             "--workers",
             "2",
+            "--threads",
+            str(gunicorn_threads),
             "--log-level",
             "warning",
         ],
@@ -234,6 +235,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=40)
     parser.add_argument("--submit-seconds", type=float, default=15.0)
     parser.add_argument("--submit-threads", type=int, default=8)
+    # Sync workers (gunicorn's default): on two cores, threads in a worker only add GIL contention.
+    parser.add_argument("--gunicorn-threads", type=int, default=1)
     parser.add_argument("--database", default="bench_triage")
     parser.add_argument(
         "--admin-url",
@@ -312,7 +315,9 @@ def main() -> None:
         f"offset deep {offset_p95} ms"
     )
 
-    submit = submissions_per_second(dict(os.environ), ward.code, args.submit_seconds, args.submit_threads)
+    submit = submissions_per_second(
+        dict(os.environ), ward.code, args.submit_seconds, args.submit_threads, args.gunicorn_threads
+    )
     redis.Redis.from_url(args.redis).flushdb()  # the notification tasks nobody consumes here
     print(
         json.dumps(
@@ -327,7 +332,7 @@ def main() -> None:
                 "deep_vs_offset": round(offset_p95 / deep_p95, 1) if deep_p95 else None,
                 "submit_per_s": round(submit, 1),
                 "gunicorn_workers": 2,
-                "gunicorn_threads": GUNICORN_THREADS,
+                "gunicorn_threads": args.gunicorn_threads,
                 "submit_threads": args.submit_threads,
             }
         )

@@ -37,9 +37,7 @@ LOOKUPS_PER_HOUR = 60
 
 def _rate_limited(keys: list[str], limit: int | None = None) -> bool:
     """Count an attempt against each key (IP, phone) for an hour; true once any is over the limit."""
-    limit = limit or settings.FEEDBACK_RATE_LIMIT_PER_HOUR
-    # Every key is counted, even after one is over: a phone that keeps trying from a new IP stays limited.
-    return any([over_hourly_limit(f"feedback:{key}", limit) for key in keys])
+    return over_hourly_limit([f"feedback:{key}" for key in keys], limit or settings.FEEDBACK_RATE_LIMIT_PER_HOUR)
 
 
 def _my_codes(request: HttpRequest) -> list[str]:

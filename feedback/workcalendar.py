@@ -3,6 +3,7 @@ ward's own days off are skipped, as the reporting rules count them."""
 
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
+from time import monotonic
 
 from django.conf import settings
 from django.db.models import Q
@@ -55,25 +56,29 @@ def _periods() -> list[tuple[time, time]]:
     return periods
 
 
-HOLIDAYS_CACHE_SECONDS = 300
+HOLIDAYS_MEMO_SECONDS = 60
+
+_holidays_memo: dict[tuple[int | None, tuple[int, ...]], tuple[float, frozenset[date]]] = {}
 
 
-def holidays_for(ward_id: int | None, years: Iterable[int]) -> set[date]:
-    """Kept in the cache for five minutes: every report computes two deadlines, and the calendar rarely changes
-    (an edit takes effect within the five minutes)."""
-    from django.core.cache import cache
-
+def holidays_for(ward_id: int | None, years: Iterable[int]) -> frozenset[date]:
+    """Kept in this process for a minute: every report computes two deadlines, and the calendar rarely changes.
+    An edit clears this process's copy at once (see `holidays_forget`); other processes follow within the minute."""
     from feedback.models import Holiday
 
-    years = sorted(years)
-    key = f"feedback:holidays:{ward_id}:{years[0]}-{years[-1]}"
-    cached = cache.get(key)
-    if cached is not None:
-        return cached
-    rows = Holiday.objects.filter(date__year__in=years).filter(Q(ward__isnull=True) | Q(ward_id=ward_id))
-    days = set(rows.values_list("date", flat=True))
-    cache.set(key, days, timeout=HOLIDAYS_CACHE_SECONDS)
+    key = (ward_id, tuple(sorted(years)))
+    now = monotonic()
+    memo = _holidays_memo.get(key)
+    if memo is not None and memo[0] > now:
+        return memo[1]
+    rows = Holiday.objects.filter(date__year__in=key[1]).filter(Q(ward__isnull=True) | Q(ward_id=ward_id))
+    days = frozenset(rows.values_list("date", flat=True))
+    _holidays_memo[key] = (now + HOLIDAYS_MEMO_SECONDS, days)
     return days
+
+
+def holidays_forget() -> None:
+    _holidays_memo.clear()
 
 
 class WorkCalendar:

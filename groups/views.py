@@ -400,7 +400,7 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
             # The honeypot was filled: answer as if all went well, so the bot learns nothing.
             return render(request, "groups/join_done.html", {"group": group, "already": False})
         ip = client_ip(request) or "unknown"
-        if over_hourly_limit(f"join:{ip}", settings.JOIN_RATE_LIMIT_PER_HOUR):
+        if over_hourly_limit([f"join:{ip}"], settings.JOIN_RATE_LIMIT_PER_HOUR):
             form.add_error(None, _("Too many requests from this connection. Please try again in an hour."))
         else:
             try:

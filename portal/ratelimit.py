@@ -1,11 +1,12 @@
 """Rate limits shared by every process: a token bucket for provider accounts (in Redis when REDIS_URL is set,
-else per process), and an hourly counter in the cache for people submitting forms.
+else per process), and an hourly counter for people submitting forms (in Redis, else in the cache).
 
 Celery's own `rate_limit` counts per worker; a provider counts per account, so the bucket must be shared.
 """
 
 import threading
 import time
+from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
@@ -63,12 +64,26 @@ def take(key: str, *, rate: float, burst: float, cost: float = 1.0) -> float:
         return (cost - tokens) / rate
 
 
-def over_hourly_limit(key: str, limit: int) -> bool:
-    """Count one attempt against `key` for the current hour; true once the count is over `limit`."""
-    cache_key = f"ratelimit:hourly:{key}"
+def over_hourly_limit(keys: Iterable[str], limit: int) -> bool:
+    """Count one attempt against each key (an IP, a phone) for the current hour; true once any count is over
+    `limit`. Every key is counted, even after one is over: a phone that keeps trying from a new IP stays limited."""
+    keys = [f"ratelimit:hourly:{key}" for key in keys]
+    if settings.REDIS_URL:
+        # One round trip for all keys on the process's own client: the public form runs this on every report,
+        # and Django's cache builds a new Redis client object for each call.
+        client, _script = _redis()
+        pipe = client.pipeline(transaction=False)
+        for key in keys:
+            pipe.incr(key)
+            pipe.expire(key, 3600, nx=True)
+        counts = pipe.execute()[::2]
+        return any(count > limit for count in counts)
+    return any([_cache_count(key) > limit for key in keys])
+
+
+def _cache_count(key: str) -> int:
     try:
-        count = cache.incr(cache_key)  # one round trip in the usual case
+        return cache.incr(key)
     except ValueError:
         # First in this hour; add() so two first requests racing here cannot both start at one.
-        count = 1 if cache.add(cache_key, 1, timeout=3600) else cache.incr(cache_key)
-    return count > limit
+        return 1 if cache.add(key, 1, timeout=3600) else cache.incr(key)

@@ -14,10 +14,14 @@ from tests.fakes.sms_gateway import FakeSmsGateway
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    # Rate-limit counters live in the cache (Redis under `make test`); each test starts with none.
+    # Rate-limit counters live in Redis under `make test`, the holiday calendar in a process memo; each test
+    # starts with none (a rolled-back test leaves no signal that its holidays are gone).
     from django.core.cache import cache
 
+    from feedback.workcalendar import holidays_forget
+
     cache.clear()
+    holidays_forget()
 
 
 @pytest.fixture
