@@ -121,7 +121,11 @@ class Feedback(models.Model):
         ZALO_OA = "zalo_oa", _("Zalo OA message")
         OPEN311 = "open311", _("Open311 app")
 
-    ward = models.ForeignKey(Ward, on_delete=models.PROTECT, related_name="feedback", verbose_name=_("ward"))
+    # Every report updates each index, and the queue's (ward, …) indexes already serve look-ups by ward: no index of
+    # its own for the ward, for who recorded it (only read on a person's deletion), or for LIKE on the codes.
+    ward = models.ForeignKey(
+        Ward, on_delete=models.PROTECT, related_name="feedback", verbose_name=_("ward"), db_index=False
+    )
     group = models.ForeignKey(
         ResidentialGroup,
         on_delete=models.SET_NULL,
@@ -130,7 +134,7 @@ class Feedback(models.Model):
         related_name="feedback",
         verbose_name=_("residential group"),
     )
-    tracking_code = models.CharField(_("tracking code"), max_length=16, unique=True)
+    tracking_code = models.CharField(_("tracking code"), max_length=16)
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)
     description = models.TextField(_("description"))
     # Folded description and address (no diacritics, lower case): "rac thai" finds "rác thải". Never holds the
@@ -148,7 +152,9 @@ class Feedback(models.Model):
     is_public = models.BooleanField(_("may be shown on the ward's public page"), default=True)
     source = models.CharField(_("source"), max_length=12, choices=Source.choices, default=Source.WEB)
     external_ref = models.CharField(max_length=128, blank=True)
-    submission_key = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
+    # NULL, not "": a report without a key (say, recorded by staff) must not collide with another under the
+    # unique constraint.
+    submission_key = models.CharField(max_length=64, null=True, blank=True, editable=False)  # noqa: DJ001
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.NEW)
     status_reason = models.CharField(_("reason"), max_length=500, blank=True)
     priority = models.CharField(_("priority"), max_length=10, choices=Priority.choices, default=Priority.NORMAL)
@@ -177,7 +183,7 @@ class Feedback(models.Model):
     rating = models.PositiveSmallIntegerField(null=True, blank=True)
     rating_comment = models.CharField(max_length=1000, blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", db_index=False
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -189,6 +195,11 @@ class Feedback(models.Model):
         verbose_name = _("report")
         verbose_name_plural = _("reports")
         ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["tracking_code"], name="feedback_tracking_code_unique"),
+            # A repeat of the same submission (a double tap) is caught by this key when it is inserted.
+            models.UniqueConstraint(fields=["submission_key"], name="feedback_submission_once"),
+        ]
         indexes = [
             # The queue is read newest first by keyset (id), filtered by ward and usually by status/category.
             models.Index(fields=["ward", "-id"], name="feedback_queue"),
@@ -241,7 +252,9 @@ class FeedbackEvent(models.Model):
         MERGED = "merged", _("Merged")
         RATED = "rated", _("Rated")
 
-    feedback = models.ForeignKey(Feedback, on_delete=models.CASCADE, related_name="events")
+    # The (feedback, created_at) index below serves look-ups by case; a second one on the case alone would only
+    # slow every report down.
+    feedback = models.ForeignKey(Feedback, on_delete=models.CASCADE, related_name="events", db_index=False)
     kind = models.CharField(max_length=10, choices=Kind.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
