@@ -4,11 +4,13 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from announcements.forms import MultipleFileField, MultipleFileInput
-from feedback.models import Category, Feedback
+from feedback.models import Category, Feedback, Unit
 from feedback.services import ReportData
+from groups.models import ResidentialGroup
 
 
 class ReportForm(forms.Form):
@@ -109,3 +111,42 @@ class ReplyForm(forms.Form):
     text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
     public = forms.BooleanField(label=_("Public reply (the reporter and the public page see it)"), required=False)
     photos = MultipleFileField(label=_("Photos"), required=False, widget=MultipleFileInput(attrs={"accept": "image/*"}))
+
+
+class UnitForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), choices=Unit.Kind.choices)
+    group = forms.ModelChoiceField(
+        label=_("Residential group (for a group's Ban CTMT)"), queryset=ResidentialGroup.objects.none(), required=False
+    )
+    head = forms.ModelChoiceField(
+        label=_("Head (receives escalations)"), queryset=get_user_model().objects.none(), required=False
+    )
+    members = forms.ModelMultipleChoiceField(
+        label=_("Members"),
+        queryset=get_user_model().objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    handles_tips = forms.BooleanField(
+        label=_("Receives tips (tố giác): its members may see who sent a tip"), required=False
+    )
+
+    def __init__(self, *args: Any, groups: Any, staff: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["group"].queryset = groups
+        self.fields["head"].queryset = staff
+        self.fields["members"].queryset = staff
+        for field in ("head", "members"):
+            self.fields[field].label_from_instance = lambda user: user.get_full_name() or user.email
+
+
+class CannedReplyForm(forms.Form):
+    category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
+    title = forms.CharField(label=_("Title"), max_length=120)
+    text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
+
+
+class HolidayForm(forms.Form):
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    name = forms.CharField(label=_("What day is it?"), max_length=120)

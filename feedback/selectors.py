@@ -11,7 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from feedback.models import Category, Feedback, FeedbackEvent, Unit
+from feedback.models import CannedReply, Category, Feedback, FeedbackEvent, Holiday, Unit
 from groups.models import StaffProfile
 from groups.selectors import groups_for_user, staff_profile_of
 from portal.text import fold
@@ -262,3 +262,33 @@ def feedback_numbers_by_month(*, user: Any, months: int = 12) -> list[tuple[str,
         result.append((f"{month:02d}/{year}", feedback_numbers(rows.filter(created_at__gte=start, created_at__lt=end))))
         year, month = (year - 1, 12) if month == 1 else (year, month - 1)
     return result
+
+
+# --- the ward's own set-up ----------------------------------------------------------------------------------------
+
+
+def units_of_ward(*, ward_id: int) -> QuerySet[Unit]:
+    return (
+        Unit.objects.filter(ward_id=ward_id)
+        .select_related("head", "group")
+        .prefetch_related("members")
+        .annotate(open_cases=Count("feedback", filter=Q(feedback__status__in=Feedback.OPEN)))
+        .order_by("name")
+    )
+
+
+def canned_replies_of_ward(*, ward_id: int) -> QuerySet[CannedReply]:
+    return CannedReply.objects.filter(ward_id=ward_id).order_by("category", "title")
+
+
+def holidays_from_this_year(*, ward_id: int) -> tuple[QuerySet[Holiday], QuerySet[Holiday]]:
+    """(the ward's own days off, the national holidays), from 1 January of this year on."""
+    since = timezone.localdate().replace(month=1, day=1)
+    days = Holiday.objects.filter(date__gte=since).order_by("date")
+    return days.filter(ward_id=ward_id), days.filter(ward__isnull=True, date__lt=since.replace(year=since.year + 2))
+
+
+def ward_staff_users(*, ward_id: int) -> QuerySet[Any]:
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(staff_profile__ward_id=ward_id).order_by("first_name", "email")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from feedback import views
+from feedback import setup_views, views
 
 app_name = "feedback"
 
@@ -16,6 +16,15 @@ urlpatterns = [
     path("feedback/bulk/", views.bulk, name="bulk"),
     path("feedback/numbers/", views.numbers, name="numbers"),
     path("feedback/numbers/export.xlsx", views.numbers_export, name="numbers_export"),
+    path("feedback/setup/", setup_views.setup, name="setup"),
+    path("feedback/setup/units/new/", setup_views.unit_edit, name="unit_create"),
+    path("feedback/setup/units/<int:pk>/", setup_views.unit_edit, name="unit_edit"),
+    path("feedback/setup/units/<int:pk>/delete/", setup_views.unit_delete, name="unit_delete"),
+    path("feedback/setup/replies/new/", setup_views.reply_edit, name="reply_create"),
+    path("feedback/setup/replies/<int:pk>/", setup_views.reply_edit, name="reply_edit"),
+    path("feedback/setup/replies/<int:pk>/delete/", setup_views.reply_delete, name="reply_delete"),
+    path("feedback/setup/holidays/", setup_views.holiday_add, name="holiday_add"),
+    path("feedback/setup/holidays/<int:pk>/delete/", setup_views.holiday_delete, name="holiday_delete"),
     path("feedback/<int:pk>/", views.case, name="case"),
     path("feedback/<int:pk>/<str:action>/", views.case_action, name="action"),
 ]

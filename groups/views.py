@@ -415,16 +415,17 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
 # --- staff accounts and the audit trail -----------------------------------------------------------------------
 
 
-def _ward_admin_profile(request: HttpRequest) -> StaffProfile:
+def ward_admin_profile(request: HttpRequest, refusal: str | None = None) -> StaffProfile:
+    """The person's profile if they are a ward admin; anyone else is refused with `refusal`."""
     profile = selectors.staff_profile_of(request.user)
     if profile is None or not profile.is_ward_admin:
-        raise PermissionDenied(_("Only a ward admin can manage staff accounts."))
+        raise PermissionDenied(refusal or _("Only a ward admin can manage staff accounts."))
     return profile
 
 
 @staff_required
 def staff_list(request: HttpRequest) -> HttpResponse:
-    profile = _ward_admin_profile(request)
+    profile = ward_admin_profile(request)
     groups = selectors.groups_for_user(user=request.user).order_by("name")
     form = StaffInviteForm(request.POST or None, groups=groups)
     if request.method == "POST" and form.is_valid():
@@ -442,7 +443,7 @@ def staff_list(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 def audit_log(request: HttpRequest) -> HttpResponse:
-    profile = _ward_admin_profile(request)
+    profile = ward_admin_profile(request)
     events = AuditEvent.objects.filter(ward=profile.ward).select_related("actor")
     page = Paginator(events, 100).get_page(request.GET.get("page"))
     return render(request, "groups/audit_log.html", {"page": page})
