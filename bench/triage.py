@@ -7,11 +7,13 @@ again), then measures through the real view (Django's test client, the real URL,
 first page, the deep page (the page that starts halfway through the matching reports, reached by its cursor), a
 filtered page (category + status + overdue) and a search without diacritics; and the same deep page served the
 naive way, by an OFFSET-paginated list (Django's Paginator) of the same rows, in the same run. Then it starts
-gunicorn with 2 workers and posts the public form (no photo) from several threads. The last line printed is one
-JSON object with the figures.
+gunicorn with 2 workers and posts the public form (no photo) from several threads: anonymous reports
+(`submit_per_s`), then reports that leave a phone number, which also queue the Celery task that texts the code
+back (`submit_with_phone_per_s`). The last line printed is one JSON object with the figures.
 """
 
 import argparse
+import http.client
 import json
 import os
 import re
@@ -21,6 +23,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.parse
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -108,6 +111,7 @@ def fill(rows: int) -> tuple[int, object]:
 
 
 def measure(client, url: str, params: dict, repeat: int) -> tuple[float, object]:
+    client.get(url, params)  # not counted: the process's first look at a page loads its templates
     timings = []
     response = None
     for _ in range(repeat):
@@ -154,7 +158,10 @@ def offset_view_timer(user, params: dict, page_number: int, repeat: int) -> floa
     return p95(timings)
 
 
-def submissions_per_second(env: dict, ward_code: str, seconds: float, threads: int, gunicorn_threads: int) -> float:
+def submissions_per_second(
+    env: dict, ward_code: str, seconds: float, threads: int, gunicorn_threads: int
+) -> tuple[float, float, int]:
+    """Reports a second, anonymous ones then ones that leave a phone number; and how many were answered."""
     import httpx
 
     with socket.socket() as s:
@@ -180,6 +187,7 @@ def submissions_per_second(env: dict, ward_code: str, seconds: float, threads: i
         start_new_session=True,
     )
     base = f"http://127.0.0.1:{port}"
+    path = f"/p/{ward_code}/report/"
     try:
         deadline = time.monotonic() + 30
         while True:
@@ -190,43 +198,67 @@ def submissions_per_second(env: dict, ward_code: str, seconds: float, threads: i
                 if time.monotonic() > deadline:
                     raise SystemExit("gunicorn did not start")
                 time.sleep(0.2)
-        counts = [0] * threads
-        # Steady state is what is measured: each worker's first requests import and build what Django builds
-        # lazily, so the clients post for a warm-up period whose answers are not counted.
-        warm_until = time.monotonic() + WARM_UP_SECONDS
-        stop = warm_until + seconds
 
-        def resident(index: int) -> None:
-            with httpx.Client(base_url=base, timeout=30) as client:
-                form = client.get(f"/p/{ward_code}/report/")
-                token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text).group(1)
+        def rate(with_phone: bool) -> float:
+            counts = [0] * threads
+            # Steady state is what is measured: each worker's first requests import and build what Django builds
+            # lazily, so the clients post for a warm-up period whose answers are not counted.
+            warm_until = time.monotonic() + WARM_UP_SECONDS
+            stop = warm_until + seconds
+
+            def resident(index: int) -> None:
+                # A resident who leaves a phone number also costs the Celery message that texts the code back.
+                contact = {"name": "Lan", "phone": f"090{index:07d}"} if with_phone else {"anonymous": "on"}
+                # The standard library's client, not httpx: the load generator shares the two cores with the
+                # server, and the less it spends per request the more of them the server gets.
+                page = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                page.request("GET", path)
+                answer = page.getresponse()
+                token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', answer.read().decode()).group(1)
+                cookie = re.search(r"csrftoken=([^;]+)", answer.getheader("Set-Cookie")).group(1)
+                page.close()
+                headers = {
+                    "Content-Type": "application/x-www-form-urlencoded",
+                    "Cookie": f"csrftoken={cookie}",
+                    "Referer": base + path,
+                }
                 n = 0
                 while time.monotonic() < stop:
                     n += 1
-                    response = client.post(
-                        f"/p/{ward_code}/report/",
-                        data={
+                    body = urllib.parse.urlencode(
+                        {
                             "csrfmiddlewaretoken": token,
                             "category": "environment",
                             "description": f"Rác thải ở hẻm {index}-{n} chưa được thu gom",
-                            "anonymous": "on",
-                            "form_token": f"bench-{index}-{n}",
-                        },
-                        headers={"Referer": base + f"/p/{ward_code}/report/"},
+                            "form_token": f"bench-{with_phone}-{index}-{n}",
+                            **contact,
+                        }
                     )
-                    if response.status_code == 302 and time.monotonic() > warm_until:
+                    # gunicorn's sync workers close each connection after one answer, as a browser would see.
+                    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                    connection.request("POST", path, body=body, headers=headers)
+                    status = connection.getresponse().status
+                    connection.close()
+                    if status == 302 and time.monotonic() > warm_until:
                         counts[index] += 1
 
-        started = warm_until
-        workers = [threading.Thread(target=resident, args=(i,)) for i in range(threads)]
-        for worker in workers:
-            worker.start()
-        for worker in workers:
-            worker.join()
-        return sum(counts) / (time.monotonic() - started)
+            workers = [threading.Thread(target=resident, args=(i,)) for i in range(threads)]
+            for worker in workers:
+                worker.start()
+            for worker in workers:
+                worker.join()
+            answered[with_phone] = sum(counts)
+            return sum(counts) / (time.monotonic() - warm_until)
+
+        answered: dict[bool, int] = {}
+        return rate(with_phone=False), rate(with_phone=True), sum(answered.values())
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        server.terminate()  # the arbiter stops its workers gracefully
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
 
 
 def main() -> None:
@@ -315,9 +347,14 @@ def main() -> None:
         f"offset deep {offset_p95} ms"
     )
 
-    submit = submissions_per_second(
+    submit, submit_with_phone, answered = submissions_per_second(
         dict(os.environ), ward.code, args.submit_seconds, args.submit_threads, args.gunicorn_threads
     )
+    # Every answer counted was a report really filed (the warm-up's are there too, hence at least).
+    filed = Feedback.objects.filter(ward_id=ward_id, description__startswith="Rác thải ở hẻm").count()
+    assert filed >= answered, (filed, answered)
+    texts = redis.Redis.from_url(args.redis).llen("celery")
+    log(f"{filed} reports filed, {texts} notification tasks queued")
     redis.Redis.from_url(args.redis).flushdb()  # the notification tasks nobody consumes here
     print(
         json.dumps(
@@ -331,6 +368,7 @@ def main() -> None:
                 "offset_deep_page_p95_ms": offset_p95,
                 "deep_vs_offset": round(offset_p95 / deep_p95, 1) if deep_p95 else None,
                 "submit_per_s": round(submit, 1),
+                "submit_with_phone_per_s": round(submit_with_phone, 1),
                 "gunicorn_workers": 2,
                 "gunicorn_threads": args.gunicorn_threads,
                 "submit_threads": args.submit_threads,
