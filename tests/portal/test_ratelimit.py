@@ -45,3 +45,15 @@ def test_accounts_do_not_share_a_bucket(bucket):
         ratelimit.take(bucket, rate=1, burst=3)
 
     assert ratelimit.take(bucket + "-other", rate=1, burst=3) == 0
+
+
+@pytest.mark.parametrize("counted_in", ["redis", "cache"])
+def test_a_phone_over_its_hourly_limit_stays_limited_from_a_new_ip(counted_in, settings):
+    # With Redis the counts are pipelined on the process's own client; without it (the embedded `make run`)
+    # they are kept in Django's cache. Both must count every key on every attempt.
+    if counted_in == "cache":
+        settings.REDIS_URL = ""
+    attempts = [ratelimit.over_hourly_limit([f"ip:10.0.0.{n}", "phone:+84912345678"], 3) for n in range(5)]
+
+    assert attempts == [False, False, False, True, True]
+    assert ratelimit.over_hourly_limit(["ip:10.0.0.99"], 3) is False  # a new IP alone is not limited
