@@ -199,7 +199,7 @@ def submissions_per_second(
                     raise SystemExit("gunicorn did not start")
                 time.sleep(0.2)
 
-        def rate(with_phone: bool) -> float:
+        def rate(with_phone: bool) -> tuple[float, int]:
             counts = [0] * threads
             # Steady state is what is measured: each worker's first requests import and build what Django builds
             # lazily, so the clients post for a warm-up period whose answers are not counted.
@@ -247,11 +247,11 @@ def submissions_per_second(
                 worker.start()
             for worker in workers:
                 worker.join()
-            answered[with_phone] = sum(counts)
-            return sum(counts) / (time.monotonic() - warm_until)
+            return sum(counts) / (time.monotonic() - warm_until), sum(counts)
 
-        answered: dict[bool, int] = {}
-        return rate(with_phone=False), rate(with_phone=True), sum(answered.values())
+        anonymous, anonymous_answered = rate(with_phone=False)
+        with_phone, phone_answered = rate(with_phone=True)
+        return anonymous, with_phone, anonymous_answered + phone_answered
     finally:
         server.terminate()  # the arbiter stops its workers gracefully
         try:

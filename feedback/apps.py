@@ -9,13 +9,8 @@ class FeedbackConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from feedback.models import Holiday
+        from feedback.workcalendar import holidays_forget
 
         # Whoever edits the calendar (a portal page, the admin, a migration) sees it in the next deadline.
         for signal in (post_save, post_delete):
-            signal.connect(_forget_holidays, sender=Holiday, dispatch_uid=f"holidays-forget-{id(signal)}")
-
-
-def _forget_holidays(**_kwargs: object) -> None:
-    from feedback.workcalendar import holidays_forget
-
-    holidays_forget()
+            signal.connect(holidays_forget, sender=Holiday, dispatch_uid=f"holidays-forget-{id(signal)}")

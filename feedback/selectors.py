@@ -268,17 +268,22 @@ def feedback_numbers_by_month(*, user: Any, months: int = 12) -> list[tuple[str,
 
 
 def units_of_ward(*, ward_id: int) -> QuerySet[Unit]:
+    return Unit.objects.filter(ward_id=ward_id).order_by("name")
+
+
+def units_with_members(*, ward_id: int) -> QuerySet[Unit]:
+    """For the set-up page: each unit with its head, members and how many open reports it holds."""
     return (
-        Unit.objects.filter(ward_id=ward_id)
+        units_of_ward(ward_id=ward_id)
         .select_related("head", "group")
         .prefetch_related("members")
         .annotate(open_cases=Count("feedback", filter=Q(feedback__status__in=Feedback.OPEN)))
-        .order_by("name")
     )
 
 
-def canned_replies_of_ward(*, ward_id: int) -> QuerySet[CannedReply]:
-    return CannedReply.objects.filter(ward_id=ward_id).order_by("category", "title")
+def canned_replies_of_ward(*, ward_id: int, category: str | None = None) -> QuerySet[CannedReply]:
+    replies = CannedReply.objects.filter(ward_id=ward_id).order_by("category", "title")
+    return replies if category is None else replies.filter(category=category)
 
 
 def holidays_from_this_year(*, ward_id: int) -> tuple[QuerySet[Holiday], QuerySet[Holiday]]:

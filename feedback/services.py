@@ -19,9 +19,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from feedback.models import CannedReply, Category, Feedback, FeedbackEvent, FeedbackPhoto, Holiday, Unit
+from feedback.selectors import ward_staff_users
 from feedback.workcalendar import WorkCalendar
-from groups.models import ResidentialGroup, StaffProfile, Ward
-from groups.selectors import staff_profile_of
+from groups.models import ResidentialGroup, Ward
+from groups.selectors import is_ward_admin, staff_profile_of
 from portal.audit import audit_record, model_changes, snapshot
 from portal.images import PreparedImage, image_prepare
 from portal.phones import normalize_phone
@@ -494,8 +495,7 @@ def reporter_identity_viewed(*, feedback: Feedback, by: Any, ip: str | None) -> 
 
 
 def _require_ward_admin(user: Any, ward: Ward) -> None:
-    profile = staff_profile_of(user)
-    if profile is None or profile.ward_id != ward.pk or not profile.is_ward_admin:
+    if not is_ward_admin(user=user, ward=ward):
         raise PermissionDenied(_("Only a ward admin can change the ward's report settings."))
 
 
@@ -526,7 +526,7 @@ def unit_save(
         errors["kind"] = [_("Please choose a kind of unit.")]
     if group is not None and group.ward_id != ward.pk:
         errors["group"] = [_("This group is not in your ward.")]
-    staff_ids = set(StaffProfile.objects.filter(ward=ward).values_list("user_id", flat=True))
+    staff_ids = set(ward_staff_users(ward_id=ward.pk).values_list("pk", flat=True))
     if head is not None and head.pk not in staff_ids:
         errors["head"] = [_("The head must be a staff member of your ward.")]
     if any(member.pk not in staff_ids for member in members):

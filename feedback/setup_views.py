@@ -44,7 +44,7 @@ def setup(request: HttpRequest) -> HttpResponse:
         request,
         "feedback/setup.html",
         {
-            "units": selectors.units_of_ward(ward_id=profile.ward_id),
+            "units": selectors.units_with_members(ward_id=profile.ward_id),
             "replies": selectors.canned_replies_of_ward(ward_id=profile.ward_id),
             "own_days": own_days,
             "national_days": national_days,

@@ -288,7 +288,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "categories": Category.choices,
             "priorities": Feedback.Priority.choices,
             "sources": Feedback.Source.choices,
-            "units": Unit.objects.filter(ward_id=profile.ward_id),
+            "units": selectors.units_of_ward(ward_id=profile.ward_id),
             "group_options": _group_options(profile.ward_id, filters.group_id),
         },
     )
@@ -312,10 +312,10 @@ def case(request: HttpRequest, pk: int) -> HttpResponse:
             "events": selectors.timeline(feedback=feedback, public_only=False),
             "photos": feedback.photos.filter(event__kind="created"),
             "reply_form": ReplyForm(),
-            "units": Unit.objects.filter(ward_id=feedback.ward_id),
+            "units": selectors.units_of_ward(ward_id=feedback.ward_id),
             "next_statuses": [(s, Feedback.Status(s).label) for s in services.TRANSITIONS.get(feedback.status, [])],
             "priorities": Feedback.Priority.choices,
-            "canned": feedback.ward.canned_replies.filter(category=feedback.category),
+            "canned": selectors.canned_replies_of_ward(ward_id=feedback.ward_id, category=feedback.category),
         },
     )
 

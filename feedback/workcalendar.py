@@ -77,7 +77,7 @@ def holidays_for(ward_id: int | None, years: Iterable[int]) -> frozenset[date]:
     return days
 
 
-def holidays_forget() -> None:
+def holidays_forget(**_signal: object) -> None:
     _holidays_memo.clear()
 
 
