@@ -3,6 +3,7 @@
 import hashlib
 import hmac
 import json
+import time
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -11,7 +12,9 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from announcements import services
+from announcements.channels.sms import callback_signature
 from portal.phones import normalize_phone
+from portal.web import int_or_none
 
 SMS_DELIVERED = "5"
 SMS_REJECTED = "4"
@@ -21,16 +24,18 @@ def _same(given: str, expected: str) -> bool:
     return bool(expected) and hmac.compare_digest(given.encode(), expected.encode())
 
 
+@csrf_exempt  # a provider's hook: a POST is answered 405 by require_GET, not with the CSRF page
 @require_GET
 def sms_callback(request: HttpRequest) -> HttpResponse:
-    """eSMS calls back with SMSID, SendStatus (5 sent, 4 rejected, 7 waiting), RequestId and phonenumber."""
-    if not _same(request.GET.get("secret", ""), settings.SMS_CALLBACK_SECRET):
+    """eSMS calls back with SMSID, SendStatus (5 sent, 4 rejected, 7 waiting), RequestId and phonenumber, to the
+    URL we gave it, which carries a signature of the request id."""
+    request_id = request.GET.get("RequestId", "")
+    if not settings.SMS_CALLBACK_SECRET or not _same(request.GET.get("sig", ""), callback_signature(request_id)):
         return JsonResponse({"error": "forbidden"}, status=403)
     status = request.GET.get("SendStatus", "")
     if status not in {SMS_DELIVERED, SMS_REJECTED}:
         return JsonResponse({"ok": True, "updated": 0})
-    request_id = request.GET.get("RequestId", "")
-    delivery_id = int(request_id[1:]) if request_id.startswith("d") and request_id[1:].isdigit() else None
+    delivery_id = int_or_none(request_id[1:]) if request_id.startswith("d") else None
     phone = request.GET.get("phonenumber", "")
     updated = services.delivery_report(
         kind="sms",
@@ -57,6 +62,9 @@ def zalo_signature(*, app_id: str, body: str, timestamp: str, secret: str) -> st
     return "mac=" + hashlib.sha256(f"{app_id}{body}{timestamp}{secret}".encode()).hexdigest()
 
 
+ZALO_EVENT_MAX_AGE_MS = 15 * 60 * 1000
+
+
 @csrf_exempt
 @require_POST
 def zalo_webhook(request: HttpRequest) -> HttpResponse:
@@ -65,6 +73,8 @@ def zalo_webhook(request: HttpRequest) -> HttpResponse:
         event = json.loads(raw)
     except ValueError:
         return JsonResponse({"error": "invalid JSON"}, status=400)
+    if not isinstance(event, dict):
+        return JsonResponse({"error": "the event must be a JSON object"}, status=400)
     expected = zalo_signature(
         app_id=str(event.get("app_id", "")),
         body=raw,
@@ -73,11 +83,20 @@ def zalo_webhook(request: HttpRequest) -> HttpResponse:
     )
     if not settings.ZALO_OA_SECRET_KEY or not _same(request.headers.get("X-ZEvent-Signature", ""), expected):
         return JsonResponse({"error": "bad signature"}, status=403)
+    if str(event.get("app_id", "")) != settings.ZALO_APP_ID:
+        return JsonResponse({"error": "app_id is not this portal's"}, status=403)
+    # A signed event replayed later is refused: Zalo sends it within seconds, and retries within minutes.
+    sent_ms = int_or_none(event.get("timestamp"))
+    if sent_ms is None or abs(time.time() * 1000 - sent_ms) > ZALO_EVENT_MAX_AGE_MS:
+        return JsonResponse({"error": "the event is too old or its timestamp is missing"}, status=403)
+    message = event.get("message")
+    if message is not None and not isinstance(message, dict):
+        return JsonResponse({"error": "message must be a JSON object"}, status=400)
     updated = 0
     if event.get("event_name") == "user_received_message":
-        message = event.get("message") or {}
+        message = message or {}
         tracking = str(message.get("tracking_id") or event.get("tracking_id") or "")
-        delivery_id = int(tracking[1:]) if tracking.startswith("d") and tracking[1:].isdigit() else None
+        delivery_id = int_or_none(tracking[1:]) if tracking.startswith("d") else None
         updated = services.delivery_report(
             kind="zalo_oa",
             delivered=True,
@@ -94,7 +113,10 @@ def _message_to_case(event: dict) -> HttpResponse:
     from feedback.services import feedback_from_zalo_message
     from groups.models import Channel
 
-    oa_id = str((event.get("recipient") or {}).get("id", ""))
+    recipient, sender = event.get("recipient"), event.get("sender")
+    if not isinstance(recipient or {}, dict) or not isinstance(sender or {}, dict):
+        return JsonResponse({"error": "sender and recipient must be JSON objects"}, status=400)
+    oa_id = str((recipient or {}).get("id", ""))
     channel = Channel.objects.filter(kind=Channel.Kind.ZALO_OA, external_id=oa_id, is_active=True).first()
     message = event.get("message") or {}
     text = str(message.get("text", "")).strip()
@@ -103,7 +125,7 @@ def _message_to_case(event: dict) -> HttpResponse:
     try:
         feedback, _created = feedback_from_zalo_message(
             ward=channel.ward,
-            zalo_user_id=str((event.get("sender") or {}).get("id", "")),
+            zalo_user_id=str((sender or {}).get("id", "")),
             message_id=str(message.get("msg_id", "")),
             text=text,
         )

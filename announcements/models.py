@@ -118,6 +118,12 @@ class AnnouncementFile(models.Model):
     def remove_action(self) -> str:
         return f"remove-file-{self.pk}"
 
+    @property
+    def url(self) -> str:
+        from announcements.rendering import file_url
+
+        return file_url(self)
+
 
 class Delivery(models.Model):
     """One message to one recipient (a member) or one post to one outlet (a group's channel).

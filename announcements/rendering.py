@@ -11,7 +11,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
-from announcements.models import Announcement
+from announcements.models import Announcement, AnnouncementFile
 from announcements.sms_text import unaccented
 
 ALLOWED_TAGS = {"p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "a", "h3", "h4", "blockquote", "hr"}
@@ -39,6 +39,13 @@ def announcement_key(announcement_id: int) -> str:
 def is_public(announcement: Announcement) -> bool:
     """Published on the web feed or a Facebook Page: anyone may read it by its plain address."""
     return announcement.on_web_feed or "facebook_page" in announcement.channels
+
+
+def file_url(announcement_file: AnnouncementFile) -> str:
+    """Where an image or document of an announcement is served, with the announcement's key: whoever may read the
+    announcement (from the feed, from a keyed link in a message, or as staff) may open its files."""
+    path = reverse("announcements:file", args=[announcement_file.announcement_id, announcement_file.pk])
+    return f"{path}?k={announcement_key(announcement_file.announcement_id)}"
 
 
 def public_url(announcement: Announcement) -> str:

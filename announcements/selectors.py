@@ -1,12 +1,13 @@
 """Reads of announcements, scoped to what the person may see, and the numbers of a fan-out."""
 
+import hmac
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
-from announcements.models import Announcement, Delivery, Response
+from announcements.models import Announcement, AnnouncementFile, Delivery, Response
 from groups.models import StaffProfile
 from groups.selectors import groups_for_user, staff_profile_of
 
@@ -30,10 +31,11 @@ def announcement_get_for_user(*, user: Any, pk: int) -> Announcement:
 
 
 def can_edit(*, user: Any, announcement: Announcement) -> bool:
+    """Its author, or a ward admin of its ward: a draft is its author's until it is sent for approval."""
     profile = staff_profile_of(user)
     if profile is None or profile.ward_id != announcement.ward_id:
         return False
-    return profile.is_ward_wide or announcement.created_by_id == user.pk
+    return profile.is_ward_admin or announcement.created_by_id == user.pk
 
 
 def public_announcements(*, ward_id: int, group_id: int | None = None) -> QuerySet[Announcement]:
@@ -46,6 +48,26 @@ def public_announcements(*, ward_id: int, group_id: int | None = None) -> QueryS
     if group_id is not None:
         rows = rows.filter(Q(whole_ward=True) | Q(groups__id=group_id)).distinct()
     return rows.order_by("-send_started_at")
+
+
+def announcement_file_get(*, user: Any, announcement_pk: int, pk: int, key: str) -> AnnouncementFile:
+    """A file of an announcement, for whoever may read the announcement: anyone once it went out on the web feed
+    or a Facebook Page, the holder of its keyed link once it went out, and staff who may open it."""
+    from announcements import rendering
+
+    found = AnnouncementFile.objects.select_related("announcement").filter(pk=pk, announcement_id=announcement_pk)
+    announcement_file = found.first()
+    if announcement_file is None:
+        raise Http404
+    announcement = announcement_file.announcement
+    went_out = announcement.status in {Announcement.Status.SENDING, Announcement.Status.SENT}
+    if went_out and (
+        rendering.is_public(announcement) or hmac.compare_digest(key, rendering.announcement_key(announcement.pk))
+    ):
+        return announcement_file
+    if announcements_for_user(user=user).filter(pk=announcement.pk).exists():
+        return announcement_file
+    raise Http404
 
 
 def public_announcement_get(*, pk: int) -> Announcement:

@@ -30,6 +30,7 @@ from groups.models import Membership, ResidentialGroup, StaffProfile
 from groups.selectors import groups_for_user, staff_profile_of
 from portal.audit import audit_record
 from portal.images import image_prepare
+from portal.text import clean_multiline, mask_contacts, normalize_spaces
 
 logger = logging.getLogger(__name__)
 
@@ -86,12 +87,14 @@ def announcement_data_clean(*, user: Any, data: AnnouncementData) -> tuple[Annou
     def add(field_name: str, message: str) -> None:
         errors.setdefault(field_name, []).append(message)
 
-    data.title = " ".join(data.title.split())
+    data.title = normalize_spaces(data.title)
     if not data.title:
         add("title", _("Please enter a title."))
     elif len(data.title) > 200:
         add("title", _("The title is at most 200 characters."))
-    data.body = data.body.strip()
+    data.body = clean_multiline(data.body)
+    data.meeting_place = normalize_spaces(data.meeting_place)[:300]
+    data.poll_question = normalize_spaces(data.poll_question)[:300]
     if not data.body:
         add("body", _("Please write the text of the announcement."))
     elif len(data.body) > 20000:
@@ -124,7 +127,7 @@ def announcement_data_clean(*, user: Any, data: AnnouncementData) -> tuple[Annou
         if not data.meeting_place.strip():
             add("meeting_place", _("Please give the meeting place."))
     if data.action == Announcement.Action.POLL:
-        data.poll_options = [o.strip()[:200] for o in data.poll_options if o.strip()]
+        data.poll_options = [normalize_spaces(o)[:200] for o in data.poll_options if normalize_spaces(o)]
         if not data.poll_question.strip():
             add("poll_question", _("Please write the poll question."))
         if not 2 <= len(data.poll_options) <= 6:
@@ -147,6 +150,8 @@ def announcement_save(
 ) -> Announcement:
     """Create or update a draft (or one waiting for approval) with its images and documents, all or nothing."""
     profile = _profile_or_deny(user)
+    if announcement is not None:
+        _require_editor(user, announcement)
     data, groups = announcement_data_clean(user=user, data=data)
     images, documents = list(images), list(documents)
     existing_images = announcement.files.filter(kind=AnnouncementFile.Kind.IMAGE).count() if announcement else 0
@@ -208,13 +213,17 @@ def _document_prepare(upload: UploadedFile) -> tuple[str, bytes]:
 
 def _file_store(announcement: Announcement, kind: str, name: str, content: bytes) -> None:
     record = AnnouncementFile(announcement=announcement, kind=kind, original_name=name, size=len(content))
-    record.file.save(f"{uuid.uuid4().hex[:12]}-{name}", ContentFile(content), save=False)
+    # Stored under a random name; the name it came with is kept only in the row, for staff and the download.
+    extension = "jpg" if kind == AnnouncementFile.Kind.IMAGE else "pdf"
+    record.file.save(f"{uuid.uuid4().hex}.{extension}", ContentFile(content), save=False)
     record.save()
 
 
 def announcement_file_remove(*, user: Any, announcement_file: AnnouncementFile) -> None:
+    """Its author removes a file while the announcement can be edited; someone else's only a ward admin."""
     with transaction.atomic():
         announcement = Announcement.objects.select_for_update().get(pk=announcement_file.announcement_id)
+        _require_editor(user, announcement)
         if announcement.status not in EDITABLE:
             raise AnnouncementError(_("This announcement can no longer be edited."))
         announcement_file.file.delete(save=False)
@@ -232,14 +241,22 @@ def _locked(announcement: Announcement) -> Announcement:
 def _require_admin(user: Any, announcement: Announcement) -> StaffProfile:
     profile = _profile_or_deny(user)
     if not profile.is_ward_admin or profile.ward_id != announcement.ward_id:
-        raise PermissionDenied
+        raise PermissionDenied(_("Only a ward admin of this ward can do that."))
     return profile
+
+
+def _require_editor(user: Any, announcement: Announcement) -> None:
+    from announcements.selectors import can_edit
+
+    if not can_edit(user=user, announcement=announcement):
+        raise PermissionDenied(_("Only its author or a ward admin can change this announcement."))
 
 
 def announcement_submit(*, announcement: Announcement, by: Any) -> Announcement:
     """Ask for approval. A ward admin's own notice is approved at once when the ward allows it, and an urgent
     one from an admin goes out at once: a fire warning does not wait for a second signature."""
     profile = _profile_or_deny(by)
+    _require_editor(by, announcement)
     with transaction.atomic():
         announcement = _locked(announcement)
         if announcement.status != Announcement.Status.DRAFT:
@@ -281,7 +298,7 @@ def _approve(announcement: Announcement, *, by: Any, send_now: bool) -> Announce
 
 def announcement_reject(*, announcement: Announcement, by: Any, note: str) -> Announcement:
     _require_admin(by, announcement)
-    note = " ".join(note.split())[:500]
+    note = normalize_spaces(note)[:500]
     if not note:
         raise ValidationError({"note": [_("Please say what needs to change.")]})
     with transaction.atomic():
@@ -296,7 +313,7 @@ def announcement_reject(*, announcement: Announcement, by: Any, note: str) -> An
 
 
 def announcement_schedule(*, announcement: Announcement, by: Any, at: datetime) -> Announcement:
-    _profile_or_deny(by)
+    _require_admin(by, announcement)
     if at <= timezone.now():
         raise ValidationError({"scheduled_at": [_("The sending time must be in the future.")]})
     with transaction.atomic():
@@ -311,7 +328,7 @@ def announcement_schedule(*, announcement: Announcement, by: Any, at: datetime) 
 
 
 def announcement_send_now(*, announcement: Announcement, by: Any) -> Announcement:
-    _profile_or_deny(by)
+    _require_admin(by, announcement)
     with transaction.atomic():
         announcement = _locked(announcement)
         if announcement.status not in {Announcement.Status.APPROVED, Announcement.Status.SCHEDULED}:
@@ -332,9 +349,13 @@ def _start_sending(announcement: Announcement, *, by: Any) -> None:
 
 
 def announcement_cancel(*, announcement: Announcement, by: Any) -> Announcement:
-    _profile_or_deny(by)
+    """Its author may withdraw a draft or one waiting for approval; once approved, only a ward admin cancels."""
     with transaction.atomic():
         announcement = _locked(announcement)
+        if announcement.status in {Announcement.Status.APPROVED, Announcement.Status.SCHEDULED}:
+            _require_admin(by, announcement)
+        else:
+            _require_editor(by, announcement)
         if announcement.status not in CANCELLABLE:
             raise AnnouncementError(_("It has gone out already; post a correction instead."))
         announcement.status = Announcement.Status.CANCELLED
@@ -577,7 +598,7 @@ def _claim(announcement_id: int, kind: str, size: int) -> tuple[str, list[Claime
 def _messages(announcement: Announcement, deliveries: list[Claimed]) -> list[Message]:
     images = list(announcement.files.filter(kind=AnnouncementFile.Kind.IMAGE))
     image_paths = tuple(f.file.path for f in images)
-    image_urls = tuple(settings.PUBLIC_BASE_URL + f.file.url for f in images)
+    image_urls = tuple(settings.PUBLIC_BASE_URL + f.url for f in images)
     shared_link = rendering.public_url(announcement)
     personal_link = rendering.needs_reader_link(announcement)
     html_cache: dict[str, str] = {}
@@ -624,7 +645,8 @@ def _apply(
         delivery = by_id.get(result.delivery_id)
         if delivery is None:
             continue
-        reason = result.reason[:300]
+        # Provider text may quote the address it refused; staff outside a tip unit read these reasons.
+        reason = mask_contacts(result.reason)[:300]
         if result.kind == ResultKind.ACCEPTED:
             values: dict[str, Any] = {
                 "status": Delivery.Status.SENT,
@@ -769,6 +791,7 @@ def deliveries_sweep(*, now: datetime | None = None) -> dict[str, int]:
 
 
 def deliveries_retry_failed(*, announcement: Announcement, by: Any) -> int:
+    _require_admin(by, announcement)
     with transaction.atomic():
         announcement = _locked(announcement)
         if announcement.status not in {Announcement.Status.SENDING, Announcement.Status.SENT}:
@@ -811,7 +834,7 @@ def delivery_report(
     now = timezone.now()
     if delivered:
         return rows.update(status=Delivery.Status.DELIVERED, delivered_at=now)
-    return rows.update(status=Delivery.Status.FAILED, reason=reason[:300] or "refused by the provider")
+    return rows.update(status=Delivery.Status.FAILED, reason=mask_contacts(reason)[:300] or "refused by the provider")
 
 
 def response_record(*, delivery: Delivery, kind: str, value: str = "") -> Response:

@@ -263,6 +263,15 @@ class FeedbackEvent(models.Model):
     text = models.TextField(blank=True)
     from_status = models.CharField(max_length=12, blank=True)
     to_status = models.CharField(max_length=12, blank=True)
+
+    class Via(models.TextChoices):
+        """For a reporter's own act (a rating, a reopening): how they proved it was them."""
+
+        BROWSER = "browser", _("the reporter, from the browser that sent the report")
+        PHONE = "phone", _("the reporter, with the code and the last digits of their phone")
+        LINK = "link", _("the reporter, from the link the ward sent them")
+
+    via = models.CharField(max_length=10, choices=Via.choices, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

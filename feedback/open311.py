@@ -5,8 +5,9 @@ Field names, formats (.json and .xml), ISO 8601 dates with their offset and the 
 reporter's identity, a tip, or a case the reporter did not allow to be public.
 """
 
+import secrets
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import wraps
 from typing import Any
 from xml.etree import ElementTree
@@ -16,12 +17,13 @@ from django.db import models
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import path
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 
 from feedback import services
 from feedback.models import Category, Feedback, Open311Key
 from groups.models import Ward
+from portal.text import clean_text
+from portal.web import moment_or_none
 
 CLOSED = {
     Feedback.Status.RESOLVED,
@@ -53,17 +55,28 @@ def _iso(moment: datetime | None) -> str | None:
     return timezone.localtime(moment).isoformat(timespec="seconds") if moment else None
 
 
-def _xml(root: str, item: str, rows: list[dict[str, Any]]) -> str:
+def _fill(element: ElementTree.Element, row: dict[str, Any]) -> None:
+    """Child elements for a row's keys; a list becomes repeated elements named by the key's singular. Text is
+    cleaned on the way out: a control character stored before input was cleaned would make the XML invalid."""
+    for key, value in row.items():
+        child = ElementTree.SubElement(element, key)
+        if isinstance(value, list):
+            for entry in value:
+                grandchild = ElementTree.SubElement(child, key.removesuffix("s") or "item")
+                if isinstance(entry, dict):
+                    _fill(grandchild, entry)
+                else:
+                    grandchild.text = clean_text(str(entry))
+        elif isinstance(value, dict):
+            _fill(child, value)
+        elif value is not None:
+            child.text = str(value).lower() if isinstance(value, bool) else clean_text(str(value))
+
+
+def _xml(root: str, item: str | None, rows: list[dict[str, Any]]) -> str:
     top = ElementTree.Element(root)
     for row in rows:
-        element = ElementTree.SubElement(top, item)
-        for key, value in row.items():
-            child = ElementTree.SubElement(element, key)
-            if isinstance(value, list):
-                for entry in value:
-                    ElementTree.SubElement(child, key.rstrip("s") or "item").text = str(entry)
-            elif value is not None:
-                child.text = str(value).lower() if isinstance(value, bool) else str(value)
+        _fill(ElementTree.SubElement(top, item) if item else top, row)
     return '<?xml version="1.0" encoding="utf-8"?>' + ElementTree.tostring(top, encoding="unicode")
 
 
@@ -143,7 +156,13 @@ def _request_row(feedback: Feedback) -> dict[str, Any]:
 
 
 def _readable(ward: Ward) -> models.QuerySet[Feedback]:
-    return Feedback.objects.filter(ward=ward, is_public=True, is_confidential=False).select_related("unit", "ward")
+    """What anyone may read: public, not a tip, and accepted by staff (a new report may be spam or carry
+    something personal the reporter did not mean to publish)."""
+    return (
+        Feedback.objects.filter(ward=ward, is_public=True, is_confidential=False, accepted_at__isnull=False)
+        .exclude(status__in=[Feedback.Status.SPAM, Feedback.Status.REJECTED])
+        .select_related("unit", "ward")
+    )
 
 
 @endpoint
@@ -164,7 +183,7 @@ def discovery(request: HttpRequest, fmt: str) -> HttpResponse:
         ],
     }
     if fmt == "xml":
-        return HttpResponse(_xml("discovery", "endpoint", info["endpoints"]), content_type="text/xml; charset=utf-8")
+        return HttpResponse(_xml("discovery", None, [info]), content_type="text/xml; charset=utf-8")
     return JsonResponse(info, json_dumps_params={"ensure_ascii": False})
 
 
@@ -179,7 +198,10 @@ def service_definition(request: HttpRequest, service_code: str, fmt: str) -> Htt
     _jurisdiction(request, request.GET)
     if service_code not in SERVICE_GROUPS:
         raise Open311Error(404, f"service_code {service_code} not found")
-    return _answer(fmt, {"service_code": service_code, "attributes": []}, "service_definition", "definition")
+    definition = {"service_code": service_code, "attributes": []}
+    if fmt == "xml":
+        return HttpResponse(_xml("service_definition", None, [definition]), content_type="text/xml; charset=utf-8")
+    return JsonResponse(definition, json_dumps_params={"ensure_ascii": False})
 
 
 @endpoint
@@ -199,13 +221,16 @@ def requests_view(request: HttpRequest, fmt: str) -> HttpResponse:
             rows = rows.exclude(status__in=CLOSED)
         elif status == "closed":
             rows = rows.filter(status__in=CLOSED)
-        for name, lookup in (("start_date", "created_at__gte"), ("end_date", "created_at__lte")):
+        window = {}
+        for name in ("start_date", "end_date"):
             if request.GET.get(name):
-                moment = parse_datetime(request.GET[name])
-                if moment is None:
+                window[name] = moment_or_none(request.GET[name])
+                if window[name] is None:
                     raise Open311Error(400, f"{name} must be an ISO 8601 date-time")
-                rows = rows.filter(**{lookup: moment})
-        rows = rows.order_by("-id")[:1000]  # the standard's default window is 90 days / 1000 requests
+        # The standard's default window: the last 90 days before the end date (or now), 1000 requests at most.
+        end = window.get("end_date") or timezone.now()
+        start = window.get("start_date") or end - timedelta(days=90)
+        rows = rows.filter(created_at__gte=start, created_at__lte=end).order_by("-id")[:1000]
     return _answer(fmt, [_request_row(f) for f in rows], "service_requests", "request")
 
 
@@ -218,7 +243,11 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     code = data.get("service_code", "")
     if code not in SERVICE_GROUPS:
         raise Open311Error(400, "service_code is missing or unknown")
-    has_location = (data.get("lat") and data.get("long")) or data.get("address_string") or data.get("address_id")
+    latitude, longitude = data.get("lat", ""), data.get("long", "")
+    if latitude or longitude:
+        if services.coordinate(latitude, -90, 90) is None or services.coordinate(longitude, -180, 180) is None:
+            raise Open311Error(400, "lat and long must be numbers within -90..90 and -180..180")
+    has_location = (latitude and longitude) or data.get("address_string") or data.get("address_id")
     if not has_location:
         raise Open311Error(400, "a location is required: lat and long, address_string or address_id")
     name = " ".join(p for p in (data.get("first_name", ""), data.get("last_name", "")) if p).strip()
@@ -236,12 +265,16 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
         source=Feedback.Source.OPEN311,
         external_ref=data.get("device_id", "") or data.get("account_id", ""),
     )
+    device = data.get("device_id", "")
     try:
-        feedback, _created = services.feedback_submit(
-            ward=ward,
-            data=report,
-            form_token=data.get("device_id", "") and f"{data.get('device_id')}|{data.get('description', '')}",
-        )
+        twin = None if device else services.recent_twin(ward=ward, data=report)
+        if twin is not None:
+            feedback = twin
+        else:
+            # A known device's repeat is the same report; from an unknown device only a twin sent within minutes
+            # and metres is (above), so two neighbours reporting the same pothole a week apart are two reports.
+            token = f"{device}|{report.description}" if device else secrets.token_urlsafe(16)
+            feedback, _created = services.feedback_submit(ward=ward, data=report, form_token=token)
     except ValidationError as error:
         messages = [f"{field}: {' '.join(errs)}" for field, errs in error.message_dict.items()]
         raise Open311Error(400, "; ".join(messages))
@@ -266,7 +299,10 @@ def request_detail(request: HttpRequest, request_id: str, fmt: str) -> HttpRespo
 @endpoint
 def token_detail(request: HttpRequest, token: str, fmt: str) -> HttpResponse:
     ward = _jurisdiction(request, request.GET)
-    if not Feedback.objects.filter(ward=ward, tracking_code=token.upper()).exists():
+    # Only what anyone may read: a tip, a private case and no case at all answer alike, so a token says
+    # nothing about a report it does not show.
+    listed = Feedback.objects.filter(ward=ward, is_public=True, is_confidential=False)
+    if not listed.filter(tracking_code=token.upper()).exists():
         raise Open311Error(404, f"token {token} not found")
     return _answer(fmt, [{"service_request_id": token.upper(), "token": token.upper()}], "service_requests", "request")
 

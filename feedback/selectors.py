@@ -9,12 +9,12 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
-from feedback.models import CannedReply, Category, Feedback, FeedbackEvent, Holiday, Unit
+from feedback.models import CannedReply, Category, Feedback, FeedbackEvent, FeedbackPhoto, Holiday, Unit
 from groups.models import StaffProfile
 from groups.selectors import groups_for_user, staff_profile_of
 from portal.text import fold
+from portal.web import int_or_none, moment_or_none
 
 
 def is_tip_officer(*, user: Any, ward_id: int) -> bool:
@@ -115,19 +115,22 @@ def feedback_queue(*, user: Any, filters: QueueFilters, after: str = "", limit: 
         else:
             for word in fold(query).split()[:8]:
                 rows = rows.filter(search_text__contains=word)
+    # A cursor is the client's to send back: anything unreadable in it starts from the first page.
     parts = _decode(after) if after else []
+    last_id = int_or_none(parts[-1]) if parts else None
     if filters.sort == "due":
         rows = rows.filter(resolve_due_at__isnull=False).order_by("resolve_due_at", "id")
-        if len(parts) == 2 and parts[1].isdigit() and (due := parse_datetime(parts[0])):
-            rows = rows.filter(Q(resolve_due_at__gt=due) | Q(resolve_due_at=due, id__gt=int(parts[1])))
+        due = moment_or_none(parts[0]) if len(parts) == 2 else None
+        if due is not None and last_id is not None:
+            rows = rows.filter(Q(resolve_due_at__gt=due) | Q(resolve_due_at=due, id__gt=last_id))
     elif filters.sort == "old":
         rows = rows.order_by("id")
-        if parts and parts[0].isdigit():
-            rows = rows.filter(id__gt=int(parts[0]))
+        if last_id is not None and len(parts) == 1:
+            rows = rows.filter(id__gt=last_id)
     else:
         rows = rows.order_by("-id")
-        if parts and parts[0].isdigit():
-            rows = rows.filter(id__lt=int(parts[0]))
+        if last_id is not None and len(parts) == 1:
+            rows = rows.filter(id__lt=last_id)
     page = list(rows.select_related("group", "unit")[: limit + 1])
     next_cursor = ""
     if len(page) > limit:
@@ -140,6 +143,34 @@ def feedback_queue(*, user: Any, filters: QueueFilters, after: str = "", limit: 
 def timeline(*, feedback: Feedback, public_only: bool) -> QuerySet[FeedbackEvent]:
     events = feedback.events.select_related("actor").prefetch_related("photos")
     return events.filter(is_public=True) if public_only else events
+
+
+ANSWERED = [Feedback.Status.RESOLVED, Feedback.Status.CLOSED]
+
+
+def is_publicly_shown(feedback: Feedback) -> bool:
+    """A case anyone may see the photos of: the reporter allowed it, it is not a tip, and the ward answered it."""
+    return feedback.is_public and not feedback.is_confidential and feedback.status in ANSWERED
+
+
+def public_photo_get(*, pk: int, reporter_codes: list[str]) -> FeedbackPhoto:
+    """A photo for a page without login: of a public, answered case (resident's photos and public replies'), or
+    of a case this browser filed. Anything else is a 404, the same as a photo that does not exist."""
+    photo = FeedbackPhoto.objects.select_related("feedback", "event").filter(pk=pk).first()
+    if photo is None or photo.event is None or not photo.event.is_public:
+        raise Http404
+    if not (is_publicly_shown(photo.feedback) or photo.feedback.tracking_code in reporter_codes):
+        raise Http404
+    return photo
+
+
+def staff_photo_get(*, user: Any, feedback_pk: int, pk: int) -> FeedbackPhoto:
+    """A photo of a case the person may open; the case's own scoping (tips included) decides."""
+    feedback = feedback_get_for_user(user=user, pk=feedback_pk)
+    photo = FeedbackPhoto.objects.filter(pk=pk, feedback=feedback).first()
+    if photo is None:
+        raise Http404
+    return photo
 
 
 def feedback_by_code(*, code: str) -> Feedback | None:

@@ -2,10 +2,11 @@
 transaction, writes the case's timeline, and notifies the reporter only after commit."""
 
 import hashlib
+import math
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -26,7 +27,8 @@ from groups.selectors import is_ward_admin, staff_profile_of
 from portal.audit import audit_record, model_changes, snapshot
 from portal.images import PreparedImage, image_prepare
 from portal.phones import normalize_phone
-from portal.text import fold
+from portal.text import clean_multiline, clean_text, fold, normalize_spaces
+from portal.web import int_or_none
 
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: a code is read aloud over the phone
 S = Feedback.Status
@@ -86,14 +88,17 @@ class ReportData:
     external_ref: str = ""
 
 
-def _coordinate(value: Any, low: int, high: int) -> Decimal | None:
+def coordinate(value: Any, low: int, high: int) -> Decimal | None:
+    """A latitude (±90) or longitude (±180) to six places, or None for anything else: NaN, infinity, text."""
     if value in (None, ""):
         return None
     try:
-        number = Decimal(str(value)).quantize(Decimal("0.000001"))
+        number = Decimal(str(value).strip())
+        if not number.is_finite() or not low <= number <= high:
+            return None
+        return number.quantize(Decimal("0.000001"))
     except (InvalidOperation, ValueError):
         return None
-    return number if low <= number <= high else None
 
 
 def report_clean(*, ward: Ward, data: ReportData) -> tuple[dict[str, Any], ResidentialGroup | None]:
@@ -102,7 +107,7 @@ def report_clean(*, ward: Ward, data: ReportData) -> tuple[dict[str, Any], Resid
     def add(field: str, message: str) -> None:
         errors.setdefault(field, []).append(message)
 
-    description = data.description.strip()
+    description = clean_multiline(data.description)
     if len(description) < 10:
         add("description", _("Please describe what happened (at least 10 characters)."))
     elif len(description) > 5000:
@@ -110,8 +115,9 @@ def report_clean(*, ward: Ward, data: ReportData) -> tuple[dict[str, Any], Resid
     if data.category not in Category.values:
         add("category", _("Please choose what the report is about."))
     group = None
-    if data.group_id:
-        group = ResidentialGroup.objects.filter(pk=data.group_id, ward=ward, is_active=True).first()
+    if data.group_id not in (None, ""):
+        group_id = int_or_none(data.group_id)
+        group = ResidentialGroup.objects.filter(pk=group_id, ward=ward, is_active=True).first() if group_id else None
         if group is None:
             add("group_id", _("Please choose a residential group of this ward."))
     phone = ""
@@ -127,18 +133,22 @@ def report_clean(*, ward: Ward, data: ReportData) -> tuple[dict[str, Any], Resid
         except ValidationError:
             add("email", _("This is not a valid email address."))
     anonymous = data.anonymous
-    if not anonymous and not (data.name.strip() and (phone or email)) and data.source == Feedback.Source.WEB:
+    if not anonymous and not (normalize_spaces(data.name) and (phone or email)) and data.source == Feedback.Source.WEB:
         add("name", _("Please give your name and a phone number or email, or choose to report anonymously."))
     if errors:
         raise ValidationError(errors)
     confidential = data.category == Category.TIP
+    latitude = coordinate(data.latitude, -90, 90) if data.share_location else None
+    longitude = coordinate(data.longitude, -180, 180) if data.share_location else None
+    if latitude is None or longitude is None:
+        latitude = longitude = None  # half a position is no position
     values = {
         "category": data.category,
         "description": description,
-        "address": " ".join(data.address.split())[:300],
-        "latitude": _coordinate(data.latitude, -90, 90) if data.share_location else None,
-        "longitude": _coordinate(data.longitude, -180, 180) if data.share_location else None,
-        "reporter_name": "" if anonymous else " ".join(data.name.split())[:200],
+        "address": normalize_spaces(data.address)[:300],
+        "latitude": latitude,
+        "longitude": longitude,
+        "reporter_name": "" if anonymous else normalize_spaces(data.name)[:200],
         "reporter_phone": "" if anonymous else phone,
         "reporter_email": "" if anonymous else email,
         "is_anonymous": anonymous,
@@ -146,7 +156,7 @@ def report_clean(*, ward: Ward, data: ReportData) -> tuple[dict[str, Any], Resid
         # A tip is never on a public page; anything else only if the reporter allows it.
         "is_public": data.public and not confidential,
         "source": data.source,
-        "external_ref": data.external_ref[:128],
+        "external_ref": clean_text(data.external_ref)[:128],
     }
     return values, group
 
@@ -216,6 +226,41 @@ def feedback_submit(
     raise RuntimeError("could not allocate a tracking code")
 
 
+TWIN_WINDOW = timedelta(minutes=10)
+TWIN_METRES = 50
+
+
+def recent_twin(*, ward: Ward, data: ReportData, now: datetime | None = None) -> Feedback | None:
+    """The same report sent again by an app that gives no device id: the same text in the same category within
+    10 minutes and 50 metres (or at the same address when neither has a position)."""
+    values, _group = report_clean(ward=ward, data=data)
+    since = (now or timezone.now()) - TWIN_WINDOW
+    candidates = Feedback.objects.filter(
+        ward=ward,
+        source=values["source"],
+        category=values["category"],
+        description=values["description"],
+        created_at__gte=since,
+    ).order_by("-id")[:20]
+    for candidate in candidates:
+        if values["latitude"] is not None and candidate.latitude is not None:
+            if distance_metres(values["latitude"], values["longitude"], candidate.latitude, candidate.longitude) <= (
+                TWIN_METRES
+            ):
+                return candidate
+        elif values["latitude"] is None and candidate.latitude is None and values["address"] == candidate.address:
+            return candidate
+    return None
+
+
+def distance_metres(lat1: Any, lon1: Any, lat2: Any, lon2: Any) -> float:
+    """Great-circle distance (haversine); plenty precise at the scale of a street."""
+    p1, p2 = math.radians(float(lat1)), math.radians(float(lat2))
+    dp, dl = p2 - p1, math.radians(float(lon2) - float(lon1))
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6_371_000 * math.asin(math.sqrt(a))
+
+
 def feedback_from_zalo_message(*, ward: Ward, zalo_user_id: str, message_id: str, text: str) -> tuple[Feedback, bool]:
     """A follower's message to the ward's Zalo OA becomes a case; Zalo retries webhooks, so the message id makes
     a repeat the same case."""
@@ -243,7 +288,9 @@ def feedback_from_zalo_message(*, ward: Ward, zalo_user_id: str, message_id: str
 def _photos_store(feedback: Feedback, event: FeedbackEvent, images: list[PreparedImage]) -> None:
     for image in images:
         photo = FeedbackPhoto(feedback=feedback, event=event)
-        photo.image.save(f"{secrets.token_hex(6)}-{image.name}", ContentFile(image.content), save=False)
+        # A random name, never the phone's: "Nguyen-Van-A-selfie.jpg" would name a tipster to everyone who
+        # opens the case.
+        photo.image.save(f"{secrets.token_urlsafe(18)}.jpg", ContentFile(image.content), save=False)
         photo.save()
 
 
@@ -278,7 +325,8 @@ def feedback_change_status(
     public_text: str = "",
     duplicate_of: Feedback | None = None,
 ) -> Feedback:
-    reason = " ".join(reason.split())[:500]
+    reason = normalize_spaces(reason)[:500]
+    public_text = clean_multiline(public_text)
     with transaction.atomic():
         feedback = _staff_case(by, feedback)
         if to not in TRANSITIONS.get(feedback.status, set()):
@@ -382,7 +430,7 @@ def feedback_set_priority(*, feedback: Feedback, by: Any, priority: str) -> Feed
 def feedback_reply(
     *, feedback: Feedback, by: Any, text: str, public: bool, photos: Iterable[UploadedFile] = ()
 ) -> FeedbackEvent:
-    text = text.strip()
+    text = clean_multiline(text)
     if not text:
         raise ValidationError({"text": [_("Please write the reply.")]})
     prepared = [image_prepare(p, field="photos", max_bytes=settings.FEEDBACK_MAX_PHOTO_BYTES) for p in photos]
@@ -425,16 +473,24 @@ def feedback_merge(*, primary: Feedback, duplicates: list[Feedback], by: Any) ->
     return primary
 
 
-def feedback_rate(*, feedback: Feedback, rating: int, comment: str = "", not_fixed: bool = False) -> Feedback:
-    """The reporter rates the answer; a low rating or "not fixed" reopens the case."""
+def feedback_rate(*, feedback: Feedback, rating: int, comment: str = "", not_fixed: bool = False, via: str) -> Feedback:
+    """The reporter (proven by `via`: their browser, their phone's digits or the link sent to them) rates the
+    answer, once per case; a low rating or "not fixed" reopens it. A reporter who already rated may still say it
+    is not fixed, which reopens it without a second rating."""
+    if not via:
+        raise PermissionDenied
     if not 1 <= rating <= 5:
         raise ValidationError({"rating": [_("Please choose from 1 to 5 stars.")]})
     with transaction.atomic():
         feedback = Feedback.objects.select_for_update().get(pk=feedback.pk)
         if feedback.status not in {S.RESOLVED, S.CLOSED}:
             raise FeedbackError(_("You can rate the answer once the report is resolved."))
-        feedback.rating, feedback.rating_comment = rating, comment.strip()[:1000]
-        _event(feedback, FeedbackEvent.Kind.RATED, None, text=f"{rating}/5 {feedback.rating_comment}".strip())
+        if feedback.rating is not None and not not_fixed:
+            raise FeedbackError(_("You have already rated this report. Thank you."))
+        if feedback.rating is None:
+            feedback.rating, feedback.rating_comment = rating, clean_multiline(comment)[:1000]
+            text = f"{rating}/5 {feedback.rating_comment}".strip()
+            _event(feedback, FeedbackEvent.Kind.RATED, None, text=text, via=via)
         if not_fixed or rating <= 2:
             previous = feedback.status
             feedback.status = S.IN_PROGRESS
@@ -447,6 +503,7 @@ def feedback_rate(*, feedback: Feedback, rating: int, comment: str = "", not_fix
                 to_status=S.IN_PROGRESS,
                 is_public=True,
                 text=_("Reopened: the reporter says it is not fixed."),
+                via=via,
             )
         else:
             if feedback.status == S.RESOLVED:
@@ -519,7 +576,7 @@ def unit_save(
     _require_ward_admin(by, ward)
     members = list(members)
     errors: dict[str, list[str]] = {}
-    name = " ".join(name.split())
+    name = normalize_spaces(name)
     if not name:
         errors["name"] = [_("Please give the unit a name.")]
     if kind not in Unit.Kind.values:
@@ -579,7 +636,7 @@ def canned_reply_save(
 ) -> CannedReply:
     _require_ward_admin(by, ward)
     errors: dict[str, list[str]] = {}
-    title, text = " ".join(title.split()), text.strip()
+    title, text = normalize_spaces(title), clean_multiline(text)
     if category not in Category.values:
         errors["category"] = [_("Please choose a category.")]
     if not title:
@@ -610,7 +667,7 @@ def holiday_add(*, ward: Ward, by: Any, day: date, name: str) -> Holiday:
     """A ward's own day off (a local festival, a day the office is closed): deadlines skip it from the next
     report on."""
     _require_ward_admin(by, ward)
-    name = " ".join(name.split())
+    name = normalize_spaces(name)
     if not name:
         raise ValidationError({"name": [_("Please say what the day is.")]})
     if Holiday.objects.filter(ward__isnull=True, date=day).exists():

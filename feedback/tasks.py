@@ -13,7 +13,9 @@ from announcements.channels.sms import SmsSender
 from announcements.channels.zalo import ZaloPersonalSender
 from announcements.sms_text import unaccented
 from feedback import services
+from feedback.lookup import reporter_link_token
 from feedback.models import Feedback, FeedbackEvent
+from portal.text import mask_contacts
 
 MESSAGES = {
     "received": "Phuong {ward} da nhan phan anh cua ban. Ma tra cuu: {code}. Theo doi tai {url}",
@@ -33,7 +35,9 @@ def feedback_notify_reporter(feedback_id: int, what: str) -> str:
     feedback = Feedback.objects.select_related("ward").filter(pk=feedback_id).first()
     if feedback is None:
         return "gone"
-    url = settings.PUBLIC_BASE_URL + reverse("feedback:status") + f"?code={feedback.tracking_code}"
+    # The link proves the reporter (it may rate or reopen the case); the code alone only shows a public case.
+    token = reporter_link_token(feedback.tracking_code)
+    url = settings.PUBLIC_BASE_URL + reverse("feedback:status") + f"?code={feedback.tracking_code}&t={token}"
     with translation.override("vi"):
         status = unaccented(str(feedback.get_status_display()))
     text = MESSAGES[what].format(
@@ -55,7 +59,9 @@ def feedback_notify_reporter(feedback_id: int, what: str) -> str:
     if result.kind == ResultKind.RETRY:
         raise TransientSendError(result.reason)
     FeedbackEvent.objects.create(
-        feedback=feedback, kind=FeedbackEvent.Kind.NOTIFIED, text=f"{channel} ({what}): {result.kind} {result.reason}"
+        feedback=feedback,
+        kind=FeedbackEvent.Kind.NOTIFIED,
+        text=mask_contacts(f"{channel} ({what}): {result.kind} {result.reason}"),
     )
     return str(result.kind)
 

@@ -2,6 +2,7 @@
 Thin: reads through selectors, writes through services."""
 
 import secrets
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -14,9 +15,10 @@ from django.utils import formats, timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from feedback import selectors, services
+from feedback import lookup, selectors, services
 from feedback.forms import RatingForm, RecordForm, ReplyForm, ReportForm, StatusLookupForm
 from feedback.models import Category, Feedback, Unit
 from groups.models import ResidentialGroup, Ward
@@ -25,14 +27,12 @@ from groups.views import apply_errors, staff_required
 from portal.audit import audit_record, client_ip
 from portal.phones import normalize_phone
 from portal.ratelimit import over_hourly_limit
+from portal.web import file_response, int_or_none, safe_next
 
 # The codes this browser filed, in a signed cookie rather than a database session: a resident needs no account,
 # and a session row per anonymous report would be written for nothing.
 CODES_COOKIE = "feedback_codes"
 CODES_SALT = "feedback.codes"
-
-
-LOOKUPS_PER_HOUR = 60
 
 
 def _rate_limited(keys: list[str], limit: int | None = None) -> bool:
@@ -102,56 +102,75 @@ def report_done(request: HttpRequest) -> HttpResponse:
     return render(request, "feedback/report_done.html", {"code": code})
 
 
-def _lookup(request: HttpRequest, code: str, digits: str) -> Feedback | None:
-    """The case if the code is right and, for a case that is not public, the phone's last digits too. A wrong
-    code and wrong digits fail alike, so guessing learns nothing."""
-    feedback = selectors.feedback_by_code(code=code)
-    if feedback is None:
-        return None
-    if code.strip().upper() in _my_codes(request):
-        return feedback
-    private = not feedback.is_public and feedback.reporter_phone
-    if private and not (len(digits) == 4 and feedback.reporter_phone.endswith(digits)):
-        return None
-    return feedback
+def _case_lookup(request: HttpRequest, code: str, digits: str, token: str) -> lookup.Lookup | None:
+    return lookup.case_lookup(
+        code=code, digits=digits, token=token, ip=client_ip(request), browser_codes=_my_codes(request)
+    )
 
 
+@never_cache
 def status(request: HttpRequest) -> HttpResponse:
     form = StatusLookupForm(request.GET or None)
-    feedback = None
+    found = None
+    token = request.GET.get("t", "")[:64]
     if form.is_bound and form.is_valid():
-        # Each guess costs: a rate limit per IP keeps codes from being walked.
-        if _rate_limited([f"lookup:{client_ip(request)}"], LOOKUPS_PER_HOUR):
-            form.add_error(None, _("Too many look-ups from here. Please try again later."))
+        try:
+            found = _case_lookup(request, form.cleaned_data["code"], form.cleaned_data["digits"] or "", token)
+        except lookup.LookupClosed as closed:
+            form.add_error(None, closed.message)
         else:
-            feedback = _lookup(request, form.cleaned_data["code"], form.cleaned_data["digits"] or "")
-            if feedback is None:
+            if found is None:
                 form.add_error(None, _("No report matches this code and phone number."))
-    context = {"form": form, "feedback": feedback}
-    if feedback is not None:
+    context: dict = {"form": form, "feedback": None}
+    if found is not None:
+        feedback = found.feedback
         context |= {
+            "feedback": feedback,
+            "is_reporter": found.is_reporter,
             "events": selectors.timeline(feedback=feedback, public_only=True),
-            "photos": feedback.photos.filter(event__kind="created") if feedback.is_public else [],
+            "photos": feedback.photos.filter(event__kind="created"),
+            "show_photos": found.is_reporter or selectors.is_publicly_shown(feedback),
             "rating_form": RatingForm(),
             "digits": form.cleaned_data["digits"] or "",
+            "token": token if found.via == lookup.Via.LINK else "",
         }
     return render(request, "feedback/status.html", context)
 
 
 @require_POST
+@never_cache
 def rate(request: HttpRequest) -> HttpResponse:
-    code, digits = request.POST.get("code", ""), request.POST.get("digits", "")
-    feedback = _lookup(request, code, digits)
-    if feedback is None:
-        raise Http404
+    """Only the reporter rates or reopens: the browser that filed it, the code with the phone's last four digits,
+    or the link sent to them. A public case's code alone is not enough."""
+    code, digits, token = request.POST.get("code", ""), request.POST.get("digits", ""), request.POST.get("t", "")
+    back = (
+        reverse("feedback:status")
+        + "?"
+        + urlencode({"code": code, "digits": digits, **({"t": token} if token else {})})
+    )
+    try:
+        found = _case_lookup(request, code, digits, token)
+    except lookup.LookupClosed as closed:
+        messages.error(request, closed.message)
+        return redirect(back)
+    if found is None or not found.is_reporter:
+        messages.error(
+            request,
+            _(
+                "Only the person who sent the report can rate it. Enter the last 4 digits of "
+                "the phone number you gave, or open the link the ward sent you."
+            ),
+        )
+        return redirect(back)
     form = RatingForm(request.POST)
     if form.is_valid():
         try:
             services.feedback_rate(
-                feedback=feedback,
+                feedback=found.feedback,
                 rating=form.cleaned_data["rating"],
                 comment=form.cleaned_data["comment"],
                 not_fixed=form.cleaned_data["not_fixed"],
+                via=found.via,
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
@@ -159,26 +178,37 @@ def rate(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Thank you for your rating."))
     else:
         messages.error(request, _("Please choose from 1 to 5 stars."))
-    return redirect(reverse("feedback:status") + f"?code={feedback.tracking_code}&digits={digits}")
+    return redirect(back)
+
+
+def public_photo(request: HttpRequest, pk: int) -> HttpResponse:
+    photo = selectors.public_photo_get(pk=pk, reporter_codes=_my_codes(request))
+    # A photo of a case this browser filed but nobody else may see stays out of shared caches.
+    public = selectors.is_publicly_shown(photo.feedback)
+    return file_response(photo.image, content_type="image/jpeg", private=not public)
+
+
+@staff_required
+def staff_photo(request: HttpRequest, pk: int, photo: int) -> HttpResponse:
+    found = selectors.staff_photo_get(user=request.user, feedback_pk=pk, pk=photo)
+    return file_response(found.image, content_type="image/jpeg")
 
 
 def similar(request: HttpRequest, ward_code: str) -> JsonResponse:
     ward = get_object_or_404(Ward, code=ward_code)
 
-    def number(name: str) -> float | None:
-        try:
-            return float(request.GET[name])
-        except (KeyError, ValueError):
-            return None
+    def number(name: str, limit: int) -> float | None:
+        value = services.coordinate(request.GET.get(name), -limit, limit)
+        return float(value) if value is not None else None
 
     group = request.GET.get("group", "")
     cases = selectors.similar_open_cases(
         ward_id=ward.pk,
         category=request.GET.get("category", ""),
-        group_id=int(group) if group.isdigit() else None,
+        group_id=int_or_none(group),
         text=request.GET.get("q", "")[:500],
-        latitude=number("lat"),
-        longitude=number("lon"),
+        latitude=number("lat", 90),
+        longitude=number("lon", 180),
     )
     return JsonResponse(
         {
@@ -206,8 +236,7 @@ def answers(request: HttpRequest, ward_code: str) -> HttpResponse:
 
 def _filters(request: HttpRequest) -> selectors.QueueFilters:
     def integer(name: str) -> int | None:
-        value = request.GET.get(name, "")
-        return int(value) if value.isdigit() else None
+        return int_or_none(request.GET.get(name, ""))
 
     return selectors.QueueFilters(
         status=request.GET.get("status", "open"),
@@ -339,7 +368,7 @@ def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             messages.success(request, _("Status changed."))
         elif action == "assign":
             unit_id = post.get("unit", "")
-            unit = get_object_or_404(Unit, pk=unit_id, ward_id=feedback.ward_id) if unit_id else None
+            unit = get_object_or_404(Unit, pk=int_or_none(unit_id), ward_id=feedback.ward_id) if unit_id else None
             services.feedback_assign(feedback=feedback, by=request.user, unit=unit)
             messages.success(request, _("Assigned."))
         elif action == "priority":
@@ -370,7 +399,7 @@ def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @require_POST
 @staff_required
 def bulk(request: HttpRequest) -> HttpResponse:
-    ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+    ids = [i for i in map(int_or_none, request.POST.getlist("ids")) if i is not None]
     rows = list(selectors.feedback_for_user(user=request.user).filter(pk__in=ids))
     action = request.POST.get("action", "")
     done = 0
@@ -382,7 +411,7 @@ def bulk(request: HttpRequest) -> HttpResponse:
         else:
             for feedback in rows:
                 if action == "assign":
-                    unit = get_object_or_404(Unit, pk=request.POST.get("unit", 0), ward_id=feedback.ward_id)
+                    unit = get_object_or_404(Unit, pk=int_or_none(request.POST.get("unit")), ward_id=feedback.ward_id)
                     services.feedback_assign(feedback=feedback, by=request.user, unit=unit)
                 elif action == "priority":
                     services.feedback_set_priority(
@@ -400,7 +429,7 @@ def bulk(request: HttpRequest) -> HttpResponse:
             messages.error(request, message)
     if done:
         messages.success(request, _("%d reports updated.") % done)
-    return redirect(request.POST.get("next") or reverse("feedback:queue"))
+    return redirect(safe_next(request, request.POST.get("next"), reverse("feedback:queue")))
 
 
 @staff_required

@@ -1,8 +1,11 @@
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.utils import translation
+from django.utils.cache import patch_cache_control
+
+from portal.text import clean_text
 
 
 class ChosenLanguageMiddleware:
@@ -25,3 +28,45 @@ class ChosenLanguageMiddleware:
         response.headers.setdefault("Content-Language", language)
         translation.deactivate()
         return response
+
+
+class PrivatePagesMiddleware:
+    """Every answer to a signed-in person is `Cache-Control: private, no-store`: staff pages carry residents'
+    phone numbers and names, and a shared office computer or proxy must not keep a copy."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and "Cache-Control" not in response.headers:
+            patch_cache_control(response, private=True, no_store=True)
+        return response
+
+
+class CleanInputMiddleware:
+    """Form fields and query parameters without control characters, before any form or view reads them: one
+    stray character pasted from a chat (a form feed, a NUL) would otherwise be refused by one form, stored by
+    another, and break the Atom feed or an XML answer later. JSON bodies and files are cleaned by the services
+    that take them."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.GET = _cleaned(request.GET)
+        content_type = request.content_type or ""
+        if request.method == "POST" and content_type in {"application/x-www-form-urlencoded", "multipart/form-data"}:
+            request.POST = _cleaned(request.POST)
+        return self.get_response(request)
+
+
+def _cleaned(data: QueryDict) -> QueryDict:
+    if not any(clean_text(value) != value for values in data.lists() for value in values[1]):
+        return data
+    cleaned = QueryDict(mutable=True)
+    for key, values in data.lists():
+        cleaned.setlist(clean_text(key), [clean_text(value) for value in values])
+    cleaned._mutable = False
+    return cleaned

@@ -1,18 +1,63 @@
-"""Text helpers shared by every app: Vietnamese-aware folding for search and matching."""
+"""Text helpers shared by every app: cleaning what people send, and Vietnamese-aware folding for search."""
 
+import logging
+import re
 import unicodedata
 
 # đ is a letter of its own, not d plus a combining mark, so NFD leaves it alone.
 _EXTRA = str.maketrans({"đ": "d", "Đ": "d"})
+# C0 controls but tab, newline and carriage return; DEL and the C1 controls; lone surrogates. None of them is
+# text a person meant, and each breaks something downstream: XML (the Atom feed, Open311) refuses them, an SMS
+# gateway may reject the message, a spreadsheet cell shows garbage.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def clean_text(text: str) -> str:
+    """What a person typed, without the characters no person types (control characters, lone surrogates)."""
+    return _CONTROL.sub("", text or "")
+
+
+def clean_multiline(text: str) -> str:
+    """A longer text (a report, a reply, an announcement): cleaned, NFC, line ends as \\n, trimmed."""
+    cleaned = unicodedata.normalize("NFC", clean_text(text).replace("\r\n", "\n").replace("\r", "\n"))
+    return cleaned.strip()
 
 
 def fold(text: str) -> str:
     """Lower-case, strip diacritics and collapse spaces: "Nguyễn  Văn Ả" -> "nguyen van a"."""
-    decomposed = unicodedata.normalize("NFD", (text or "").translate(_EXTRA))
+    decomposed = unicodedata.normalize("NFD", clean_text(text).translate(_EXTRA))
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(stripped.lower().split())
 
 
 def normalize_spaces(text: str) -> str:
-    """NFC and single spaces, for what a person typed and we store as given."""
-    return " ".join(unicodedata.normalize("NFC", text or "").split())
+    """Cleaned, NFC and single spaces, for what a person typed on one line and we store as given."""
+    return " ".join(unicodedata.normalize("NFC", clean_text(text)).split())
+
+
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# A run of 8 or more digits, optionally with a leading + and single spaces, dots or dashes between groups.
+_PHONE = re.compile(r"\+?\d(?:[ .-]?\d){7,}")
+
+
+def mask_contacts(text: str) -> str:
+    """A provider's error text without the addresses in it ("550 <an@x.vn> unknown" → "550 <a***@x.vn> …"):
+    it is stored where staff outside a tip unit read it, and a tipster's email or phone must not show there."""
+
+    def email(match: re.Match) -> str:
+        local, _at, domain = match.group(0).partition("@")
+        return f"{local[:1]}***@{domain}"
+
+    def phone(match: re.Match) -> str:
+        digits = re.sub(r"\D", "", match.group(0))
+        return "***" + digits[-2:]
+
+    return _PHONE.sub(phone, _EMAIL.sub(email, clean_text(text)))
+
+
+class MaskingFormatter(logging.Formatter):
+    """Log lines without email addresses or phone numbers: a provider's refusal or a traceback may quote one,
+    and logs are read by more people than a tip's reporter may be known to."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return mask_contacts(super().format(record))

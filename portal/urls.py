@@ -1,11 +1,13 @@
-from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
-from django.views.static import serve
+from django.urls import include, path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from groups import views as group_views
 from portal import views
+from portal.web import IdConverter
+
+# Before the apps' URL confs are included: they use it.
+register_converter(IdConverter, "id")
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -24,6 +26,9 @@ urlpatterns = [
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path("admin/", admin.site.urls),
 ]
+# Nothing under MEDIA_ROOT is served by its path, with DEBUG on or off: every upload goes out through a view
+# that checks who may see it (feedback.views.staff_photo and public_photo, announcements.views.announcement_file).
 
-if settings.DEBUG:
-    urlpatterns.append(path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}))
+handler403 = "portal.views.forbidden"
+handler404 = "portal.views.not_found"
+handler500 = "portal.views.server_error"

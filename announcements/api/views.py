@@ -2,18 +2,18 @@
 
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, viewsets
+from rest_framework import mixins
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from announcements import selectors, services
 from announcements.api import serializers as s
 from announcements.models import Announcement
+from portal.api.viewsets import PortalViewSet
 
 
-class AnnouncementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class AnnouncementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PortalViewSet):
     serializer_class = s.AnnouncementSerializer
 
     def get_queryset(self) -> QuerySet:
@@ -35,8 +35,6 @@ class AnnouncementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     @extend_schema(request=s.AnnouncementWriteSerializer, responses=s.AnnouncementSerializer)
     def update(self, request: Request, pk: int) -> Response:
         announcement = self.get_object()
-        if not selectors.can_edit(user=request.user, announcement=announcement):
-            raise PermissionDenied("Only its author or ward staff can edit this announcement.")
         data = s.AnnouncementWriteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         announcement = services.announcement_save(
@@ -48,8 +46,6 @@ class AnnouncementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, pk: int) -> Response:
         announcement = self.get_object()
-        if not selectors.can_edit(user=request.user, announcement=announcement):
-            raise PermissionDenied("Only its author or ward staff can send this announcement for approval.")
         return self._answer(services.announcement_submit(announcement=announcement, by=request.user))
 
     @extend_schema(request=None, responses=s.AnnouncementSerializer)

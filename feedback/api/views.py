@@ -3,7 +3,6 @@
 from dataclasses import asdict
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
@@ -13,12 +12,12 @@ from feedback import selectors, services
 from feedback.api import serializers as s
 from feedback.models import Feedback, Unit
 from groups.selectors import staff_profile_of
+from portal.api.viewsets import PortalViewSet
 from portal.audit import client_ip
 
 
-class FeedbackViewSet(viewsets.GenericViewSet):
+class FeedbackViewSet(PortalViewSet):
     serializer_class = s.FeedbackSerializer
-    lookup_value_regex = r"\d+"
 
     def get_queryset(self):  # noqa: ANN201
         return selectors.feedback_for_user(user=self.request.user)

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
@@ -13,8 +13,10 @@ from rest_framework.response import Response
 from groups import selectors, services
 from groups.api import serializers as s
 from groups.models import Membership, ResidentialGroup
+from portal.api.viewsets import PortalViewSet
 from portal.audit import audit_record, client_ip
 from portal.text import fold
+from portal.web import int_or_none
 
 
 def _managed_group_or_error(request: Request, pk: Any, field: str = "group") -> ResidentialGroup:
@@ -26,7 +28,7 @@ def _managed_group_or_error(request: Request, pk: Any, field: str = "group") -> 
     return group
 
 
-class WardViewSet(viewsets.ReadOnlyModelViewSet):
+class WardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PortalViewSet):
     serializer_class = s.WardSerializer
 
     def get_queryset(self) -> QuerySet:
@@ -38,7 +40,7 @@ class GroupViewSet(
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
+    PortalViewSet,
 ):
     serializer_class = s.GroupSerializer
 
@@ -77,13 +79,13 @@ class GroupViewSet(
         return self._save(request, self.get_object())
 
 
-class HouseholdViewSet(viewsets.ReadOnlyModelViewSet):
+class HouseholdViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PortalViewSet):
     serializer_class = s.HouseholdSerializer
 
     def get_queryset(self) -> QuerySet:
         households = selectors.households_for_user(user=self.request.user).order_by("group", "address")
         group = self.request.query_params.get("group")
-        return households.filter(group_id=group) if group and group.isdigit() else households
+        return households.filter(group_id=group) if int_or_none(group) is not None else households
 
 
 class MemberViewSet(
@@ -91,7 +93,7 @@ class MemberViewSet(
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
+    PortalViewSet,
 ):
     serializer_class = s.MemberSerializer
 
@@ -105,7 +107,7 @@ class MemberViewSet(
         for word in fold(self.request.query_params.get("q", "")).split():
             members = members.filter(search_text__contains=word)
         group = self.request.query_params.get("group")
-        if group and group.isdigit():
+        if int_or_none(group) is not None:
             members = members.filter(memberships__group_id=group, memberships__status=Membership.Status.ACTIVE)
         return members
 
@@ -160,6 +162,8 @@ class MemberViewSet(
             "consent_email": member.consent_email,
             "preferred_channel": member.preferred_channel,
         }
+        if not isinstance(request.data, dict):
+            raise ValidationError({"non_field_errors": ["The body must be a JSON object of the fields to change."]})
         data = s.MemberUpdateSerializer(data={**current, **request.data})
         data.is_valid(raise_exception=True)
         services.member_update(
@@ -177,7 +181,7 @@ class MembershipViewSet(
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
     mixins.DestroyModelMixin,
-    viewsets.GenericViewSet,
+    PortalViewSet,
 ):
     serializer_class = s.MembershipSerializer
 
@@ -188,7 +192,7 @@ class MembershipViewSet(
             .order_by("-created_at", "-pk")
         )
         params = self.request.query_params
-        if params.get("group", "").isdigit():
+        if int_or_none(params.get("group")) is not None:
             memberships = memberships.filter(group_id=params["group"])
         if params.get("status") in Membership.Status.values:
             memberships = memberships.filter(status=params["status"])

@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+import time
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -187,10 +188,13 @@ def test_email_reaches_a_real_smtp_server_and_a_refused_address_fails(alice, bob
     }
 
 
-def test_sms_delivery_reports_need_the_secret_and_mark_deliveries_delivered(alice, bob, group_a1, sms_gateway, client):
+def test_sms_delivery_reports_need_the_signed_callback_url_and_mark_deliveries_delivered(
+    alice, bob, group_a1, sms_gateway, client
+):
     member_in(group_a1, phone="+84912000111")
     _send(alice, bob, group_a1)
     delivery = Delivery.objects.get()
+    callback = sms_gateway.callback_urls[-1]
     report = {
         "SMSID": delivery.provider_message_id,
         "SendStatus": "5",
@@ -198,10 +202,16 @@ def test_sms_delivery_reports_need_the_secret_and_mark_deliveries_delivered(alic
         "phonenumber": "0912000111",
     }
 
-    assert client.get("/hooks/sms/", {**report, "secret": "wrong"}).status_code == 403
+    # The URL the gateway (and every access log on the way) sees carries a signature, never the secret.
+    assert "callback-secret" not in callback and "sig=" in callback
+    signature = callback.split("sig=", 1)[1]
+    assert client.get("/hooks/sms/", {**report, "secret": "callback-secret"}).status_code == 403
+    assert client.get("/hooks/sms/", {**report, "sig": signature, "RequestId": "d999"}).status_code == 403
     assert Delivery.objects.get().status == "sent"
-    assert client.get("/hooks/sms/", {**report, "secret": "callback-secret"}).json()["updated"] == 1
+    assert client.get("/hooks/sms/", {**report, "sig": signature}).json()["updated"] == 1
     assert Delivery.objects.get().status == "delivered"
+    # A provider hook answers a wrong method with 405, not with the CSRF refusal page.
+    assert client.post("/hooks/sms/", report).status_code == 405
 
 
 def test_zalo_delivery_webhooks_are_verified_by_signature(alice, bob, group_a1, zalo, client):
@@ -211,11 +221,11 @@ def test_zalo_delivery_webhooks_are_verified_by_signature(alice, bob, group_a1, 
     event = {
         "app_id": "app-1",
         "event_name": "user_received_message",
-        "timestamp": "1763800000000",
+        "timestamp": str(int(time.time() * 1000)),
         "message": {"msg_id": delivery.provider_message_id, "tracking_id": f"d{delivery.pk}"},
     }
     body = json.dumps(event)
-    good = zalo_signature(app_id="app-1", body=body, timestamp="1763800000000", secret="oa-secret")
+    good = zalo_signature(app_id="app-1", body=body, timestamp=event["timestamp"], secret="oa-secret")
     bad = "mac=" + hashlib.sha256(b"forged").hexdigest()
 
     refused = client.post("/hooks/zalo/", body, content_type="application/json", HTTP_X_ZEVENT_SIGNATURE=bad)

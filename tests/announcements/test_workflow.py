@@ -78,7 +78,7 @@ def test_cancelled_before_it_goes_nothing_is_sent(alice, bob, group_a1, sms_gate
     announcement = approved(author=bob, approver=alice, group_ids=[group_a1.pk])
     services.announcement_schedule(announcement=announcement, by=alice, at=timezone.now() + timedelta(hours=1))
 
-    services.announcement_cancel(announcement=announcement, by=bob)
+    services.announcement_cancel(announcement=announcement, by=alice)
     services.deliveries_sweep(now=timezone.now() + timedelta(hours=2))
 
     assert Announcement.objects.get().status == "cancelled" and not Delivery.objects.exists()
@@ -117,3 +117,55 @@ def test_ward_staff_cannot_approve_in_another_ward(alice, bob, dave, group_a1):
     for outsider in (dave, other_admin):
         with pytest.raises(services.PermissionDenied):
             services.announcement_approve(announcement=announcement, by=outsider)
+
+
+def test_a_group_leader_can_neither_send_nor_cancel_what_an_admin_approved(alice, carol, group_a1, sms_gateway):
+    from django.core.exceptions import PermissionDenied
+
+    member_in(group_a1)
+    announcement = approved(author=carol, approver=alice, group_ids=[group_a1.pk])
+
+    for step in (
+        lambda: services.announcement_send_now(announcement=announcement, by=carol),
+        lambda: services.announcement_cancel(announcement=announcement, by=carol),
+        lambda: services.announcement_schedule(
+            announcement=announcement, by=carol, at=timezone.now() + timedelta(hours=1)
+        ),
+    ):
+        with pytest.raises(PermissionDenied):
+            step()
+
+    assert Announcement.objects.get().status == "approved" and sms_gateway.messages_total == 0
+
+
+def test_only_its_author_or_a_ward_admin_edits_a_draft_or_removes_its_files(alice, bob, carol, group_a1):
+    from django.core.exceptions import PermissionDenied
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    pdf = SimpleUploadedFile("ke-hoach.pdf", b"%PDF-1.4 plan", content_type="application/pdf")
+    draft = services.announcement_save(user=carol, data=announcement_data(group_ids=[group_a1.pk]), documents=[pdf])
+    document = draft.files.get()
+
+    with pytest.raises(PermissionDenied):
+        services.announcement_save(user=bob, data=announcement_data(group_ids=[group_a1.pk]), announcement=draft)
+    with pytest.raises(PermissionDenied):
+        services.announcement_file_remove(user=bob, announcement_file=document)
+    with pytest.raises(PermissionDenied):
+        services.announcement_submit(announcement=draft, by=bob)
+    services.announcement_file_remove(user=alice, announcement_file=document)
+
+    assert not draft.files.exists() and Announcement.objects.get().status == "draft"
+
+
+def test_only_a_ward_admin_retries_failed_deliveries(alice, bob, group_a1, sms_gateway):
+    from django.core.exceptions import PermissionDenied
+
+    member_in(group_a1)
+    announcement = approved(author=bob, approver=alice, group_ids=[group_a1.pk])
+    services.announcement_send_now(announcement=announcement, by=alice)
+    drain(announcement)
+    Delivery.objects.update(status="failed", reason="gateway code 99")
+
+    with pytest.raises(PermissionDenied):
+        services.deliveries_retry_failed(announcement=announcement, by=bob)
+    assert services.deliveries_retry_failed(announcement=announcement, by=alice) == 1

@@ -34,6 +34,7 @@ class FakeSmsGateway(FakeServer):
         self.received: Counter[str] = Counter()
         self.contents: list[tuple[str, str]] = []
         self.request_ids: set[str] = set()
+        self.callback_urls: list[str] = []
         self.requests = 0
         self.bulk_requests = 0
         self.balance = 10**9
@@ -61,6 +62,7 @@ class FakeSmsGateway(FakeServer):
             if body.get("Brandname") != self.brandname:
                 return 200, {"CodeResult": "104", "ErrorMessage": "Brandname chua dang ky"}
             request_id = str(body.get("RequestId") or "")
+            self.callback_urls.append(str(body.get("CallbackUrl") or ""))
             if request_id and request_id in self.request_ids:
                 return 200, {"CodeResult": "124", "ErrorMessage": "Trung RequestId"}
             phones = body.get("Phones") if "Phones" in body else [body.get("Phone", "")]

@@ -30,7 +30,7 @@ def test_discovery_and_services_list_every_category_but_tips(ward_a, client):
     assert set(services_[0]) == {"service_code", "service_name", "description", "metadata", "type", "keywords", "group"}
 
 
-def test_a_client_files_a_request_and_reads_it_back(ward_a, client, api_key):
+def test_a_client_files_a_request_and_reads_it_back_once_staff_accepted_it(ward_a, bob, client, api_key):
     created = client.post(
         "/open311/v2/requests.json",
         {
@@ -50,6 +50,9 @@ def test_a_client_files_a_request_and_reads_it_back(ward_a, client, api_key):
     request_id = created.json()[0]["service_request_id"]
     feedback = Feedback.objects.get(tracking_code=request_id)
     assert (feedback.source, feedback.reporter_phone) == ("open311", "+84912345678")
+    unread = client.get(f"/open311/v2/requests/{request_id}.json", {"jurisdiction_id": ward_a.code})
+    assert unread.status_code == 404  # not public until staff accepted it
+    services.feedback_change_status(feedback=feedback, by=bob, to="triaged")
     row = client.get(f"/open311/v2/requests/{request_id}.json", {"jurisdiction_id": ward_a.code}).json()[0]
     assert row["status"] == "open" and row["lat"] == 12.2451 and row["service_code"] == "environment"
     assert ISO_WITH_OFFSET.match(row["requested_datetime"]) and ISO_WITH_OFFSET.match(row["expected_datetime"])
@@ -76,8 +79,10 @@ def test_posting_needs_a_valid_api_key_and_a_location(ward_a, client, api_key):
     assert not Feedback.objects.exists()
 
 
-def test_the_list_filters_by_status_and_hides_private_cases_and_tips(ward_a, bob, client):
+def test_the_list_filters_by_status_and_hides_new_and_private_cases_and_tips(ward_a, bob, client):
     open_one = report(ward_a)
+    services.feedback_change_status(feedback=open_one, by=bob, to="triaged")
+    not_accepted = report(ward_a, description="Ổ gà lớn giữa đường Trần Phú")
     closed = report(ward_a, description="Cây đổ chắn ngang đường sau bão")
     services.feedback_change_status(feedback=closed, by=bob, to="triaged")
     services.feedback_change_status(feedback=closed, by=bob, to="resolved", public_text="Đã dọn cây.")
@@ -89,14 +94,15 @@ def test_the_list_filters_by_status_and_hides_private_cases_and_tips(ward_a, bob
 
     ids = {r["service_request_id"] for r in listed}
     assert ids == {open_one.tracking_code, closed.tracking_code}
-    assert private.tracking_code not in ids and tip.tracking_code not in ids
+    assert private.tracking_code not in ids and tip.tracking_code not in ids and not_accepted.tracking_code not in ids
     assert [(r["service_request_id"], r["status_notes"]) for r in closed_only] == [
         (closed.tracking_code, "Đã dọn cây.")
     ]
 
 
-def test_xml_is_served_with_the_standard_element_names(ward_a, client):
+def test_xml_is_served_with_the_standard_element_names(ward_a, bob, client):
     feedback = report(ward_a)
+    services.feedback_change_status(feedback=feedback, by=bob, to="triaged")
 
     response = client.get(f"/open311/v2/requests/{feedback.tracking_code}.xml", {"jurisdiction_id": ward_a.code})
     missing = client.get("/open311/v2/requests/PA-00-XXXXX.xml", {"jurisdiction_id": ward_a.code})
@@ -114,3 +120,120 @@ def test_an_unknown_jurisdiction_and_a_token_lookup(ward_a, client):
     assert client.get("/open311/v2/services.json", {"jurisdiction_id": "00000"}).status_code == 404
     token = client.get(f"/open311/v2/tokens/{feedback.tracking_code}.json", {"jurisdiction_id": ward_a.code}).json()
     assert token == [{"service_request_id": feedback.tracking_code, "token": feedback.tracking_code}]
+
+
+def test_a_token_answers_alike_for_a_tip_a_private_case_and_no_case(ward_a, client):
+    tip = report(ward_a, category="tip", description="Có người buôn bán ma túy ở hẻm 3 ban đêm")
+    private = report(ward_a, public=False, description="Hàng xóm đổ nước thải ra đường")
+
+    answers = [
+        client.get(f"/open311/v2/tokens/{code}.json", {"jurisdiction_id": ward_a.code})
+        for code in (tip.tracking_code, private.tracking_code, "PA-26-ZZZZZ")
+    ]
+
+    assert [a.status_code for a in answers] == [404, 404, 404]
+    bodies = [
+        a.json()[0]["description"].replace(code, "CODE")
+        for a, code in zip(answers, (tip.tracking_code, private.tracking_code, "PA-26-ZZZZZ"), strict=True)
+    ]
+    assert len(set(bodies)) == 1
+
+
+def test_identical_text_from_an_unknown_device_is_one_report_only_within_ten_minutes_and_fifty_metres(
+    ward_a, client, api_key
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    base = {
+        "jurisdiction_id": ward_a.code,
+        "api_key": api_key,
+        "service_code": "environment",
+        "description": "Rác thải ùn ứ trước chợ Xóm Mới",
+        "lat": "12.245100",
+        "long": "109.194300",
+    }
+
+    first = client.post("/open311/v2/requests.json", base).json()[0]["service_request_id"]
+    near = client.post("/open311/v2/requests.json", {**base, "lat": "12.245300"}).json()[0]["service_request_id"]
+    far = client.post("/open311/v2/requests.json", {**base, "lat": "12.246100"}).json()[0]["service_request_id"]
+    Feedback.objects.filter(tracking_code=first).update(created_at=timezone.now() - timedelta(minutes=11))
+    later = client.post("/open311/v2/requests.json", base).json()[0]["service_request_id"]
+
+    assert near == first  # 22 m away, seconds later: the same report sent twice
+    assert far != first  # 111 m away: another place
+    assert later not in {first, far}  # the same words eleven minutes later: a new report
+    assert Feedback.objects.count() == 3
+
+
+@pytest.mark.parametrize("lat,long", [("nan", "109.19"), ("12.2", "inf"), ("91", "109"), ("12", "-181"), ("x", "1")])
+def test_invalid_coordinates_are_a_400_with_the_error_list(ward_a, client, api_key, lat, long):
+    response = client.post(
+        "/open311/v2/requests.json",
+        {
+            "jurisdiction_id": ward_a.code,
+            "api_key": api_key,
+            "service_code": "traffic",
+            "description": "Đèn tín hiệu hỏng ở ngã tư",
+            "lat": lat,
+            "long": long,
+        },
+    )
+
+    assert response.status_code == 400
+    assert response.json()[0]["code"] == 400 and "lat" in response.json()[0]["description"]
+    assert not Feedback.objects.exists()
+
+
+@pytest.mark.parametrize("value", ["2026-13-45T00:00:00Z", "2026-02-30T10:00:00+07:00", "yesterday"])
+def test_impossible_dates_are_a_400_not_a_server_error(ward_a, client, value):
+    response = client.get("/open311/v2/requests.json", {"jurisdiction_id": ward_a.code, "start_date": value})
+
+    assert response.status_code == 400 and "start_date" in response.json()[0]["description"]
+
+
+def test_requests_without_dates_cover_the_last_90_days(ward_a, bob, client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    recent, old = report(ward_a), report(ward_a, description="Đèn đường hỏng từ đầu năm ở hẻm 5")
+    for feedback in (recent, old):
+        services.feedback_change_status(feedback=feedback, by=bob, to="triaged")
+    Feedback.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=91))
+
+    listed = client.get("/open311/v2/requests.json", {"jurisdiction_id": ward_a.code}).json()
+    since = (timezone.now() - timedelta(days=120)).isoformat()
+    wider = client.get("/open311/v2/requests.json", {"jurisdiction_id": ward_a.code, "start_date": since}).json()
+
+    assert [r["service_request_id"] for r in listed] == [recent.tracking_code]
+    assert {r["service_request_id"] for r in wider} == {recent.tracking_code, old.tracking_code}
+
+
+def test_discovery_and_service_definition_xml_follow_the_georeport_shapes(ward_a, client):
+    discovery = ElementTree.fromstring(client.get("/open311/v2/discovery.xml").content)
+    definition = ElementTree.fromstring(
+        client.get("/open311/v2/services/traffic.xml", {"jurisdiction_id": ward_a.code}).content
+    )
+
+    assert discovery.tag == "discovery" and discovery.find("changeset") is not None
+    assert discovery.find("endpoints/endpoint/specification").text == "http://wiki.open311.org/GeoReport_v2"
+    assert [f.text for f in discovery.findall("endpoints/endpoint/formats/format")] == [
+        "text/xml",
+        "application/json",
+    ]
+    assert definition.tag == "service_definition" and definition.find("service_code").text == "traffic"
+    assert definition.find("attributes") is not None
+
+
+def test_a_control_character_in_stored_text_never_breaks_the_xml(ward_a, bob, client):
+    feedback = report(ward_a)
+    services.feedback_change_status(feedback=feedback, by=bob, to="triaged")
+    # Stored before input was cleaned (or by a path that skipped it): the XML must still be valid.
+    Feedback.objects.filter(pk=feedback.pk).update(description="Cống tắc\x0b nước tràn\x1f ra đường")
+
+    response = client.get("/open311/v2/requests.xml", {"jurisdiction_id": ward_a.code})
+
+    root = ElementTree.fromstring(response.content)
+    assert root.find("request/description").text == "Cống tắc nước tràn ra đường"

@@ -2,6 +2,7 @@
 
 import io
 import json
+import time
 
 import pytest
 from openpyxl import load_workbook
@@ -31,7 +32,7 @@ def test_a_followers_message_to_the_oa_becomes_a_case_once_and_is_answered_on_za
     event = {
         "app_id": "app-1",
         "event_name": "user_send_text",
-        "timestamp": "1763800000000",
+        "timestamp": str(int(time.time() * 1000)),
         "sender": {"id": "u-42"},
         "recipient": {"id": "oa-579"},
         "message": {"msg_id": "m-1", "text": "Cống trước nhà số 8 bị tắc, mưa là ngập"},
@@ -51,7 +52,7 @@ def test_an_unsigned_or_unknown_oa_message_files_nothing(ward_a, zalo, client): 
     event = {
         "app_id": "app-1",
         "event_name": "user_send_text",
-        "timestamp": "1",
+        "timestamp": str(int(time.time() * 1000)),
         "sender": {"id": "u"},
         "recipient": {"id": "someone-else"},
         "message": {"msg_id": "m", "text": "Xin chào phường, có việc"},

@@ -127,7 +127,7 @@ def test_a_low_rating_reopens_the_case(ward_a, bob, client):
     client.get("/report/status/", {"code": feedback.tracking_code})
 
     client.post(
-        "/report/rate/", {"code": feedback.tracking_code, "digits": "", "rating": "1", "comment": "Vẫn còn rác"}
+        "/report/rate/", {"code": feedback.tracking_code, "digits": "5678", "rating": "1", "comment": "Vẫn còn rác"}
     )
 
     feedback.refresh_from_db()

@@ -1,0 +1,75 @@
+"""Small web helpers every app's views share: reading numbers from what a client sent, safe redirects."""
+
+import re
+from datetime import datetime
+from typing import Any
+
+from django.utils.http import url_has_allowed_host_and_scheme
+
+# A database id: ASCII digits only ("²" and "٣" are digits to Python's isdigit, and int() takes the second), and
+# at most 18 of them, so it fits PostgreSQL's bigint instead of failing the query.
+_ID = re.compile(r"[0-9]{1,18}")
+
+
+def int_or_none(value: Any) -> int | None:
+    """The id a client sent, or None for anything that is not one."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if 0 <= value < 10**18 else None
+    text = str(value).strip() if value is not None else ""
+    return int(text) if _ID.fullmatch(text) else None
+
+
+def safe_next(request: Any, target: str | None, default: str) -> str:
+    """`target` if it points inside the portal, else `default`: a crafted link must not send staff elsewhere."""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+class IdConverter:
+    """`<id:pk>` in URL patterns: like `<int:pk>`, but a number too long for the database is a 404, not a 500."""
+
+    regex = "[0-9]{1,18}"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value: Any) -> str:
+        return str(value)
+
+
+def moment_or_none(value: Any) -> datetime | None:
+    """An ISO 8601 date-time a client sent, or None: parse_datetime raises on a well-formed impossible date
+    (2026-02-30), and a naive one is read in the portal's time zone."""
+    from django.utils import timezone
+    from django.utils.dateparse import parse_datetime
+
+    try:
+        moment = parse_datetime(str(value or "").strip())
+    except (ValueError, OverflowError):
+        return None
+    if moment is not None and timezone.is_naive(moment):
+        try:
+            moment = timezone.make_aware(moment)
+        except (ValueError, OverflowError):
+            return None
+    return moment
+
+
+def file_response(field_file: Any, *, content_type: str, private: bool = True, filename: str = "") -> Any:
+    """A stored upload, answered by a view that has already checked who may see it. Private answers are never
+    kept by a browser or a proxy: a shared phone or an office proxy must not hand a case's photo to the next
+    person."""
+    from django.http import FileResponse, Http404
+
+    try:
+        handle = field_file.open("rb")
+    except (FileNotFoundError, ValueError):
+        raise Http404 from None
+    response = FileResponse(handle, content_type=content_type, filename=filename or None)
+    response["Cache-Control"] = "private, no-store" if private else "public, max-age=3600"
+    return response

@@ -1,0 +1,115 @@
+"""Only the reporter follows a private case, rates or reopens it; codes cannot be walked."""
+
+import re
+
+import pytest
+
+from feedback import services
+from feedback.lookup import reporter_link_token
+from feedback.models import FeedbackEvent
+from tests.feedback.conftest import report
+
+pytestmark = pytest.mark.django_db
+
+
+def _resolved(ward, bob, **overrides):
+    feedback = report(ward, **overrides)
+    services.feedback_change_status(feedback=feedback, by=bob, to="triaged")
+    services.feedback_change_status(feedback=feedback, by=bob, to="resolved", public_text="Đã thu gom xong.")
+    return feedback
+
+
+def test_ten_wrong_digits_close_the_check_for_that_code_for_an_hour_whatever_is_typed(ward_a, client):
+    feedback = report(ward_a, public=False)
+
+    for _try in range(10):
+        wrong = client.get("/report/status/", {"code": feedback.tracking_code, "digits": "0000"})
+        assert feedback.description not in wrong.content.decode()
+    right = client.get("/report/status/", {"code": feedback.tracking_code, "digits": "5678"}).content.decode()
+
+    assert feedback.description not in right
+    assert "Bạn đã thử sai quá nhiều lần" in right and "đến" in right  # says until when, in Vietnamese
+
+
+def test_thirty_wrong_codes_from_one_address_close_the_check_for_that_address(ward_a, client):
+    feedback = report(ward_a)  # public: its code alone opens it
+
+    for number in range(30):
+        client.get("/report/status/", {"code": f"PA-26-{number:05d}"})
+    blocked = client.get("/report/status/", {"code": feedback.tracking_code}).content.decode()
+    elsewhere = client.get("/report/status/", {"code": feedback.tracking_code}, REMOTE_ADDR="10.9.9.9")
+
+    assert feedback.description not in blocked and "Bạn đã thử sai quá nhiều lần" in blocked
+    assert feedback.description in elsewhere.content.decode()
+
+
+def test_a_tip_a_private_case_and_no_case_answer_alike_by_code(ward_a, client):
+    tip = report(ward_a, category="tip", description="Có người buôn bán ma túy ở hẻm 3 ban đêm")
+    private = report(ward_a, public=False, description="Hàng xóm đổ nước thải ra đường")
+
+    def page(code):
+        html = client.get("/report/status/", {"code": code}).content.decode().replace(code, "CODE")
+        return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)  # masked anew on every answer
+
+    pages = [page(code) for code in (tip.tracking_code, private.tracking_code, "PA-26-ZZZZZ")]
+
+    assert pages[0] == pages[1] == pages[2]
+    assert "Không có phản ánh nào khớp" in pages[0]
+
+
+def test_a_public_case_s_code_alone_shows_it_but_does_not_rate_it(ward_a, bob, client):
+    feedback = _resolved(ward_a, bob)
+
+    page = client.get("/report/status/", {"code": feedback.tracking_code}).content.decode()
+    client.post("/report/rate/", {"code": feedback.tracking_code, "digits": "", "rating": "1"})
+
+    assert "Đã thu gom xong." in page and 'name="rating"' not in page
+    feedback.refresh_from_db()
+    assert (feedback.status, feedback.rating) == ("resolved", None)
+
+
+def test_the_browser_that_filed_it_rates_once_and_staff_see_how_the_reporter_proved_it(ward_a, bob, client, client_for):
+    form = client.get(f"/p/{ward_a.code}/report/")
+    token = form.context["form"].initial["form_token"]
+    client.post(
+        f"/p/{ward_a.code}/report/",
+        {
+            "category": "environment",
+            "description": "Rác thải để ở đầu hẻm 12 ba tuần chưa ai thu gom.",
+            "name": "Nguyễn Thị Lan",
+            "phone": "0912 345 678",
+            "form_token": token,
+        },
+    )
+    from feedback.models import Feedback
+
+    feedback = Feedback.objects.get()
+    services.feedback_change_status(feedback=feedback, by=bob, to="triaged")
+    services.feedback_change_status(feedback=feedback, by=bob, to="resolved", public_text="Đã thu gom xong.")
+
+    client.post("/report/rate/", {"code": feedback.tracking_code, "rating": "5"})
+    again = client.post("/report/rate/", {"code": feedback.tracking_code, "rating": "1"}, follow=True)
+    client.post("/report/rate/", {"code": feedback.tracking_code, "rating": "5", "not_fixed": "on"})
+
+    feedback.refresh_from_db()
+    assert feedback.rating == 5 and "Bạn đã đánh giá phản ánh này" in again.content.decode()
+    assert feedback.status == "in_progress"  # "not fixed" still reopens, without a second rating
+    reopened = FeedbackEvent.objects.get(feedback=feedback, kind="status", to_status="in_progress")
+    assert reopened.via == "browser"
+    case_page = client_for(bob).get(f"/feedback/{feedback.pk}/").content.decode()
+    assert 'data-via="browser"' in case_page
+
+
+def test_the_link_sent_to_the_reporter_lets_them_rate(ward_a, bob, client):
+    feedback = _resolved(ward_a, bob, phone="", email="lan@example.vn")
+    token = reporter_link_token(feedback.tracking_code)
+
+    page = client.get("/report/status/", {"code": feedback.tracking_code, "t": token}).content.decode()
+    client.post("/report/rate/", {"code": feedback.tracking_code, "t": "forged-token", "rating": "1"})
+    untouched = feedback.__class__.objects.get(pk=feedback.pk).rating
+    client.post("/report/rate/", {"code": feedback.tracking_code, "t": token, "rating": "4"})
+
+    assert 'name="rating"' in page and untouched is None
+    feedback.refresh_from_db()
+    assert feedback.rating == 4
+    assert FeedbackEvent.objects.get(feedback=feedback, kind="rated").via == "link"

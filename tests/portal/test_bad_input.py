@@ -1,0 +1,216 @@
+"""Whatever a client sends gets a 4xx with a clear message, never a server error, and nothing half-written."""
+
+import base64
+import json
+import time
+from xml.etree import ElementTree
+
+import pytest
+
+from announcements import services as announcement_services
+from announcements.hooks import zalo_signature
+from feedback.models import Feedback
+from tests.announcements.conftest import announcement_data
+from tests.factories import member_in
+from tests.feedback.conftest import report
+
+pytestmark = pytest.mark.django_db
+
+HUGE = "9" * 30
+REPORT = {
+    "category": "environment",
+    "description": "Rác thải để ở đầu hẻm 12 ba tuần chưa ai thu gom.",
+    "anonymous": "on",
+    "form_token": "tok-bad-input",
+}
+
+
+@pytest.fixture
+def zalo_settings(settings):
+    settings.ZALO_APP_ID, settings.ZALO_OA_SECRET_KEY = "app-1", "oa-secret"
+
+
+def _signed(client, event, *, raw=None):
+    body = raw if raw is not None else json.dumps(event)
+    signature = zalo_signature(
+        app_id=str(event.get("app_id", "")), body=body, timestamp=str(event.get("timestamp", "")), secret="oa-secret"
+    )
+    return client.post("/hooks/zalo/", body, content_type="application/json", HTTP_X_ZEVENT_SIGNATURE=signature)
+
+
+@pytest.mark.parametrize("value", ["nan", "NaN", "inf", "-Infinity", "1e999", "91", "abc"])
+def test_a_non_finite_or_impossible_position_on_the_report_form_is_dropped_not_a_crash(ward_a, client, value):
+    response = client.post(
+        f"/p/{ward_a.code}/report/", {**REPORT, "share_location": "on", "latitude": value, "longitude": value}
+    )
+
+    assert response.status_code == 302
+    feedback = Feedback.objects.get()
+    assert (feedback.latitude, feedback.longitude) == (None, None)
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf", HUGE, "1e999"])
+def test_similar_reports_take_any_position(ward_a, client, value):
+    response = client.get(
+        f"/p/{ward_a.code}/report/similar/", {"category": "environment", "lat": value, "lon": value, "group": "²"}
+    )
+
+    assert response.status_code == 200 and response.json() == {"results": []}
+
+
+def test_a_huge_or_foreign_digit_group_on_the_report_form_is_a_field_error(ward_a, client):
+    huge = client.post(f"/p/{ward_a.code}/report/", {**REPORT, "group_id": HUGE})
+    foreign = client.post(f"/p/{ward_a.code}/report/", {**REPORT, "group_id": "²", "form_token": "tok-2"})
+
+    assert huge.status_code == foreign.status_code == 200
+    assert not Feedback.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        base64.urlsafe_b64encode(b"2026-13-45T00:00:00|5").decode(),
+        base64.urlsafe_b64encode(b"2026-02-30T10:00:00|5").decode(),
+        base64.urlsafe_b64encode(("9" * 40).encode()).decode(),
+        base64.urlsafe_b64encode("²".encode()).decode(),
+        "%%%",
+        "not-base64!",
+    ],
+)
+def test_a_forged_cursor_starts_from_the_first_page(ward_a, bob, client_for, api_for, cursor):
+    report(ward_a)
+
+    for sort in ("new", "old", "due"):
+        page = client_for(bob).get("/feedback/", {"after": cursor, "sort": sort})
+        api = api_for(bob).get("/api/feedback/", {"after": cursor, "sort": sort})
+        assert page.status_code == 200 and api.status_code == 200
+
+
+@pytest.mark.parametrize("value", ["²", "٣", HUGE, "-1", "1.5", ""])
+def test_ids_that_are_not_plain_numbers_are_ignored_or_a_404(ward_a, group_a1, bob, alice, client_for, api_for, value):
+    feedback = report(ward_a)
+    staff = client_for(bob)
+
+    assert staff.get("/feedback/", {"group": value, "unit": value}).status_code == 200
+    assert api_for(bob).get("/api/households/", {"group": value}).status_code == 200
+    assert api_for(bob).get("/api/members/", {"group": value}).status_code == 200
+    assert api_for(bob).get("/api/memberships/", {"group": value}).status_code == 200
+    bulk = staff.post("/feedback/bulk/", {"ids": [value, str(feedback.pk)], "action": "assign", "unit": value})
+    assert bulk.status_code in {302, 404}
+    assign = staff.post(f"/feedback/{feedback.pk}/assign/", {"unit": value or "x"})
+    assert assign.status_code in {302, 404}
+    assert Feedback.objects.get(pk=feedback.pk).unit is None
+    draft = announcement_services.announcement_save(user=alice, data=announcement_data(group_ids=[group_a1.pk]))
+    remove = client_for(alice).post(f"/announcements/{draft.pk}/remove-file-{value}/")
+    assert remove.status_code in {302, 404}
+
+
+def test_a_number_too_long_for_the_database_in_a_path_is_a_404(ward_a, bob, client_for, api_for):
+    for path in (f"/feedback/{HUGE}/", f"/groups/{HUGE}/", f"/announcements/{HUGE}/", f"/a/{HUGE}/"):
+        assert client_for(bob).get(path).status_code == 404, path
+    for path in (f"/api/feedback/{HUGE}/", f"/api/members/{HUGE}/", f"/api/groups/{HUGE}/"):
+        response = api_for(bob).get(path)
+        assert response.status_code == 404 and "detail" in response.json(), path
+
+
+def test_a_json_list_as_a_patch_body_is_a_400_with_a_json_error(group_a1, alice, api_for):
+    member = member_in(group_a1)
+
+    response = api_for(alice).patch(f"/api/members/{member.pk}/", [1, 2], format="json")
+
+    assert response.status_code == 400 and "non_field_errors" in response.json()
+
+
+def test_sms_report_ids_with_foreign_digits_match_nothing(client, settings):
+    from announcements.channels.sms import callback_signature
+
+    settings.SMS_CALLBACK_SECRET = "callback-secret"
+    for request_id in ("d²", "d٣", "d" + HUGE):
+        response = client.get(
+            "/hooks/sms/", {"RequestId": request_id, "SendStatus": "5", "sig": callback_signature(request_id)}
+        )
+        assert response.status_code == 200 and response.json()["updated"] == 0
+
+
+def test_zalo_json_that_is_not_an_object_is_a_400_before_and_after_the_signature(client, zalo_settings):
+    now = str(int(time.time() * 1000))
+
+    before = client.post("/hooks/zalo/", "[1, 2, 3]", content_type="application/json")
+    not_json = client.post("/hooks/zalo/", "{not json", content_type="application/json")
+    message_list = _signed(
+        client, {"app_id": "app-1", "event_name": "user_send_text", "timestamp": now, "message": ["x"]}
+    )
+    sender_text = _signed(
+        client,
+        {"app_id": "app-1", "event_name": "user_send_text", "timestamp": now, "sender": "u", "message": {"text": "a"}},
+    )
+    tracking = _signed(
+        client,
+        {"app_id": "app-1", "event_name": "user_received_message", "timestamp": now, "message": {"tracking_id": "d²"}},
+    )
+
+    assert before.status_code == not_json.status_code == 400
+    assert message_list.status_code == sender_text.status_code == 400
+    assert tracking.status_code == 200 and tracking.json()["updated"] == 0
+
+
+def test_a_replayed_or_foreign_zalo_event_is_refused(client, zalo_settings):
+    old = str(int((time.time() - 16 * 60) * 1000))
+    now = str(int(time.time() * 1000))
+
+    replayed = _signed(client, {"app_id": "app-1", "event_name": "user_received_message", "timestamp": old})
+    foreign = _signed(client, {"app_id": "app-2", "event_name": "user_received_message", "timestamp": now})
+    no_time = _signed(client, {"app_id": "app-1", "event_name": "user_received_message", "timestamp": "x"})
+    fresh = _signed(client, {"app_id": "app-1", "event_name": "user_received_message", "timestamp": now})
+
+    assert replayed.status_code == foreign.status_code == no_time.status_code == 403
+    assert fresh.status_code == 200
+
+
+def test_control_characters_are_removed_on_the_way_in(ward_a, group_a1, alice, client):
+    client.post(
+        f"/p/{ward_a.code}/report/",
+        {**REPORT, "description": "Cống\x0b tắc\x00 nước\x85 tràn ra đường", "address": "Hẻm\x0c 5"},
+    )
+    announcement = announcement_services.announcement_save(
+        user=alice, data=announcement_data(group_ids=[group_a1.pk], title="Họp\x0c tổ", body="Mời\x1b bà con")
+    )
+
+    feedback = Feedback.objects.get()
+    assert feedback.description == "Cống tắc nước tràn ra đường" and feedback.address == "Hẻm 5"
+    assert (announcement.title, announcement.body) == ("Họp tổ", "Mời bà con")
+
+
+def test_a_lone_surrogate_sent_as_a_json_escape_is_a_400_naming_the_field(ward_a, bob, api_for):
+    body = '{"category": "environment", "description": "Cống tắc \\ud800 nước tràn ra đường", "source": "phone"}'
+
+    response = api_for(bob).post("/api/feedback/", body, content_type="application/json")
+
+    assert response.status_code == 400 and "description" in response.json()
+    assert not Feedback.objects.exists()
+
+
+def test_one_bad_character_stored_in_an_announcement_never_takes_the_atom_feed_down(alice, group_a1, client):
+    from announcements.models import Announcement
+
+    announcement = announcement_services.announcement_save(
+        user=alice, data=announcement_data(group_ids=[group_a1.pk], channels=["web_feed"], title="Họp tổ")
+    )
+    Announcement.objects.filter(pk=announcement.pk).update(
+        title="Họp\x0c tổ", body_html="<p>Mời\x0c bà con</p>", status="sent", send_started_at=announcement.created_at
+    )
+
+    response = client.get(f"/p/{group_a1.ward.code}/feed.atom")
+
+    assert response.status_code == 200
+    feed = ElementTree.fromstring(response.content)
+    atom = "{http://www.w3.org/2005/Atom}"
+    entry = feed.find(f"{atom}entry")
+    assert entry.find(f"{atom}title").text == "Họp tổ"
+    assert entry.find(f"{atom}updated") is not None and entry.find(f"{atom}author/{atom}name") is not None
+
+
+def test_the_ward_page_links_its_atom_feed(ward_a, client):
+    page = client.get(f"/p/{ward_a.code}/").content.decode()
+
+    assert 'rel="alternate" type="application/atom+xml"' in page and f"/p/{ward_a.code}/feed.atom" in page
