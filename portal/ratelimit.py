@@ -87,3 +87,31 @@ def _cache_count(key: str) -> int:
     except ValueError:
         # First in this hour; add() so two first requests racing here cannot both start at one.
         return 1 if cache.add(key, 1, timeout=3600) else cache.incr(key)
+
+
+def lockout_until(keys: Iterable[str]) -> float | None:
+    """When the latest of the locks on these keys ends (a Unix time), or None when none is locked."""
+    found = cache.get_many([f"lockout:until:{key}" for key in keys])
+    return max(found.values()) if found else None
+
+
+def lockout_failure(limits: dict[str, int], *, seconds: int = 3600) -> float | None:
+    """Count one wrong try against each key; a key that reaches its limit within the hour is locked for an hour
+    whatever is typed next. Returns when the lock ends if this try locked a key."""
+    now = time.time()
+    locked = None
+    for key, limit in limits.items():
+        count_key = f"lockout:count:{key}"
+        if cache.add(count_key, 1, timeout=seconds):
+            count = 1
+        else:
+            try:
+                count = cache.incr(count_key)
+            except ValueError:  # expired between add() and incr()
+                cache.add(count_key, 1, timeout=seconds)
+                count = 1
+        if count >= limit:
+            locked = now + seconds
+            cache.set(f"lockout:until:{key}", locked, timeout=seconds)
+            cache.delete(count_key)
+    return locked
