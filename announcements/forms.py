@@ -3,6 +3,7 @@
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from announcements.models import Announcement
@@ -14,6 +15,26 @@ CHANNEL_CHOICES = [(c, dict(Channel.Kind.choices)[c]) for c in ALL_KINDS]
 
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
+
+
+def photo_input(
+    *, max_bytes: int, max_files: int, accept: str = "image/jpeg,image/png,image/webp"
+) -> MultipleFileInput:
+    """A file input the browser checks before uploading (portal.js reads the data attributes): a resident on a
+    slow connection learns a photo is too large or not a photo at once, not after minutes of upload. The messages
+    stay lazy so they render in the reader's language; the script fills in the name and the numbers."""
+    return MultipleFileInput(
+        attrs={
+            "accept": accept,
+            "data-max-bytes": max_bytes,
+            "data-max-files": max_files,
+            "data-too-large": _("“%(name)s” is too large (at most %(mb)d MB)."),
+            "data-wrong-type": _("“%(name)s” is not a picture (JPEG, PNG, WebP).")
+            if accept.startswith("image")
+            else _("“%(name)s” is not a PDF document."),
+            "data-too-many": _("At most %d files."),
+        }
+    )
 
 
 class MultipleFileField(forms.FileField):
@@ -69,10 +90,14 @@ class AnnouncementForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
     )
     images = MultipleFileField(
-        label=_("Images (up to 5)"), required=False, widget=MultipleFileInput(attrs={"accept": "image/*"})
+        label=_("Images (up to 5)"),
+        required=False,
+        widget=photo_input(max_bytes=settings.ANNOUNCEMENT_MAX_IMAGE_BYTES, max_files=settings.ANNOUNCEMENT_MAX_IMAGES),
     )
     documents = MultipleFileField(
-        label=_("Documents (PDF)"), required=False, widget=MultipleFileInput(attrs={"accept": "application/pdf"})
+        label=_("Documents (PDF)"),
+        required=False,
+        widget=photo_input(max_bytes=settings.ANNOUNCEMENT_MAX_DOCUMENT_BYTES, max_files=5, accept="application/pdf"),
     )
 
     def __init__(self, *args: Any, groups: list[ResidentialGroup], **kwargs: Any) -> None:

@@ -150,6 +150,7 @@ def main() -> None:
     os.environ.update(
         DJANGO_SETTINGS_MODULE="portal.settings",
         DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY="bench-only-secret-key-not-for-production-use-0123456789",
         DATABASE_URL=database_url,
         REDIS_URL=args.redis,
         CELERY_BROKER_URL=args.redis,

@@ -4,10 +4,11 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from announcements.forms import MultipleFileField, MultipleFileInput
+from announcements.forms import MultipleFileField, photo_input
 from feedback.models import Category, Feedback, Unit
 from feedback.services import ReportData
 from groups.models import ResidentialGroup
@@ -19,7 +20,9 @@ class ReportForm(forms.Form):
         label=_("What happened, and where exactly?"), widget=forms.Textarea(attrs={"rows": 5}), max_length=5000
     )
     photos = MultipleFileField(
-        label=_("Photos (up to 5)"), required=False, widget=MultipleFileInput(attrs={"accept": "image/*"})
+        label=_("Photos (up to 5)"),
+        required=False,
+        widget=photo_input(max_bytes=settings.FEEDBACK_MAX_PHOTO_BYTES, max_files=settings.FEEDBACK_MAX_PHOTOS),
     )
     # An integer checked by the service (it must be a group of the ward); the list is only for the widget, so a
     # ward with thousands of groups does not pay for choice validation on every submission.
@@ -110,7 +113,11 @@ class RatingForm(forms.Form):
 class ReplyForm(forms.Form):
     text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
     public = forms.BooleanField(label=_("Public reply (the reporter and the public page see it)"), required=False)
-    photos = MultipleFileField(label=_("Photos"), required=False, widget=MultipleFileInput(attrs={"accept": "image/*"}))
+    photos = MultipleFileField(
+        label=_("Photos"),
+        required=False,
+        widget=photo_input(max_bytes=settings.FEEDBACK_MAX_PHOTO_BYTES, max_files=settings.FEEDBACK_MAX_PHOTOS),
+    )
 
 
 class UnitForm(forms.Form):

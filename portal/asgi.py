@@ -14,3 +14,7 @@ from django.core.asgi import get_asgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 
 application = get_asgi_application()
+
+from portal.startup import require_secret_key  # noqa: E402 - needs the settings loaded above
+
+require_secret_key()

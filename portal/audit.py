@@ -1,7 +1,9 @@
 """Recording who saw and changed what. Services call audit_record inside their own transaction."""
 
+import ipaddress
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 
 from portal.models import AuditEvent
@@ -58,5 +60,13 @@ def audit_record(
 
 
 def client_ip(request: Any) -> str | None:
-    # Behind the compose file's gunicorn there is no proxy we trust, so REMOTE_ADDR is the client.
+    """The client's address: REMOTE_ADDR, or behind a trusted proxy (settings.TRUSTED_PROXY) the address that
+    proxy appended last to X-Forwarded-For; the entries before it are whatever the client chose to send."""
+    if settings.TRUSTED_PROXY:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        if forwarded and forwarded[-1]:
+            try:
+                return str(ipaddress.ip_address(forwarded[-1]))
+            except ValueError:
+                pass
     return request.META.get("REMOTE_ADDR") or None

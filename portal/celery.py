@@ -1,9 +1,16 @@
 import os
 
-from celery import Celery
+from celery import Celery, signals
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 
 app = Celery("portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@signals.worker_init.connect
+def _refuse_the_fallback_key(**_kwargs: object) -> None:
+    from portal.startup import require_secret_key
+
+    require_secret_key()

@@ -7,6 +7,7 @@ to share it) asks for it before it is dropped.
 import io
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
@@ -48,7 +49,16 @@ def image_prepare(upload: UploadedFile, *, field: str, max_bytes: int, keep_loca
             }
         )
     try:
-        probe = Image.open(upload)
+        probe = Image.open(upload)  # reads the header only: the size is known before anything is decoded
+        if probe.width * probe.height > settings.IMAGE_MAX_PIXELS:
+            raise ValidationError(
+                {
+                    field: [
+                        _("“%(name)s” has too many pixels (at most %(mp)d megapixels).")
+                        % {"name": name, "mp": settings.IMAGE_MAX_PIXELS // 1_000_000}
+                    ]
+                }
+            )
         probe.verify()
         upload.seek(0)
         image = Image.open(upload)

@@ -70,3 +70,32 @@ def _cleaned(data: QueryDict) -> QueryDict:
         cleaned.setlist(clean_text(key), [clean_text(value) for value in values])
     cleaned._mutable = False
     return cleaned
+
+
+class BodySizeMiddleware:
+    """A request body larger than the largest form the portal takes (five photos and the text) is refused from
+    its Content-Length, before a byte of it is read: a 2 GB upload must not fill the disk or tie up a worker."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.REQUEST_MAX_BYTES:
+            return too_large(request)
+        return self.get_response(request)
+
+
+def too_large(request: HttpRequest) -> HttpResponse:
+    from django.http import JsonResponse
+    from django.shortcuts import render
+    from django.utils.translation import gettext as _
+
+    megabytes = settings.REQUEST_MAX_BYTES // (1024 * 1024)
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": f"The request is larger than {megabytes} MB."}, status=413)
+    message = _("What you sent is larger than %(mb)d MB. Please send fewer or smaller photos.") % {"mb": megabytes}
+    return render(request, "413.html", {"message": message}, status=413)

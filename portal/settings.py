@@ -17,8 +17,10 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
-# The fallback key only exists so a fresh clone runs; `check --deploy` rejects it and production sets its own.
-SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="django-insecure-ward-connect-local-only")
+# The fallback key only exists so a fresh clone runs (`make run`, management commands). With DEBUG off the web
+# server and the worker refuse to start on it (portal.startup), since it signs sessions, reader links and codes.
+INSECURE_SECRET_KEY = "django-insecure-ward-connect-local-only"
+SECRET_KEY = env.str("DJANGO_SECRET_KEY", default=INSECURE_SECRET_KEY)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 PUBLIC_BASE_URL = env.str("PORTAL_PUBLIC_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
@@ -34,6 +36,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "csp",
     "allauth",
     "allauth.account",
     "portal",
@@ -44,6 +48,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.middleware.ChosenLanguageMiddleware",
@@ -51,6 +56,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "portal.middleware.CleanInputMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "portal.middleware.BodySizeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -232,6 +238,15 @@ FEEDBACK_COMPLEX_DAYS = env.int("PORTAL_FEEDBACK_COMPLEX_DAYS", default=15)
 FEEDBACK_MAX_PHOTOS = 5
 FEEDBACK_MAX_PHOTO_BYTES = env.int("PORTAL_FEEDBACK_MAX_PHOTO_BYTES", default=10 * 1024 * 1024)
 FEEDBACK_RATE_LIMIT_PER_HOUR = env.int("PORTAL_FEEDBACK_RATE_LIMIT_PER_HOUR", default=10)
+# The largest body a client may send: five photos at their limit and the text around them. Larger is refused from
+# its Content-Length before it is read.
+REQUEST_MAX_BYTES = env.int(
+    "PORTAL_REQUEST_MAX_BYTES",
+    default=5 * max(FEEDBACK_MAX_PHOTO_BYTES, ANNOUNCEMENT_MAX_IMAGE_BYTES) + 2 * 1024 * 1024,
+)
+# A photo's pixels are checked before it is decoded: 40 megapixels is more than any phone camera takes, and a
+# small file that claims more is a decompression bomb.
+IMAGE_MAX_PIXELS = env.int("PORTAL_IMAGE_MAX_PIXELS", default=40_000_000)
 
 # Channel providers. Every base URL is a setting so tests point the adapters at local fakes; secrets come from
 # the environment only and are never written to logs, fixtures or API answers.
@@ -275,6 +290,11 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Wards, residential groups, households, members, memberships and announcements, scoped to the caller's ward.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The docs need a staff login, and Swagger UI and Redoc come from the repo's installed packages, never a CDN.
+    "SERVE_PERMISSIONS": ["portal.api.permissions.IsWardStaffOrAdmin"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "MembershipRoleEnum": "groups.models.Membership.Role",
@@ -291,7 +311,12 @@ SPECTACULAR_SETTINGS = {
 
 # Production hardening: on whenever DEBUG is off, so `check --deploy` passes with the secrets set.
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Behind a reverse proxy that the operator names as trusted (it sets X-Forwarded-For and X-Forwarded-Proto and
+# strips what clients send), the client's address and scheme come from its headers; otherwise those headers are
+# anyone's to forge, and REMOTE_ADDR is the client. Rate limits and the audit trail use the same address.
+TRUSTED_PROXY = env.bool("PORTAL_TRUSTED_PROXY", default=False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUSTED_PROXY else None
+ALLAUTH_TRUSTED_PROXY_COUNT = 1 if TRUSTED_PROXY else 0
 SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 SESSION_COOKIE_SECURE = env.bool("DJANGO_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
@@ -300,6 +325,23 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# Scripts only from the portal's own files: no inline script and no event handler attribute on any page, so an
+# injected <script> or onclick does nothing. Styles allow inline (a few style attributes, Redoc's own styles).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "worker-src": ["'self'", "blob:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 SESSION_COOKIE_HTTPONLY = True
 
 LOGGING = {

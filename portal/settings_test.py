@@ -9,3 +9,5 @@ CSRF_COOKIE_SECURE = False
 SECURE_HSTS_SECONDS = 0
 # Hundreds of logins per run; the production hasher is deliberately slow.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Not the fallback: the suite starts real workers, which refuse the fallback key with DEBUG off.
+SECRET_KEY = "test-only-secret-key-for-the-suite-0123456789-abcdefghijklmnopqrstuvwxyz"

@@ -15,6 +15,22 @@ def home(request: HttpRequest) -> HttpResponse:
     return redirect("groups:list")
 
 
+def admin_login(request: HttpRequest) -> HttpResponse:
+    """The admin signs in through the portal's own login page, which limits wrong passwords per address and per
+    account; Django admin's login form would be a second door with no such limit."""
+    from django.contrib.auth.views import redirect_to_login
+    from django.core.exceptions import PermissionDenied
+
+    from portal.web import safe_next
+
+    target = safe_next(request, request.GET.get("next"), "/admin/")
+    if request.user.is_authenticated:
+        if not request.user.is_staff:
+            raise PermissionDenied  # signed in, but not an administrator: sending them to log in again would loop
+        return redirect(target)
+    return redirect_to_login(target)
+
+
 def no_signup(request: HttpRequest) -> HttpResponse:
     # allauth would show a "sign-up closed" page; there is nothing to sign up for, so there is no page.
     raise Http404

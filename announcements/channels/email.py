@@ -47,9 +47,12 @@ class EmailSender:
         try:
             email.send()
         except smtplib.SMTPRecipientsRefused as error:
-            code = next(iter(error.recipients.values()))[0] if error.recipients else 550
+            code, text = next(iter(error.recipients.values())) if error.recipients else (550, b"")
             kind = ResultKind.RETRY if 400 <= code < 500 else ResultKind.PERMANENT
-            return Result(delivery_id, kind, reason=f"recipient refused: {code}")
+            # The server's own words say why ("mailbox full", "user unknown"); they often quote the address,
+            # which the delivery pipeline masks before it stores the reason.
+            said = text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text)
+            return Result(delivery_id, kind, reason=f"recipient refused: {code} {said[:150]}".strip())
         except smtplib.SMTPResponseException as error:
             kind = ResultKind.RETRY if 400 <= error.smtp_code < 500 else ResultKind.PERMANENT
             return Result(

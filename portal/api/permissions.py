@@ -12,3 +12,10 @@ class IsWardStaff(BasePermission):
 
     def has_permission(self, request: Any, view: Any) -> bool:
         return staff_profile_of(request.user) is not None
+
+
+class IsWardStaffOrAdmin(IsWardStaff):
+    """The API's docs and schema: ward staff, or a site administrator."""
+
+    def has_permission(self, request: Any, view: Any) -> bool:
+        return bool(getattr(request.user, "is_staff", False)) or super().has_permission(request, view)

@@ -104,3 +104,52 @@
     });
   });
 })();
+
+// File inputs with data-max-bytes: size, type and count are checked in the browser before anything is uploaded.
+// The server checks again; this only spares a slow connection minutes of upload for a file it would refuse.
+(function () {
+  function matches(file, accept) {
+    return accept.split(",").some(function (type) {
+      type = type.trim();
+      return type.endsWith("/*") ? file.type.indexOf(type.slice(0, -1)) === 0 : file.type === type;
+    });
+  }
+  document.addEventListener("change", function (event) {
+    var input = event.target;
+    if (!input.matches || !input.matches("input[type=file][data-max-bytes]")) return;
+    var max = parseInt(input.getAttribute("data-max-bytes"), 10);
+    var count = parseInt(input.getAttribute("data-max-files"), 10);
+    var problems = [];
+    if (input.files.length > count) problems.push(input.getAttribute("data-too-many").replace("%d", count));
+    Array.prototype.forEach.call(input.files, function (file) {
+      if (!matches(file, input.getAttribute("accept") || "")) {
+        problems.push(input.getAttribute("data-wrong-type").replace("%(name)s", file.name));
+      } else if (file.size > max) {
+        problems.push(input.getAttribute("data-too-large").replace("%(name)s", file.name)
+          .replace("%(mb)d", Math.floor(max / 1048576)));
+      }
+    });
+    var note = input.parentNode.querySelector("[data-file-problem]");
+    if (!note) {
+      note = document.createElement("p");
+      note.className = "error";
+      note.setAttribute("data-file-problem", "");
+      note.setAttribute("role", "alert");
+      input.parentNode.appendChild(note);
+    }
+    note.textContent = problems.join(" ");
+    note.hidden = problems.length === 0;
+    if (problems.length) input.value = "";
+  });
+})();
+
+// Behaviour that pages ask for by attribute, since the Content-Security-Policy allows no inline handlers:
+// a select that submits its form when changed, a read-only field that selects itself for copying.
+(function () {
+  document.addEventListener("change", function (event) {
+    if (event.target.matches && event.target.matches("select[data-submit-on-change]")) event.target.form.submit();
+  });
+  document.addEventListener("focusin", function (event) {
+    if (event.target.matches && event.target.matches("input[data-select-on-focus]")) event.target.select();
+  });
+})();

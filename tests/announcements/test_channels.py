@@ -186,6 +186,9 @@ def test_email_reaches_a_real_smtp_server_and_a_refused_address_fails(alice, bob
         "lan@example.vn": "sent",
         "nobody@example.vn": "failed",
     }
+    # The server's refusal quotes the address; the reason staff read does not.
+    refused = Delivery.objects.get(address="nobody@example.vn")
+    assert "nobody@example.vn" not in refused.reason and "n***@example.vn" in refused.reason
 
 
 def test_sms_delivery_reports_need_the_signed_callback_url_and_mark_deliveries_delivered(

@@ -14,7 +14,7 @@ class _Inbox:
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: ANN001, ANN201
         if address in self.refuse:
-            return "550 5.1.1 No such user"
+            return f"550 5.1.1 <{address}>: Recipient address rejected: User unknown in virtual mailbox table"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
