@@ -7,10 +7,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from announcements.channels.base import Batch, Message, ResultKind, missing_settings
-from announcements.channels.email import EmailSender
-from announcements.channels.sms import SmsSender
-from announcements.channels.zalo import ZaloPersonalSender
+from announcements.channels.base import ResultKind
+from announcements.channels.personal import send_to_person
 from announcements.sms_text import unaccented
 from feedback import services
 from feedback.lookup import reporter_link_token
@@ -45,25 +43,25 @@ def feedback_notify_reporter(feedback_id: int, what: str) -> str:
     )
     count = feedback.events.filter(kind=FeedbackEvent.Kind.NOTIFIED).count()
     request_id = f"fb{feedback.pk}-{what}-{count}"
-    if feedback.reporter_zalo_id and not missing_settings("zalo_oa"):
-        # Asked on Zalo, answered on Zalo: within 48 h of their message a consultation reply is free.
-        sender, address, channel = ZaloPersonalSender(), feedback.reporter_zalo_id, "Zalo"
-    elif feedback.reporter_phone and not missing_settings("sms"):
-        sender, address, channel = SmsSender(), feedback.reporter_phone, "SMS"
-    elif feedback.reporter_email:
-        sender, address, channel = EmailSender(), feedback.reporter_email, "email"
-    else:
+    sent = send_to_person(
+        zalo_user_id=feedback.reporter_zalo_id,
+        phone=feedback.reporter_phone,
+        email=feedback.reporter_email,
+        title=_("Your report %s") % feedback.tracking_code,
+        text=text,
+        link=url,
+        request_id=request_id,
+    )
+    if sent is None:
         return "no channel"
-    title = _("Your report %s") % feedback.tracking_code
-    result = sender.send(Batch(request_id, [Message(0, address, title, text, link=url, request_id=request_id)]))[0]
-    if result.kind == ResultKind.RETRY:
-        raise TransientSendError(result.reason)
+    if sent.result.kind == ResultKind.RETRY:
+        raise TransientSendError(sent.result.reason)
     FeedbackEvent.objects.create(
         feedback=feedback,
         kind=FeedbackEvent.Kind.NOTIFIED,
-        text=mask_contacts(f"{channel} ({what}): {result.kind} {result.reason}"),
+        text=mask_contacts(f"{sent.channel} ({what}): {sent.result.kind} {sent.result.reason}"),
     )
-    return str(result.kind)
+    return str(sent.result.kind)
 
 
 def _staff_mail(recipients: list[str], subject: str, feedback: Feedback) -> None:

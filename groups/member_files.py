@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 
 from groups.models import Household, Member, MemberImport, Membership, ResidentialGroup, Ward
-from groups.selectors import group_find_by_name, managed_groups_for_user
+from groups.selectors import group_find_by_name, managed_groups_for_user, members_for_user
 from groups.services import CURRENT_STATUSES, MemberData, _member_search_text, member_data_clean, role_clean
 from portal.audit import audit_record
 from portal.phones import national_format
@@ -187,6 +187,7 @@ def _validate_rows(
 ) -> list[dict[str, Any]]:
     """Check every row against the file and the database; each row gets `errors`, `action` and what to write."""
     allowed_group_ids = set(managed_groups_for_user(user=user).values_list("pk", flat=True))
+    visible = members_for_user(user=user)
     existing_by_phone: dict[str, Member] = {}
     seen_phones: dict[str, int] = {}
     checked = []
@@ -228,6 +229,9 @@ def _validate_rows(
                 )
                 existing = existing_by_phone[data.phone]
                 if existing is not None:
+                    # Whose number it is shows only to who may see that resident: a leader importing a list
+                    # must not learn the names of other groups' residents from it.
+                    shown = visible.filter(pk=existing.pk).exists()
                     if (
                         group is not None
                         and existing.memberships.filter(group=group, status__in=CURRENT_STATUSES).exists()
@@ -235,12 +239,21 @@ def _validate_rows(
                         errors.setdefault("phone", []).append(
                             _("This phone number is already a member of %(group)s (%(name)s).")
                             % {"group": group.name, "name": existing.full_name}
+                            if shown
+                            else _("This phone number already has a request or membership in %(group)s.")
+                            % {"group": group.name}
                         )
-                    else:
+                    elif shown:
                         action = "add_existing"
                         note = _("Already in the ward as %(name)s; will be added to this group.") % {
                             "name": existing.full_name
                         }
+                    else:
+                        action = "request"
+                        note = _(
+                            "Already a resident of another group: a request will be sent. They confirm it on their "
+                            "own phone, or their group's leader or a ward admin decides."
+                        )
         checked.append(
             {
                 **row,
@@ -319,25 +332,32 @@ def _import_valid_rows(*, member_import: MemberImport, rows: list[dict[str, Any]
         ]
     )
     member_by_phone = {m.phone: m for m in new_members}
-    existing_phones = [r["phone_e164"] for r in valid if r["action"] == "add_existing"]
+    existing_phones = [r["phone_e164"] for r in valid if r["action"] in {"add_existing", "request"}]
     member_by_phone.update(
         {m.phone: m for m in Member.objects.filter(ward=member_import.ward, phone__in=existing_phones)}
     )
-    Membership.objects.bulk_create(
+    created = Membership.objects.bulk_create(
         [
             Membership(
                 member=member_by_phone[r["phone_e164"]],
                 group_id=r["group_id"],
                 role=r["role_code"],
                 organisation=r["organisation_clean"],
-                status=Membership.Status.ACTIVE,
+                # A resident of another group is asked, not taken (groups.services.membership_request).
+                status=Membership.Status.PENDING if r["action"] == "request" else Membership.Status.ACTIVE,
+                confirmation_required=r["action"] == "request",
                 source=Membership.Source.IMPORT,
-                joined_at=now,
+                joined_at=None if r["action"] == "request" else now,
                 added_by=added_by,
             )
             for r in valid
         ]
     )
+    requests = [m.pk for m in created if m.confirmation_required]
+    if requests:
+        from groups.tasks import membership_confirmation_send
+
+        transaction.on_commit(lambda: [membership_confirmation_send.delay(pk) for pk in requests])
     member_import.status, member_import.imported_count, member_import.finished_at = (
         MemberImport.Status.DONE,
         len(valid),

@@ -170,6 +170,12 @@ class Membership(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
     source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.STAFF)
     requested_address = models.CharField(_("address given"), max_length=300, blank=True)
+    # A request about a person the ward already knows (a leader adding a resident of another group, or someone
+    # typing a phone number the ward has): it needs that person's own confirmation, from a link sent to their
+    # own channel, before a leader may approve it; staff requests may instead be decided by the other group's
+    # leader or a ward admin. Until then, the requesting side never sees the person's name.
+    confirmation_required = models.BooleanField(default=False)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
     joined_at = models.DateTimeField(_("joined"), null=True, blank=True)
     left_at = models.DateTimeField(_("left"), null=True, blank=True)
     added_by = models.ForeignKey(
@@ -198,6 +204,16 @@ class Membership(models.Model):
     @property
     def is_current(self) -> bool:
         return self.status in {self.Status.INVITED, self.Status.PENDING, self.Status.ACTIVE}
+
+    @property
+    def is_request(self) -> bool:
+        """A pending request about someone the ward already knows, not yet confirmed by them."""
+        return self.status == self.Status.PENDING and self.confirmation_required and self.confirmed_at is None
+
+    @property
+    def is_staff_request(self) -> bool:
+        """Asked by a group's staff (add, import, API) rather than by the person through an invite link."""
+        return self.status == self.Status.PENDING and self.source != self.Source.SELF_JOIN
 
 
 class Channel(models.Model):

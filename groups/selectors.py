@@ -71,13 +71,65 @@ def members_for_user(*, user: Any) -> QuerySet[Member]:
         return Member.objects.none()
     members = Member.objects.filter(ward_id=profile.ward_id)
     if not profile.is_ward_wide:
+        # A request about someone the ward already knows does not show them to the leader who asked, until the
+        # person confirms or the request is approved: typing a phone number must not reveal whose it is.
         current = Membership.objects.filter(
             member=OuterRef("pk"),
             group__in=profile.groups.all(),
             status__in=[Membership.Status.ACTIVE, Membership.Status.PENDING, Membership.Status.INVITED],
-        )
+        ).exclude(status=Membership.Status.PENDING, confirmation_required=True, confirmed_at__isnull=True)
         members = members.filter(Exists(current))
     return members
+
+
+def can_see_member(*, user: Any, member: Member) -> bool:
+    return members_for_user(user=user).filter(pk=member.pk).exists()
+
+
+def can_decide_request(*, user: Any, membership: Membership) -> bool:
+    """Who approves or rejects a pending membership: for a request by a resident through the invite link, who
+    manages the group; for a request by staff about a resident of another group, a ward admin or a leader of a
+    group the resident is in now (never the leader who asked)."""
+    if membership.status != Membership.Status.PENDING:
+        return False
+    if is_ward_admin(user=user, ward=membership.group.ward):
+        return True
+    managed = managed_groups_for_user(user=user)
+    if not membership.is_staff_request:
+        return managed.filter(pk=membership.group_id).exists()
+    return (
+        Membership.objects.filter(member_id=membership.member_id, status=Membership.Status.ACTIVE, group__in=managed)
+        .exclude(group_id=membership.group_id)
+        .exists()
+    )
+
+
+def membership_request_get_for_user(*, user: Any, pk: int) -> Membership:
+    """A pending membership the person may decide, wherever its group is (see can_decide_request)."""
+    profile = staff_profile_of(user)
+    membership = (
+        Membership.objects.select_related("member", "group__ward")
+        .filter(pk=pk, status=Membership.Status.PENDING, group__ward_id=getattr(profile, "ward_id", None))
+        .first()
+    )
+    if membership is None or not can_decide_request(user=user, membership=membership):
+        raise Http404
+    return membership
+
+
+def requests_about_members_of(*, group: ResidentialGroup) -> QuerySet[Membership]:
+    """Staff of other groups asking to add residents of `group`: this group's leader decides, or the resident."""
+    return (
+        Membership.objects.filter(
+            status=Membership.Status.PENDING,
+            member__memberships__group=group,
+            member__memberships__status=Membership.Status.ACTIVE,
+        )
+        .exclude(source=Membership.Source.SELF_JOIN)
+        .exclude(group=group)
+        .select_related("member", "group", "added_by")
+        .distinct()
+    )
 
 
 def member_get_for_user(*, user: Any, pk: int) -> Member:

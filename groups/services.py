@@ -8,13 +8,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from groups.models import ContactChannel, Household, Member, Membership, ResidentialGroup, Ward
+from groups.selectors import can_see_member
 from portal.audit import audit_record, model_changes, snapshot
 from portal.phones import normalize_phone, phone_search_keys
 from portal.text import fold, normalize_spaces
@@ -182,16 +184,25 @@ def member_create(
     source: str = Membership.Source.STAFF,
     ip: str | None = None,
 ) -> Membership:
-    """Add a new person to the ward and to `group`, with their household; refuse a phone the ward already has."""
+    """Add a new person to the ward and to `group`, with their household. A phone the ward already has is
+    refused, naming its owner, when `by` may see that person; otherwise it becomes a request about them
+    (membership_request), pending, which this returns."""
     errors: dict[str, list[str]] = {}
     data = member_data_clean(data=data, errors=errors)
     role, organisation = role_clean(role=role, organisation=organisation, errors=errors)
+    existing = None
     if data.phone and "phone" not in errors:
         existing = Member.objects.filter(ward_id=group.ward_id, phone=data.phone).first()
-        if existing is not None:
+        if existing is not None and can_see_member(user=by, member=existing):
             errors["phone"] = [_phone_taken_message(existing)]
     if errors:
         raise ValidationError(errors)
+    if existing is not None:
+        # Someone of another group: ask them (or their group) instead of taking them, and say nothing of who
+        # they are.
+        return membership_request(
+            member=existing, group=group, by=by, role=role, organisation=organisation, source=source
+        )
     try:
         with transaction.atomic():
             member = Member.objects.create(
@@ -228,8 +239,9 @@ def member_create(
     except IntegrityError:
         # Two people added the same phone at the same moment; the unique constraint decided.
         existing = Member.objects.filter(ward_id=group.ward_id, phone=data.phone).first()
+        shown = existing is not None and can_see_member(user=by, member=existing)
         raise ValidationError(
-            {"phone": [_phone_taken_message(existing) if existing else _("This phone number is already in use.")]}
+            {"phone": [_phone_taken_message(existing) if shown else _("This phone number is already in use.")]}
         ) from None
     return membership
 
@@ -248,7 +260,11 @@ def member_update(
     if data.phone and "phone" not in errors:
         existing = Member.objects.filter(ward_id=member.ward_id, phone=data.phone).exclude(pk=member.pk).first()
         if existing is not None:
-            errors["phone"] = [_phone_taken_message(existing)]
+            errors["phone"] = [
+                _phone_taken_message(existing)
+                if can_see_member(user=by, member=existing)
+                else _("This phone number already belongs to another resident of the ward.")
+            ]
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -421,6 +437,105 @@ def membership_move(*, membership: Membership, to_group: ResidentialGroup, by: A
     return moved
 
 
+# --- requests about residents the ward already knows ----------------------------------------------------------
+
+
+def membership_request(
+    *,
+    member: Member,
+    group: ResidentialGroup,
+    by: Any,
+    role: str = Membership.Role.RESIDENT,
+    organisation: str = "",
+    source: str = Membership.Source.STAFF,
+) -> Membership:
+    """Ask to add a resident who is already known to the ward (in another group) to `group`. The request waits
+    for the resident's own confirmation (a link on their channel), or for a ward admin or a leader of the
+    resident's current group to decide; the asking leader cannot approve it and does not see who it is."""
+    errors: dict[str, list[str]] = {}
+    role, organisation = role_clean(role=role, organisation=organisation, errors=errors)
+    if group.ward_id != member.ward_id:
+        errors.setdefault("group", []).append(_("The group belongs to another ward."))
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        Member.objects.select_for_update().filter(pk=member.pk).first()
+        current = Membership.objects.filter(member=member, group=group, status__in=CURRENT_STATUSES).first()
+        if current is not None and current.status == Membership.Status.PENDING:
+            return current  # asked already
+        if current is not None:
+            raise ValidationError(
+                {"phone": [_("This phone number is already a member of %(group)s.") % {"group": group.name}]}
+            )
+        membership = Membership.objects.create(
+            member=member,
+            group=group,
+            role=role,
+            organisation=organisation,
+            status=Membership.Status.PENDING,
+            source=source,
+            confirmation_required=True,
+            added_by=by if getattr(by, "is_authenticated", False) else None,
+        )
+        audit_record(
+            actor=by, action="create", obj=membership, ward=group.ward, summary=f"request to add to {group.name}"
+        )
+        _confirmation_on_commit(membership)
+    return membership
+
+
+def _confirmation_on_commit(membership: Membership) -> None:
+    from groups.tasks import membership_confirmation_send
+
+    membership_id = membership.pk
+    transaction.on_commit(lambda: membership_confirmation_send.delay(membership_id))
+
+
+CONFIRM_SALT = "groups.membership-confirm"
+CONFIRM_MAX_AGE = 14 * 24 * 3600
+
+
+def membership_confirm_token(membership: Membership) -> str:
+    return signing.dumps(membership.pk, salt=CONFIRM_SALT, compress=True)
+
+
+def membership_from_confirm_token(token: str) -> Membership | None:
+    """The membership a confirmation link names, while the link is fresh (two weeks), else None."""
+    try:
+        pk = signing.loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)
+    except (signing.BadSignature, ValueError, TypeError):
+        return None
+    if not isinstance(pk, int):
+        return None
+    return Membership.objects.select_related("member", "group__ward").filter(pk=pk).first()
+
+
+def membership_confirm(*, membership: Membership, accept: bool, ip: str | None = None) -> Membership:
+    """The resident answers from the link sent to their own phone, Zalo or email. Yes to a staff request makes
+    them a member at once; yes to an invite-link request lets the group's leader approve it; no ends it."""
+    with transaction.atomic():
+        locked = Membership.objects.select_for_update().select_related("group__ward").get(pk=membership.pk)
+        if locked.status != Membership.Status.PENDING or locked.confirmed_at is not None:
+            raise ValidationError(_("This request has already been answered."))
+        now = timezone.now()
+        if accept:
+            locked.confirmed_at = now
+            if locked.is_staff_request:
+                locked.status, locked.joined_at = Membership.Status.ACTIVE, now
+        else:
+            locked.status, locked.left_at = Membership.Status.REJECTED, now
+        locked.save()
+        audit_record(
+            actor=None,
+            action="approve" if accept else "reject",
+            obj=locked,
+            ward=locked.group.ward,
+            summary=f"{'confirmed' if accept else 'declined'} by the resident from their own channel",
+            ip=ip,
+        )
+    return locked
+
+
 # --- self-service join ----------------------------------------------------------------------------------------
 
 
@@ -451,6 +566,27 @@ def join_request_submit(*, group: ResidentialGroup, data: MemberData, ip: str | 
                 )
             if current is not None:
                 return JoinResult(membership=current, already_requested=True)
+            # The ward knows this number: whoever typed it may not be its owner. The owner confirms from a
+            # link sent to their own channel before the leader may approve; nothing typed here changes them.
+            membership = Membership.objects.create(
+                member=member,
+                group=group,
+                role=Membership.Role.RESIDENT,
+                status=Membership.Status.PENDING,
+                source=Membership.Source.SELF_JOIN,
+                requested_address=data.address,
+                confirmation_required=True,
+            )
+            audit_record(
+                actor=None,
+                action="create",
+                obj=membership,
+                ward=group.ward,
+                summary=f"join request {group.name}",
+                ip=ip,
+            )
+            _confirmation_on_commit(membership)
+            return JoinResult(membership=membership)
         else:
             member = Member.objects.create(
                 ward_id=group.ward_id,
@@ -478,13 +614,23 @@ def join_request_submit(*, group: ResidentialGroup, data: MemberData, ip: str | 
 
 
 def join_request_decide(*, membership: Membership, approve: bool, by: Any) -> Membership:
+    """Approve or reject a pending membership (see groups.selectors.can_decide_request for who may)."""
+    from groups.selectors import can_decide_request
+
     with transaction.atomic():
         locked = Membership.objects.select_for_update().select_related("member", "group__ward").get(pk=membership.pk)
         if locked.status != Membership.Status.PENDING:
             raise ValidationError(_("This request has already been handled."))
+        if not can_decide_request(user=by, membership=locked):
+            raise PermissionDenied(_("You cannot decide this request."))
+        if approve and locked.is_request and not locked.is_staff_request:
+            raise ValidationError(
+                _("The owner of this phone number has not confirmed yet. A message asking them was sent to them.")
+            )
         if approve:
+            if not locked.is_staff_request:
+                locked.added_by = by  # a staff request keeps who asked; the audit trail says who approved
             locked.status, locked.joined_at = Membership.Status.ACTIVE, timezone.now()
-            locked.added_by = by
             member = locked.member
             if member.household_id is None and locked.requested_address:
                 member.household = household_for_address(group=locked.group, address=locked.requested_address)

@@ -35,6 +35,7 @@ from groups.models import MemberImport, Membership, ResidentialGroup, StaffProfi
 from portal.audit import audit_record, client_ip
 from portal.models import AuditEvent
 from portal.ratelimit import over_hourly_limit
+from portal.web import safe_next
 
 View = Callable[..., HttpResponse]
 
@@ -123,7 +124,10 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
     }.get(status, [Membership.Status.ACTIVE])
     memberships = selectors.group_memberships(group=group, query=query, statuses=statuses)
     page = Paginator(memberships, 50).get_page(request.GET.get("page"))
-    pending = selectors.group_memberships(group=group, statuses=[Membership.Status.PENDING])
+    pending = [
+        _pending_row(request, m) for m in selectors.group_memberships(group=group, statuses=[Membership.Status.PENDING])
+    ]
+    asked_of_us = [_pending_row(request, m) for m in selectors.requests_about_members_of(group=group)]
     return render(
         request,
         "groups/group_detail.html",
@@ -134,11 +138,25 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "query": query,
             "status": status,
             "pending": pending,
+            "asked_of_us": [row for row in asked_of_us if row["can_decide"]],
             "can_manage": selectors.can_manage_group(user=request.user, group=group),
             "can_edit_group": selectors.is_ward_admin(user=request.user),
             "join_url": settings.PUBLIC_BASE_URL + reverse("join", args=[group.invite_token]),
         },
     )
+
+
+def _pending_row(request: HttpRequest, membership: Membership) -> dict[str, Any]:
+    """A pending membership as a leader may see it: a request about someone of another group shows no name and
+    only the last digits of the phone until the person confirms."""
+    shown = not membership.is_request or selectors.can_see_member(user=request.user, member=membership.member)
+    return {
+        "membership": membership,
+        "name": membership.member.full_name if shown else "",
+        "phone": membership.member.phone_display if shown else "…" + membership.member.phone[-3:],
+        "can_decide": selectors.can_decide_request(user=request.user, membership=membership),
+        "needs_owner": membership.is_request and not membership.is_staff_request,
+    }
 
 
 @staff_required
@@ -158,10 +176,21 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             apply_errors(form, error)
         else:
-            messages.success(
-                request,
-                _("%(name)s was added to %(group)s.") % {"name": membership.member.full_name, "group": group.name},
-            )
+            if membership.status == Membership.Status.PENDING:
+                messages.info(
+                    request,
+                    _(
+                        "This phone number belongs to a resident of another group of the ward. A request to add them "
+                        "to %(group)s was sent: they confirm it from a message on their own phone, or their group's "
+                        "leader or a ward admin decides."
+                    )
+                    % {"group": group.name},
+                )
+            else:
+                messages.success(
+                    request,
+                    _("%(name)s was added to %(group)s.") % {"name": membership.member.full_name, "group": group.name},
+                )
             return redirect("groups:detail", pk=group.pk)
     return render(request, "groups/member_form.html", {"form": form, "group": group})
 
@@ -241,7 +270,24 @@ def _managed_membership(request: HttpRequest, pk: int) -> Membership:
 
 @staff_required
 @require_POST
+def membership_decide(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Approve or reject a pending membership: in the person's own group, or a request about a resident of it."""
+    membership = selectors.membership_request_get_for_user(user=request.user, pk=pk)
+    try:
+        services.join_request_decide(membership=membership, approve=action == "approve", by=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Request approved.") if action == "approve" else _("Request rejected."))
+    return redirect(safe_next(request, request.POST.get("next"), reverse("groups:list")))
+
+
+@staff_required
+@require_POST
 def membership_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    if action in {"approve", "reject"}:
+        return membership_decide(request, pk, action)
     membership = _managed_membership(request, pk)
     managed = selectors.managed_groups_for_user(user=request.user)
     try:
@@ -271,10 +317,6 @@ def membership_action(request: HttpRequest, pk: int, action: str) -> HttpRespons
                 by=request.user,
             )
             messages.success(request, _("Moved to %(group)s.") % {"group": moved.group.name})
-        elif action in {"approve", "reject"}:
-            services.join_request_decide(membership=membership, approve=action == "approve", by=request.user)
-            messages.success(request, _("Request approved.") if action == "approve" else _("Request rejected."))
-            return redirect("groups:detail", pk=membership.group_id)
         else:
             raise PermissionDenied
     except ValidationError as error:
@@ -390,6 +432,29 @@ def group_poster(request: HttpRequest, pk: int) -> HttpResponse:
     url = settings.PUBLIC_BASE_URL + reverse("join", args=[group.invite_token])
     qr_svg = segno.make(url, error="m").svg_inline(scale=8, border=2, dark="#000", light="#fff")
     return render(request, "groups/poster.html", {"group": group, "url": url, "qr_svg": qr_svg})
+
+
+def join_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """The page the link in a confirmation message opens: the person says yes or no to joining a group."""
+    membership = services.membership_from_confirm_token(token)
+    if membership is None:
+        return render(request, "groups/join_confirm.html", {"expired": True}, status=404)
+    answered = None
+    if request.method == "POST":
+        try:
+            services.membership_confirm(
+                membership=membership, accept=request.POST.get("answer") == "yes", ip=client_ip(request)
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            answered = request.POST.get("answer") == "yes"
+        membership.refresh_from_db()
+    return render(
+        request,
+        "groups/join_confirm.html",
+        {"membership": membership, "group": membership.group, "answered": answered},
+    )
 
 
 def join(request: HttpRequest, token: str) -> HttpResponse:

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("announcements.urls")),
     path("", include("feedback.urls")),
     path("open311/v2/", include("feedback.open311")),
+    path("join/confirm/<str:token>/", group_views.join_confirm, name="join_confirm"),
     path("join/<str:token>/", group_views.join, name="join"),
     path("accounts/signup/", views.no_signup),
     path("accounts/", include("allauth.urls")),

@@ -156,3 +156,11 @@ def member_data_from(validated: dict[str, Any]) -> Any:
     return MemberData(
         **{k: validated[k] for k in MemberFieldsSerializer().fields if k in validated}  # type: ignore[arg-type]
     )
+
+
+class MemberRequestSerializer(serializers.Serializer):
+    """The answer when the phone belongs to a resident of another group: a request, and no identity."""
+
+    detail = serializers.CharField()
+    membership = serializers.IntegerField()
+    status = serializers.CharField()

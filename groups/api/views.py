@@ -129,7 +129,9 @@ class MemberViewSet(
         audit_record(actor=request.user, action="view", obj=member, ward=member.ward, ip=client_ip(request))
         return Response(self.get_serializer(member).data)
 
-    @extend_schema(request=s.MemberCreateSerializer, responses={201: s.MemberSerializer})
+    @extend_schema(
+        request=s.MemberCreateSerializer, responses={201: s.MemberSerializer, 202: s.MemberRequestSerializer}
+    )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = s.MemberCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -143,6 +145,17 @@ class MemberViewSet(
             by=request.user,
             ip=client_ip(request),
         )
+        if membership.status == Membership.Status.PENDING:
+            # The phone belongs to a resident of another group: a request was made, and who it is stays hidden.
+            return Response(
+                {
+                    "detail": "This phone number belongs to a resident of another group. A request was sent: they "
+                    "confirm it from their own channel, or their group's leader or a ward admin decides.",
+                    "membership": membership.pk,
+                    "status": membership.status,
+                },
+                status=202,
+            )
         return Response(s.MemberSerializer(self.get_queryset().get(pk=membership.member_id)).data, status=201)
 
     @extend_schema(request=s.MemberUpdateSerializer, responses=s.MemberSerializer)
@@ -250,11 +263,13 @@ class MembershipViewSet(
     @extend_schema(request=None, responses=s.MembershipSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, pk: str) -> Response:
-        membership = services.join_request_decide(membership=self._managed(), approve=True, by=request.user)
+        pending = selectors.membership_request_get_for_user(user=request.user, pk=pk)
+        membership = services.join_request_decide(membership=pending, approve=True, by=request.user)
         return Response(s.MembershipSerializer(membership).data)
 
     @extend_schema(request=None, responses=s.MembershipSerializer)
     @action(detail=True, methods=["post"])
     def reject(self, request: Request, pk: str) -> Response:
-        membership = services.join_request_decide(membership=self._managed(), approve=False, by=request.user)
+        pending = selectors.membership_request_get_for_user(user=request.user, pk=pk)
+        membership = services.join_request_decide(membership=pending, approve=False, by=request.user)
         return Response(s.MembershipSerializer(membership).data)

@@ -103,7 +103,7 @@ def test_memberships_can_be_moved_ended_and_approved(api_for, alice, group_a1, g
 @pytest.mark.parametrize("decision", ["approve", "reject"])
 def test_join_requests_are_decided_through_the_api(api_for, carol, group_a1, decision):
     membership = member_in(group_a1).memberships.get()
-    Membership.objects.filter(pk=membership.pk).update(status="pending")
+    Membership.objects.filter(pk=membership.pk).update(status="pending", source="self_join")  # from the invite link
     response = api_for(carol).post(f"/api/memberships/{membership.pk}/{decision}/")
     assert response.json()["status"] == ("active" if decision == "approve" else "rejected")
 
