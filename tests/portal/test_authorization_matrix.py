@@ -1,0 +1,1031 @@
+"""Every route × every kind of visitor × an object of their own ward and of the other one, with its expected
+answer. The routes come from the URL resolver: a route added later without a row here makes the test fail.
+
+A cell is a status code; `*` after it means the request must have changed what the row checks (and no `*`
+means it must not have). Principals, in the order of each row's cells:
+
+    anonymous · resident (the browser that filed ward A's report) · carol (leader of group A1) · bob (ward A
+    staff) · alice (ward A admin) · dave (ward B admin) · root (Django superuser, no ward)
+
+Each row has two lines of cells: for the objects of ward A, then for the same objects of ward B. Every cell runs
+in a savepoint that is rolled back, so each starts from the same data.
+"""
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+
+from announcements import rendering
+from announcements import services as announcements
+from announcements.models import Announcement, Delivery
+from feedback import services as feedback
+from feedback.models import CannedReply, Feedback, FeedbackPhoto, Holiday, Unit
+from groups import services as groups
+from groups.models import Household, Member, MemberImport, Membership, StaffProfile
+from tests.announcements.conftest import announcement_data
+from tests.announcements.test_compose import jpeg_bytes
+from tests.factories import GroupFactory, member_in, staff_user
+
+pytestmark = pytest.mark.django_db
+
+PRINCIPALS = ["anonymous", "resident", "carol", "bob", "alice", "dave", "root"]
+
+
+@dataclass
+class Row:
+    method: str
+    path: Callable[[Any], str]
+    a: str  # cells for ward A's objects
+    b: str = ""  # cells for ward B's objects; empty for a route without an object (run once, as for ward A)
+    data: Callable[[Any], dict] | dict = field(default_factory=dict)
+    changed: Callable[[Any], bool] | None = None  # what a `*` cell must have changed
+    api: bool = False  # JSON body
+
+
+def _status(o: Any, model: Any, pk: int) -> str:
+    return model.objects.get(pk=pk).status
+
+
+def _ann(o: Any, key: str) -> Announcement:
+    return Announcement.objects.get(pk=getattr(o, key).pk)
+
+
+# --- the objects of one ward ----------------------------------------------------------------------------------
+
+
+def _ward_objects(ward: Any, group: Any, other_group: Any, admin: Any, staff: Any, code_owner_client: Client | None):
+    o = SimpleNamespace(ward=ward, group=group, other_group=other_group)
+    o.member = member_in(group, full_name=f"Lê Văn Minh {ward.code}")
+    o.household = Household.objects.create(group=group, address="12 Hẻm Chợ", address_folded="12 hem cho")
+    o.member.household = o.household
+    o.member.save()
+    o.membership = o.member.memberships.get()
+    joiner = Member.objects.create(ward=ward, full_name="Người Mới", phone=f"+8498{ward.pk:07d}", search_text="x")
+    o.pending = Membership.objects.create(
+        member=joiner, group=group, status="pending", source="self_join", requested_address="1 Hẻm"
+    )
+    o.request_token = groups.membership_confirm_token(o.pending)
+    o.member_import = MemberImport.objects.create(
+        ward=ward, group=group, file_name="ds.xlsx", rows=[], created_by=admin
+    )
+
+    def draft(**extra):
+        return announcements.announcement_save(
+            user=staff, data=announcement_data(group_ids=[group.pk], **extra), **extra.pop("files", {})
+        )
+
+    pdf = SimpleUploadedFile("ke-hoach.pdf", b"%PDF-1.4 plan", content_type="application/pdf")
+    o.draft = announcements.announcement_save(user=staff, data=announcement_data(group_ids=[group.pk]), documents=[pdf])
+    o.draft_file = o.draft.files.get()
+    o.pending_ann = announcements.announcement_submit(announcement=draft(), by=staff)
+    o.approved = announcements.announcement_approve(
+        announcement=announcements.announcement_submit(announcement=draft(), by=staff), by=admin
+    )
+    sent_file = SimpleUploadedFile("lich.pdf", b"%PDF-1.4 lich", content_type="application/pdf")
+    sent = announcements.announcement_save(
+        user=staff, data=announcement_data(group_ids=[group.pk], channels=["sms"]), documents=[sent_file]
+    )
+    sent = announcements.announcement_approve(
+        announcement=announcements.announcement_submit(announcement=sent, by=staff), by=admin
+    )
+    Announcement.objects.filter(pk=sent.pk).update(status="sent", send_started_at=timezone.now())
+    o.sent = Announcement.objects.get(pk=sent.pk)
+    o.sent_file = o.sent.files.get()
+    o.delivery = Delivery.objects.create(
+        announcement=o.sent, kind="sms", member=o.member, address=o.member.phone, status="failed", reason="99"
+    )
+    o.reader_code = rendering.reader_code(o.delivery.pk)
+    web = announcements.announcement_save(
+        user=staff, data=announcement_data(group_ids=[group.pk], channels=["web_feed"])
+    )
+    Announcement.objects.filter(pk=web.pk).update(status="sent", send_started_at=timezone.now())
+    o.web = web
+
+    # A private report (the resident's own), resolved, with a photo; and a public one, accepted.
+    photo = SimpleUploadedFile("anh.jpg", jpeg_bytes((200, 150)), content_type="image/jpeg")
+    form = f"/p/{ward.code}/report/"
+    if code_owner_client is not None:
+        token = code_owner_client.get(form).context["form"].initial["form_token"]
+        code_owner_client.post(
+            form,
+            {
+                "category": "environment",
+                "description": "Rác thải để ở đầu hẻm 12 ba tuần chưa ai thu gom.",
+                "name": "Nguyễn Thị Lan",
+                "phone": "0912 345 678",
+                "group_id": group.pk,
+                "form_token": token,
+                "photos": [photo],
+            },
+        )
+        o.case = Feedback.objects.filter(ward=ward).latest("id")
+    else:
+        o.case, _created = feedback.feedback_submit(
+            ward=ward,
+            data=feedback.ReportData(
+                category="environment",
+                description="Rác thải để ở đầu hẻm 12 ba tuần chưa ai thu gom.",
+                name="Nguyễn Thị Lan",
+                phone="0912 345 678",
+                group_id=group.pk,
+            ),
+            photos=[photo],
+        )
+    Feedback.objects.filter(pk=o.case.pk).update(is_public=False)
+    o.case.refresh_from_db()
+    o.photo = FeedbackPhoto.objects.get(feedback=o.case)
+    o.resolved = o.case
+    feedback.feedback_change_status(feedback=o.case, by=staff, to="triaged")
+    o.open_case, _created = feedback.feedback_submit(
+        ward=ward,
+        data=feedback.ReportData(
+            category="traffic", description="Đèn tín hiệu hỏng ở ngã tư Lê Lợi", anonymous=True, group_id=group.pk
+        ),
+    )
+    feedback.feedback_change_status(feedback=o.open_case, by=staff, to="triaged")
+    feedback.feedback_change_status(feedback=o.case, by=staff, to="resolved", public_text="Đã thu gom.")
+    o.unit = Unit.objects.create(ward=ward, name="Tổ môi trường", kind="environment")
+    o.reply = CannedReply.objects.create(ward=ward, category="environment", title="Đã nhận", text="Đã nhận.")
+    o.holiday = Holiday.objects.create(ward=ward, date=timezone.localdate() + timedelta(days=40), name="Lễ hội")
+    return o
+
+
+@pytest.fixture
+def world(ward_a, ward_b, group_a1, group_a2, group_b1, alice, bob, carol, dave):
+    resident = Client()
+    root = get_user_model().objects.create_superuser("root", "root@example.vn", "pw")
+    bea = staff_user("bea@ben-go.vn", ward=ward_b, role=StaffProfile.Role.WARD_STAFF)
+    group_b2 = GroupFactory(ward=ward_b, name="Tổ dân phố 2")
+    a = _ward_objects(ward_a, group_a1, group_a2, alice, bob, resident)
+    b = _ward_objects(ward_b, group_b1, group_b2, dave, bea, None)
+    clients = {"anonymous": Client(), "resident": resident}
+    users = {"carol": carol, "bob": bob, "alice": alice, "dave": dave, "root": root}
+    for name in users:
+        clients[name] = Client()
+    return SimpleNamespace(a=a, b=b, clients=clients, users=users)
+
+
+# --- the matrix ---------------------------------------------------------------------------------------------
+
+LOGIN = "302 302"  # anonymous and the resident are sent to log in
+ALL_200 = "200 200 200 200 200 200 200"
+
+ROWS: dict[str, Row] = {
+    # Public pages: anyone, for either ward.
+    "": Row("GET", lambda o: "/", "302 302 302 302 302 302 302"),
+    "health/": Row("GET", lambda o: "/health/", ALL_200),
+    "p/<str:ward_code>/": Row("GET", lambda o: f"/p/{o.ward.code}/", ALL_200, ALL_200),
+    "p/<str:ward_code>/feed.atom": Row("GET", lambda o: f"/p/{o.ward.code}/feed.atom", ALL_200, ALL_200),
+    "p/<str:ward_code>/g/<id:group_id>/": Row("GET", lambda o: f"/p/{o.ward.code}/g/{o.group.pk}/", ALL_200, ALL_200),
+    "p/<str:ward_code>/g/<id:group_id>/feed.atom": Row(
+        "GET", lambda o: f"/p/{o.ward.code}/g/{o.group.pk}/feed.atom", ALL_200, ALL_200
+    ),
+    "a/<id:pk>/": Row("GET", lambda o: f"/a/{o.web.pk}/", ALL_200, ALL_200),
+    # A file of an announcement that is not on the web feed, without its key: staff of its ward only.
+    "a/<id:pk>/files/<id:file>/": Row(
+        "GET",
+        lambda o: f"/a/{o.sent.pk}/files/{o.sent_file.pk}/",
+        "404 404 200 200 200 404 404",
+        "404 404 404 404 404 200 404",
+    ),
+    "r/<str:code>/": Row("GET", lambda o: f"/r/{o.reader_code}/", ALL_200, ALL_200),
+    "hooks/sms/": Row("POST", lambda o: "/hooks/sms/", "405 405 405 405 405 405 405"),
+    "hooks/zalo/": Row("GET", lambda o: "/hooks/zalo/", "405 405 405 405 405 405 405"),
+    "p/<str:ward_code>/report/": Row("GET", lambda o: f"/p/{o.ward.code}/report/", ALL_200, ALL_200),
+    "p/<str:ward_code>/report/similar/": Row(
+        "GET", lambda o: f"/p/{o.ward.code}/report/similar/?category=environment", ALL_200, ALL_200
+    ),
+    "p/<str:ward_code>/answers/": Row("GET", lambda o: f"/p/{o.ward.code}/answers/", ALL_200, ALL_200),
+    # The page after sending opens only in the browser that sent it.
+    "report/done/": Row(
+        "GET",
+        lambda o: f"/report/done/?code={o.case.tracking_code}",
+        "404 200 404 404 404 404 404",
+        "404 404 404 404 404 404 404",
+    ),
+    # A private case by its code alone: the page answers, but shows the case only to its reporter.
+    "report/status/": Row(
+        "GET",
+        lambda o: f"/report/status/?code={o.case.tracking_code}",
+        "200 200* 200 200 200 200 200",
+        ALL_200,
+    ),
+    "report/rate/": Row(
+        "POST",
+        lambda o: "/report/rate/",
+        "302 302* 302 302 302 302 302",
+        "302 302 302 302 302 302 302",
+        data=lambda o: {"code": o.case.tracking_code, "rating": "4"},
+        changed=lambda o: Feedback.objects.get(pk=o.case.pk).rating is not None,
+    ),
+    "report/photos/<id:pk>/": Row(
+        "GET",
+        lambda o: f"/report/photos/{o.photo.pk}/",
+        "404 200 404 404 404 404 404",
+        "404 404 404 404 404 404 404",
+    ),
+    # The link in a confirmation message is the person's answer; whoever holds it answers.
+    "join/confirm/<str:token>/": Row(
+        "POST",
+        lambda o: f"/join/confirm/{o.request_token}/",
+        "200* 200* 200* 200* 200* 200* 200*",
+        "200* 200* 200* 200* 200* 200* 200*",
+        data={"answer": "no"},
+        changed=lambda o: _status(o, Membership, o.pending.pk) == "rejected",
+    ),
+    "join/<str:token>/": Row("GET", lambda o: f"/join/{o.group.invite_token}/", ALL_200, ALL_200),
+    # Open311: public reading, tokens answer alike for a private case and no case.
+    "open311/v2/discovery.<str:fmt>": Row("GET", lambda o: "/open311/v2/discovery.json", ALL_200),
+    "open311/v2/services.<str:fmt>": Row(
+        "GET", lambda o: f"/open311/v2/services.json?jurisdiction_id={o.ward.code}", ALL_200, ALL_200
+    ),
+    "open311/v2/services/<str:service_code>.<str:fmt>": Row(
+        "GET", lambda o: f"/open311/v2/services/traffic.json?jurisdiction_id={o.ward.code}", ALL_200, ALL_200
+    ),
+    "open311/v2/requests.<str:fmt>": Row(
+        "GET", lambda o: f"/open311/v2/requests.json?jurisdiction_id={o.ward.code}", ALL_200, ALL_200
+    ),
+    "open311/v2/requests/<str:request_id>.<str:fmt>": Row(
+        "GET",
+        lambda o: f"/open311/v2/requests/{o.open_case.tracking_code}.json?jurisdiction_id={o.ward.code}",
+        ALL_200,
+        ALL_200,
+    ),
+    "open311/v2/tokens/<str:token>.<str:fmt>": Row(
+        "GET",
+        lambda o: f"/open311/v2/tokens/{o.case.tracking_code}.json?jurisdiction_id={o.ward.code}",
+        "404 404 404 404 404 404 404",
+        "404 404 404 404 404 404 404",
+    ),
+    # Accounts (allauth). Signing up does not exist; a signed-in person is sent on from the login page.
+    "accounts/signup/": Row("GET", lambda o: "/accounts/signup/", "404 404 404 404 404 404 404"),
+    "accounts/login/": Row("GET", lambda o: "/accounts/login/", "200 200 302 302 302 302 302"),
+    "accounts/logout/": Row("GET", lambda o: "/accounts/logout/", "302 302 200 200 200 200 200"),
+    "accounts/inactive/": Row("GET", lambda o: "/accounts/inactive/", ALL_200),
+    "accounts/reauthenticate/": Row("GET", lambda o: "/accounts/reauthenticate/", "302 302 200 200 200 200 200"),
+    "accounts/email/": Row("GET", lambda o: "/accounts/email/", "302 302 200 200 200 200 200"),
+    "accounts/confirm-email/": Row("GET", lambda o: "/accounts/confirm-email/", ALL_200),
+    "accounts/password/change/": Row("GET", lambda o: "/accounts/password/change/", "302 302 200 200 200 200 200"),
+    "accounts/password/set/": Row("GET", lambda o: "/accounts/password/set/", "302 302 302 302 302 302 302"),
+    "accounts/password/reset/": Row("GET", lambda o: "/accounts/password/reset/", ALL_200),
+    "accounts/login/code/confirm/": Row(
+        "GET", lambda o: "/accounts/login/code/confirm/", "302 302 302 302 302 302 302"
+    ),
+    "accounts/^confirm-email/(?P<key>[-:\\w]+)/$": Row("GET", lambda o: "/accounts/confirm-email/forged-key/", ALL_200),
+    "accounts/password/reset/key/done/": Row("GET", lambda o: "/accounts/password/reset/key/done/", ALL_200),
+    "accounts/^password/reset/key/(?P<uidb36>[0-9A-Za-z]+)-(?P<key>.+)/$": Row(
+        "GET", lambda o: "/accounts/password/reset/key/1-forged/", ALL_200
+    ),
+    "accounts/password/reset/done/": Row("GET", lambda o: "/accounts/password/reset/done/", ALL_200),
+    "i18n/setlang/": Row("POST", lambda o: "/i18n/setlang/", "302 302 302 302 302 302 302", data={"language": "vi"}),
+    # --- groups ---
+    "groups/": Row("GET", lambda o: "/groups/", f"{LOGIN} 200 200 200 200 403"),
+    "groups/new/": Row("GET", lambda o: "/groups/new/", f"{LOGIN} 403 403 200 200 403"),
+    "groups/<id:pk>/": Row(
+        "GET", lambda o: f"/groups/{o.group.pk}/", f"{LOGIN} 200 200 200 404 403", f"{LOGIN} 404 404 404 200 403"
+    ),
+    "groups/<id:pk>/edit/": Row(
+        "GET",
+        lambda o: f"/groups/{o.group.pk}/edit/",
+        f"{LOGIN} 403 403 200 404 403",
+        f"{LOGIN} 403 403 404 200 403",
+    ),
+    "groups/<id:pk>/members/new/": Row(
+        "GET",
+        lambda o: f"/groups/{o.group.pk}/members/new/",
+        f"{LOGIN} 200 403 200 404 403",
+        f"{LOGIN} 404 404 404 200 403",
+    ),
+    "groups/<id:pk>/import/": Row(
+        "GET",
+        lambda o: f"/groups/{o.group.pk}/import/",
+        f"{LOGIN} 200 403 200 404 403",
+        f"{LOGIN} 404 404 404 200 403",
+    ),
+    "groups/<id:pk>/export.xlsx": Row(
+        "GET",
+        lambda o: f"/groups/{o.group.pk}/export.xlsx",
+        f"{LOGIN} 200 403 200 404 403",
+        f"{LOGIN} 404 404 404 200 403",
+    ),
+    "groups/<id:pk>/poster/": Row(
+        "GET",
+        lambda o: f"/groups/{o.group.pk}/poster/",
+        f"{LOGIN} 200 200 200 404 403",
+        f"{LOGIN} 404 404 404 200 403",
+    ),
+    # An import preview is its uploader's alone.
+    "groups/imports/<id:pk>/": Row(
+        "GET",
+        lambda o: f"/groups/imports/{o.member_import.pk}/",
+        f"{LOGIN} 404 404 200 404 403",
+        f"{LOGIN} 404 404 404 200 403",
+    ),
+    "groups/members/<id:pk>/": Row(
+        "GET",
+        lambda o: f"/groups/members/{o.member.pk}/",
+        f"{LOGIN} 200 200 200 404 403",
+        f"{LOGIN} 404 404 404 200 403",
+    ),
+    "groups/members/<id:pk>/edit/": Row(
+        "GET",
+        lambda o: f"/groups/members/{o.member.pk}/edit/",
+        f"{LOGIN} 200 403 200 404 403",
+        f"{LOGIN} 404 404 404 200 403",
+    ),
+    # Into a group of the same ward that only the admin manages.
+    "groups/members/<id:pk>/add-to-group/": Row(
+        "POST",
+        lambda o: f"/groups/members/{o.member.pk}/add-to-group/",
+        f"{LOGIN} 302 403 302* 404 403",
+        f"{LOGIN} 404 404 404 302* 403",
+        data=lambda o: {"group": o.other_group.pk, "role": "resident"},
+        changed=lambda o: Membership.objects.filter(member=o.member, group=o.other_group).exists(),
+    ),
+    "groups/staff/": Row("GET", lambda o: "/groups/staff/", f"{LOGIN} 403 403 200 200 403"),
+    "groups/audit/": Row("GET", lambda o: "/groups/audit/", f"{LOGIN} 403 403 200 200 403"),
+    # --- announcements ---
+    "announcements/": Row("GET", lambda o: "/announcements/", f"{LOGIN} 200 200 200 200 403"),
+    "announcements/new/": Row("GET", lambda o: "/announcements/new/", f"{LOGIN} 200 200 200 200 403"),
+    "announcements/<id:pk>/": Row(
+        "GET",
+        lambda o: f"/announcements/{o.draft.pk}/",
+        f"{LOGIN} 200 200 200 404 403",
+        f"{LOGIN} 404 404 404 200 403",
+    ),
+    # A draft is its author's (bob; bea in ward B) and a ward admin's to edit.
+    "announcements/<id:pk>/edit/": Row(
+        "GET",
+        lambda o: f"/announcements/{o.draft.pk}/edit/",
+        f"{LOGIN} 403 200 200 404 403",
+        f"{LOGIN} 404 404 404 200 403",
+    ),
+    "announcements/<id:pk>/stats/": Row(
+        "GET",
+        lambda o: f"/announcements/{o.sent.pk}/stats/",
+        f"{LOGIN} 200 200 200 404 403",
+        f"{LOGIN} 404 404 404 200 403",
+    ),
+    # --- reports ---
+    "feedback/": Row("GET", lambda o: "/feedback/", f"{LOGIN} 200 200 200 200 403"),
+    "feedback/new/": Row("GET", lambda o: "/feedback/new/", f"{LOGIN} 200 200 200 200 403"),
+    "feedback/bulk/": Row(
+        "POST",
+        lambda o: "/feedback/bulk/",
+        f"{LOGIN} 302* 302* 302* 302 403",
+        f"{LOGIN} 302 302 302 302* 403",
+        data=lambda o: {"ids": [o.open_case.pk], "action": "priority", "priority": "urgent"},
+        changed=lambda o: Feedback.objects.get(pk=o.open_case.pk).priority == "urgent",
+    ),
+    "feedback/numbers/": Row("GET", lambda o: "/feedback/numbers/", f"{LOGIN} 200 200 200 200 403"),
+    "feedback/numbers/export.xlsx": Row(
+        "GET", lambda o: "/feedback/numbers/export.xlsx?month=2026-11", f"{LOGIN} 200 200 200 200 403"
+    ),
+    "feedback/setup/": Row("GET", lambda o: "/feedback/setup/", f"{LOGIN} 403 403 200 200 403"),
+    "feedback/setup/units/new/": Row("GET", lambda o: "/feedback/setup/units/new/", f"{LOGIN} 403 403 200 200 403"),
+    "feedback/setup/units/<id:pk>/": Row(
+        "GET",
+        lambda o: f"/feedback/setup/units/{o.unit.pk}/",
+        f"{LOGIN} 403 403 200 404 403",
+        f"{LOGIN} 403 403 404 200 403",
+    ),
+    "feedback/setup/units/<id:pk>/delete/": Row(
+        "POST",
+        lambda o: f"/feedback/setup/units/{o.unit.pk}/delete/",
+        f"{LOGIN} 403 403 302* 404 403",
+        f"{LOGIN} 403 403 404 302* 403",
+        changed=lambda o: not Unit.objects.filter(pk=o.unit.pk).exists(),
+    ),
+    "feedback/setup/replies/new/": Row("GET", lambda o: "/feedback/setup/replies/new/", f"{LOGIN} 403 403 200 200 403"),
+    "feedback/setup/replies/<id:pk>/": Row(
+        "GET",
+        lambda o: f"/feedback/setup/replies/{o.reply.pk}/",
+        f"{LOGIN} 403 403 200 404 403",
+        f"{LOGIN} 403 403 404 200 403",
+    ),
+    "feedback/setup/replies/<id:pk>/delete/": Row(
+        "POST",
+        lambda o: f"/feedback/setup/replies/{o.reply.pk}/delete/",
+        f"{LOGIN} 403 403 302* 404 403",
+        f"{LOGIN} 403 403 404 302* 403",
+        changed=lambda o: not CannedReply.objects.filter(pk=o.reply.pk).exists(),
+    ),
+    "feedback/setup/holidays/": Row(
+        "POST",
+        lambda o: "/feedback/setup/holidays/",
+        f"{LOGIN} 403 403 302* 302* 403",
+        data={"date": "2027-03-03", "name": "Lễ hội làng"},
+        changed=lambda o: Holiday.objects.filter(name="Lễ hội làng").exists(),
+    ),
+    "feedback/setup/holidays/<id:pk>/delete/": Row(
+        "POST",
+        lambda o: f"/feedback/setup/holidays/{o.holiday.pk}/delete/",
+        f"{LOGIN} 403 403 302* 404 403",
+        f"{LOGIN} 403 403 404 302* 403",
+        changed=lambda o: not Holiday.objects.filter(pk=o.holiday.pk).exists(),
+    ),
+    "feedback/<id:pk>/": Row(
+        "GET",
+        lambda o: f"/feedback/{o.case.pk}/",
+        f"{LOGIN} 200 200 200 404 403",
+        f"{LOGIN} 404 404 404 200 403",
+    ),
+    "feedback/<id:pk>/photos/<id:photo>/": Row(
+        "GET",
+        lambda o: f"/feedback/{o.case.pk}/photos/{o.photo.pk}/",
+        f"{LOGIN} 200 200 200 404 403",
+        f"{LOGIN} 404 404 404 200 403",
+    ),
+    # --- API ---
+    "api/": Row("GET", lambda o: "/api/", "401 401 200 200 200 200 403"),
+    "api/schema/": Row("GET", lambda o: "/api/schema/", "401 401 200 200 200 200 200"),
+    "api/docs/": Row("GET", lambda o: "/api/docs/", "302 302 200 200 200 200 200"),
+    "api/redoc/": Row("GET", lambda o: "/api/redoc/", "302 302 200 200 200 200 200"),
+    "api/^wards/$": Row("GET", lambda o: "/api/wards/", "401 401 200 200 200 200 403"),
+    "api/^wards/(?P<pk>[0-9]{1,18})/$": Row(
+        "GET", lambda o: f"/api/wards/{o.ward.pk}/", "401 401 200 200 200 404 403", "401 401 404 404 404 200 403"
+    ),
+    "api/^groups/$": Row("GET", lambda o: "/api/groups/", "401 401 200 200 200 200 403"),
+    "api/^groups/(?P<pk>[0-9]{1,18})/$": Row(
+        "GET", lambda o: f"/api/groups/{o.group.pk}/", "401 401 200 200 200 404 403", "401 401 404 404 404 200 403"
+    ),
+    "api/^households/$": Row("GET", lambda o: "/api/households/", "401 401 200 200 200 200 403"),
+    "api/^households/(?P<pk>[0-9]{1,18})/$": Row(
+        "GET",
+        lambda o: f"/api/households/{o.household.pk}/",
+        "401 401 200 200 200 404 403",
+        "401 401 404 404 404 200 403",
+    ),
+    "api/^members/$": Row("GET", lambda o: "/api/members/", "401 401 200 200 200 200 403"),
+    "api/^members/(?P<pk>[0-9]{1,18})/$": Row(
+        "GET",
+        lambda o: f"/api/members/{o.member.pk}/",
+        "401 401 200 200 200 404 403",
+        "401 401 404 404 404 200 403",
+    ),
+    "api/^memberships/$": Row("GET", lambda o: "/api/memberships/", "401 401 200 200 200 200 403"),
+    "api/^memberships/(?P<pk>[0-9]{1,18})/$": Row(
+        "GET",
+        lambda o: f"/api/memberships/{o.membership.pk}/",
+        "401 401 200 200 200 404 403",
+        "401 401 404 404 404 200 403",
+    ),
+    "api/^memberships/(?P<pk>[0-9]{1,18})/approve/$": Row(
+        "POST",
+        lambda o: f"/api/memberships/{o.pending.pk}/approve/",
+        "401 401 200* 404 200* 404 403",
+        "401 401 404 404 404 200* 403",
+        changed=lambda o: _status(o, Membership, o.pending.pk) == "active",
+    ),
+    "api/^memberships/(?P<pk>[0-9]{1,18})/reject/$": Row(
+        "POST",
+        lambda o: f"/api/memberships/{o.pending.pk}/reject/",
+        "401 401 200* 404 200* 404 403",
+        "401 401 404 404 404 200* 403",
+        changed=lambda o: _status(o, Membership, o.pending.pk) == "rejected",
+    ),
+    "api/^memberships/(?P<pk>[0-9]{1,18})/move/$": Row(
+        "POST",
+        lambda o: f"/api/memberships/{o.membership.pk}/move/",
+        "401 401 400 403 200* 404 403",
+        "401 401 404 404 404 200* 403",
+        data=lambda o: {"group": o.other_group.pk, "address": ""},
+        changed=lambda o: _status(o, Membership, o.membership.pk) == "left",
+        api=True,
+    ),
+    "api/^memberships/(?P<pk>[0-9]{1,18})/role/$": Row(
+        "POST",
+        lambda o: f"/api/memberships/{o.membership.pk}/role/",
+        "401 401 200* 403 200* 404 403",
+        "401 401 404 404 404 200* 403",
+        data={"role": "group_deputy", "organisation": ""},
+        changed=lambda o: Membership.objects.get(pk=o.membership.pk).role == "group_deputy",
+        api=True,
+    ),
+    "api/^announcements/$": Row("GET", lambda o: "/api/announcements/", "401 401 200 200 200 200 403"),
+    "api/^announcements/(?P<pk>[0-9]{1,18})/$": Row(
+        "GET",
+        lambda o: f"/api/announcements/{o.draft.pk}/",
+        "401 401 200 200 200 404 403",
+        "401 401 404 404 404 200 403",
+    ),
+    "api/^announcements/(?P<pk>[0-9]{1,18})/submit/$": Row(
+        "POST",
+        lambda o: f"/api/announcements/{o.draft.pk}/submit/",
+        "401 401 403 200* 200* 404 403",
+        "401 401 404 404 404 200* 403",
+        changed=lambda o: _ann(o, "draft").status != "draft",
+    ),
+    "api/^announcements/(?P<pk>[0-9]{1,18})/approve/$": Row(
+        "POST",
+        lambda o: f"/api/announcements/{o.pending_ann.pk}/approve/",
+        "401 401 403 403 200* 404 403",
+        "401 401 404 404 404 200* 403",
+        changed=lambda o: _ann(o, "pending_ann").status != "pending",
+    ),
+    "api/^announcements/(?P<pk>[0-9]{1,18})/reject/$": Row(
+        "POST",
+        lambda o: f"/api/announcements/{o.pending_ann.pk}/reject/",
+        "401 401 403 403 200* 404 403",
+        "401 401 404 404 404 200* 403",
+        data={"note": "Sửa giờ họp"},
+        changed=lambda o: _ann(o, "pending_ann").status == "draft",
+        api=True,
+    ),
+    "api/^announcements/(?P<pk>[0-9]{1,18})/schedule/$": Row(
+        "POST",
+        lambda o: f"/api/announcements/{o.approved.pk}/schedule/",
+        "401 401 403 403 200* 404 403",
+        "401 401 404 404 404 200* 403",
+        data=lambda o: {"scheduled_at": (timezone.now() + timedelta(days=1)).isoformat()},
+        changed=lambda o: _ann(o, "approved").status == "scheduled",
+        api=True,
+    ),
+    "api/^announcements/(?P<pk>[0-9]{1,18})/send/$": Row(
+        "POST",
+        lambda o: f"/api/announcements/{o.approved.pk}/send/",
+        "401 401 403 403 200* 404 403",
+        "401 401 404 404 404 200* 403",
+        changed=lambda o: _ann(o, "approved").status == "sending",
+    ),
+    "api/^announcements/(?P<pk>[0-9]{1,18})/cancel/$": Row(
+        "POST",
+        lambda o: f"/api/announcements/{o.approved.pk}/cancel/",
+        "401 401 403 403 200* 404 403",
+        "401 401 404 404 404 200* 403",
+        changed=lambda o: _ann(o, "approved").status == "cancelled",
+    ),
+    "api/^announcements/(?P<pk>[0-9]{1,18})/retry-failed/$": Row(
+        "POST",
+        lambda o: f"/api/announcements/{o.sent.pk}/retry-failed/",
+        "401 401 403 403 200* 404 403",
+        "401 401 404 404 404 200* 403",
+        changed=lambda o: Delivery.objects.get(pk=o.delivery.pk).status == "queued",
+    ),
+    "api/^announcements/(?P<pk>[0-9]{1,18})/stats/$": Row(
+        "GET",
+        lambda o: f"/api/announcements/{o.sent.pk}/stats/",
+        "401 401 200 200 200 404 403",
+        "401 401 404 404 404 200 403",
+    ),
+    "api/^feedback/$": Row("GET", lambda o: "/api/feedback/", "401 401 200 200 200 200 403"),
+    "api/^feedback/numbers/$": Row("GET", lambda o: "/api/feedback/numbers/", "401 401 200 200 200 200 403"),
+    "api/^feedback/(?P<pk>[0-9]{1,18})/$": Row(
+        "GET",
+        lambda o: f"/api/feedback/{o.case.pk}/",
+        "401 401 200 200 200 404 403",
+        "401 401 404 404 404 200 403",
+    ),
+    "api/^feedback/(?P<pk>[0-9]{1,18})/timeline/$": Row(
+        "GET",
+        lambda o: f"/api/feedback/{o.case.pk}/timeline/",
+        "401 401 200 200 200 404 403",
+        "401 401 404 404 404 200 403",
+    ),
+    "api/^feedback/(?P<pk>[0-9]{1,18})/status/$": Row(
+        "POST",
+        lambda o: f"/api/feedback/{o.open_case.pk}/status/",
+        "401 401 200* 200* 200* 404 403",
+        "401 401 404 404 404 200* 403",
+        data={"to": "assigned"},
+        changed=lambda o: _status(o, Feedback, o.open_case.pk) == "assigned",
+        api=True,
+    ),
+    "api/^feedback/(?P<pk>[0-9]{1,18})/assign/$": Row(
+        "POST",
+        lambda o: f"/api/feedback/{o.open_case.pk}/assign/",
+        "401 401 200* 200* 200* 404 403",
+        "401 401 404 404 404 200* 403",
+        data=lambda o: {"unit": o.unit.pk},
+        changed=lambda o: Feedback.objects.get(pk=o.open_case.pk).unit_id == o.unit.pk,
+        api=True,
+    ),
+    "api/^feedback/(?P<pk>[0-9]{1,18})/replies/$": Row(
+        "POST",
+        lambda o: f"/api/feedback/{o.open_case.pk}/replies/",
+        "401 401 201* 201* 201* 404 403",
+        "401 401 404 404 404 201* 403",
+        data={"text": "Đã chuyển tổ môi trường.", "public": True},
+        changed=lambda o: Feedback.objects.get(pk=o.open_case.pk).events.filter(kind="reply").exists(),
+        api=True,
+    ),
+}
+
+# The same API routes with the methods that write.
+WRITE_ROWS: dict[str, Row] = {
+    "api/^groups/$ POST": Row(
+        "POST",
+        lambda o: "/api/groups/",
+        "401 401 403 403 201* 201* 403",
+        data={"name": "Thôn Mới", "kind": "thon", "households_total": 10},
+        changed=lambda o: o.ward.groups.filter(name="Thôn Mới").exists() or _any_group("Thôn Mới"),
+        api=True,
+    ),
+    "api/^groups/(?P<pk>[0-9]{1,18})/$ PATCH": Row(
+        "PATCH",
+        lambda o: f"/api/groups/{o.group.pk}/",
+        "401 401 403 403 200* 404 403",
+        "401 401 404 404 404 200* 403",
+        data={"households_total": 77},
+        changed=lambda o: o.group.__class__.objects.get(pk=o.group.pk).households_total == 77,
+        api=True,
+    ),
+    "api/^members/$ POST": Row(
+        "POST",
+        lambda o: "/api/members/",
+        "401 401 201* 403 201* 400 403",
+        data=lambda o: {"group": o.group.pk, "full_name": "Đỗ Văn Nam", "phone": "0988 123 456", "role": "resident"},
+        changed=lambda o: Member.objects.filter(phone="+84988123456").exists(),
+        api=True,
+    ),
+    "api/^members/(?P<pk>[0-9]{1,18})/$ PATCH": Row(
+        "PATCH",
+        lambda o: f"/api/members/{o.member.pk}/",
+        "401 401 200* 403 200* 404 403",
+        "401 401 404 404 404 200* 403",
+        data={"full_name": "Lê Văn Minh Mới"},
+        changed=lambda o: Member.objects.get(pk=o.member.pk).full_name == "Lê Văn Minh Mới",
+        api=True,
+    ),
+    "api/^memberships/(?P<pk>[0-9]{1,18})/$ DELETE": Row(
+        "DELETE",
+        lambda o: f"/api/memberships/{o.membership.pk}/",
+        "401 401 204* 403 204* 404 403",
+        "401 401 404 404 404 204* 403",
+        changed=lambda o: _status(o, Membership, o.membership.pk) == "left",
+    ),
+    "api/^announcements/$ POST": Row(
+        "POST",
+        lambda o: "/api/announcements/",
+        "401 401 201* 201* 201* 400 403",  # ward B's admin cannot write to ward A's group
+        data=lambda o: {"title": "Họp tổ", "body": "Mời bà con.", "group_ids": [o.group.pk], "channels": ["sms"]},
+        changed=lambda o: Announcement.objects.filter(title="Họp tổ").exists(),
+        api=True,
+    ),
+    "api/^announcements/(?P<pk>[0-9]{1,18})/$ PUT": Row(
+        "PUT",
+        lambda o: f"/api/announcements/{o.draft.pk}/",
+        "401 401 403 200* 200* 404 403",
+        "401 401 404 404 404 200* 403",
+        data=lambda o: {"title": "Sửa tiêu đề", "body": "Mời.", "group_ids": [o.group.pk], "channels": ["sms"]},
+        changed=lambda o: _ann(o, "draft").title == "Sửa tiêu đề",
+        api=True,
+    ),
+    "api/^feedback/$ POST": Row(
+        "POST",
+        lambda o: "/api/feedback/",
+        "401 401 201* 201* 201* 201* 403",
+        data={"category": "traffic", "description": "Cột đèn đổ sau mưa lớn", "source": "phone"},
+        changed=lambda o: Feedback.objects.filter(description="Cột đèn đổ sau mưa lớn").exists(),
+        api=True,
+    ),
+}
+
+
+def _any_group(name: str) -> bool:
+    from groups.models import ResidentialGroup
+
+    return ResidentialGroup.objects.filter(name=name).exists()
+
+
+# Routes whose last segment is an action: one row per action.
+ACTION_ROWS: dict[str, dict[str, Row]] = {
+    "groups/memberships/<id:pk>/<str:action>/": {
+        "role": Row(
+            "POST",
+            lambda o: f"/groups/memberships/{o.membership.pk}/role/",
+            f"{LOGIN} 302* 403 302* 404 403",
+            f"{LOGIN} 404 404 404 302* 403",
+            data={"role": "group_deputy"},
+            changed=lambda o: Membership.objects.get(pk=o.membership.pk).role == "group_deputy",
+        ),
+        "remove": Row(
+            "POST",
+            lambda o: f"/groups/memberships/{o.membership.pk}/remove/",
+            f"{LOGIN} 302* 403 302* 404 403",
+            f"{LOGIN} 404 404 404 302* 403",
+            changed=lambda o: _status(o, Membership, o.membership.pk) == "left",
+        ),
+        # Into a group the leader does not lead: refused by the form, nothing moves.
+        "move": Row(
+            "POST",
+            lambda o: f"/groups/memberships/{o.membership.pk}/move/",
+            f"{LOGIN} 302 403 302* 404 403",
+            f"{LOGIN} 404 404 404 302* 403",
+            data=lambda o: {"group": o.other_group.pk},
+            changed=lambda o: _status(o, Membership, o.membership.pk) == "left",
+        ),
+        "approve": Row(
+            "POST",
+            lambda o: f"/groups/memberships/{o.pending.pk}/approve/",
+            f"{LOGIN} 302* 404 302* 404 403",
+            f"{LOGIN} 404 404 404 302* 403",
+            changed=lambda o: _status(o, Membership, o.pending.pk) == "active",
+        ),
+        "reject": Row(
+            "POST",
+            lambda o: f"/groups/memberships/{o.pending.pk}/reject/",
+            f"{LOGIN} 302* 404 302* 404 403",
+            f"{LOGIN} 404 404 404 302* 403",
+            changed=lambda o: _status(o, Membership, o.pending.pk) == "rejected",
+        ),
+    },
+    "announcements/<id:pk>/<str:action>/": {
+        "submit": Row(
+            "POST",
+            lambda o: f"/announcements/{o.draft.pk}/submit/",
+            f"{LOGIN} 302 302* 302* 404 403",
+            f"{LOGIN} 404 404 404 302* 403",
+            changed=lambda o: _ann(o, "draft").status != "draft",
+        ),
+        "approve": Row(
+            "POST",
+            lambda o: f"/announcements/{o.pending_ann.pk}/approve/",
+            f"{LOGIN} 302 302 302* 404 403",
+            f"{LOGIN} 404 404 404 302* 403",
+            changed=lambda o: _ann(o, "pending_ann").status != "pending",
+        ),
+        "reject": Row(
+            "POST",
+            lambda o: f"/announcements/{o.pending_ann.pk}/reject/",
+            f"{LOGIN} 302 302 302* 404 403",
+            f"{LOGIN} 404 404 404 302* 403",
+            data={"note": "Sửa giờ họp"},
+            changed=lambda o: _ann(o, "pending_ann").status == "draft",
+        ),
+        "schedule": Row(
+            "POST",
+            lambda o: f"/announcements/{o.approved.pk}/schedule/",
+            f"{LOGIN} 302 302 302* 404 403",
+            f"{LOGIN} 404 404 404 302* 403",
+            data=lambda o: {"scheduled_at": (timezone.localtime() + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")},
+            changed=lambda o: _ann(o, "approved").status == "scheduled",
+        ),
+        "send": Row(
+            "POST",
+            lambda o: f"/announcements/{o.approved.pk}/send/",
+            f"{LOGIN} 302 302 302* 404 403",
+            f"{LOGIN} 404 404 404 302* 403",
+            changed=lambda o: _ann(o, "approved").status == "sending",
+        ),
+        "cancel": Row(
+            "POST",
+            lambda o: f"/announcements/{o.approved.pk}/cancel/",
+            f"{LOGIN} 302 302 302* 404 403",
+            f"{LOGIN} 404 404 404 302* 403",
+            changed=lambda o: _ann(o, "approved").status == "cancelled",
+        ),
+        # A correction is a new draft of one's own, which still needs approval.
+        "correct": Row(
+            "POST",
+            lambda o: f"/announcements/{o.sent.pk}/correct/",
+            f"{LOGIN} 302* 302* 302* 404 403",
+            f"{LOGIN} 404 404 404 302* 403",
+            changed=lambda o: Announcement.objects.filter(corrects=o.sent).exists(),
+        ),
+        "retry": Row(
+            "POST",
+            lambda o: f"/announcements/{o.sent.pk}/retry/",
+            f"{LOGIN} 302 302 302* 404 403",
+            f"{LOGIN} 404 404 404 302* 403",
+            changed=lambda o: Delivery.objects.get(pk=o.delivery.pk).status == "queued",
+        ),
+        "remove-file-<id>": Row(
+            "POST",
+            lambda o: f"/announcements/{o.draft.pk}/remove-file-{o.draft_file.pk}/",
+            f"{LOGIN} 302 302* 302* 404 403",
+            f"{LOGIN} 404 404 404 302* 403",
+            changed=lambda o: not o.draft.files.exists(),
+        ),
+    },
+    "feedback/<id:pk>/<str:action>/": {
+        "status": Row(
+            "POST",
+            lambda o: f"/feedback/{o.open_case.pk}/status/",
+            f"{LOGIN} 302* 302* 302* 404 403",
+            f"{LOGIN} 404 404 404 302* 403",
+            data={"to": "assigned"},
+            changed=lambda o: _status(o, Feedback, o.open_case.pk) == "assigned",
+        ),
+        "assign": Row(
+            "POST",
+            lambda o: f"/feedback/{o.open_case.pk}/assign/",
+            f"{LOGIN} 302* 302* 302* 404 403",
+            f"{LOGIN} 404 404 404 302* 403",
+            data=lambda o: {"unit": o.unit.pk},
+            changed=lambda o: Feedback.objects.get(pk=o.open_case.pk).unit_id == o.unit.pk,
+        ),
+        "priority": Row(
+            "POST",
+            lambda o: f"/feedback/{o.open_case.pk}/priority/",
+            f"{LOGIN} 302* 302* 302* 404 403",
+            f"{LOGIN} 404 404 404 302* 403",
+            data={"priority": "urgent"},
+            changed=lambda o: Feedback.objects.get(pk=o.open_case.pk).priority == "urgent",
+        ),
+        "reply": Row(
+            "POST",
+            lambda o: f"/feedback/{o.open_case.pk}/reply/",
+            f"{LOGIN} 302* 302* 302* 404 403",
+            f"{LOGIN} 404 404 404 302* 403",
+            data={"text": "Đã chuyển tổ môi trường.", "public": "on"},
+            changed=lambda o: Feedback.objects.get(pk=o.open_case.pk).events.filter(kind="reply").exists(),
+        ),
+    },
+}
+
+# Django admin: only a superuser gets in; everyone else is sent to the (limited) portal login or refused.
+ADMIN_MODELS = {
+    "auth/group",
+    "auth/user",
+    "authtoken/tokenproxy",
+    "account/emailaddress",
+    "portal/auditevent",
+    "groups/ward",
+    "groups/residentialgroup",
+    "groups/household",
+    "groups/member",
+    "groups/channel",
+    "groups/staffprofile",
+    "groups/memberimport",
+    "feedback/unit",
+    "feedback/holiday",
+    "feedback/cannedreply",
+    "feedback/open311key",
+    "feedback/feedback",
+}
+ADMIN_OTHER = {
+    "admin/login/": Row("GET", lambda o: "/admin/login/", "302 302 403 403 403 403 302"),
+    "admin/": Row("GET", lambda o: "/admin/", "302 302 302 302 302 302 200"),
+    "admin/logout/": Row("POST", lambda o: "/admin/logout/", "302 302 302 302 302 302 200"),
+    "admin/password_change/": Row("GET", lambda o: "/admin/password_change/", "302 302 302 302 302 302 200"),
+    "admin/password_change/done/": Row("GET", lambda o: "/admin/password_change/done/", "302 302 302 302 302 302 200"),
+    "admin/autocomplete/": Row("GET", lambda o: "/admin/autocomplete/", "302 302 302 302 302 302 403"),
+    "admin/jsi18n/": Row("GET", lambda o: "/admin/jsi18n/", "302 302 302 302 302 302 200"),
+    "admin/r/<path:content_type_id>/<path:object_id>/": Row(
+        "GET", lambda o: "/admin/r/1/1/", "302 302 302 302 302 302 404"
+    ),
+    "admin/auth/user/<id>/password/": Row(
+        "GET", lambda o: "/admin/auth/user/1/password/", "302 302 302 302 302 302 200"
+    ),
+    "admin/^(?P<app_label>auth|authtoken|account|portal|groups|feedback)/$": Row(
+        "GET", lambda o: "/admin/groups/", "302 302 302 302 302 302 200"
+    ),
+    "admin/(?P<url>.*)$": Row("GET", lambda o: "/admin/no-such-page/", "302 302 302 302 302 302 404"),
+}
+
+
+def _admin_model_rows() -> dict[str, Row]:
+    """The change list, add, change, history and delete pages of every registered model."""
+    from django.contrib import admin
+
+    rows = {}
+    for model in admin.site._registry:
+        label = f"{model._meta.app_label}/{model._meta.model_name}"
+        first = model._default_manager.order_by("pk").first()
+        pk = first.pk if first is not None else 1
+        for suffix, path in (
+            ("", f"/admin/{label}/"),
+            ("add/", f"/admin/{label}/add/"),
+            ("<path:object_id>/history/", f"/admin/{label}/{pk}/history/"),
+            ("<path:object_id>/delete/", f"/admin/{label}/{pk}/delete/"),
+            ("<path:object_id>/change/", f"/admin/{label}/{pk}/change/"),
+            ("<path:object_id>/", f"/admin/{label}/{pk}/"),
+        ):
+            model_admin = admin.site._registry[model]
+            superuser = "200"
+            if suffix == "<path:object_id>/" or (first is None and "object_id" in suffix):
+                superuser = "302"  # the bare object URL redirects to its change page; a missing object to the list
+            elif suffix == "add/" and not model_admin.has_add_permission(_SuperRequest()):
+                superuser = "403"  # the audit trail and reports are never written by hand in the admin
+            elif suffix.endswith("delete/") and not model_admin.has_delete_permission(_SuperRequest()):
+                superuser = "403"
+            rows[f"admin/{label}/{suffix}"] = Row(
+                "GET", lambda o, path=path: path, f"302 302 302 302 302 302 {superuser}"
+            )
+    return rows
+
+
+class _SuperRequest:
+    class user:  # noqa: N801 - stands in for request.user
+        is_active = is_staff = is_superuser = True
+
+        @staticmethod
+        def has_perm(*_args: Any) -> bool:
+            return True
+
+
+# --- the routes, from the resolver --------------------------------------------------------------------------
+
+
+def _routes() -> list[str]:
+    def walk(patterns: list, prefix: str = "") -> list[str]:
+        found = []
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                found += walk(pattern.url_patterns, prefix + str(pattern.pattern))
+            elif isinstance(pattern, URLPattern):
+                found.append(prefix + str(pattern.pattern))
+        return found
+
+    routes = []
+    for route in walk(get_resolver().url_patterns):
+        # DRF's format-suffix twins (".json") answer as the route they repeat.
+        if "(?P<format>" in route or "<drf_format_suffix:format>" in route:
+            continue
+        routes.append(route)
+    return routes
+
+
+def _cells(spec: str) -> list[tuple[int, bool]]:
+    cells = [(int(cell.rstrip("*")), cell.endswith("*")) for cell in spec.split()]
+    assert len(cells) == len(PRINCIPALS), spec
+    return cells
+
+
+def test_every_route_has_a_row_in_the_matrix():
+    admin_rows = _admin_model_rows()
+    known = set(ROWS) | set(ACTION_ROWS) | set(ADMIN_OTHER) | set(admin_rows)
+
+    missing = [route for route in _routes() if route not in known]
+
+    assert not missing, f"routes without a row in the authorization matrix: {missing}"
+    registered = {key.rsplit("/", 2)[0].removeprefix("admin/") for key in admin_rows if key.endswith("/add/")}
+    registered = {key.removesuffix("/add") for key in registered}
+    assert registered == ADMIN_MODELS, "a model was added to or removed from the admin: add it to the matrix"
+
+
+def _run(world: Any, name: str, row: Row) -> list[str]:
+    problems = []
+    wards = [("A", world.a, row.a)] + ([("B", world.b, row.b)] if row.b else [])
+    for ward_name, objects, spec in wards:
+        for principal, (status, must_change) in zip(PRINCIPALS, _cells(spec), strict=True):
+            cache.clear()  # rate-limit counters live in Redis, outside the savepoint
+            with transaction.atomic():
+                client = world.clients[principal]
+                if principal in world.users:
+                    # Signed in afresh in each cell: a row that logs out must not sign out the next ones.
+                    client.force_login(world.users[principal])
+                path = row.path(objects)
+                data = row.data(objects) if callable(row.data) else row.data
+                if row.method == "GET":
+                    response = client.get(path)
+                elif row.api or row.method != "POST":
+                    send = getattr(client, row.method.lower())
+                    response = send(path, json.dumps(data), content_type="application/json")
+                else:
+                    response = client.post(path, data)
+                changed = False
+                if name == "report/status/":
+                    changed = objects.case.description in response.content.decode()
+                elif row.changed is not None:
+                    changed = bool(row.changed(objects))
+                if response.status_code != status or changed != must_change:
+                    problems.append(
+                        f"{name} [{ward_name}] {principal}: expected {status}{'*' if must_change else ''}, "
+                        f"got {response.status_code}{'*' if changed else ''}"
+                    )
+                transaction.set_rollback(True)
+    return problems
+
+
+def test_every_route_answers_every_visitor_as_the_matrix_says(world):
+    problems = []
+    for name, row in ROWS.items():
+        problems += _run(world, name, row)
+    for route, actions in ACTION_ROWS.items():
+        for action, row in actions.items():
+            problems += _run(world, f"{route} {action}", row)
+    for name, row in WRITE_ROWS.items():
+        problems += _run(world, name, row)
+    for name, row in {**ADMIN_OTHER, **_admin_model_rows()}.items():
+        problems += _run(world, name, row)
+
+    assert not problems, "\n" + "\n".join(problems)
+
+
+def test_no_answer_is_a_server_error_and_no_page_names_the_other_ward(world):
+    """The same walk as above, seen from ward A's leader: nothing of ward B's report or member on any page."""
+    secrets_of_b = [world.b.member.full_name]
+    leaks = []
+    for name, row in ROWS.items():
+        if row.method != "GET" or not row.b:
+            continue
+        leader = world.clients["carol"]
+        leader.force_login(world.users["carol"])
+        body = leader.get(row.path(world.b)).content.decode(errors="replace")
+        leaks += [f"{name}: {secret}" for secret in secrets_of_b if re.search(re.escape(secret), body)]
+    assert not leaks
