@@ -140,7 +140,14 @@ def member_get_for_user(*, user: Any, pk: int) -> Member:
 
 
 def memberships_for_user(*, user: Any) -> QuerySet[Membership]:
-    return Membership.objects.filter(group__in=groups_for_user(user=user))
+    memberships = Membership.objects.filter(group__in=groups_for_user(user=user))
+    profile = staff_profile_of(user)
+    if profile is not None and not profile.is_ward_wide:
+        # A leader's request about a resident of another group names nobody until that person confirms.
+        memberships = memberships.exclude(
+            status=Membership.Status.PENDING, confirmation_required=True, confirmed_at__isnull=True
+        )
+    return memberships
 
 
 def membership_get_for_user(*, user: Any, pk: int) -> Membership:

@@ -3,12 +3,13 @@ from rest_framework import serializers
 from announcements.models import Announcement
 from announcements.services import ALL_KINDS
 from groups.models import Membership
+from portal.api.fields import id_field
 
 
 class AnnouncementSerializer(serializers.ModelSerializer):
     group_ids = serializers.SerializerMethodField()
     created_by = serializers.CharField(source="created_by.email", read_only=True)
-    approved_by = serializers.CharField(source="approved_by.email", read_only=True, default=None)
+    approved_by = serializers.CharField(source="approved_by.email", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = Announcement
@@ -53,7 +54,7 @@ class AnnouncementWriteSerializer(serializers.Serializer):
     category = serializers.ChoiceField(choices=Announcement.Category.choices, default=Announcement.Category.OTHER)
     urgency = serializers.ChoiceField(choices=Announcement.Urgency.choices, default=Announcement.Urgency.ROUTINE)
     whole_ward = serializers.BooleanField(default=False)
-    group_ids = serializers.ListField(child=serializers.IntegerField(), default=list)
+    group_ids = serializers.ListField(child=id_field(), default=list)
     roles = serializers.ListField(child=serializers.ChoiceField(choices=Membership.Role.choices), default=list)
     channels = serializers.ListField(child=serializers.ChoiceField(choices=ALL_KINDS), allow_empty=False)
     sms_unaccented = serializers.BooleanField(default=True)

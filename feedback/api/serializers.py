@@ -1,11 +1,12 @@
 from rest_framework import serializers
 
 from feedback.models import Category, Feedback, FeedbackEvent
+from portal.api.fields import id_field
 
 
 class FeedbackSerializer(serializers.ModelSerializer):
-    group = serializers.CharField(source="group.name", default=None, read_only=True)
-    unit = serializers.CharField(source="unit.name", default=None, read_only=True)
+    group = serializers.CharField(source="group.name", default=None, allow_null=True, read_only=True)
+    unit = serializers.CharField(source="unit.name", default=None, allow_null=True, read_only=True)
     reporter = serializers.SerializerMethodField()
 
     class Meta:
@@ -46,8 +47,31 @@ class FeedbackSerializer(serializers.ModelSerializer):
         return {"name": obj.reporter_name, "phone": obj.reporter_phone, "email": obj.reporter_email}
 
 
+class QueueQuerySerializer(serializers.Serializer):
+    """The queue's filters, as the list reads them; an unknown value is a 400, not quietly ignored."""
+
+    # An empty value is the default, as in a form: "status=" is the open cases.
+    status = serializers.ChoiceField(choices=["", "open", *Feedback.Status.values], default="open", allow_blank=True)
+    category = serializers.ChoiceField(choices=["", *Category.values], default="", allow_blank=True)
+    q = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    overdue = serializers.BooleanField(default=False)
+    sort = serializers.ChoiceField(choices=["", "new", "old", "due"], default="new", allow_blank=True)
+    after = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, default="", help_text="The next_cursor of the previous page."
+    )
+
+
+class FeedbackPageSerializer(serializers.Serializer):
+    """One page of the queue: keyset pagination, so there is no count, only the cursor of the next page."""
+
+    results = FeedbackSerializer(many=True)
+    next_cursor = serializers.CharField(
+        allow_null=True, help_text="Pass as `after` for the next page; null at the end."
+    )
+
+
 class FeedbackEventSerializer(serializers.ModelSerializer):
-    actor = serializers.CharField(source="actor.email", default=None, read_only=True)
+    actor = serializers.CharField(source="actor.email", default=None, allow_null=True, read_only=True)
 
     class Meta:
         model = FeedbackEvent
@@ -59,7 +83,7 @@ class FeedbackCreateSerializer(serializers.Serializer):
     category = serializers.ChoiceField(choices=Category.choices)
     description = serializers.CharField(max_length=5000)
     source = serializers.ChoiceField(choices=[c for c in Feedback.Source.choices if c[0] != "open311"])
-    group_id = serializers.IntegerField(required=False, allow_null=True, default=None)
+    group_id = id_field(required=False, allow_null=True, default=None)
     address = serializers.CharField(required=False, allow_blank=True, default="")
     name = serializers.CharField(required=False, allow_blank=True, default="")
     phone = serializers.CharField(required=False, allow_blank=True, default="")
@@ -80,7 +104,7 @@ class ReplySerializer(serializers.Serializer):
 
 
 class AssignSerializer(serializers.Serializer):
-    unit = serializers.IntegerField(allow_null=True)
+    unit = id_field(allow_null=True)
 
 
 class NumbersSerializer(serializers.Serializer):

@@ -1,8 +1,10 @@
 """API for reports, scoped like the pages (feedback.selectors) and writing through the services."""
 
 from dataclasses import asdict
+from typing import Any
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
@@ -16,8 +18,20 @@ from portal.api.viewsets import PortalViewSet
 from portal.audit import client_ip
 
 
+class CursorPageSchema(AutoSchema):
+    """The queue's list answers one object (a page with its cursor), not an array of cases."""
+
+    def _is_list_view(self, serializer: Any = None) -> bool:
+        return False if getattr(self.view, "action", None) == "list" else super()._is_list_view(serializer)
+
+    def get_operation_id(self) -> str:
+        return "feedback_list" if getattr(self.view, "action", None) == "list" else super().get_operation_id()
+
+
 class FeedbackViewSet(PortalViewSet):
     serializer_class = s.FeedbackSerializer
+    pagination_class = None  # the queue pages by cursor (FeedbackPageSerializer), not by offset
+    schema = CursorPageSchema()
 
     def get_queryset(self):  # noqa: ANN201
         return selectors.feedback_for_user(user=self.request.user)
@@ -32,25 +46,19 @@ class FeedbackViewSet(PortalViewSet):
         data = s.FeedbackSerializer(feedback, context={"may_see_reporter": may_see}).data
         return Response(data, status=status)
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("status", str),
-            OpenApiParameter("category", str),
-            OpenApiParameter("q", str),
-            OpenApiParameter("overdue", bool),
-            OpenApiParameter("after", str, description="the next_cursor"),
-        ],
-        responses=s.FeedbackSerializer(many=True),
-    )
+    @extend_schema(parameters=[s.QueueQuerySerializer], responses=s.FeedbackPageSerializer)
     def list(self, request: Request) -> Response:
+        query = s.QueueQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        values = query.validated_data
         filters = selectors.QueueFilters(
-            status=request.query_params.get("status", "open"),
-            category=request.query_params.get("category", ""),
-            q=request.query_params.get("q", "")[:200],
-            overdue=request.query_params.get("overdue") in {"1", "true"},
-            sort=request.query_params.get("sort", "new"),
+            status=values["status"] or "open",
+            category=values["category"],
+            q=values["q"],
+            overdue=values["overdue"],
+            sort=values["sort"] or "new",
         )
-        page = selectors.feedback_queue(user=request.user, filters=filters, after=request.query_params.get("after", ""))
+        page = selectors.feedback_queue(user=request.user, filters=filters, after=values["after"])
         rows = s.FeedbackSerializer(page.rows, many=True, context={"may_see_reporter": False}).data
         return Response({"results": rows, "next_cursor": page.next_cursor or None})
 

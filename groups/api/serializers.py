@@ -5,6 +5,7 @@ from typing import Any
 from rest_framework import serializers
 
 from groups.models import ContactChannel, Household, Member, Membership, ResidentialGroup, Ward
+from portal.api.fields import id_field
 
 
 class WardSerializer(serializers.ModelSerializer):
@@ -102,7 +103,7 @@ class MemberFieldsSerializer(serializers.Serializer):
 
 
 class MemberCreateSerializer(MemberFieldsSerializer):
-    group = serializers.IntegerField(help_text="The residential group the new member joins.")
+    group = id_field(help_text="The residential group the new member joins.")
     role = serializers.ChoiceField(choices=Membership.Role.choices, default=Membership.Role.RESIDENT)
     organisation = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
@@ -134,8 +135,8 @@ class MembershipSerializer(serializers.ModelSerializer):
 
 
 class MembershipCreateSerializer(serializers.Serializer):
-    member = serializers.IntegerField()
-    group = serializers.IntegerField()
+    member = id_field()
+    group = id_field()
     role = serializers.ChoiceField(choices=Membership.Role.choices, default=Membership.Role.RESIDENT)
     organisation = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
@@ -146,7 +147,7 @@ class MembershipRoleSerializer(serializers.Serializer):
 
 
 class MembershipMoveSerializer(serializers.Serializer):
-    group = serializers.IntegerField()
+    group = id_field()
     address = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 
 

@@ -160,6 +160,15 @@ class MemberViewSet(
 
     @extend_schema(request=s.MemberUpdateSerializer, responses=s.MemberSerializer)
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """PUT: the member as given; the fields left out take their defaults (no email, no consent)."""
+        return self._change(request, partial=False)
+
+    @extend_schema(request=s.MemberUpdateSerializer, responses=s.MemberSerializer)
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """PATCH: only the fields given change; the others keep their current values."""
+        return self._change(request, partial=True)
+
+    def _change(self, request: Request, *, partial: bool) -> Response:
         member = self.get_object()
         managed = selectors.managed_groups_for_user(user=request.user)
         if not member.memberships.filter(group__in=managed, status__in=services.CURRENT_STATUSES).exists():
@@ -177,7 +186,7 @@ class MemberViewSet(
         }
         if not isinstance(request.data, dict):
             raise ValidationError({"non_field_errors": ["The body must be a JSON object of the fields to change."]})
-        data = s.MemberUpdateSerializer(data={**current, **request.data})
+        data = s.MemberUpdateSerializer(data={**current, **request.data} if partial else request.data)
         data.is_valid(raise_exception=True)
         services.member_update(
             member=member,

@@ -125,3 +125,27 @@ def test_a_ward_admin_creates_a_group_and_a_duplicate_name_is_refused(api_for, a
     assert created.status_code == 201 and created.json()["coverage_percent"] == 0.0
     duplicate = api.post("/api/groups/", {"name": "thon dong", "kind": "thon", "households_total": 1}, format="json")
     assert duplicate.status_code == 400 and "name" in duplicate.json()
+
+
+def test_the_schema_tells_the_truth_about_the_queue_timeline_nulls_patch_and_errors(api_for, bob):
+    schema = yaml.safe_load(api_for(bob).get(reverse("api-schema")).content)
+    components = schema["components"]["schemas"]
+
+    def resolve(node):
+        return components[node["$ref"].rsplit("/", 1)[1]] if "$ref" in node else node
+
+    queue = resolve(
+        schema["paths"]["/api/feedback/"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    )
+    assert set(queue["properties"]) == {"results", "next_cursor"} and queue["properties"]["next_cursor"]["nullable"]
+    timeline = schema["paths"]["/api/feedback/{id}/timeline/"]["get"]["responses"]["200"]["content"]
+    assert timeline["application/json"]["schema"]["type"] == "array"
+    case = components["Feedback"]["properties"]
+    assert case["unit"]["nullable"] and case["group"]["nullable"]
+    patch = schema["paths"]["/api/members/{id}/"]["patch"]["requestBody"]["content"]["application/json"]["schema"]
+    assert not resolve(patch).get("required")  # PATCH changes only the fields it names
+    for path, methods in schema["paths"].items():
+        for method, operation in methods.items():
+            assert {"400", "401", "403", "404"} <= set(operation["responses"]), (method, path)
+    detail = schema["paths"]["/api/members/{id}/"]["get"]["responses"]["404"]["content"]["application/json"]
+    assert detail["schema"]["required"] == ["detail"]

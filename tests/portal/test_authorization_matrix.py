@@ -879,7 +879,9 @@ ADMIN_OTHER = {
         "GET", lambda o: "/admin/r/1/1/", "302 302 302 302 302 302 404"
     ),
     "admin/auth/user/<id>/password/": Row(
-        "GET", lambda o: "/admin/auth/user/1/password/", "302 302 302 302 302 302 200"
+        "GET",
+        lambda o: f"/admin/auth/user/{get_user_model().objects.order_by('pk').first().pk}/password/",
+        "302 302 302 302 302 302 200",
     ),
     "admin/^(?P<app_label>auth|authtoken|account|portal|groups|feedback)/$": Row(
         "GET", lambda o: "/admin/groups/", "302 302 302 302 302 302 200"

@@ -1,0 +1,50 @@
+"""Fields and pagination every API shares."""
+
+from typing import Any
+
+from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import LimitOffsetPagination
+
+from portal.web import int_or_none
+
+# Ids fit PostgreSQL's bigint; a larger number is a clear 400, not a failed query.
+MAX_ID = 10**18 - 1
+
+
+def id_field(**kwargs: Any) -> serializers.IntegerField:
+    return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kwargs)
+
+
+class StrictLimitOffsetPagination(LimitOffsetPagination):
+    """limit and offset as the schema says (whole numbers, limit 1–500); anything else is a 400 naming the
+    parameter, where DRF's own class would quietly fall back to the defaults."""
+
+    max_limit = 500
+
+    def get_limit(self, request: Any) -> int:
+        raw = request.query_params.get(self.limit_query_param)
+        if raw is None:
+            return self.default_limit
+        value = int_or_none(raw)
+        if value is None or not 1 <= value <= self.max_limit:
+            raise ValidationError({self.limit_query_param: [f"A whole number from 1 to {self.max_limit}."]})
+        return value
+
+    def get_offset(self, request: Any) -> int:
+        raw = request.query_params.get(self.offset_query_param)
+        if raw is None:
+            return 0
+        value = int_or_none(raw)
+        if value is None:
+            raise ValidationError({self.offset_query_param: ["A whole number, 0 or more."]})
+        return value
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict]:
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.limit_query_param:
+                parameter["schema"] |= {"minimum": 1, "maximum": self.max_limit}
+            if parameter["name"] == self.offset_query_param:
+                parameter["schema"] |= {"minimum": 0, "maximum": MAX_ID}
+        return parameters

@@ -1,0 +1,35 @@
+"""The OpenAPI schema tells every error answer too, with the JSON shape the exception handler gives it."""
+
+from typing import Any
+
+DETAIL = {
+    "type": "object",
+    "properties": {"detail": {"type": "string"}},
+    "required": ["detail"],
+}
+# A validation error names each field (or non_field_errors) with its messages; a nested field (an item of a
+# list) has an object of its own. A body that is not JSON at all gets {"detail": ...}.
+VALIDATION = {
+    "type": "object",
+    "additionalProperties": {
+        "oneOf": [{"type": "array", "items": {"type": "string"}}, {"type": "object"}],
+    },
+}
+ERRORS = {
+    "400": ("The request is not valid: each field with its messages.", {"anyOf": [DETAIL, VALIDATION]}),
+    "401": ("No valid token or session.", DETAIL),
+    "403": ("Signed in, but not allowed to do this.", DETAIL),
+    "404": ("Not found, or not visible to this account.", DETAIL),
+}
+
+
+def add_error_responses(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
+    """drf-spectacular postprocessing hook: every operation lists 400, 401, 403 and 404 with their shape."""
+    for path_item in result.get("paths", {}).values():
+        for operation in path_item.values():
+            responses = operation.setdefault("responses", {})
+            for status, (description, schema) in ERRORS.items():
+                responses.setdefault(
+                    status, {"description": description, "content": {"application/json": {"schema": schema}}}
+                )
+    return result
