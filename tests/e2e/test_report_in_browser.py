@@ -50,3 +50,21 @@ def test_a_resident_reports_staff_answer_and_the_resident_rates(
     page.get_by_role("button", name="Gửi đánh giá").click()
     expect(page.locator("[data-status]")).to_have_text("Đã đóng")
     assert Feedback.objects.get().rating == 5
+
+
+def test_the_browser_refuses_a_photo_too_large_or_not_a_photo_before_uploading(phone_page, group_a1, tmp_path):
+    page = phone_page
+    big = tmp_path / "anh-lon.jpg"
+    big.write_bytes(b"\xff\xd8\xff" + b"0" * (11 * 1024 * 1024))  # 11 MB, over the 10 MB limit
+    document = tmp_path / "giay-to.pdf"
+    document.write_bytes(b"%PDF-1.4 not a photo")
+
+    page.goto(f"/p/{group_a1.ward.code}/report/")
+    page.set_input_files("input[name=photos]", str(big))
+    too_large = page.locator("[data-file-problem]").inner_text()
+    page.set_input_files("input[name=photos]", str(document))
+    not_a_photo = page.locator("[data-file-problem]").inner_text()
+
+    assert "anh-lon.jpg" in too_large and "10 MB" in too_large
+    assert "giay-to.pdf" in not_a_photo and "không phải là ảnh" in not_a_photo
+    assert page.locator("input[name=photos]").evaluate("input => input.files.length") == 0

@@ -214,3 +214,37 @@ def test_the_ward_page_links_its_atom_feed(ward_a, client):
     page = client.get(f"/p/{ward_a.code}/").content.decode()
 
     assert 'rel="alternate" type="application/atom+xml"' in page and f"/p/{ward_a.code}/feed.atom" in page
+
+
+def test_control_characters_in_an_imported_list_are_removed(alice, group_a1, client_for):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from groups.models import Member
+
+    content = "Họ và tên,Số điện thoại,Địa chỉ/hộ\nTrần\x0c Văn\x07 Bình,0912 000 333,12\x1f Lê Lợi\n".encode()
+    staff = client_for(alice)
+
+    preview = staff.post(
+        reverse("groups:import", args=[group_a1.pk]), {"file": SimpleUploadedFile("ds.csv", content)}, follow=True
+    )
+    staff.post(preview.redirect_chain[-1][0])
+
+    member = Member.objects.get(phone="+84912000333")
+    assert member.full_name == "Trần Văn Bình" and member.household.address == "12 Lê Lợi"
+
+
+def test_a_provider_refusal_quoting_the_reporter_s_address_is_masked_on_the_timeline(ward_a, settings):
+    from feedback.models import FeedbackEvent
+    from feedback.tasks import feedback_notify_reporter
+    from tests.fakes.smtp import LocalSmtpServer
+
+    feedback = report(ward_a, phone="", email="to-giac@example.vn")
+    with LocalSmtpServer() as smtp:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", smtp.port
+        smtp.inbox.refuse.add("to-giac@example.vn")
+        feedback_notify_reporter(feedback.pk, "received")
+
+    note = FeedbackEvent.objects.get(feedback=feedback, kind="notified").text
+    assert "to-giac@example.vn" not in note and "t***@example.vn" in note
