@@ -20,6 +20,9 @@ class Ward(models.Model):
     households_total = models.PositiveIntegerField(_("households in total"), default=0)
     # A second person must approve what someone drafts; announcements read this.
     requires_second_approver = models.BooleanField(_("requires a second approver"), default=True)
+    # The ward office's position, for "near me" on the front page of a city with many wards.
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
 
     class Meta:
         verbose_name = _("ward")

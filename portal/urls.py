@@ -13,6 +13,8 @@ register_converter(IdConverter, "id")
 urlpatterns = [
     path("", views.home, name="home"),
     path("health/", views.health, name="health"),
+    path("today/", views.today, name="today"),
+    path("today/block/", views.today_block, name="today_block"),
     path("groups/", include("groups.urls")),
     path("", include("announcements.urls")),
     path("", include("feedback.urls")),

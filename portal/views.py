@@ -12,7 +12,22 @@ from portal.celery import app as celery_app
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return redirect("groups:list")
+    """The resident's front door: the ward's public page when there is one ward, else a chooser. Staff who are
+    signed in go to what waits for them today."""
+    from groups.models import Ward
+    from groups.selectors import staff_profile_of
+    from portal.text import fold
+
+    if staff_profile_of(request.user) is not None:
+        return redirect("today")
+    wards = list(Ward.objects.order_by("name").values("code", "name", "province", "latitude", "longitude"))
+    if len(wards) == 1:
+        return redirect("announcements:public_feed", ward_code=wards[0]["code"])
+    query = fold(request.GET.get("q", ""))[:100]
+    for ward in wards:
+        ward["folded"] = fold(f"{ward['name']} {ward['province']}")
+    shown = [w for w in wards if all(word in w["folded"] for word in query.split())] if query else wards
+    return render(request, "home.html", {"wards": shown, "query": request.GET.get("q", "")[:100]})
 
 
 def admin_login(request: HttpRequest) -> HttpResponse:
@@ -97,3 +112,24 @@ def server_error(request: HttpRequest) -> HttpResponse:
     from django.template import loader
 
     return HttpResponse(loader.get_template("500.html").render(), status=500)
+
+
+def _today_context(request: HttpRequest) -> dict:
+    from groups.selectors import staff_profile_of
+    from portal.dashboard import today_for_user
+
+    return {"today": today_for_user(user=request.user), "profile": staff_profile_of(request.user)}
+
+
+def today(request: HttpRequest) -> HttpResponse:
+    """A staff member's first page: what waits for them today, with counts that refresh by themselves."""
+    from groups.views import staff_required
+
+    return staff_required(lambda r: render(r, "today.html", _today_context(r)))(request)
+
+
+def today_block(request: HttpRequest) -> HttpResponse:
+    """The counts alone, which the page fetches again every half minute."""
+    from groups.views import staff_required
+
+    return staff_required(lambda r: render(r, "_today.html", _today_context(r)))(request)

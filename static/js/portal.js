@@ -31,20 +31,23 @@
 // A block with data-poll refreshes itself from that URL every few seconds while a fan-out is running, and
 // stops once the server answers without the "still to go" line.
 (function () {
+  // data-poll-every (seconds): keep refreshing at that pace, e.g. the counts of the "Today" page.
   function poll(block) {
     var url = block.getAttribute("data-poll");
+    var every = parseInt(block.getAttribute("data-poll-every") || "3", 10) * 1000;
     fetch(url, { credentials: "same-origin", headers: { "X-Requested-With": "fetch" } })
       .then(function (response) { return response.ok ? response.text() : null; })
       .then(function (html) {
         if (html === null) return;
         block.innerHTML = html;
-        if (html.indexOf('aria-live="polite"') !== -1) setTimeout(function () { poll(block); }, 3000);
+        if (html.indexOf('aria-live="polite"') !== -1) setTimeout(function () { poll(block); }, every);
       })
-      .catch(function () { setTimeout(function () { poll(block); }, 10000); });
+      .catch(function () { setTimeout(function () { poll(block); }, Math.max(every, 10000)); });
   }
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("[data-poll]").forEach(function (block) {
-      setTimeout(function () { poll(block); }, 2000);
+      var every = parseInt(block.getAttribute("data-poll-every") || "2", 10) * 1000;
+      setTimeout(function () { poll(block); }, every);
     });
   });
 })();
@@ -151,5 +154,43 @@
   });
   document.addEventListener("focusin", function (event) {
     if (event.target.matches && event.target.matches("input[data-select-on-focus]")) event.target.select();
+  });
+})();
+
+// The ward chooser: filter as one types (without accents, as the server does) and sort by distance on asking.
+(function () {
+  function fold(text) {
+    return text.toLowerCase().replace(/đ/g, "d").normalize("NFD").replace(/[\u0300-\u036f]/g, "").trim();
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    var form = document.querySelector("[data-ward-search]");
+    var list = document.querySelector("[data-wards]");
+    if (!form || !list) return;
+    var input = form.querySelector("input[name=q]");
+    input.addEventListener("input", function () {
+      var words = fold(input.value).split(/\s+/).filter(Boolean);
+      list.querySelectorAll("[data-ward]").forEach(function (item) {
+        var name = item.getAttribute("data-name");
+        item.hidden = !words.every(function (word) { return name.indexOf(word) !== -1; });
+      });
+    });
+    var near = form.querySelector("[data-action=near-me]");
+    if (near && navigator.geolocation && list.querySelector("[data-lat]")) {
+      near.hidden = false;
+      near.addEventListener("click", function () {
+        navigator.geolocation.getCurrentPosition(function (position) {
+          var here = position.coords;
+          var items = Array.prototype.slice.call(list.querySelectorAll("[data-ward]"));
+          function distance(item) {
+            if (!item.hasAttribute("data-lat")) return Infinity;
+            var dLat = parseFloat(item.getAttribute("data-lat")) - here.latitude;
+            var dLon = (parseFloat(item.getAttribute("data-lon")) - here.longitude) * Math.cos(here.latitude * Math.PI / 180);
+            return dLat * dLat + dLon * dLon;
+          }
+          items.sort(function (a, b) { return distance(a) - distance(b); });
+          items.forEach(function (item) { list.appendChild(item); });
+        });
+      });
+    }
   });
 })();

@@ -27,6 +27,7 @@ def test_admin_imports_a_list_fixes_the_bad_row_and_sees_coverage_rise(phone_pag
     page.get_by_label("Email").fill("alice@an-binh.vn")
     page.get_by_label("Mật khẩu").fill(PASSWORD)
     page.get_by_role("button", name="Đăng nhập").click()
+    page.get_by_role("link", name="Các tổ", exact=True).click()  # from "Today", where staff land
     page.get_by_role("link", name="Tổ dân phố 1").click()
     assert "0,0%" in page.locator("#group-coverage").inner_text()
 

@@ -11,7 +11,7 @@ from tests.factories import PASSWORD
 
 def test_staff_log_in_with_email_and_password(client, alice):
     response = client.post(reverse("account_login"), {"login": "alice@an-binh.vn", "password": PASSWORD}, follow=True)
-    assert response.redirect_chain[-1][0].endswith(reverse("groups:list"))
+    assert response.redirect_chain[-1][0].endswith(reverse("today"))
     assert "Phường An Bình" in response.content.decode()
 
 

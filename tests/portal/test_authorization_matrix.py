@@ -185,7 +185,10 @@ ALL_200 = "200 200 200 200 200 200 200"
 
 ROWS: dict[str, Row] = {
     # Public pages: anyone, for either ward.
-    "": Row("GET", lambda o: "/", "302 302 302 302 302 302 302"),
+    # Two wards: a chooser for residents; staff go on to what waits for them today.
+    "": Row("GET", lambda o: "/", "200 200 302 302 302 302 200"),
+    "today/": Row("GET", lambda o: "/today/", f"{LOGIN} 200 200 200 200 403"),
+    "today/block/": Row("GET", lambda o: "/today/block/", f"{LOGIN} 200 200 200 200 403"),
     "health/": Row("GET", lambda o: "/health/", ALL_200),
     "p/<str:ward_code>/": Row("GET", lambda o: f"/p/{o.ward.code}/", ALL_200, ALL_200),
     "p/<str:ward_code>/feed.atom": Row("GET", lambda o: f"/p/{o.ward.code}/feed.atom", ALL_200, ALL_200),

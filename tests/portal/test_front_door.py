@@ -1,0 +1,80 @@
+"""`/` is the resident's front door; staff land on what waits for them today."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from announcements import services as announcements
+from feedback.models import Feedback
+from groups.models import Membership, Ward
+from tests.announcements.conftest import announcement_data
+from tests.factories import WardFactory, member_in
+from tests.feedback.conftest import report
+
+pytestmark = pytest.mark.django_db
+
+
+def test_with_one_ward_the_front_door_is_its_page_with_three_large_actions(ward_a, client):
+    response = client.get("/", follow=True)
+
+    page = response.content.decode()
+    assert response.redirect_chain[-1][0] == f"/p/{ward_a.code}/"
+    for action in ("report", "status", "answers"):
+        assert f'data-action-link="{action}"' in page
+    assert "Gửi phản ánh" in page and "Theo dõi phản ánh" in page and "Phản ánh đã trả lời" in page
+    assert "Cán bộ đăng nhập" in page
+
+
+def test_with_several_wards_a_chooser_finds_them_without_accents(ward_a, ward_b, client):
+    WardFactory(name="Phường Ngọc Hiệp", code="20003")
+
+    everyone = client.get("/").content.decode()
+    found = client.get("/", {"q": "ngoc hiep"}).content.decode()
+
+    assert "Phường An Bình" in everyone and "Phường Bến Gỗ" in everyone
+    assert "Phường Ngọc Hiệp" in found and "Phường An Bình" not in found
+    assert Ward.objects.count() == 3
+
+
+def test_staff_land_on_today_after_signing_in(alice, client):
+    alice.set_password("pw-Ket-Noi-2026")
+    alice.save()
+
+    response = client.post("/accounts/login/", {"login": alice.email, "password": "pw-Ket-Noi-2026"}, follow=True)
+
+    assert response.redirect_chain[-1][0] == "/today/"
+    assert client.get("/")["Location"] == "/today/"
+
+
+def test_today_counts_what_waits_for_this_person(ward_a, group_a1, group_a2, alice, bob, carol, client_for):
+    overdue = report(ward_a, group_id=group_a1.pk)
+    Feedback.objects.filter(pk=overdue.pk).update(resolve_due_at=timezone.now() - timedelta(hours=1))
+    report(ward_a, description="Cột đèn đổ ở tổ 2 sau mưa lớn", group_id=group_a2.pk)
+    draft = announcements.announcement_save(user=bob, data=announcement_data(group_ids=[group_a1.pk]))
+    announcements.announcement_submit(announcement=draft, by=bob)
+    joiner = member_in(group_a1)
+    Membership.objects.filter(member=joiner).update(status="pending", source="self_join")
+
+    admin = client_for(alice).get("/today/").content.decode()
+    leader = client_for(carol).get("/today/block/").content.decode()
+
+    def count(page, name):
+        return int(page.split(f'data-count="{name}">', 1)[1].split("<", 1)[0])
+
+    assert count(admin, "reports_new") == 2 and count(admin, "reports_overdue") == 1
+    assert count(admin, "approvals_waiting") == 1 and count(admin, "join_requests") == 1
+    # A leader counts only their own group: one report, no approvals to give.
+    assert count(leader, "reports_new") == 1 and 'data-count="approvals_waiting"' not in leader
+    assert count(leader, "join_requests") == 1
+    assert 'data-channel="sms"' in admin and "SMS_API_KEY" in admin  # not set up, and why
+
+
+def test_a_rejected_draft_shows_as_returned_to_its_author(ward_a, group_a1, alice, bob, client_for):
+    draft = announcements.announcement_save(user=bob, data=announcement_data(group_ids=[group_a1.pk]))
+    announcements.announcement_submit(announcement=draft, by=bob)
+    announcements.announcement_reject(announcement=draft, by=alice, note="Sửa giờ họp")
+
+    page = client_for(bob).get("/today/").content.decode()
+
+    assert 'data-count="returned_to_me">1<' in page
