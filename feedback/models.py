@@ -261,8 +261,9 @@ class FeedbackEvent(models.Model):
     )
     is_public = models.BooleanField(default=False)
     text = models.TextField(blank=True)
-    from_status = models.CharField(max_length=12, blank=True)
-    to_status = models.CharField(max_length=12, blank=True)
+    # With the case's status names, so every page shows "Đã giải quyết", never "resolved".
+    from_status = models.CharField(max_length=12, blank=True, choices=Feedback.Status.choices)
+    to_status = models.CharField(max_length=12, blank=True, choices=Feedback.Status.choices)
 
     class Via(models.TextChoices):
         """For a reporter's own act (a rating, a reopening): how they proved it was them."""

@@ -96,10 +96,26 @@ def report(request: HttpRequest, ward_code: str) -> HttpResponse:
 
 
 def report_done(request: HttpRequest) -> HttpResponse:
+    from announcements.channels.personal import personal_channel
+
     code = request.GET.get("code", "")
     if code not in _my_codes(request):
         raise Http404
-    return render(request, "feedback/report_done.html", {"code": code})
+    feedback = selectors.feedback_by_code(code=code)
+    # Say the code was sent only when a message really went to a channel that is set up; otherwise the resident
+    # must write it down, and is offered to see it large.
+    channel = (
+        personal_channel(
+            zalo_user_id=feedback.reporter_zalo_id, phone=feedback.reporter_phone, email=feedback.reporter_email
+        )
+        if feedback
+        else None
+    )
+    return render(
+        request,
+        "feedback/report_done.html",
+        {"code": code, "feedback": feedback, "channel": channel, "large": request.GET.get("large") == "1"},
+    )
 
 
 def _case_lookup(request: HttpRequest, code: str, digits: str, token: str) -> lookup.Lookup | None:

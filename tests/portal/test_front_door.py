@@ -78,3 +78,44 @@ def test_a_rejected_draft_shows_as_returned_to_its_author(ward_a, group_a1, alic
     page = client_for(bob).get("/today/").content.decode()
 
     assert 'data-count="returned_to_me">1<' in page
+
+
+def _file(client, ward, **fields):
+    token = client.get(f"/p/{ward.code}/report/").context["form"].initial["form_token"]
+    values = {"category": "environment", "description": "Rác thải để ở đầu hẻm 12 ba tuần chưa ai thu gom."}
+    return client.post(f"/p/{ward.code}/report/", {**values, **fields, "form_token": token}, follow=True)
+
+
+def test_the_page_after_sending_says_the_code_was_sent_only_when_a_channel_really_sends_it(ward_a, client, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"  # prints, sends nothing
+
+    no_channel = _file(client, ward_a, name="Lan", email="lan@example.vn").content.decode()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    by_email = _file(client, ward_a, name="Lan", email="lan2@example.vn").content.decode()
+
+    assert "data-write-down" in no_channel and "Hiện mã thật to" in no_channel and "data-sent-by" not in no_channel
+    assert 'data-sent-by="email"' in by_email and "data-write-down" not in by_email
+
+
+def test_the_status_page_shows_the_expected_date_and_the_history_in_plain_vietnamese(ward_a, bob, client):
+    from feedback import services
+
+    feedback = report(ward_a)
+    services.feedback_change_status(feedback=feedback, by=bob, to="triaged")
+
+    page = client.get("/report/status/", {"code": feedback.tracking_code}).content.decode()
+
+    assert "data-expected" in page and "Phường sẽ trả lời trước" in page
+    assert "Đã tiếp nhận" in page and "triaged" not in page
+    assert f'href="/p/{ward_a.code}/"' in page
+
+
+def test_signing_in_says_so_in_vietnamese(alice, client):
+    alice.set_password("pw-Ket-Noi-2026")
+    alice.save()
+
+    page = client.post(
+        "/accounts/login/", {"login": alice.email, "password": "pw-Ket-Noi-2026"}, follow=True
+    ).content.decode()
+
+    assert "Đã đăng nhập với tài khoản" in page and "Successfully" not in page
