@@ -12,6 +12,7 @@ from announcements.forms import MultipleFileField, photo_input
 from feedback.models import Category, Feedback, Unit
 from feedback.services import ReportData
 from groups.models import ResidentialGroup
+from portal.text import natural_sorted
 
 
 class ReportForm(forms.Form):
@@ -49,15 +50,14 @@ class ReportForm(forms.Form):
 
     def __init__(self, *args: Any, groups: Iterable[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if not self.is_bound:
-            self.fields["group_id"].widget.choices = [("", "—"), *groups]
-        else:
-            self._groups = groups
+        self._groups = groups
 
-    def full_clean(self) -> None:
-        super().full_clean()
-        if self._errors and hasattr(self, "_groups"):  # shown again with its errors: the list is needed now
-            self.fields["group_id"].widget.choices = [("", "—"), *self._groups]
+    def for_display(self) -> "ReportForm":
+        """The group list, built only when the form is shown (a first visit, or again after any error, the
+        service's too): a submission that succeeds never pays for a city ward's thousands of groups, and one
+        that fails keeps the group the resident chose."""
+        self.fields["group_id"].widget.choices = [("", "—"), *natural_sorted(self._groups)]
+        return self
 
     def report_data(self, source: str = Feedback.Source.WEB) -> ReportData:
         data = self.cleaned_data

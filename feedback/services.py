@@ -133,8 +133,17 @@ def report_clean(*, ward: Ward, data: ReportData) -> tuple[dict[str, Any], Resid
         except ValidationError:
             add("email", _("This is not a valid email address."))
     anonymous = data.anonymous
-    if not anonymous and not (normalize_spaces(data.name) and (phone or email)) and data.source == Feedback.Source.WEB:
-        add("name", _("Please give your name and a phone number or email, or choose to report anonymously."))
+    if not anonymous and data.source == Feedback.Source.WEB:
+        # The error goes on the field that is missing, not on one that was filled in right.
+        if not normalize_spaces(data.name):
+            add("name", _("Please give your name, or choose to report anonymously."))
+        if not (phone or email) and "phone" not in errors and "email" not in errors:
+            add(
+                "phone",
+                _(
+                    "Please give a phone number or an email so the ward can answer you, or choose to report anonymously."
+                ),
+            )
     if errors:
         raise ValidationError(errors)
     confidential = data.category == Category.TIP

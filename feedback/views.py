@@ -92,7 +92,10 @@ def report(request: HttpRequest, ward_code: str) -> HttpResponse:
                     return _remember(request, done, feedback.tracking_code)
     else:
         form = ReportForm(groups=groups, initial={"form_token": secrets.token_urlsafe(16), "public": True})
-    return render(request, "feedback/report_form.html", {"ward": ward, "form": form})
+    photos_lost = request.method == "POST" and bool(request.FILES.getlist("photos"))
+    return render(
+        request, "feedback/report_form.html", {"ward": ward, "form": form.for_display(), "photos_lost": photos_lost}
+    )
 
 
 def report_done(request: HttpRequest) -> HttpResponse:
@@ -476,7 +479,7 @@ def record(request: HttpRequest) -> HttpResponse:
                 return redirect("feedback:case", pk=feedback.pk)
     else:
         form = RecordForm(groups=groups, initial={"form_token": secrets.token_urlsafe(16), "public": True})
-    return render(request, "feedback/record.html", {"form": form})
+    return render(request, "feedback/record.html", {"form": form.for_display()})
 
 
 @staff_required

@@ -3,6 +3,7 @@
 import logging
 import re
 import unicodedata
+from typing import Any
 
 # đ is a letter of its own, not d plus a combining mark, so NFD leaves it alone.
 _EXTRA = str.maketrans({"đ": "d", "Đ": "d"})
@@ -28,6 +29,17 @@ def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", clean_text(text).translate(_EXTRA))
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(stripped.lower().split())
+
+
+def natural_key(text: str) -> tuple:
+    """Vietnamese order with numbers by value: "Tổ 2" before "Tổ 10", "Hồ" before "Huỳnh"."""
+    parts = re.split(r"(\d+)", fold(text))
+    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in parts if part)
+
+
+def natural_sorted(pairs: Any) -> list:
+    """(id, name) pairs in natural_key order of their names."""
+    return sorted(pairs, key=lambda pair: natural_key(pair[1]))
 
 
 def normalize_spaces(text: str) -> str:

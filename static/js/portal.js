@@ -194,3 +194,26 @@
     }
   });
 })();
+
+// After a refused form, the summary of what to fix takes focus, so a screen reader and a thumb both start there.
+document.addEventListener("DOMContentLoaded", function () {
+  var summary = document.querySelector("[data-error-summary]");
+  if (summary) summary.focus();
+});
+
+// Below 600 px every table is a stack of cards (portal.css); each cell carries its column's name, taken here from
+// the header row wherever the template did not set one.
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("main table").forEach(function (table) {
+    var headers = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
+      return th.textContent.trim();
+    });
+    table.querySelectorAll("tbody tr").forEach(function (row) {
+      Array.prototype.forEach.call(row.children, function (cell, index) {
+        if (!cell.hasAttribute("data-label") && headers[index] && !cell.hasAttribute("colspan")) {
+          cell.setAttribute("data-label", headers[index]);
+        }
+      });
+    });
+  });
+});

@@ -12,7 +12,7 @@ from tests.factories import HouseholdFactory, member_in
 
 def members_table(response) -> str:
     page = response.content.decode()
-    return page[page.index('<table id="members">') :]
+    return page[page.index('<table id="members"') :]
 
 
 def test_spaced_national_and_international_forms_are_one_number():

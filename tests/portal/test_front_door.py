@@ -119,3 +119,48 @@ def test_signing_in_says_so_in_vietnamese(alice, client):
     ).content.decode()
 
     assert "Đã đăng nhập với tài khoản" in page and "Successfully" not in page
+
+
+def test_after_a_server_side_error_nothing_chosen_is_lost_and_no_right_field_is_marked(
+    ward_a, group_a1, group_a2, client
+):
+    from tests.factories import GroupFactory
+
+    GroupFactory(ward=ward_a, name="Tổ dân phố 10")
+    token = client.get(f"/p/{ward_a.code}/report/").context["form"].initial["form_token"]
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.announcements.test_compose import jpeg_bytes
+
+    photo = SimpleUploadedFile("anh.jpg", jpeg_bytes((300, 200)), content_type="image/jpeg")
+    response = client.post(
+        f"/p/{ward_a.code}/report/",
+        {
+            "category": "environment",
+            "description": "Rác thải để ở đầu hẻm 12 ba tuần chưa ai thu gom.",
+            "group_id": group_a1.pk,
+            "name": "Nguyễn Thị Lan",
+            "phone": "12345",  # not a phone number
+            "form_token": token,
+            "photos": [photo],
+        },
+    )
+
+    page = response.content.decode()
+    assert "data-error-summary" in page and 'href="#id_phone"' in page
+    assert f'<option value="{group_a1.pk}" selected>' in page  # the group stays chosen
+    assert "data-photos-lost" in page  # says plainly that the photo must be chosen again
+    assert 'id="id_name_error"' not in page and "Nguyễn Thị Lan" in page  # the name was right
+    options = page.split('name="group_id"', 1)[1].split("</select>", 1)[0]
+    assert options.index("Tổ dân phố 1<") < options.index("Tổ dân phố 2<") < options.index("Tổ dân phố 10<")
+
+
+def test_a_name_without_a_way_to_answer_marks_the_phone_not_the_name(ward_a, client):
+    token = client.get(f"/p/{ward_a.code}/report/").context["form"].initial["form_token"]
+
+    page = client.post(
+        f"/p/{ward_a.code}/report/",
+        {"category": "other", "description": "Đèn đường hỏng ở hẻm 5 đã hai tuần", "name": "Lan", "form_token": token},
+    ).content.decode()
+
+    assert 'href="#id_phone"' in page and 'href="#id_name"' not in page
