@@ -35,7 +35,7 @@ from groups.models import MemberImport, Membership, ResidentialGroup, StaffProfi
 from portal.audit import audit_record, client_ip
 from portal.models import AuditEvent
 from portal.ratelimit import over_hourly_limit
-from portal.web import safe_next
+from portal.web import public_url, safe_next
 
 View = Callable[..., HttpResponse]
 
@@ -141,7 +141,7 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "asked_of_us": [row for row in asked_of_us if row["can_decide"]],
             "can_manage": selectors.can_manage_group(user=request.user, group=group),
             "can_edit_group": selectors.is_ward_admin(user=request.user),
-            "join_url": settings.PUBLIC_BASE_URL + reverse("join", args=[group.invite_token]),
+            "join_url": public_url(request, reverse("join", args=[group.invite_token])),
         },
     )
 
@@ -429,7 +429,7 @@ def member_export(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 def group_poster(request: HttpRequest, pk: int) -> HttpResponse:
     group = selectors.group_get_for_user(user=request.user, pk=pk)
-    url = settings.PUBLIC_BASE_URL + reverse("join", args=[group.invite_token])
+    url = public_url(request, reverse("join", args=[group.invite_token]))
     qr_svg = segno.make(url, error="m").svg_inline(scale=8, border=2, dark="#000", light="#fff")
     return render(request, "groups/poster.html", {"group": group, "url": url, "qr_svg": qr_svg})
 

@@ -24,6 +24,9 @@ SECRET_KEY = env.str("DJANGO_SECRET_KEY", default=INSECURE_SECRET_KEY)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 PUBLIC_BASE_URL = env.str("PORTAL_PUBLIC_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Unset, pages build their links (invite link, QR poster) from the address they are served from; messages sent
+# by the worker, which has no request, use the default above.
+PUBLIC_BASE_URL_SET = bool(env.str("PORTAL_PUBLIC_BASE_URL", default=""))
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -73,3 +73,13 @@ def file_response(field_file: Any, *, content_type: str, private: bool = True, f
     response = FileResponse(handle, content_type=content_type, filename=filename or None)
     response["Cache-Control"] = "private, no-store" if private else "public, max-age=3600"
     return response
+
+
+def public_url(request: Any, path: str) -> str:
+    """An address for people outside (a QR poster, an invite link): PORTAL_PUBLIC_BASE_URL when it is set, else
+    the address this page itself was served from."""
+    from django.conf import settings
+
+    if settings.PUBLIC_BASE_URL_SET:
+        return settings.PUBLIC_BASE_URL + path
+    return request.build_absolute_uri(path)

@@ -2,9 +2,20 @@
 # `make run`: migrate, load the demo ward, then the web server with a Celery worker and beat beside it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export DJANGO_DEBUG=${DJANGO_DEBUG:-1}
 py=.venv/bin/python
 mkdir -p var
+# As people will see it: Vietnamese error pages, never Django's debug page (a leader following a link to another
+# group must not get a stack trace). So DEBUG off, with a secret key of this machine's own kept in var/, and
+# plain HTTP on 127.0.0.1. Set DJANGO_DEBUG=1 to debug.
+export DJANGO_DEBUG=${DJANGO_DEBUG:-0}
+if [ -z "${DJANGO_SECRET_KEY:-}" ]; then
+  [ -s var/secret_key ] || $py -c 'import secrets; print(secrets.token_urlsafe(50))' > var/secret_key
+  DJANGO_SECRET_KEY=$(cat var/secret_key)
+  export DJANGO_SECRET_KEY
+fi
+export DJANGO_SECURE_SSL_REDIRECT=${DJANGO_SECURE_SSL_REDIRECT:-0}
+export DJANGO_COOKIE_SECURE=${DJANGO_COOKIE_SECURE:-0}
+export DJANGO_HSTS_SECONDS=${DJANGO_HSTS_SECONDS:-0}
 $py manage.py migrate --noinput
 $py manage.py seed_demo
 # One process for worker and beat (-B): the embedded broker is for one machine anyway.

@@ -164,3 +164,19 @@ def test_a_name_without_a_way_to_answer_marks_the_phone_not_the_name(ward_a, cli
     ).content.decode()
 
     assert 'href="#id_phone"' in page and 'href="#id_name"' not in page
+
+
+def test_a_page_that_does_not_exist_is_a_plain_vietnamese_page_not_a_debug_page(client, db):
+    response = client.get("/trang-khong-co/")
+
+    page = response.content.decode()
+    assert response.status_code == 404 and "Không tìm thấy trang" in page and "Traceback" not in page
+
+
+def test_the_invite_link_follows_the_address_the_portal_is_served_from(client_for, carol, group_a1, settings):
+    settings.PUBLIC_BASE_URL_SET = False
+    settings.ALLOWED_HOSTS = ["ketnoi.phuong.vn"]
+
+    page = client_for(carol).get(f"/groups/{group_a1.pk}/", HTTP_HOST="ketnoi.phuong.vn").content.decode()
+
+    assert f"http://ketnoi.phuong.vn/join/{group_a1.invite_token}/" in page
