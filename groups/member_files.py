@@ -212,7 +212,10 @@ def _validate_rows(
             errors.setdefault("group", []).append(_("You cannot add members to “%(group)s”.") % {"group": group.name})
         role, organisation = _role_from_text(row["role"])
         if role is None:
-            errors.setdefault("role", []).append(_("Unknown role “%(role)s”.") % {"role": row["role"]})
+            errors.setdefault("role", []).append(
+                _("Unknown role “%(role)s”. Write one of: %(roles)s.")
+                % {"role": row["role"], "roles": ", ".join(ROLE_EXPORT_WORDS.values())}
+            )
         else:
             role, organisation = role_clean(role=role, organisation=organisation or row["organisation"], errors=errors)
         action = "create"
@@ -400,6 +403,28 @@ def expire_stale_imports(*, older_than: timedelta = timedelta(hours=24)) -> int:
     return MemberImport.objects.filter(
         status=MemberImport.Status.PREVIEW, created_at__lt=timezone.now() - older_than
     ).update(status=MemberImport.Status.EXPIRED, rows=[])
+
+
+# --- the template ---------------------------------------------------------------------------------------------
+
+CHANNEL_WORDS = {"sms": "SMS", "zalo": "Zalo", "email": "Email"}
+
+
+def import_template_xlsx(*, group_name: str) -> bytes:
+    """An empty list to fill in: the header the import reads, one example row, and a sheet with the roles and
+    channels it understands, so a leader starts from something that imports."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title="Danh sách")
+    sheet.append(EXPORT_HEADERS)
+    sheet.append(["Nguyễn Thị Lan (ví dụ, xóa dòng này)", "0912345678", "12 Lê Lợi", group_name, "Cư dân", "", ""])
+    values = workbook.create_sheet(title="Giá trị hợp lệ")
+    values.append(["Vai trò", "Kênh nhận tin"])
+    channels = list(CHANNEL_WORDS.values())
+    for index, role in enumerate(ROLE_EXPORT_WORDS.values()):
+        values.append([role, channels[index] if index < len(channels) else ""])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
 
 
 # --- export -------------------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ urlpatterns = [
     path("<id:pk>/edit/", views.group_edit, name="edit"),
     path("<id:pk>/members/new/", views.member_add, name="member_add"),
     path("<id:pk>/import/", views.member_import, name="import"),
+    path("<id:pk>/import/template.xlsx", views.import_template, name="import_template"),
     path("<id:pk>/export.xlsx", views.member_export, name="export"),
     path("<id:pk>/poster/", views.group_poster, name="poster"),
     path("imports/<id:pk>/", views.member_import_preview, name="import_preview"),

@@ -412,6 +412,17 @@ def member_import_preview(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @staff_required
+def import_template(request: HttpRequest, pk: int) -> HttpResponse:
+    group = _managed_group(request, pk)
+    response = HttpResponse(
+        member_files.import_template_xlsx(group_name=group.name),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = 'attachment; filename="mau-danh-sach-thanh-vien.xlsx"'
+    return response
+
+
+@staff_required
 def member_export(request: HttpRequest, pk: int) -> HttpResponse:
     group = _managed_group(request, pk)
     memberships = selectors.group_memberships(group=group, statuses=[Membership.Status.ACTIVE]).select_related("group")

@@ -189,3 +189,30 @@ def test_stale_previews_lose_their_rows_after_a_day(alice, group_a1):
     fresh.refresh_from_db()
     assert (old.status, old.rows) == ("expired", [])
     assert fresh.status == "preview" and fresh.rows
+
+
+def test_the_template_imports_as_it_is_once_the_example_row_is_filled_in(client_for, carol, group_a1):
+    leader = client_for(carol)
+    template = leader.get(reverse("groups:import_template", args=[group_a1.pk]))
+    workbook = load_workbook(io.BytesIO(template.content))
+    assert workbook.sheetnames == ["Danh sách", "Giá trị hợp lệ"]
+    roles = [row[0] for row in workbook["Giá trị hợp lệ"].iter_rows(min_row=2, values_only=True)]
+    assert "Tổ trưởng" in roles and "Cư dân" in roles
+    sheet = workbook["Danh sách"]
+    sheet["A2"] = "Nguyễn Thị Lan"
+    filled = io.BytesIO()
+    workbook.save(filled)
+
+    preview = upload(leader, group_a1, "mau.xlsx", filled.getvalue())
+    leader.post(preview["Location"])
+
+    assert Member.objects.get().full_name == "Nguyễn Thị Lan"
+
+
+def test_an_unknown_role_lists_the_roles_the_import_understands(client_for, alice, group_a1):
+    content = xlsx([HEADER, ["1", "Trần Văn Bình", "0912000444", "4 Lê Lợi", "", "Chủ tịch"]])
+
+    page = client_for(alice).get(upload(client_for(alice), group_a1, "ds.xlsx", content)["Location"])
+
+    text = page.content.decode()
+    assert "Chủ tịch" in text and "Tổ trưởng" in text and "Cư dân" in text

@@ -318,6 +318,12 @@ ROWS: dict[str, Row] = {
         f"{LOGIN} 200 403 200 404 403",
         f"{LOGIN} 404 404 404 200 403",
     ),
+    "groups/<id:pk>/import/template.xlsx": Row(
+        "GET",
+        lambda o: f"/groups/{o.group.pk}/import/template.xlsx",
+        f"{LOGIN} 200 403 200 404 403",
+        f"{LOGIN} 404 404 404 200 403",
+    ),
     "groups/<id:pk>/export.xlsx": Row(
         "GET",
         lambda o: f"/groups/{o.group.pk}/export.xlsx",
