@@ -334,6 +334,8 @@ def feedback_change_status(
     public_text: str = "",
     duplicate_of: Feedback | None = None,
 ) -> Feedback:
+    if to not in S.values:
+        raise ValidationError({"to": [_("Please choose the new status.")]})
     reason = normalize_spaces(reason)[:500]
     public_text = clean_multiline(public_text)
     with transaction.atomic():

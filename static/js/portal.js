@@ -217,3 +217,23 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   });
 });
+
+// Fields that apply only to some choices (a reason for "rejected", a code for "duplicate") show only then.
+// Without JavaScript they all show, and the server says which one was needed.
+(function () {
+  function reveal(select) {
+    select.form.querySelectorAll("[data-show-for]").forEach(function (field) {
+      field.hidden = field.getAttribute("data-show-for").split(" ").indexOf(select.value) === -1;
+    });
+  }
+  document.addEventListener("change", function (event) {
+    if (event.target.matches && event.target.matches("select[data-reveals]")) reveal(event.target);
+  });
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("select[data-reveals]").forEach(reveal);
+    // Filters fold behind one button on a phone; on a wider screen they stay open.
+    if (window.innerWidth >= 600) {
+      document.querySelectorAll("details[data-fold-on-phone]").forEach(function (d) { d.open = true; });
+    }
+  });
+})();

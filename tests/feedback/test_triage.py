@@ -220,3 +220,25 @@ def test_the_numbers_page_counts_by_month_and_category(ward_a, bob, client_for):
     row = re.search(rf'data-month="{this_month}"><td>[^<]+</td><td>(\d+)</td><td>(\d+)</td>', page)
     assert row.groups() == ("2", "1")  # two received, one of them valid
     assert "Vệ sinh môi trường" in page and "Giao thông" in page
+
+
+def test_on_a_phone_the_status_control_changes_nothing_unless_asked_and_due_rows_stand_out(ward_a, bob, client_for):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    staff = client_for(bob)
+    feedback = report(ward_a)
+    Feedback.objects.filter(pk=feedback.pk).update(resolve_due_at=timezone.now() + timedelta(minutes=5))
+
+    kept = staff.post(f"/feedback/{feedback.pk}/status/", {"to": ""}, follow=True).content.decode()
+    bogus = staff.post(f"/feedback/{feedback.pk}/status/", {"to": "bogus"}, follow=True)
+    case = staff.get(f"/feedback/{feedback.pk}/").content.decode()
+    queue = staff.get("/feedback/").content.decode()
+
+    assert "Không có gì thay đổi" in kept and Feedback.objects.get(pk=feedback.pk).status == "new"
+    assert bogus.status_code == 200 and "Xin chọn trạng thái mới" in bogus.content.decode()
+    assert '<option value="">— Giữ nguyên —</option>' in case
+    assert 'data-show-for="rejected duplicate spam"' in case and 'data-show-for="duplicate"' in case
+    assert f'data-case="{feedback.tracking_code}" class="due-today"' in queue and "Đến hạn hôm nay" in queue
+    assert 'for="bulk-action"' in queue and "data-fold-on-phone" in queue
