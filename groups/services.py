@@ -554,6 +554,11 @@ def join_request_submit(*, group: ResidentialGroup, data: MemberData, ip: str | 
     data = member_data_clean(data=data, errors=errors)
     if not data.address and "address" not in errors:
         errors["address"] = [_("Please enter your household's address.")]
+    if not (data.consent_sms or data.consent_zalo or data.consent_email):
+        # Joining is for receiving the group's notices: without a way to reach the person it would do nothing.
+        errors.setdefault("consent_sms", []).append(
+            _("Please choose at least one way to receive the notices: SMS, Zalo or email.")
+        )
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():

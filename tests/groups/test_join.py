@@ -72,3 +72,12 @@ def test_an_unknown_invite_link_is_not_found(client, group_a1):
 def test_the_poster_carries_a_qr_code_of_the_invite_link(client_for, carol, group_a1):
     page = client_for(carol).get(reverse("groups:poster", args=[group_a1.pk])).content.decode()
     assert "<svg" in page and group_a1.invite_token in page
+
+
+def test_the_join_form_refuses_to_finish_without_a_way_to_reach_the_person(client, group_a1):
+    url = reverse("join", args=[group_a1.invite_token])
+
+    response = client.post(url, {**FORM, "consent_zalo": ""})
+
+    assert "ít nhất một cách nhận thông báo" in response.content.decode()
+    assert not Membership.objects.exists()
