@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from groups.models import Channel, Household, Member, Membership, ResidentialGroup, StaffProfile, Ward
+from portal.db import vietnamese
 from portal.text import fold
 
 
@@ -243,7 +244,7 @@ def group_memberships(
         memberships = memberships.filter(status__in=statuses)
     for word in fold(query).split():
         memberships = memberships.filter(member__search_text__contains=word)
-    return memberships.order_by("member__full_name", "pk")
+    return memberships.order_by(vietnamese("member__full_name"), "pk")
 
 
 def member_memberships(*, member: Member) -> QuerySet[Membership]:

@@ -33,6 +33,7 @@ from groups.forms import (
 )
 from groups.models import MemberImport, Membership, ResidentialGroup, StaffProfile
 from portal.audit import audit_record, client_ip
+from portal.db import vietnamese
 from portal.models import AuditEvent
 from portal.ratelimit import over_hourly_limit
 from portal.web import public_url, safe_next
@@ -72,7 +73,9 @@ def _managed_group(request: HttpRequest, pk: int) -> ResidentialGroup:
 
 @staff_required
 def group_list(request: HttpRequest) -> HttpResponse:
-    groups = list(selectors.groups_with_coverage(selectors.groups_for_user(user=request.user)).order_by("name"))
+    groups = list(
+        selectors.groups_with_coverage(selectors.groups_for_user(user=request.user)).order_by(vietnamese("name"))
+    )
     return render(
         request,
         "groups/group_list.html",

@@ -15,6 +15,7 @@ from feedback.models import Feedback
 from feedback.selectors import feedback_for_user
 from groups.models import Channel, Membership
 from groups.selectors import managed_groups_for_user, staff_profile_of
+from portal.db import vietnamese
 
 CHANNEL_NAMES = {
     "sms": "SMS",
@@ -193,7 +194,7 @@ def _coverage_this_week(*, user: Any, now: datetime) -> list[dict[str, Any]]:
             left=Count("memberships", filter=Q(memberships__left_at__gte=monday)),
         )
         .filter(Q(joined__gt=0) | Q(left__gt=0))
-        .order_by("name")
+        .order_by(vietnamese("name"))
         .values("pk", "name", "joined", "left")
     )
     return list(rows[:20])

@@ -15,6 +15,7 @@ from groups.api import serializers as s
 from groups.models import Membership, ResidentialGroup
 from portal.api.viewsets import PortalViewSet
 from portal.audit import audit_record, client_ip
+from portal.db import vietnamese
 from portal.text import fold
 from portal.web import int_or_none
 
@@ -102,7 +103,7 @@ class MemberViewSet(
             selectors.members_for_user(user=self.request.user)
             .select_related("household")
             .prefetch_related("memberships")
-            .order_by("full_name", "pk")
+            .order_by(vietnamese("full_name"), "pk")
         )
         for word in fold(self.request.query_params.get("q", "")).split():
             members = members.filter(search_text__contains=word)

@@ -147,3 +147,19 @@ def test_changes_record_old_and_new_values(alice, group_a1):
     event = AuditEvent.objects.get(action="update", object_id=str(member.pk))
     assert event.changes["full_name"] == ["Tên Cũ", "Tên Mới"]
     assert event.actor == alice
+
+
+def test_names_and_groups_are_in_vietnamese_order(client_for, alice, ward_a, group_a1):
+    from tests.factories import GroupFactory
+
+    for name in ("Huỳnh Văn Ba", "Hồ Thị Hai", "Đỗ Văn Một"):
+        member_in(group_a1, full_name=name)
+    GroupFactory(ward=ward_a, name="Tổ dân phố 10")
+    GroupFactory(ward=ward_a, name="Tổ dân phố 2")
+    staff = client_for(alice)
+
+    members = members_table(staff.get(reverse("groups:detail", args=[group_a1.pk])))
+    groups = staff.get(reverse("groups:list")).content.decode()
+
+    assert members.index("Đỗ Văn Một") < members.index("Hồ Thị Hai") < members.index("Huỳnh Văn Ba")
+    assert groups.index("Tổ dân phố 1<") < groups.index("Tổ dân phố 2<") < groups.index("Tổ dân phố 10<")
