@@ -4,6 +4,7 @@ import hmac
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
@@ -79,6 +80,107 @@ def public_announcement_get(*, pk: int) -> Announcement:
     if announcement is None:
         raise Http404
     return announcement
+
+
+def target_group_sql(announcement: Announcement) -> tuple[str, list[Any]]:
+    if announcement.whole_ward:
+        return "SELECT id FROM groups_residentialgroup WHERE ward_id = %s AND is_active", [announcement.ward_id]
+    return "SELECT residentialgroup_id FROM announcements_announcement_groups WHERE announcement_id = %s", [
+        announcement.pk
+    ]
+
+
+def audience_sql(announcement: Announcement) -> tuple[str, list[Any]]:
+    """The targeted people, one row each (member_id, phone, email, zalo_user_id, household_id, kind): kind is the
+    one channel they get it on (preferred first, then Zalo, SMS, email, among those they agreed to and the
+    announcement uses), '' when none. The fan-out inserts from it; the confirmation before sending counts it."""
+    chosen = set(announcement.channels)
+    never = "1 = 0"
+    zalo_ok = "(m.consent_zalo)" if "zalo_oa" in chosen else never
+    sms_ok = "(m.consent_sms)" if "sms" in chosen else never
+    email_ok = "(m.consent_email AND m.email <> '')" if "email" in chosen else never
+    kind_case = f"""CASE
+        WHEN m.preferred_channel = 'zalo' AND {zalo_ok} THEN 'zalo_oa'
+        WHEN m.preferred_channel = 'sms' AND {sms_ok} THEN 'sms'
+        WHEN m.preferred_channel = 'email' AND {email_ok} THEN 'email'
+        WHEN {zalo_ok} THEN 'zalo_oa'
+        WHEN {sms_ok} THEN 'sms'
+        WHEN {email_ok} THEN 'email'
+        ELSE '' END"""
+    groups_sql, groups_params = target_group_sql(announcement)
+    role_sql, role_params = "", []
+    if announcement.roles:
+        role_sql = f" AND ms.role IN ({', '.join(['%s'] * len(announcement.roles))})"
+        role_params = list(announcement.roles)
+    sql = f"""
+            SELECT m.id AS member_id, m.phone, m.email, m.zalo_user_id, m.household_id, {kind_case} AS kind
+            FROM groups_member m
+            WHERE m.id IN (
+                SELECT ms.member_id FROM groups_membership ms
+                WHERE ms.status = 'active' AND ms.group_id IN ({groups_sql}){role_sql}
+            )"""
+    return sql, [*groups_params, *role_params]
+
+
+@dataclass
+class AudienceEstimate:
+    """Who an announcement will reach, counted before it is sent, for the confirmation that asks for it."""
+
+    people: int = 0
+    households: int = 0
+    by_channel: dict[str, int] = field(default_factory=dict)
+    unreachable: int = 0  # agreed to none of the announcement's channels
+    outlets: dict[str, int] = field(default_factory=dict)  # group posts: Zalo groups, Facebook Page, web feed
+    sms_segments: int = 0
+    sms_cost: int = 0  # đồng
+
+    @property
+    def sms_messages(self) -> int:
+        return self.by_channel.get("sms", 0) * self.sms_segments
+
+
+def audience_estimate(announcement: Announcement) -> AudienceEstimate:
+    from django.conf import settings
+
+    from announcements import rendering
+    from announcements.sms_text import sms_length
+    from groups.models import Channel, ResidentialGroup
+
+    estimate = AudienceEstimate()
+    people, params = audience_sql(announcement)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT c.kind, COUNT(*) FROM ({people}) c GROUP BY c.kind", params)
+        for kind, count in cursor.fetchall():
+            if kind:
+                estimate.by_channel[kind] = count
+                estimate.people += count
+            else:
+                estimate.unreachable = count
+        cursor.execute(f"SELECT COUNT(DISTINCT c.household_id) FROM ({people}) c WHERE c.kind <> ''", params)
+        estimate.households = cursor.fetchone()[0]
+    targets = (
+        ResidentialGroup.objects.filter(ward_id=announcement.ward_id, is_active=True)
+        if announcement.whole_ward
+        else announcement.groups.all()
+    )
+    outlets = Channel.objects.filter(
+        Q(group__isnull=True) | Q(group__in=targets),
+        ward_id=announcement.ward_id,
+        is_active=True,
+        delivery=Channel.Delivery.PER_GROUP,
+        kind__in=[k for k in announcement.channels if k in {"zalo_group", "facebook_page", "web_feed"}],
+    )
+    for row in outlets.values("kind").annotate(n=Count("id")):
+        estimate.outlets[row["kind"]] = row["n"]
+    if "sms" in estimate.by_channel:
+        link = (
+            rendering.reader_url(999999)
+            if rendering.needs_reader_link(announcement)
+            else rendering.public_url(announcement)
+        )
+        estimate.sms_segments = sms_length(rendering.sms_text(announcement, link=link)).segments
+        estimate.sms_cost = estimate.sms_messages * settings.SMS_PRICE_PER_SEGMENT
+    return estimate
 
 
 @dataclass

@@ -26,6 +26,7 @@ from announcements import rendering
 from announcements.channels import Message, Result, ResultKind, sender_for
 from announcements.channels.base import Batch, missing_settings
 from announcements.models import Announcement, AnnouncementFile, Delivery, Response
+from announcements.selectors import audience_sql, target_group_sql
 from groups.models import Membership, ResidentialGroup, StaffProfile
 from groups.selectors import groups_for_user, staff_profile_of
 from portal.audit import audit_record
@@ -409,39 +410,16 @@ def _quiet_sms_not_before(now: datetime) -> datetime | None:
     return morning
 
 
-def _target_group_sql(announcement: Announcement) -> tuple[str, list[Any]]:
-    if announcement.whole_ward:
-        return "SELECT id FROM groups_residentialgroup WHERE ward_id = %s AND is_active", [announcement.ward_id]
-    return "SELECT residentialgroup_id FROM announcements_announcement_groups WHERE announcement_id = %s", [
-        announcement.pk
-    ]
-
-
 def deliveries_materialize(*, announcement: Announcement, now: datetime | None = None) -> int:
-    """One delivery per targeted person (on one channel: preferred first, then Zalo, SMS, email, among those the
-    person agreed to and the announcement uses) and one per group outlet, in two INSERT … SELECT statements.
+    """One delivery per targeted person (audience_sql) and one per group outlet, in two INSERT … SELECT
+    statements.
 
     ON CONFLICT DO NOTHING against the partial unique indexes makes a repeat (a re-delivered task) a no-op.
     """
     now = now or timezone.now()
     chosen = set(announcement.channels)
-    never = "1 = 0"
-    zalo_ok = "(m.consent_zalo)" if "zalo_oa" in chosen else never
-    sms_ok = "(m.consent_sms)" if "sms" in chosen else never
-    email_ok = "(m.consent_email AND m.email <> '')" if "email" in chosen else never
-    kind_case = f"""CASE
-        WHEN m.preferred_channel = 'zalo' AND {zalo_ok} THEN 'zalo_oa'
-        WHEN m.preferred_channel = 'sms' AND {sms_ok} THEN 'sms'
-        WHEN m.preferred_channel = 'email' AND {email_ok} THEN 'email'
-        WHEN {zalo_ok} THEN 'zalo_oa'
-        WHEN {sms_ok} THEN 'sms'
-        WHEN {email_ok} THEN 'email'
-        ELSE '' END"""
-    groups_sql, groups_params = _target_group_sql(announcement)
-    role_sql, role_params = "", []
-    if announcement.roles:
-        role_sql = f" AND ms.role IN ({', '.join(['%s'] * len(announcement.roles))})"
-        role_params = list(announcement.roles)
+    people, people_params = audience_sql(announcement)
+    groups_sql, groups_params = target_group_sql(announcement)
     urgent = announcement.urgency == Announcement.Urgency.URGENT
     sms_not_before = None if urgent else _quiet_sms_not_before(now)
     # A bare NULL, not a CASE of NULLs, which PostgreSQL would type as text.
@@ -458,20 +436,14 @@ def deliveries_materialize(*, announcement: Announcement, now: datetime | None =
             CASE WHEN c.kind = '' THEN 'skipped' ELSE 'queued' END, 0,
             {not_before_sql}, NULL,
             '', '', CASE WHEN c.kind = '' THEN 'no_consent' ELSE '' END, NULL, NULL, %s
-        FROM (
-            SELECT m.id AS member_id, m.phone, m.email, m.zalo_user_id, {kind_case} AS kind
-            FROM groups_member m
-            WHERE m.id IN (
-                SELECT ms.member_id FROM groups_membership ms
-                WHERE ms.status = 'active' AND ms.group_id IN ({groups_sql}){role_sql}
-            )
+        FROM ({people}
         ) c
         WHERE 1 = 1  -- SQLite needs a WHERE before ON CONFLICT in an INSERT ... SELECT
         ON CONFLICT DO NOTHING
     """
     outlet_kinds = [k for k in OUTLET_KINDS if k in chosen]
     with connection.cursor() as cursor:
-        cursor.execute(people_sql, [announcement.pk, *not_before_params, now, *groups_params, *role_params])
+        cursor.execute(people_sql, [announcement.pk, *not_before_params, now, *people_params])
         created = max(cursor.rowcount, 0)
         if outlet_kinds:
             cursor.execute(

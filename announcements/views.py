@@ -117,6 +117,33 @@ def announcement_stats(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+CONFIRMED_ACTIONS = {"approve", "send", "cancel"}
+
+
+@staff_required
+def announcement_confirm(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """The page that asks before anything that sends or cancels, saying what will happen: who it reaches on
+    which channel, and what the SMS will cost. Its button posts to the action itself."""
+    announcement = selectors.announcement_get_for_user(user=request.user, pk=pk)
+    removing = None
+    if action.startswith("remove-file-") and int_or_none(action.rsplit("-", 1)[1]) is not None:
+        removing = get_object_or_404(AnnouncementFile, announcement=announcement, pk=int(action.rsplit("-", 1)[1]))
+    elif action not in CONFIRMED_ACTIONS:
+        raise Http404
+    sends = action == "send"
+    return render(
+        request,
+        "announcements/confirm.html",
+        {
+            "announcement": announcement,
+            "action": action,
+            "sends": sends,
+            "removing": removing,
+            "estimate": selectors.audience_estimate(announcement) if action in {"approve", "send"} else None,
+        },
+    )
+
+
 @require_POST
 @staff_required
 def announcement_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:

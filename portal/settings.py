@@ -262,6 +262,9 @@ SMS_BULK_MIN = env.int("SMS_BULK_MIN", default=30)
 SMS_BULK_MAX = env.int("SMS_BULK_MAX", default=5000)
 SMS_CALLBACK_SECRET = env.str("SMS_CALLBACK_SECRET", default="")
 SMS_REQUESTS_PER_SECOND = env.float("SMS_REQUESTS_PER_SECOND", default=20.0)
+# What one SMS segment costs the ward (đồng), for the estimate shown before sending; brandname customer-care SMS
+# cost a few hundred đồng each.
+SMS_PRICE_PER_SEGMENT = env.int("SMS_PRICE_PER_SEGMENT", default=800)
 ZALO_OA_API_URL = env.str("ZALO_OA_API_URL", default="https://openapi.zalo.me")
 ZALO_ZNS_API_URL = env.str("ZALO_ZNS_API_URL", default="https://business.openapi.zalo.me")
 ZALO_OAUTH_URL = env.str("ZALO_OAUTH_URL", default="https://oauth.zaloapp.com")

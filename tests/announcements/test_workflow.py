@@ -169,3 +169,23 @@ def test_only_a_ward_admin_retries_failed_deliveries(alice, bob, group_a1, sms_g
     with pytest.raises(PermissionDenied):
         services.deliveries_retry_failed(announcement=announcement, by=bob)
     assert services.deliveries_retry_failed(announcement=announcement, by=alice) == 1
+
+
+def test_sending_asks_first_and_says_whom_it_reaches_on_which_channel_and_what_the_sms_cost(
+    alice, bob, group_a1, client_for, settings
+):
+    settings.SMS_PRICE_PER_SEGMENT = 800
+    for phone in ("+84912000001", "+84912000002", "+84912000003"):
+        member_in(group_a1, phone=phone, consent_sms=True, preferred_channel="sms")
+    member_in(group_a1, phone="+84912000004", consent_sms=False, preferred_channel="")
+    announcement = approved(author=bob, approver=alice, group_ids=[group_a1.pk], channels=["sms"])
+
+    page = client_for(alice).get(f"/announcements/{announcement.pk}/confirm/send/").content.decode()
+    detail = client_for(alice).get(f"/announcements/{announcement.pk}/").content.decode()
+
+    assert "Gửi tới 3 người" in page and 'data-channel="sms"' in page
+    assert "3 tin SMS (1 tin mỗi người), ước tính 2.400 đ" in page
+    assert "data-unreachable" in page  # one person agreed to no chosen channel
+    assert Announcement.objects.get().status == "approved"  # asking sends nothing
+    assert 'action="/announcements/%d/send/"' % announcement.pk not in detail  # the button asks first
+    assert "danger-zone" in detail and "Hủy “" in detail

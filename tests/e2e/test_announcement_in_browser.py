@@ -50,8 +50,12 @@ def test_staff_write_an_admin_approves_and_the_counts_rise_live(
         _log_in(page, "alice@an-binh.vn")
         page.get_by_role("link", name="Thông báo").first.click()
         page.get_by_role("link", name="Lịch thu gom rác mới").click()
-        page.get_by_role("button", name="Duyệt").click()
-        page.get_by_role("button", name="Gửi ngay").click()
+        page.get_by_role("link", name="Duyệt…").click()
+        expect(page.locator("[data-audience]")).to_contain_text(f"{RESIDENTS} người")
+        page.get_by_role("button", name="Có, duyệt").click()
+        page.get_by_role("link", name="Gửi ngay…").click()
+        expect(page.locator('[data-channel="sms"]')).to_contain_text("đ")  # the SMS cost, before it goes
+        page.get_by_role("button", name="Có, gửi ngay").click()
 
         sent = page.locator('[data-stat="sent"]')
         expect(sent).not_to_have_text(str(RESIDENTS))  # still sending when the page first shows

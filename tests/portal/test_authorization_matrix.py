@@ -382,6 +382,12 @@ ROWS: dict[str, Row] = {
         f"{LOGIN} 403 200 200 404 403",
         f"{LOGIN} 404 404 404 200 403",
     ),
+    "announcements/<id:pk>/confirm/<str:action>/": Row(
+        "GET",
+        lambda o: f"/announcements/{o.approved.pk}/confirm/send/",
+        f"{LOGIN} 200 200 200 404 403",
+        f"{LOGIN} 404 404 404 200 403",
+    ),
     "announcements/<id:pk>/stats/": Row(
         "GET",
         lambda o: f"/announcements/{o.sent.pk}/stats/",
