@@ -5,8 +5,13 @@
   function apply() {
     root.setAttribute("data-text-size", localStorage.getItem("textSize") || "normal");
     root.setAttribute("data-contrast", localStorage.getItem("contrast") || "normal");
+    // The button says whether high contrast is on, on every page, not only right after it was pressed.
+    document.querySelectorAll("[data-action=contrast]").forEach(function (button) {
+      button.setAttribute("aria-pressed", root.getAttribute("data-contrast") === "high" ? "true" : "false");
+    });
   }
   apply();
+  document.addEventListener("DOMContentLoaded", apply);
   document.addEventListener("click", function (event) {
     var target = event.target.closest("[data-action]");
     if (!target) return;

@@ -1,0 +1,56 @@
+"""axe-core finds no critical or serious violation on the pages of the journeys, on a phone and a desktop, in
+normal and high contrast, at the largest text size; and nothing scrolls sideways at 390 px."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from tests.factories import PASSWORD
+from tests.feedback.conftest import report
+
+pytestmark = pytest.mark.e2e
+
+# WCAG 2.0–2.2 A and AA, axe's best practices, and its experimental rules (label-content-name-mismatch is one).
+TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice", "experimental"]
+
+
+def test_the_journeys_pages_have_no_serious_accessibility_violation(browser, live_server, bob, group_a1):
+    ward = group_a1.ward
+    case = report(ward, group_id=group_a1.pk)
+    public = [f"/p/{ward.code}/", f"/p/{ward.code}/report/", f"/report/status/?code={case.tracking_code}"]
+    staff = ["/today/", "/feedback/", f"/feedback/{case.pk}/", "/groups/", f"/groups/{group_a1.pk}/", "/announcements/"]
+    axe = Axe()
+    problems = []
+    for width, contrast in ((390, "normal"), (390, "high"), (1280, "normal"), (1280, "high")):
+        context = browser.new_context(viewport={"width": width, "height": 844}, base_url=live_server.url)
+        context.add_init_script(
+            f"localStorage.setItem('contrast', '{contrast}'); localStorage.setItem('textSize', 'xlarge');"
+        )
+        page = context.new_page()
+        for path in public + ["/accounts/login/"]:
+            page.goto(path)
+            problems += _serious(axe, page, width, contrast, path)
+        page.get_by_label("Email").fill(bob.email)
+        page.get_by_label("Mật khẩu").fill(PASSWORD)
+        page.get_by_role("button", name="Đăng nhập").click()
+        for path in staff:
+            page.goto(path)
+            problems += _serious(axe, page, width, contrast, path)
+            if width == 390:
+                scroll = page.evaluate("document.documentElement.scrollWidth")
+                if scroll > 390:
+                    problems.append(f"{path} at 390 px scrolls sideways ({scroll} px)")
+        assert page.locator("[data-action=contrast]").get_attribute("aria-pressed") == (
+            "true" if contrast == "high" else "false"
+        )
+        context.close()
+
+    assert not problems, "\n".join(problems)
+
+
+def _serious(axe: Axe, page, width: int, contrast: str, path: str) -> list[str]:
+    result = axe.run(page, options={"runOnly": {"type": "tag", "values": TAGS}})
+    return [
+        f"{path} at {width} px, {contrast} contrast: {v['id']} ({v['impact']}) on {len(v['nodes'])} element(s)"
+        for v in result.response["violations"]
+        if v["impact"] in {"critical", "serious"}
+    ]
