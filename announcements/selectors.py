@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Min, Q, QuerySet
 from django.http import Http404
 
 from announcements.models import Announcement, AnnouncementFile, Delivery, Response
@@ -254,3 +254,75 @@ def delivery_for_reader(*, delivery_id: int) -> Delivery:
     if delivery is None or delivery.announcement.status not in {Announcement.Status.SENDING, Announcement.Status.SENT}:
         raise Http404
     return delivery
+
+
+# What a failure's reason means for a ward officer, and what to do about it: (pattern in the stored reason,
+# cause, what to do). The first match wins; reasons come from the channel adapters.
+FAILURE_CAUSES = [
+    ("channel not configured", "Kênh chưa được cài đặt", "Nhờ người quản trị kỹ thuật cài đặt kênh, rồi bấm Gửi lại."),
+    ("103", "Tài khoản SMS hết tiền", "Nạp thêm tiền cho tài khoản SMS, rồi bấm Gửi lại."),
+    ("101", "Khóa SMS bị nhà mạng từ chối", "Kiểm tra khóa API của tài khoản SMS."),
+    ("104", "Tên thương hiệu SMS chưa đăng ký", "Đăng ký tên thương hiệu (brandname) với nhà cung cấp SMS."),
+    ("108", "Số điện thoại sai", "Sửa số điện thoại của những người này trong danh sách."),
+    ("99:", "Số điện thoại chặn tin nhắn", "Gọi điện hoặc báo qua tổ trưởng."),
+    ("Zalo -213", "Chưa quan tâm Zalo OA của phường", "Mời người dân quan tâm Zalo OA, hoặc gửi qua SMS."),
+    ("Zalo -217", "Đã chặn Zalo OA của phường", "Gửi qua SMS hoặc báo qua tổ trưởng."),
+    ("Zalo -2", "Zalo từ chối tin nhắn", "Gửi qua SMS, hoặc bấm Gửi lại sau."),
+    ("190", "Mã truy cập trang Facebook hết hạn", "Cấp lại mã truy cập trang Facebook."),
+    ("recipient refused", "Địa chỉ email bị từ chối", "Kiểm tra địa chỉ email của những người này."),
+    ("SMTP", "Máy chủ thư lỗi", "Bấm Gửi lại sau ít phút."),
+]
+
+
+@dataclass
+class FailureCause:
+    cause: str
+    advice: str
+    kind: str
+    count: int
+
+
+def failure_causes(announcement: Announcement) -> list[FailureCause]:
+    """Failures grouped by cause and channel, most first: one line per cause, not one per person."""
+    grouped: dict[tuple[str, str], FailureCause] = {}
+    rows = Delivery.objects.filter(announcement=announcement, status=Delivery.Status.FAILED)
+    for row in rows.values("kind", "reason").annotate(n=Count("id")):
+        reason = row["reason"] or ""
+        cause, advice = next(
+            ((c, a) for pattern, c, a in FAILURE_CAUSES if pattern in reason),
+            (reason or "Không rõ lý do", "Bấm Gửi lại sau ít phút."),
+        )
+        found = grouped.setdefault((cause, row["kind"]), FailureCause(cause, advice, row["kind"], 0))
+        found.count += row["n"]
+    return sorted(grouped.values(), key=lambda f: -f.count)
+
+
+@dataclass
+class Waiting:
+    kind: str
+    count: int
+    until: Any
+    why: str
+
+
+def waiting_deliveries(announcement: Announcement, now: Any = None) -> list[Waiting]:
+    """Messages held back, per channel, with until when and why (quiet hours, Zalo's night, a quota)."""
+    from django.utils import timezone
+
+    now = now or timezone.now()
+    rows = (
+        Delivery.objects.filter(announcement=announcement, status=Delivery.Status.QUEUED, not_before__gt=now)
+        .values("kind", "reason")
+        .annotate(n=Count("id"), until=Min("not_before"))
+    )
+    result = []
+    for row in rows:
+        reason = row["reason"] or ""
+        if "-234" in reason or (row["kind"] == "sms" and not reason):
+            why = "giờ yên tĩnh ban đêm"
+        elif "quota" in reason or "103" in reason or "-211" in reason:
+            why = "kênh hết hạn mức, chờ mở lại"
+        else:
+            why = "chờ gửi lại sau lỗi tạm thời"
+        result.append(Waiting(row["kind"], row["n"], row["until"], why))
+    return result

@@ -94,6 +94,8 @@ def announcement_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "preview": _previews(announcement),
             "stats": selectors.delivery_stats(announcement),
             "failures": selectors.failed_deliveries(announcement),
+            "causes": selectors.failure_causes(announcement),
+            "waiting": selectors.waiting_deliveries(announcement),
             "files": announcement.files.all(),
             "reject_form": RejectForm(),
             "schedule_form": ScheduleForm(),
@@ -113,6 +115,8 @@ def announcement_stats(request: HttpRequest, pk: int) -> HttpResponse:
             "announcement": announcement,
             "stats": selectors.delivery_stats(announcement),
             "failures": selectors.failed_deliveries(announcement),
+            "causes": selectors.failure_causes(announcement),
+            "waiting": selectors.waiting_deliveries(announcement),
         },
     )
 

@@ -189,3 +189,30 @@ def test_sending_asks_first_and_says_whom_it_reaches_on_which_channel_and_what_t
     assert Announcement.objects.get().status == "approved"  # asking sends nothing
     assert 'action="/announcements/%d/send/"' % announcement.pk not in detail  # the button asks first
     assert "danger-zone" in detail and "Hủy “" in detail
+
+
+def test_the_results_say_what_failed_and_what_to_do_grouped_by_cause_and_what_waits_until_when(
+    alice, bob, group_a1, client_for, settings
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    for phone in ("+84912000011", "+84912000012", "+84912000013"):
+        member_in(group_a1, phone=phone, consent_sms=True, preferred_channel="sms")
+    announcement = approved(author=bob, approver=alice, group_ids=[group_a1.pk], channels=["sms"])
+    services.announcement_send_now(announcement=announcement, by=alice)
+    services.announcement_dispatch(announcement_id=announcement.pk)
+    first, second, third = Delivery.objects.order_by("id")
+    Delivery.objects.filter(pk__in=[first.pk, second.pk]).update(
+        status="failed", reason="channel not configured: SMS_API_KEY"
+    )
+    morning = timezone.now() + timedelta(hours=5)
+    Delivery.objects.filter(pk=third.pk).update(status="queued", not_before=morning, reason="")
+
+    page = client_for(alice).get(f"/announcements/{announcement.pk}/").content.decode()
+
+    assert page.count('data-cause="sms"') == 1  # one line for the cause, not one per person
+    assert "Kênh chưa được cài đặt" in page and "2 người" in page and "Nhờ người quản trị kỹ thuật" in page
+    assert 'data-waiting="sms"' in page and "giờ yên tĩnh" in page
+    assert page.index('data-stat="reach"') < page.index('data-cause="sms"')  # the summary comes first
