@@ -63,6 +63,18 @@ def portal_env(var_dir: str) -> dict[str, str]:
     return env
 
 
+def manage_print(env: dict[str, str], code: str) -> str:
+    """What a line of Python prints in the portal's shell (quiet, so only that)."""
+    return subprocess.run(
+        [sys.executable, "manage.py", "shell", "-v", "0", "-c", code],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+
+
 def measure(browser, base: str, path: str) -> dict[str, float]:
     """One first visit under throttling: bytes of the counted resource types, and the LCP."""
     context = browser.new_context(viewport={"width": 390, "height": 844}, base_url=base)
@@ -93,39 +105,12 @@ def main() -> None:
         log("migrating and loading the demo ward")
         subprocess.run([python, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
         subprocess.run([python, "manage.py", "seed_demo"], cwd=ROOT, env=env, check=True, capture_output=True)
-        code = subprocess.run(
-            [
-                python,
-                "manage.py",
-                "shell",
-                "-v",
-                "0",
-                "-c",
-                "from feedback.models import Feedback;"
-                "print(Feedback.objects.filter(is_public=True, is_confidential=False).first().tracking_code)",
-            ],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout.strip()
-        ward = subprocess.run(
-            [
-                python,
-                "manage.py",
-                "shell",
-                "-v",
-                "0",
-                "-c",
-                "from groups.models import Ward; print(Ward.objects.first().code)",
-            ],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout.strip()
+        code = manage_print(
+            env,
+            "from feedback.models import Feedback;"
+            "print(Feedback.objects.filter(is_public=True, is_confidential=False).first().tracking_code)",
+        )
+        ward = manage_print(env, "from groups.models import Ward; print(Ward.objects.first().code)")
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         server = subprocess.Popen(

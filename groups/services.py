@@ -305,6 +305,16 @@ def _current_group_of(member: Member) -> ResidentialGroup | None:
     return membership.group if membership else None
 
 
+def _membership_clean(
+    *, member: Member, group: ResidentialGroup, role: str, organisation: str, errors: dict[str, list[str]]
+) -> tuple[str, str]:
+    """The role (and a branch head's organisation) checked, and the group in the member's own ward."""
+    role, organisation = role_clean(role=role, organisation=organisation, errors=errors)
+    if group.ward_id != member.ward_id:
+        errors.setdefault("group", []).append(_("The group belongs to another ward."))
+    return role, organisation
+
+
 def membership_add(
     *,
     member: Member,
@@ -316,9 +326,9 @@ def membership_add(
 ) -> Membership:
     """Put an existing member into another group too (a ward leader sits in every group of the ward)."""
     errors: dict[str, list[str]] = {}
-    role, organisation = role_clean(role=role, organisation=organisation, errors=errors)
-    if group.ward_id != member.ward_id:
-        errors.setdefault("group", []).append(_("The group belongs to another ward."))
+    role, organisation = _membership_clean(
+        member=member, group=group, role=role, organisation=organisation, errors=errors
+    )
     if Membership.objects.filter(member=member, group=group, status__in=CURRENT_STATUSES).exists():
         errors.setdefault("group", []).append(
             _("%(name)s is already in %(group)s.") % {"name": member.full_name, "group": group.name}
@@ -453,9 +463,9 @@ def membership_request(
     for the resident's own confirmation (a link on their channel), or for a ward admin or a leader of the
     resident's current group to decide; the asking leader cannot approve it and does not see who it is."""
     errors: dict[str, list[str]] = {}
-    role, organisation = role_clean(role=role, organisation=organisation, errors=errors)
-    if group.ward_id != member.ward_id:
-        errors.setdefault("group", []).append(_("The group belongs to another ward."))
+    role, organisation = _membership_clean(
+        member=member, group=group, role=role, organisation=organisation, errors=errors
+    )
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
