@@ -90,10 +90,14 @@ class BodySizeMiddleware:
 
 
 def too_large(request: HttpRequest) -> HttpResponse:
+    from django.contrib.auth.models import AnonymousUser
     from django.http import JsonResponse
     from django.shortcuts import render
     from django.utils.translation import gettext as _
 
+    # Answered before the session is read: the page shows to whoever asked, as to a visitor.
+    if not hasattr(request, "user"):
+        request.user = AnonymousUser()
     megabytes = settings.REQUEST_MAX_BYTES // (1024 * 1024)
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": f"The request is larger than {megabytes} MB."}, status=413)

@@ -187,3 +187,16 @@ def test_log_lines_never_carry_an_email_address_or_a_phone_number():
     line = MaskingFormatter("%(message)s").format(record)
 
     assert "lan@example.vn" not in line and "912 345 678" not in line and "l***@example.vn" in line
+
+
+def test_an_oversized_body_is_refused_before_any_part_of_the_portal_reads_it(ward_a, client, settings, monkeypatch):
+    from django.http import HttpRequest
+
+    settings.REQUEST_MAX_BYTES = 1024
+    read = []
+    original = HttpRequest.read
+    monkeypatch.setattr(HttpRequest, "read", lambda self, *a, **k: read.append(1) or original(self, *a, **k))
+
+    response = client.post(f"/p/{ward_a.code}/report/", {**REPORT, "description": "x" * 4096})
+
+    assert response.status_code == 413 and not read
