@@ -4,13 +4,16 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from announcements.channels.base import missing_settings
 from announcements.models import Announcement
 from announcements.services import ALL_KINDS, AnnouncementData
 from groups.models import Channel, Membership, ResidentialGroup
 
 CHANNEL_CHOICES = [(c, dict(Channel.Kind.choices)[c]) for c in ALL_KINDS]
+DEFAULT_CHANNELS = ["zalo_oa", "sms", "zalo_group", "web_feed"]
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -72,7 +75,6 @@ class AnnouncementForm(forms.Form):
         label=_("Channels"),
         choices=CHANNEL_CHOICES,
         widget=forms.CheckboxSelectMultiple,
-        initial=["zalo_oa", "sms", "zalo_group", "web_feed"],
     )
     sms_unaccented = forms.BooleanField(label=_("SMS without diacritics (cheaper)"), required=False, initial=True)
     action = forms.ChoiceField(label=_("Readers are asked to"), choices=Announcement.Action.choices, initial="none")
@@ -103,6 +105,15 @@ class AnnouncementForm(forms.Form):
     def __init__(self, *args: Any, groups: list[ResidentialGroup], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["group_ids"].choices = [(g.pk, g.name) for g in groups]
+        # A channel that is not set up says so, and is not ticked for a new announcement: its deliveries would
+        # only fail.
+        configured = {kind for kind in ALL_KINDS if not missing_settings(kind)}
+        self.fields["channels"].choices = [
+            (kind, label if kind in configured else format_lazy("{} ({})", label, _("not set up")))
+            for kind, label in CHANNEL_CHOICES
+        ]
+        if not self.is_bound and "channels" not in self.initial:
+            self.initial["channels"] = [kind for kind in DEFAULT_CHANNELS if kind in configured]
 
     def announcement_data(self) -> AnnouncementData:
         data = self.cleaned_data

@@ -148,3 +148,14 @@ def test_a_group_leader_does_not_see_announcements_of_other_groups(alice, carol,
     announcement = Announcement.objects.get()
 
     assert client_for(carol).get(f"/announcements/{announcement.pk}/").status_code == 404
+
+
+def test_only_channels_that_are_set_up_are_ticked_and_the_others_say_so(bob, group_a1, client_for, settings):
+    settings.SMS_API_KEY = settings.SMS_SECRET_KEY = settings.SMS_BRANDNAME = "x"
+    settings.ZALO_APP_ID = settings.ZALO_OA_ACCESS_TOKEN = ""
+
+    form = client_for(bob).get("/announcements/new/").context["form"]
+
+    assert set(form.initial["channels"]) == {"sms", "web_feed"}
+    labels = dict(form.fields["channels"].choices)
+    assert "chưa cài đặt" in str(labels["zalo_oa"]) and "chưa cài đặt" not in str(labels["sms"])
