@@ -7,6 +7,8 @@ from typing import Any
 from django.db import connection
 from django.db.models import Count, Min, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from announcements.models import Announcement, AnnouncementFile, Delivery, Response
 from groups.models import StaffProfile
@@ -258,26 +260,63 @@ def delivery_for_reader(*, delivery_id: int) -> Delivery:
 
 # What a failure's reason means for a ward officer, and what to do about it: (pattern in the stored reason,
 # cause, what to do). The first match wins; reasons come from the channel adapters.
+RETRY_LATER = gettext_lazy("Press “Retry failed” in a few minutes.")
 FAILURE_CAUSES = [
-    ("channel not configured", "Kênh chưa được cài đặt", "Nhờ người quản trị kỹ thuật cài đặt kênh, rồi bấm Gửi lại."),
-    ("103", "Tài khoản SMS hết tiền", "Nạp thêm tiền cho tài khoản SMS, rồi bấm Gửi lại."),
-    ("101", "Khóa SMS bị nhà mạng từ chối", "Kiểm tra khóa API của tài khoản SMS."),
-    ("104", "Tên thương hiệu SMS chưa đăng ký", "Đăng ký tên thương hiệu (brandname) với nhà cung cấp SMS."),
-    ("108", "Số điện thoại sai", "Sửa số điện thoại của những người này trong danh sách."),
-    ("99:", "Số điện thoại chặn tin nhắn", "Gọi điện hoặc báo qua tổ trưởng."),
-    ("Zalo -213", "Chưa quan tâm Zalo OA của phường", "Mời người dân quan tâm Zalo OA, hoặc gửi qua SMS."),
-    ("Zalo -217", "Đã chặn Zalo OA của phường", "Gửi qua SMS hoặc báo qua tổ trưởng."),
-    ("Zalo -2", "Zalo từ chối tin nhắn", "Gửi qua SMS, hoặc bấm Gửi lại sau."),
-    ("190", "Mã truy cập trang Facebook hết hạn", "Cấp lại mã truy cập trang Facebook."),
-    ("recipient refused", "Địa chỉ email bị từ chối", "Kiểm tra địa chỉ email của những người này."),
-    ("SMTP", "Máy chủ thư lỗi", "Bấm Gửi lại sau ít phút."),
+    (
+        "channel not configured",
+        gettext_lazy("The channel is not set up"),
+        gettext_lazy("Ask the technical administrator to set up the channel, then press “Retry failed”."),
+    ),
+    (
+        "103",
+        gettext_lazy("The SMS account is out of credit"),
+        gettext_lazy("Top up the SMS account, then press “Retry failed”."),
+    ),
+    ("101", gettext_lazy("The SMS gateway refused the key"), gettext_lazy("Check the API key of the SMS account.")),
+    (
+        "104",
+        gettext_lazy("The SMS brandname is not registered"),
+        gettext_lazy("Register the brandname with the SMS provider."),
+    ),
+    (
+        "108",
+        gettext_lazy("Wrong phone numbers"),
+        gettext_lazy("Correct these people's phone numbers in the member list."),
+    ),
+    (
+        "99:",
+        gettext_lazy("The phone number blocks messages"),
+        gettext_lazy("Call them, or tell them through the group leader."),
+    ),
+    (
+        "Zalo -213",
+        gettext_lazy("Not following the ward's Zalo OA"),
+        gettext_lazy("Invite them to follow the Zalo OA, or send by SMS."),
+    ),
+    (
+        "Zalo -217",
+        gettext_lazy("Blocked the ward's Zalo OA"),
+        gettext_lazy("Send by SMS, or tell them through the group leader."),
+    ),
+    ("Zalo -2", gettext_lazy("Zalo refused the message"), gettext_lazy("Send by SMS, or press “Retry failed” later.")),
+    (
+        "190",
+        gettext_lazy("The Facebook Page token has expired"),
+        gettext_lazy("Issue a new access token for the Facebook Page."),
+    ),
+    (
+        "recipient refused",
+        gettext_lazy("The email address was refused"),
+        gettext_lazy("Check these people's email addresses."),
+    ),
+    ("SMTP", gettext_lazy("The mail server failed"), RETRY_LATER),
 ]
 
 
 @dataclass
 class FailureCause:
-    cause: str
-    advice: str
+    cause: Any
+    advice: Any
     kind: str
     count: int
 
@@ -290,7 +329,7 @@ def failure_causes(announcement: Announcement) -> list[FailureCause]:
         reason = row["reason"] or ""
         cause, advice = next(
             ((c, a) for pattern, c, a in FAILURE_CAUSES if pattern in reason),
-            (reason or "Không rõ lý do", "Bấm Gửi lại sau ít phút."),
+            (reason or _("Unknown reason"), RETRY_LATER),
         )
         found = grouped.setdefault((cause, row["kind"]), FailureCause(cause, advice, row["kind"], 0))
         found.count += row["n"]
@@ -319,10 +358,10 @@ def waiting_deliveries(announcement: Announcement, now: Any = None) -> list[Wait
     for row in rows:
         reason = row["reason"] or ""
         if "-234" in reason or (row["kind"] == "sms" and not reason):
-            why = "giờ yên tĩnh ban đêm"
+            why = _("quiet hours at night")
         elif "quota" in reason or "103" in reason or "-211" in reason:
-            why = "kênh hết hạn mức, chờ mở lại"
+            why = _("the channel is out of quota until then")
         else:
-            why = "chờ gửi lại sau lỗi tạm thời"
+            why = _("a retry after a passing error")
         result.append(Waiting(row["kind"], row["n"], row["until"], why))
     return result

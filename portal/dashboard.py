@@ -17,14 +17,10 @@ from groups.models import Channel, Membership
 from groups.selectors import managed_groups_for_user, staff_profile_of
 from portal.db import vietnamese
 
-CHANNEL_NAMES = {
-    "sms": "SMS",
-    "zalo_oa": "Zalo OA",
-    "zalo_group": "Nhóm Zalo",
-    "email": "Email",
-    "facebook_page": "Trang Facebook",
-    "web_feed": "Trang web của phường",
-}
+
+def channel_label(kind: str) -> str:
+    """A channel as people call it: the same (translated) name the compose form and every page use."""
+    return str(dict(Channel.Kind.choices).get(kind, kind))
 
 
 @dataclass
@@ -161,7 +157,7 @@ def _channel_health(*, ward_id: int, now: datetime, start: datetime) -> list[Cha
     }
     result = []
     for kind in kinds:
-        health = ChannelHealth(kind=kind, name=CHANNEL_NAMES.get(kind, kind), missing=missing_settings(kind))
+        health = ChannelHealth(kind=kind, name=channel_label(kind), missing=missing_settings(kind))
         if kind in held:
             health.held, health.held_until = held[kind]["n"], held[kind]["until"]
         health.failed_today = failed.get(kind, 0)

@@ -2,7 +2,7 @@
 
 from django import template
 
-from portal.dashboard import CHANNEL_NAMES
+from portal.dashboard import channel_label
 
 register = template.Library()
 
@@ -18,4 +18,4 @@ def vn_number(value: object) -> str:
 
 @register.filter
 def channel_name(kind: str) -> str:
-    return CHANNEL_NAMES.get(kind, kind)
+    return channel_label(kind)
