@@ -20,9 +20,8 @@ from announcements.models import Announcement, AnnouncementFile, Response
 from announcements.sms_text import sms_length
 from groups.models import ResidentialGroup, Ward
 from groups.selectors import groups_for_user, staff_profile_of
-from groups.views import apply_errors, staff_required
 from portal.text import clean_text
-from portal.web import file_response, int_or_none
+from portal.web import apply_errors, file_response, int_or_none, staff_required
 
 
 @staff_required

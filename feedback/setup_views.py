@@ -16,7 +16,8 @@ from feedback import selectors, services
 from feedback.forms import CannedReplyForm, HolidayForm, UnitForm
 from feedback.models import CannedReply, Holiday, Unit
 from groups.models import StaffProfile
-from groups.views import apply_errors, staff_required, ward_admin_profile
+from groups.views import ward_admin_profile
+from portal.web import apply_errors, staff_required
 
 
 def _ward_admin(request: HttpRequest) -> StaffProfile:

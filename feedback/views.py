@@ -23,11 +23,10 @@ from feedback.forms import RatingForm, RecordForm, ReplyForm, ReportForm, Status
 from feedback.models import Category, Feedback, Unit
 from groups.models import ResidentialGroup, Ward
 from groups.selectors import staff_profile_of
-from groups.views import apply_errors, staff_required
 from portal.audit import audit_record, client_ip
 from portal.phones import normalize_phone
 from portal.ratelimit import over_hourly_limit
-from portal.web import file_response, int_or_none, safe_next
+from portal.web import apply_errors, file_response, int_or_none, safe_next, staff_required
 
 # The codes this browser filed, in a signed cookie rather than a database session: a resident needs no account,
 # and a session row per anonymous report would be written for nothing.

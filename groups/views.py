@@ -1,17 +1,13 @@
 """Pages for managing a ward's groups and members. Thin: they read through selectors and write through services."""
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 import segno
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import IntegrityError
-from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -36,32 +32,7 @@ from portal.audit import audit_record, client_ip
 from portal.db import vietnamese
 from portal.models import AuditEvent
 from portal.ratelimit import over_hourly_limit
-from portal.web import public_url, safe_next
-
-View = Callable[..., HttpResponse]
-
-
-def staff_required(view: View) -> View:
-    """Signed in, with a staff profile: everything behind it is scoped to that profile's ward."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if selectors.staff_profile_of(request.user) is None:
-            raise PermissionDenied(_("This account is not a staff account of any ward."))
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def apply_errors(form: Form, error: ValidationError) -> None:
-    """Show a service's errors beside the fields the form has, and above the form for the rest."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
+from portal.web import apply_errors, public_url, safe_next, staff_required
 
 
 def _managed_group(request: HttpRequest, pk: int) -> ResidentialGroup:

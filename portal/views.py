@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 
 from portal.celery import app as celery_app
+from portal.web import safe_next, staff_required
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -35,8 +36,6 @@ def admin_login(request: HttpRequest) -> HttpResponse:
     account; Django admin's login form would be a second door with no such limit."""
     from django.contrib.auth.views import redirect_to_login
     from django.core.exceptions import PermissionDenied
-
-    from portal.web import safe_next
 
     target = safe_next(request, request.GET.get("next"), "/admin/")
     if request.user.is_authenticated:
@@ -121,15 +120,13 @@ def _today_context(request: HttpRequest) -> dict:
     return {"today": today_for_user(user=request.user), "profile": staff_profile_of(request.user)}
 
 
+@staff_required
 def today(request: HttpRequest) -> HttpResponse:
     """A staff member's first page: what waits for them today, with counts that refresh by themselves."""
-    from groups.views import staff_required
-
-    return staff_required(lambda r: render(r, "today.html", _today_context(r)))(request)
+    return render(request, "today.html", _today_context(request))
 
 
+@staff_required
 def today_block(request: HttpRequest) -> HttpResponse:
     """The counts alone, which the page fetches again every half minute."""
-    from groups.views import staff_required
-
-    return staff_required(lambda r: render(r, "_today.html", _today_context(r)))(request)
+    return render(request, "_today.html", _today_context(request))

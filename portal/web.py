@@ -1,7 +1,9 @@
 """Small web helpers every app's views share: reading numbers from what a client sent, safe redirects."""
 
 import re
+from collections.abc import Callable
 from datetime import datetime
+from functools import wraps
 from typing import Any
 
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -83,3 +85,35 @@ def public_url(request: Any, path: str) -> str:
     if settings.PUBLIC_BASE_URL_SET:
         return settings.PUBLIC_BASE_URL + path
     return request.build_absolute_uri(path)
+
+
+View = Callable[..., Any]
+
+
+def staff_required(view: View) -> View:
+    """Signed in, with a staff profile: everything behind it is scoped to that profile's ward."""
+
+    @wraps(view)
+    def wrapper(request: Any, *args: Any, **kwargs: Any) -> Any:
+        from django.contrib.auth.views import redirect_to_login
+        from django.core.exceptions import PermissionDenied
+        from django.utils.translation import gettext as _
+
+        from groups.selectors import staff_profile_of
+
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if staff_profile_of(request.user) is None:
+            raise PermissionDenied(_("This account is not a staff account of any ward."))
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def apply_errors(form: Any, error: Any) -> None:
+    """Show a service's errors beside the fields the form has, and above the form for the rest."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
