@@ -11,6 +11,7 @@ from announcements.channels.base import missing_settings
 from announcements.models import Announcement
 from announcements.services import ALL_KINDS, AnnouncementData
 from groups.models import Channel, Membership, ResidentialGroup
+from portal.text import natural_sorted
 
 CHANNEL_CHOICES = [(c, dict(Channel.Kind.choices)[c]) for c in ALL_KINDS]
 DEFAULT_CHANNELS = ["zalo_oa", "sms", "zalo_group", "web_feed"]
@@ -54,8 +55,20 @@ class AnnouncementForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     body = forms.CharField(
         label=_("Text"),
-        widget=forms.Textarea(attrs={"rows": 8}),
-        help_text=_("Markdown: **bold**, *italic*, lists with “- ”, links."),
+        # The buttons above the text (portal.js) write these marks for the author; without them the marks can
+        # still be typed by hand.
+        widget=forms.Textarea(
+            attrs={
+                "rows": 8,
+                "data-toolbar": "",
+                "data-formatting": _("Formatting"),
+                "data-bold": _("Bold"),
+                "data-list": _("List"),
+                "data-link": _("Link"),
+                "data-link-text": _("link text"),
+            }
+        ),
+        help_text=_("Put words between ** and ** to make them bold; start a line with “- ” to make a list."),
     )
     category = forms.ChoiceField(label=_("Category"), choices=Announcement.Category.choices)
     urgency = forms.ChoiceField(
@@ -77,7 +90,12 @@ class AnnouncementForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     sms_unaccented = forms.BooleanField(label=_("SMS without diacritics (cheaper)"), required=False, initial=True)
-    action = forms.ChoiceField(label=_("Readers are asked to"), choices=Announcement.Action.choices, initial="none")
+    action = forms.ChoiceField(
+        label=_("Readers are asked to"),
+        choices=Announcement.Action.choices,
+        initial="none",
+        widget=forms.Select(attrs={"data-reveals": ""}),
+    )
     meeting_at = forms.DateTimeField(
         label=_("Meeting time"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
@@ -104,7 +122,7 @@ class AnnouncementForm(forms.Form):
 
     def __init__(self, *args: Any, groups: list[ResidentialGroup], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["group_ids"].choices = [(g.pk, g.name) for g in groups]
+        self.fields["group_ids"].choices = natural_sorted((g.pk, g.name) for g in groups)  # Tổ 2 before Tổ 10
         # A channel that is not set up says so, and is not ticked for a new announcement: its deliveries would
         # only fail.
         configured = {kind for kind in ALL_KINDS if not missing_settings(kind)}
@@ -114,6 +132,12 @@ class AnnouncementForm(forms.Form):
         ]
         if not self.is_bound and "channels" not in self.initial:
             self.initial["channels"] = [kind for kind in DEFAULT_CHANNELS if kind in configured]
+        # The meeting's fields show only for an invitation and the poll's only for a poll (groups/_form.html
+        # marks them; portal.js hides the others; without JavaScript they all show).
+        for name in ("meeting_at", "meeting_place"):
+            self.fields[name].show_for = Announcement.Action.RSVP
+        for name in ("poll_question", "poll_options"):
+            self.fields[name].show_for = Announcement.Action.POLL
 
     def announcement_data(self) -> AnnouncementData:
         data = self.cleaned_data

@@ -87,6 +87,12 @@ def public_announcement_get(*, pk: int) -> Announcement:
 def target_group_sql(announcement: Announcement) -> tuple[str, list[Any]]:
     if announcement.whole_ward:
         return "SELECT id FROM groups_residentialgroup WHERE ward_id = %s AND is_active", [announcement.ward_id]
+    chosen = getattr(announcement, "chosen_group_ids", None)
+    if chosen is not None:  # still being written: the groups ticked on the form, not yet saved
+        return "SELECT id FROM groups_residentialgroup WHERE ward_id = %s AND is_active AND id = ANY(%s)", [
+            announcement.ward_id,
+            list(chosen),
+        ]
     return "SELECT residentialgroup_id FROM announcements_announcement_groups WHERE announcement_id = %s", [
         announcement.pk
     ]
@@ -160,11 +166,13 @@ def audience_estimate(announcement: Announcement) -> AudienceEstimate:
                 estimate.unreachable = count
         cursor.execute(f"SELECT COUNT(DISTINCT c.household_id) FROM ({people}) c WHERE c.kind <> ''", params)
         estimate.households = cursor.fetchone()[0]
-    targets = (
-        ResidentialGroup.objects.filter(ward_id=announcement.ward_id, is_active=True)
-        if announcement.whole_ward
-        else announcement.groups.all()
-    )
+    chosen = getattr(announcement, "chosen_group_ids", None)
+    if announcement.whole_ward:
+        targets = ResidentialGroup.objects.filter(ward_id=announcement.ward_id, is_active=True)
+    elif chosen is not None:
+        targets = ResidentialGroup.objects.filter(ward_id=announcement.ward_id, is_active=True, pk__in=chosen)
+    else:
+        targets = announcement.groups.all()
     outlets = Channel.objects.filter(
         Q(group__isnull=True) | Q(group__in=targets),
         ward_id=announcement.ward_id,
@@ -174,7 +182,7 @@ def audience_estimate(announcement: Announcement) -> AudienceEstimate:
     )
     for row in outlets.values("kind").annotate(n=Count("id")):
         estimate.outlets[row["kind"]] = row["n"]
-    if "sms" in estimate.by_channel:
+    if "sms" in estimate.by_channel and announcement.pk:  # unsaved, it has no link yet: the form counts its SMS
         link = (
             rendering.reader_url(999999)
             if rendering.needs_reader_link(announcement)
@@ -365,3 +373,13 @@ def waiting_deliveries(announcement: Announcement, now: Any = None) -> list[Wait
             why = _("a retry after a passing error")
         result.append(Waiting(row["kind"], row["n"], row["until"], why))
     return result
+
+
+def compose_reach(
+    *, ward_id: int, whole_ward: bool, group_ids: list[int], roles: list[str], channels: list[str]
+) -> AudienceEstimate:
+    """Whom an announcement still being written would reach, per channel, as its groups and channels are ticked:
+    the same count the confirmation before sending gives, on an announcement not yet saved."""
+    draft = Announcement(ward_id=ward_id, whole_ward=whole_ward, roles=roles, channels=channels, title="", body="")
+    draft.chosen_group_ids = group_ids
+    return audience_estimate(draft)

@@ -254,8 +254,9 @@ def _require_editor(user: Any, announcement: Announcement) -> None:
 
 
 def announcement_submit(*, announcement: Announcement, by: Any) -> Announcement:
-    """Ask for approval. A ward admin's own notice is approved at once when the ward allows it, and an urgent
-    one from an admin goes out at once: a fire warning does not wait for a second signature."""
+    """Ask for approval. A ward admin's own notice is approved at once when the ward allows it, and then goes
+    out like any approved notice; an urgent one from an admin goes out at once even when the ward wants a second
+    signature: a fire warning does not wait for one."""
     profile = _profile_or_deny(by)
     _require_editor(by, announcement)
     with transaction.atomic():
@@ -266,10 +267,24 @@ def announcement_submit(*, announcement: Announcement, by: Any) -> Announcement:
         announcement.rejection_note = ""
         announcement.save(update_fields=["status", "rejection_note", "updated_at"])
         audit_record(actor=by, action="submit", obj=announcement, ward=announcement.ward)
-        urgent = announcement.urgency == Announcement.Urgency.URGENT
-        if profile.is_ward_admin and (urgent or not announcement.ward.requires_second_approver):
-            announcement = _approve(announcement, by=by, send_now=urgent)
+        if approves_on_submit(profile=profile, announcement=announcement):
+            announcement = _approve(announcement, by=by)
     return announcement
+
+
+def approves_on_submit(*, profile: StaffProfile | None, announcement: Announcement) -> bool:
+    """Whether this person's "send" needs no second signature, so that it approves (and so sends) at once."""
+    if profile is None or not profile.is_ward_admin or profile.ward_id != announcement.ward_id:
+        return False
+    urgent = announcement.urgency == Announcement.Urgency.URGENT
+    return urgent or not announcement.ward.requires_second_approver
+
+
+def approval_sends_now(announcement: Announcement) -> bool:
+    """Approval sends at once unless a time is set that is still ahead; an urgent notice never waits."""
+    if announcement.urgency == Announcement.Urgency.URGENT:
+        return True
+    return not (announcement.scheduled_at and announcement.scheduled_at > timezone.now())
 
 
 def announcement_approve(*, announcement: Announcement, by: Any) -> Announcement:
@@ -281,18 +296,21 @@ def announcement_approve(*, announcement: Announcement, by: Any) -> Announcement
         urgent = announcement.urgency == Announcement.Urgency.URGENT
         if announcement.created_by_id == by.pk and announcement.ward.requires_second_approver and not urgent:
             raise AnnouncementError(_("Another ward admin must approve what you wrote."))
-        return _approve(announcement, by=by, send_now=urgent)
+        return _approve(announcement, by=by)
 
 
-def _approve(announcement: Announcement, *, by: Any, send_now: bool) -> Announcement:
+def _approve(announcement: Announcement, *, by: Any) -> Announcement:
+    """Approval with a time still ahead schedules it; with none (or an urgent notice) it goes out now, as the
+    compose form promises: "Send at (empty: when approved)". The confirmation page has shown whom it reaches."""
     announcement.status = Announcement.Status.APPROVED
     announcement.approved_by = by
     announcement.approved_at = timezone.now()
-    if announcement.scheduled_at and announcement.scheduled_at > timezone.now() and not send_now:
+    sends = approval_sends_now(announcement)
+    if not sends:
         announcement.status = Announcement.Status.SCHEDULED
     announcement.save(update_fields=["status", "approved_by", "approved_at", "updated_at"])
     audit_record(actor=by, action="approve", obj=announcement, ward=announcement.ward)
-    if send_now:
+    if sends:
         _start_sending(announcement, by=by)
     return announcement
 

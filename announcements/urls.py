@@ -7,6 +7,7 @@ app_name = "announcements"
 urlpatterns = [
     path("announcements/", views.announcement_list, name="list"),
     path("announcements/new/", views.announcement_edit, name="create"),
+    path("announcements/reach/", views.announcement_reach, name="reach"),
     path("announcements/<id:pk>/", views.announcement_detail, name="detail"),
     path("announcements/<id:pk>/edit/", views.announcement_edit, name="edit"),
     path("announcements/<id:pk>/stats/", views.announcement_stats, name="stats"),

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.syndication.views import Feed
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
@@ -18,8 +18,9 @@ from announcements import rendering, selectors, services
 from announcements.forms import AnnouncementForm, RejectForm, ScheduleForm
 from announcements.models import Announcement, AnnouncementFile, Response
 from announcements.sms_text import sms_length
-from groups.models import ResidentialGroup, Ward
+from groups.models import Membership, ResidentialGroup, Ward
 from groups.selectors import groups_for_user, staff_profile_of
+from portal.templatetags.portal_format import vn_number
 from portal.text import clean_text
 from portal.web import apply_errors, file_response, int_or_none, staff_required
 
@@ -70,6 +71,36 @@ def announcement_edit(request: HttpRequest, pk: int | None = None) -> HttpRespon
     )
 
 
+@staff_required
+def announcement_reach(request: HttpRequest) -> JsonResponse:
+    """How many people each ticked channel reaches, for the compose form to show as groups and channels are
+    ticked. Counts only the groups this person may write to; the whole ward only for ward-wide staff."""
+    profile = staff_profile_of(request.user)
+    allowed = set(groups_for_user(user=request.user).filter(is_active=True).values_list("pk", flat=True))
+    group_ids = [pk for pk in (int_or_none(v) for v in request.GET.getlist("group_ids")) if pk in allowed]
+    reach = selectors.compose_reach(
+        ward_id=profile.ward_id,
+        whole_ward=request.GET.get("whole_ward") == "on" and profile.is_ward_wide,
+        group_ids=group_ids,
+        roles=[r for r in request.GET.getlist("roles") if r in Membership.Role.values],
+        channels=[c for c in request.GET.getlist("channels") if c in services.ALL_KINDS],
+    )
+    words = {kind: _("%s people") % vn_number(count) for kind, count in reach.by_channel.items()}
+    words.update({kind: _("%s posts") % vn_number(count) for kind, count in reach.outlets.items()})
+    return JsonResponse(
+        {
+            "people": reach.people,
+            "households": reach.households,
+            "unreachable": reach.unreachable,
+            "by_channel": reach.by_channel,
+            "outlets": reach.outlets,
+            "words": words,
+            "summary": _("Reaches %(people)s people in %(households)s households.")
+            % {"people": vn_number(reach.people), "households": vn_number(reach.households)},
+        }
+    )
+
+
 def _previews(announcement: Announcement) -> dict:
     link = rendering.public_url(announcement)
     if rendering.needs_reader_link(announcement):
@@ -90,6 +121,7 @@ def announcement_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "profile": profile,
             "can_edit": selectors.can_edit(user=request.user, announcement=announcement)
             and announcement.status in services.EDITABLE,
+            "submit_approves": services.approves_on_submit(profile=profile, announcement=announcement),
             "preview": _previews(announcement),
             "stats": selectors.delivery_stats(announcement),
             "failures": selectors.failed_deliveries(announcement),
@@ -120,7 +152,7 @@ def announcement_stats(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-CONFIRMED_ACTIONS = {"approve", "send", "cancel"}
+CONFIRMED_ACTIONS = {"submit", "approve", "send", "cancel"}
 
 
 @staff_required
@@ -133,7 +165,13 @@ def announcement_confirm(request: HttpRequest, pk: int, action: str) -> HttpResp
         removing = get_object_or_404(AnnouncementFile, announcement=announcement, pk=int(action.rsplit("-", 1)[1]))
     elif action not in CONFIRMED_ACTIONS:
         raise Http404
-    sends = action == "send"
+    approves = action == "approve" or (
+        action == "submit"
+        and services.approves_on_submit(profile=staff_profile_of(request.user), announcement=announcement)
+    )
+    if action == "submit" and not approves:
+        raise Http404  # sending for approval sends nothing to anyone: it needs no confirmation
+    sends = action == "send" or (approves and services.approval_sends_now(announcement))
     return render(
         request,
         "announcements/confirm.html",
@@ -142,7 +180,7 @@ def announcement_confirm(request: HttpRequest, pk: int, action: str) -> HttpResp
             "action": action,
             "sends": sends,
             "removing": removing,
-            "estimate": selectors.audience_estimate(announcement) if action in {"approve", "send"} else None,
+            "estimate": selectors.audience_estimate(announcement) if action != "cancel" and not removing else None,
         },
     )
 

@@ -193,12 +193,11 @@ def main() -> None:
             whole_ward=True,
             channels=["sms"],
         )
-        announcement = services.announcement_submit(
-            announcement=services.announcement_save(user=admin, data=data), by=admin
-        )
+        draft = services.announcement_save(user=admin, data=data)
         log("sending")
         t0 = time.monotonic()
-        services.announcement_send_now(announcement=announcement, by=admin)
+        # The ward needs no second signature: the admin's own notice is approved, and so sent, at once.
+        announcement = services.announcement_submit(announcement=draft, by=admin)
         wait_final(announcement.pk, args.recipients, timeout=3600)
         end_to_end = time.monotonic() - t0
         announcement.refresh_from_db()

@@ -2,6 +2,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http.multipartparser import MultiPartParserError
 from django.utils import translation
 from django.utils.cache import patch_cache_control
 
@@ -58,7 +59,11 @@ class CleanInputMiddleware:
         request.GET = _cleaned(request.GET)
         content_type = request.content_type or ""
         if request.method == "POST" and content_type in {"application/x-www-form-urlencoded", "multipart/form-data"}:
-            request.POST = _cleaned(request.POST)
+            try:
+                request.POST = _cleaned(request.POST)
+            except MultiPartParserError:
+                # A multipart body without its boundary, or cut short: nothing in it can be read.
+                return malformed(request)
         return self.get_response(request)
 
 
@@ -103,3 +108,14 @@ def too_large(request: HttpRequest) -> HttpResponse:
         return JsonResponse({"detail": f"The request is larger than {megabytes} MB."}, status=413)
     message = _("What you sent is larger than %(mb)d MB. Please send fewer or smaller photos.") % {"mb": megabytes}
     return render(request, "413.html", {"message": message}, status=413)
+
+
+def malformed(request: HttpRequest) -> HttpResponse:
+    """A body that cannot be read at all: a JSON error for the API, a page in plain words for a person."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from portal.views import bad_request
+
+    if not hasattr(request, "user"):
+        request.user = AnonymousUser()
+    return bad_request(request)

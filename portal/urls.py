@@ -35,6 +35,7 @@ urlpatterns = [
 # Nothing under MEDIA_ROOT is served by its path, with DEBUG on or off: every upload goes out through a view
 # that checks who may see it (feedback.views.staff_photo and public_photo, announcements.views.announcement_file).
 
+handler400 = "portal.views.bad_request"
 handler403 = "portal.views.forbidden"
 handler404 = "portal.views.not_found"
 handler500 = "portal.views.server_error"

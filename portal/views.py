@@ -96,6 +96,10 @@ def _error(request: HttpRequest, status: int, template: str, detail: str) -> Htt
     return render(request, template, status=status)
 
 
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error(request, 400, "400.html", "The request could not be read.")
+
+
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return _error(request, 404, "404.html", "Not found.")
 

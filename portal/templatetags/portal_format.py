@@ -19,3 +19,11 @@ def vn_number(value: object) -> str:
 @register.filter
 def channel_name(kind: str) -> str:
     return channel_label(kind)
+
+
+@register.filter
+def role_name(role: str) -> str:
+    """A membership role's code ("group_head") as the words a reader knows ("Tổ trưởng")."""
+    from groups.models import Membership
+
+    return str(dict(Membership.Role.choices).get(role, role))

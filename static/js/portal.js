@@ -242,3 +242,90 @@ document.addEventListener("DOMContentLoaded", function () {
     }
   });
 })();
+
+// The compose form: how many people each ticked channel reaches, counted again as groups, roles and channels are
+// ticked, next to each channel's name; and a small toolbar that writes the bold, list and link marks.
+(function () {
+  function reach(form) {
+    var params = new URLSearchParams();
+    ["group_ids", "roles", "channels", "whole_ward"].forEach(function (name) {
+      form.querySelectorAll("input[name=" + name + "]:checked").forEach(function (input) {
+        params.append(name, input.value);
+      });
+    });
+    fetch(form.getAttribute("data-reach") + "?" + params.toString(), { credentials: "same-origin" })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (data) {
+        if (!data) return;
+        form.querySelectorAll("input[name=channels]").forEach(function (input) {
+          // Beside the label, not in it: the checkbox keeps its name ("SMS") for a screen reader.
+          var label = input.closest("label") || form.querySelector("label[for='" + input.id + "']");
+          var count = form.querySelector("[data-reach-count='" + input.value + "']");
+          if (!count) {
+            count = document.createElement("span");
+            count.className = "muted";
+            count.setAttribute("data-reach-count", input.value);
+            label.insertAdjacentElement("afterend", count);
+          }
+          var words = input.checked ? data.words[input.value] : "";
+          count.textContent = words ? " — " + words : "";
+        });
+        var summary = form.querySelector("[data-reach-summary]");
+        summary.textContent = data.summary;
+        summary.hidden = false;
+      });
+  }
+  function wrap(area, before, after, placeholder) {
+    var start = area.selectionStart, end = area.selectionEnd;
+    var chosen = area.value.slice(start, end) || placeholder;
+    area.setRangeText(before + chosen + after, start, end, "end");
+    area.focus();
+    return start + before.length + chosen.length;
+  }
+  function toolbar(area) {
+    var bar = document.createElement("div");
+    bar.className = "toolbar";
+    bar.setAttribute("role", "toolbar");
+    bar.setAttribute("aria-label", area.getAttribute("data-formatting"));
+    [["bold", "B"], ["list", "•"], ["link", "↗"]].forEach(function (pair) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "btn secondary small";
+      button.setAttribute("data-format", pair[0]);
+      button.textContent = pair[1] + " " + area.getAttribute("data-" + pair[0]);
+      bar.appendChild(button);
+    });
+    bar.addEventListener("click", function (event) {
+      var button = event.target.closest("[data-format]");
+      if (!button) return;
+      var kind = button.getAttribute("data-format");
+      if (kind === "bold") {
+        wrap(area, "**", "**", area.getAttribute("data-bold").toLowerCase());
+      } else if (kind === "list") {
+        var start = area.value.lastIndexOf("\n", area.selectionStart - 1) + 1;
+        var end = area.selectionEnd;
+        var lines = area.value.slice(start, end).split("\n").map(function (line) {
+          return line.indexOf("- ") === 0 ? line : "- " + line;
+        });
+        area.setRangeText(lines.join("\n"), start, end, "end");
+        area.focus();
+      } else if (kind === "link") {
+        // The address part is left selected, so that pasting the link replaces it.
+        var after = wrap(area, "[", "](https://)", area.getAttribute("data-link-text"));
+        area.setSelectionRange(after + 2, after + 10);
+      }
+    });
+    area.parentNode.insertBefore(bar, area);
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("textarea[data-toolbar]").forEach(toolbar);
+    var form = document.querySelector("form[data-reach]");
+    if (!form) return;
+    form.addEventListener("change", function (event) {
+      if (event.target.matches("input[name=group_ids], input[name=roles], input[name=channels], input[name=whole_ward]")) {
+        reach(form);
+      }
+    });
+    reach(form);
+  });
+})();

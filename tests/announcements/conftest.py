@@ -1,3 +1,7 @@
+from datetime import timedelta
+
+from django.utils import timezone
+
 from announcements import services
 from announcements.services import ALL_KINDS, AnnouncementData
 
@@ -13,13 +17,24 @@ def announcement_data(**overrides) -> AnnouncementData:
     return AnnouncementData(**values)
 
 
-def approved(*, author, approver, **overrides):
-    """An announcement written by `author` and approved by `approver`, ready to send."""
+def _approved(*, author, approver, **overrides):
     announcement = services.announcement_save(user=author, data=announcement_data(**overrides))
     announcement = services.announcement_submit(announcement=announcement, by=author)
     if announcement.status == "pending":
         announcement = services.announcement_approve(announcement=announcement, by=approver)
     return announcement
+
+
+def sent_out(*, author, approver, **overrides):
+    """Written by `author`, approved by `approver` with no time set: so it is sending (the worker's part is
+    `drain`, or the test's own)."""
+    return _approved(author=author, approver=approver, **overrides)
+
+
+def scheduled(*, author, approver, **overrides):
+    """Written by `author`, approved by `approver` to go out in two hours: nothing has been sent yet."""
+    overrides.setdefault("scheduled_at", timezone.now() + timedelta(hours=2))
+    return _approved(author=author, approver=approver, **overrides)
 
 
 def drain(announcement) -> None:

@@ -12,7 +12,7 @@ from announcements import services
 from announcements.hooks import zalo_signature
 from announcements.models import Delivery, ProviderToken
 from groups.models import Channel
-from tests.announcements.conftest import announcement_data, approved, drain
+from tests.announcements.conftest import announcement_data, drain, sent_out
 from tests.announcements.test_compose import jpeg_bytes
 from tests.factories import member_in
 from tests.fakes.facebook import FakeGraph
@@ -44,8 +44,7 @@ def graph(settings):
 
 
 def _send(alice, bob, group, **overrides):
-    announcement = approved(author=bob, approver=alice, group_ids=[group.pk], **overrides)
-    services.announcement_send_now(announcement=announcement, by=alice)
+    announcement = sent_out(author=bob, approver=alice, group_ids=[group.pk], **overrides)
     drain(announcement)
     return announcement
 
@@ -128,8 +127,7 @@ def test_a_zalo_group_gets_one_post_with_its_picture(alice, bob, group_a1, zalo)
         images=[SimpleUploadedFile("rac.jpg", jpeg_bytes(), content_type="image/jpeg")],
     )
     services.announcement_submit(announcement=announcement, by=bob)
-    services.announcement_approve(announcement=announcement, by=alice)
-    services.announcement_send_now(announcement=announcement, by=alice)
+    services.announcement_approve(announcement=announcement, by=alice)  # no time set: it goes out
     drain(announcement)
 
     texts = [m for g, m in zalo.group_messages if "text" in m]

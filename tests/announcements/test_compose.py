@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from announcements.models import Announcement, AnnouncementFile
-from tests.factories import GroupFactory
+from tests.factories import GroupFactory, member_in
 
 pytestmark = pytest.mark.django_db
 
@@ -159,3 +159,33 @@ def test_only_channels_that_are_set_up_are_ticked_and_the_others_say_so(bob, gro
     assert set(form.initial["channels"]) == {"sms", "web_feed"}
     labels = dict(form.fields["channels"].choices)
     assert "chưa cài đặt" in str(labels["zalo_oa"]) and "chưa cài đặt" not in str(labels["sms"])
+
+
+def test_the_compose_form_counts_whom_each_ticked_channel_reaches_in_the_groups_ticked(
+    alice, carol, group_a1, group_a2, client_for
+):
+    for phone in ("+84912000021", "+84912000022"):
+        member_in(group_a1, phone=phone, consent_sms=True, preferred_channel="sms")
+    member_in(group_a1, consent_sms=False, consent_email=True, email="lan@example.vn", preferred_channel="email")
+    member_in(group_a2, phone="+84912000023", consent_sms=True, preferred_channel="sms")
+
+    one = client_for(alice).get(f"/announcements/reach/?group_ids={group_a1.pk}&channels=sms&channels=email").json()
+    both = (
+        client_for(alice)
+        .get(f"/announcements/reach/?group_ids={group_a1.pk}&group_ids={group_a2.pk}&channels=sms")
+        .json()
+    )
+    leader = client_for(carol).get(f"/announcements/reach/?group_ids={group_a2.pk}&whole_ward=on&channels=sms").json()
+
+    assert one["by_channel"] == {"sms": 2, "email": 1} and one["words"]["sms"] == "2 người"
+    assert both["by_channel"] == {"sms": 3} and both["unreachable"] == 1  # the email-only person, email unticked
+    assert leader["people"] == 0  # a leader counts only their own groups, never the whole ward
+
+
+def test_meeting_and_poll_fields_are_marked_to_show_only_for_their_choice_and_there_is_no_word_markdown(
+    bob, client_for
+):
+    page = client_for(bob).get("/announcements/new/").content.decode()
+
+    assert 'data-show-for="rsvp"' in page and 'data-show-for="poll"' in page and "data-reveals" in page
+    assert "data-toolbar" in page and "Markdown" not in page

@@ -8,7 +8,7 @@ from django.utils import timezone
 from announcements import services
 from announcements.models import Announcement, Delivery
 from groups.models import Channel, Membership
-from tests.announcements.conftest import approved, drain
+from tests.announcements.conftest import drain, sent_out
 from tests.factories import HouseholdFactory, MembershipFactory, member_in
 
 pytestmark = pytest.mark.django_db
@@ -18,8 +18,7 @@ def test_a_person_in_two_targeted_groups_gets_one_sms(alice, bob, group_a1, grou
     both = member_in(group_a1, phone="+84912000001")
     MembershipFactory(member=both, group=group_a2)
     only_a2 = member_in(group_a2, phone="+84912000002")
-    announcement = approved(author=bob, approver=alice, group_ids=[group_a1.pk, group_a2.pk])
-    services.announcement_send_now(announcement=announcement, by=alice)
+    announcement = sent_out(author=bob, approver=alice, group_ids=[group_a1.pk, group_a2.pk])
 
     drain(announcement)
 
@@ -34,8 +33,7 @@ def test_the_preferred_channel_comes_first_and_people_without_consent_are_skippe
     emailer = member_in(group_a1, consent_sms=False, consent_email=True, email="hoa@example.vn", preferred_channel="")
     nobody = member_in(group_a1, consent_sms=False)
     member_in(group_a1, consent_sms=True).memberships.update(status=Membership.Status.LEFT)
-    announcement = approved(author=bob, approver=alice, group_ids=[group_a1.pk], channels=["zalo_oa", "sms", "email"])
-    services.announcement_send_now(announcement=announcement, by=alice)
+    announcement = sent_out(author=bob, approver=alice, group_ids=[group_a1.pk], channels=["zalo_oa", "sms", "email"])
 
     services.announcement_dispatch(announcement_id=announcement.pk)
 
@@ -49,8 +47,7 @@ def test_only_the_chosen_roles_are_addressed(alice, bob, group_a1, sms_gateway):
     head = member_in(group_a1)
     head.memberships.update(role=Membership.Role.GROUP_HEAD)
     member_in(group_a1)
-    announcement = approved(author=bob, approver=alice, group_ids=[group_a1.pk], roles=["group_head"])
-    services.announcement_send_now(announcement=announcement, by=alice)
+    announcement = sent_out(author=bob, approver=alice, group_ids=[group_a1.pk], roles=["group_head"])
 
     drain(announcement)
 
@@ -61,8 +58,7 @@ def test_materialising_twice_adds_nothing(alice, bob, group_a1, sms_gateway):
     for _ in range(5):
         member_in(group_a1)
     Channel.objects.create(ward=group_a1.ward, group=group_a1, kind="web_feed", delivery="per_group")
-    announcement = approved(author=bob, approver=alice, group_ids=[group_a1.pk], channels=["sms", "web_feed"])
-    services.announcement_send_now(announcement=announcement, by=alice)
+    announcement = sent_out(author=bob, approver=alice, group_ids=[group_a1.pk], channels=["sms", "web_feed"])
     announcement.refresh_from_db()
 
     first = services.deliveries_materialize(announcement=announcement)
@@ -75,8 +71,8 @@ def test_routine_sms_wait_for_the_morning_but_urgent_ones_go_at_night(alice, bob
     settings.QUIET_HOURS_SMS = "21:00-07:00"
     member_in(group_a1)
     night = timezone.make_aware(datetime(2026, 11, 20, 23, 30))
-    routine = approved(author=bob, approver=alice, group_ids=[group_a1.pk])
-    urgent = approved(author=bob, approver=alice, group_ids=[group_a1.pk], urgency="urgent")
+    routine = sent_out(author=bob, approver=alice, group_ids=[group_a1.pk])
+    urgent = sent_out(author=bob, approver=alice, group_ids=[group_a1.pk], urgency="urgent")
 
     services.deliveries_materialize(announcement=routine, now=night)
     services.deliveries_materialize(announcement=urgent, now=night)
@@ -89,8 +85,7 @@ def test_routine_sms_wait_for_the_morning_but_urgent_ones_go_at_night(alice, bob
 def test_a_gateway_error_is_retried_with_the_same_request_and_sends_once(alice, bob, group_a1, sms_gateway):
     for _ in range(4):
         member_in(group_a1)
-    announcement = approved(author=bob, approver=alice, group_ids=[group_a1.pk])
-    services.announcement_send_now(announcement=announcement, by=alice)
+    announcement = sent_out(author=bob, approver=alice, group_ids=[group_a1.pk])
     sms_gateway.fail_next(503)
 
     drain(announcement)  # the first try fails; the batch waits for its back-off
@@ -106,8 +101,7 @@ def test_a_gateway_error_is_retried_with_the_same_request_and_sends_once(alice, 
 def test_a_batch_resent_after_the_gateway_took_it_is_not_sent_twice(alice, bob, group_a1, sms_gateway):
     for _ in range(4):
         member_in(group_a1)
-    announcement = approved(author=bob, approver=alice, group_ids=[group_a1.pk])
-    services.announcement_send_now(announcement=announcement, by=alice)
+    announcement = sent_out(author=bob, approver=alice, group_ids=[group_a1.pk])
     services.announcement_dispatch(announcement_id=announcement.pk)
     # A worker claims the batch, the gateway takes it, and the worker dies before writing the result down.
     key, claimed = services._claim(announcement.pk, "sms", 100)
@@ -126,8 +120,7 @@ def test_a_batch_resent_after_the_gateway_took_it_is_not_sent_twice(alice, bob, 
 def test_a_bad_number_fails_alone_with_its_reason_and_can_be_retried(alice, bob, group_a1, sms_gateway):
     good = [member_in(group_a1) for _ in range(3)]
     bad = member_in(group_a1, phone="+84212345678")  # a landline: the gateway refuses it
-    announcement = approved(author=bob, approver=alice, group_ids=[group_a1.pk])
-    services.announcement_send_now(announcement=announcement, by=alice)
+    announcement = sent_out(author=bob, approver=alice, group_ids=[group_a1.pk])
 
     drain(announcement)
 
@@ -141,8 +134,7 @@ def test_an_empty_balance_pauses_the_channel_instead_of_failing(alice, bob, grou
     for _ in range(3):
         member_in(group_a1)
     sms_gateway.balance = 0
-    announcement = approved(author=bob, approver=alice, group_ids=[group_a1.pk])
-    services.announcement_send_now(announcement=announcement, by=alice)
+    announcement = sent_out(author=bob, approver=alice, group_ids=[group_a1.pk])
 
     drain(announcement)
 
@@ -156,8 +148,7 @@ def test_reach_counts_households_out_of_the_audience(alice, bob, group_a1, sms_g
     member_in(group_a1, household=home)
     member_in(group_a1, household=home)
     member_in(group_a1, household=HouseholdFactory(group=group_a1))
-    announcement = approved(author=bob, approver=alice, group_ids=[group_a1.pk])
-    services.announcement_send_now(announcement=announcement, by=alice)
+    announcement = sent_out(author=bob, approver=alice, group_ids=[group_a1.pk])
     drain(announcement)
 
     page = client_for(bob).get(f"/announcements/{announcement.pk}/").content.decode()
@@ -170,8 +161,7 @@ def test_a_channel_without_credentials_fails_at_once_with_the_missing_setting(al
     settings.SMS_API_KEY = ""
     settings.QUIET_HOURS_SMS = "00:00-00:00"
     member_in(group_a1)
-    announcement = approved(author=bob, approver=alice, group_ids=[group_a1.pk])
-    services.announcement_send_now(announcement=announcement, by=alice)
+    announcement = sent_out(author=bob, approver=alice, group_ids=[group_a1.pk])
 
     drain(announcement)
 

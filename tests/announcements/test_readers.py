@@ -4,9 +4,9 @@ import re
 
 import pytest
 
-from announcements import rendering, services
+from announcements import rendering
 from announcements.models import Delivery, Response
-from tests.announcements.conftest import approved, drain
+from tests.announcements.conftest import drain, scheduled, sent_out
 from tests.factories import member_in
 
 pytestmark = pytest.mark.django_db
@@ -20,8 +20,7 @@ def _reader_link(sms_gateway, phone: str) -> str:
 def test_a_resident_confirms_from_the_link_in_their_sms(alice, bob, group_a1, sms_gateway, client, client_for):
     member_in(group_a1, phone="+84912000001")
     member_in(group_a1, phone="+84912000002")
-    announcement = approved(author=bob, approver=alice, group_ids=[group_a1.pk], action="confirm")
-    services.announcement_send_now(announcement=announcement, by=alice)
+    announcement = sent_out(author=bob, approver=alice, group_ids=[group_a1.pk], action="confirm")
     drain(announcement)
     link = _reader_link(sms_gateway, "0912000001")
 
@@ -38,8 +37,7 @@ def test_a_resident_confirms_from_the_link_in_their_sms(alice, bob, group_a1, sm
 
 def test_a_tampered_link_opens_nothing(alice, bob, group_a1, sms_gateway, client):
     member_in(group_a1)
-    announcement = approved(author=bob, approver=alice, group_ids=[group_a1.pk], action="confirm")
-    services.announcement_send_now(announcement=announcement, by=alice)
+    announcement = sent_out(author=bob, approver=alice, group_ids=[group_a1.pk], action="confirm")
     drain(announcement)
     delivery = Delivery.objects.get()
     genuine = rendering.reader_code(delivery.pk)
@@ -55,7 +53,7 @@ def test_a_tampered_link_opens_nothing(alice, bob, group_a1, sms_gateway, client
 def test_rsvp_and_poll_answers_are_counted_and_can_be_changed(alice, bob, group_a1, sms_gateway, client, client_for):
     member_in(group_a1, phone="+84912000001")
     member_in(group_a1, phone="+84912000002")
-    poll = approved(
+    poll = sent_out(
         author=bob,
         approver=alice,
         group_ids=[group_a1.pk],
@@ -63,7 +61,6 @@ def test_rsvp_and_poll_answers_are_counted_and_can_be_changed(alice, bob, group_
         poll_question="Bà con có hài lòng với việc thu gom rác?",
         poll_options=["Hài lòng", "Chưa hài lòng"],
     )
-    services.announcement_send_now(announcement=poll, by=alice)
     drain(poll)
 
     first, second = _reader_link(sms_gateway, "0912000001"), _reader_link(sms_gateway, "0912000002")
@@ -80,12 +77,10 @@ def test_rsvp_and_poll_answers_are_counted_and_can_be_changed(alice, bob, group_
 
 
 def test_the_public_feed_and_its_atom_list_sent_web_announcements_only(alice, bob, group_a1, group_a2, client):
-    sent = approved(author=bob, approver=alice, group_ids=[group_a1.pk], channels=["web_feed"], title="Lịch cắt điện")
-    services.announcement_send_now(announcement=sent, by=alice)
+    sent = sent_out(author=bob, approver=alice, group_ids=[group_a1.pk], channels=["web_feed"], title="Lịch cắt điện")
     drain(sent)
-    approved(author=bob, approver=alice, group_ids=[group_a1.pk], channels=["web_feed"], title="Chưa gửi")
-    sms_only = approved(author=bob, approver=alice, group_ids=[group_a1.pk], title="Chỉ gửi SMS", channels=["sms"])
-    services.announcement_send_now(announcement=sms_only, by=alice)
+    scheduled(author=bob, approver=alice, group_ids=[group_a1.pk], channels=["web_feed"], title="Chưa gửi")
+    sent_out(author=bob, approver=alice, group_ids=[group_a1.pk], title="Chỉ gửi SMS", channels=["sms"])
     ward = group_a1.ward
 
     feed = client.get(f"/p/{ward.code}/").content.decode()
@@ -103,10 +98,9 @@ def test_an_announcement_sent_only_to_some_people_opens_only_from_its_own_link(
     alice, bob, group_a1, sms_gateway, client
 ):
     member_in(group_a1)
-    leaders_only = approved(
+    leaders_only = sent_out(
         author=bob, approver=alice, group_ids=[group_a1.pk], channels=["sms"], title="Họp riêng tổ trưởng"
     )
-    services.announcement_send_now(announcement=leaders_only, by=alice)
     drain(leaders_only)
     link = re.search(r"http://[^ ]+/a/\d+/\?k=\w+", sms_gateway.contents[0][1]).group(0).split("8000", 1)[1]
 

@@ -13,12 +13,11 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from announcements import services
 from announcements.models import Announcement, Delivery
 from announcements.tasks import announcement_dispatch
 from groups.models import Member, Membership
 from portal.celery import app
-from tests.announcements.conftest import approved
+from tests.announcements.conftest import sent_out
 from tests.fakes.sms_gateway import FakeSmsGateway
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -126,8 +125,7 @@ def test_a_worker_killed_mid_fan_out_leaves_no_one_without_and_no_one_twice(alic
         first = Worker(env, tmp_path / "first.log")
         second = None
         try:
-            announcement = approved(author=bob, approver=alice, group_ids=[group_a1.pk])
-            services.announcement_send_now(announcement=announcement, by=alice)
+            announcement = sent_out(author=bob, approver=alice, group_ids=[group_a1.pk])
             _wait_until(lambda: gateway.messages_total >= RECIPIENTS // 4, 120, "the fan-out to start")
             first.kill()
             at_kill = gateway.messages_total
@@ -165,8 +163,7 @@ def test_restarting_redis_mid_fan_out_loses_no_one(alice, bob, group_a1, tmp_pat
     with FakeSmsGateway(delay=0.002) as gateway:
         worker = Worker(_worker_env(gateway, broker), tmp_path / "worker.log", beat=True)
         try:
-            announcement = approved(author=bob, approver=alice, group_ids=[group_a1.pk])
-            services.announcement_send_now(announcement=announcement, by=alice)
+            announcement = sent_out(author=bob, approver=alice, group_ids=[group_a1.pk])
             # This process's Celery app publishes to the suite's broker; hand the dispatch to this test's Redis.
             with app.connection_for_write(broker) as broker_connection:
                 announcement_dispatch.apply_async((announcement.pk,), connection=broker_connection)

@@ -8,7 +8,7 @@ from django.utils import timezone
 from announcements import services
 from announcements.models import Announcement, Delivery
 from portal.models import AuditEvent
-from tests.announcements.conftest import announcement_data, approved, drain
+from tests.announcements.conftest import announcement_data, drain, scheduled, sent_out
 from tests.factories import member_in, staff_user
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +18,7 @@ def _draft(author, group, **overrides):
     return services.announcement_save(user=author, data=announcement_data(group_ids=[group.pk], **overrides))
 
 
-def test_staff_submit_and_a_ward_admin_approves(alice, bob, group_a1, client_for):
+def test_staff_submit_and_a_ward_admin_s_approval_with_no_time_set_sends_it(alice, bob, group_a1, client_for):
     announcement = _draft(bob, group_a1)
     client_for(bob).post(f"/announcements/{announcement.pk}/submit/")
     assert Announcement.objects.get().status == "pending"
@@ -29,7 +29,7 @@ def test_staff_submit_and_a_ward_admin_approves(alice, bob, group_a1, client_for
 
     client_for(alice).post(f"/announcements/{announcement.pk}/approve/")
     approved_one = Announcement.objects.get()
-    assert (approved_one.status, approved_one.approved_by) == ("approved", alice)
+    assert (approved_one.status, approved_one.approved_by) == ("sending", alice)
     assert AuditEvent.objects.filter(action="approve", object_id=str(announcement.pk), actor=alice).exists()
 
 
@@ -56,7 +56,7 @@ def test_sent_back_with_a_note_the_author_can_edit_again(alice, bob, group_a1, c
 
 def test_a_scheduled_announcement_is_sent_by_the_sweeper_when_its_time_comes(alice, bob, group_a1, sms_gateway):
     member_in(group_a1)
-    announcement = approved(author=bob, approver=alice, group_ids=[group_a1.pk])
+    announcement = scheduled(author=bob, approver=alice, group_ids=[group_a1.pk])
     services.announcement_schedule(announcement=announcement, by=alice, at=timezone.now() + timedelta(hours=2))
 
     assert services.deliveries_sweep()["started"] == 0
@@ -67,7 +67,7 @@ def test_a_scheduled_announcement_is_sent_by_the_sweeper_when_its_time_comes(ali
 
 
 def test_a_time_in_the_past_is_refused(alice, bob, group_a1):
-    announcement = approved(author=bob, approver=alice, group_ids=[group_a1.pk])
+    announcement = scheduled(author=bob, approver=alice, group_ids=[group_a1.pk])
 
     with pytest.raises(services.ValidationError):
         services.announcement_schedule(announcement=announcement, by=alice, at=timezone.now() - timedelta(minutes=1))
@@ -75,7 +75,7 @@ def test_a_time_in_the_past_is_refused(alice, bob, group_a1):
 
 def test_cancelled_before_it_goes_nothing_is_sent(alice, bob, group_a1, sms_gateway):
     member_in(group_a1)
-    announcement = approved(author=bob, approver=alice, group_ids=[group_a1.pk])
+    announcement = scheduled(author=bob, approver=alice, group_ids=[group_a1.pk])
     services.announcement_schedule(announcement=announcement, by=alice, at=timezone.now() + timedelta(hours=1))
 
     services.announcement_cancel(announcement=announcement, by=alice)
@@ -89,8 +89,7 @@ def test_once_gone_it_cannot_be_cancelled_but_a_correction_reaches_the_same_audi
     alice, bob, group_a1, group_a2, sms_gateway
 ):
     member_in(group_a1)
-    announcement = approved(author=bob, approver=alice, group_ids=[group_a1.pk], roles=["resident"])
-    services.announcement_send_now(announcement=announcement, by=alice)
+    announcement = sent_out(author=bob, approver=alice, group_ids=[group_a1.pk], roles=["resident"])
     drain(announcement)
 
     with pytest.raises(services.AnnouncementError):
@@ -123,7 +122,7 @@ def test_a_group_leader_can_neither_send_nor_cancel_what_an_admin_approved(alice
     from django.core.exceptions import PermissionDenied
 
     member_in(group_a1)
-    announcement = approved(author=carol, approver=alice, group_ids=[group_a1.pk])
+    announcement = scheduled(author=carol, approver=alice, group_ids=[group_a1.pk])
 
     for step in (
         lambda: services.announcement_send_now(announcement=announcement, by=carol),
@@ -135,7 +134,7 @@ def test_a_group_leader_can_neither_send_nor_cancel_what_an_admin_approved(alice
         with pytest.raises(PermissionDenied):
             step()
 
-    assert Announcement.objects.get().status == "approved" and sms_gateway.messages_total == 0
+    assert Announcement.objects.get().status == "scheduled" and sms_gateway.messages_total == 0
 
 
 def test_only_its_author_or_a_ward_admin_edits_a_draft_or_removes_its_files(alice, bob, carol, group_a1):
@@ -161,8 +160,7 @@ def test_only_a_ward_admin_retries_failed_deliveries(alice, bob, group_a1, sms_g
     from django.core.exceptions import PermissionDenied
 
     member_in(group_a1)
-    announcement = approved(author=bob, approver=alice, group_ids=[group_a1.pk])
-    services.announcement_send_now(announcement=announcement, by=alice)
+    announcement = sent_out(author=bob, approver=alice, group_ids=[group_a1.pk])
     drain(announcement)
     Delivery.objects.update(status="failed", reason="gateway code 99")
 
@@ -178,7 +176,7 @@ def test_sending_asks_first_and_says_whom_it_reaches_on_which_channel_and_what_t
     for phone in ("+84912000001", "+84912000002", "+84912000003"):
         member_in(group_a1, phone=phone, consent_sms=True, preferred_channel="sms")
     member_in(group_a1, phone="+84912000004", consent_sms=False, preferred_channel="")
-    announcement = approved(author=bob, approver=alice, group_ids=[group_a1.pk], channels=["sms"])
+    announcement = scheduled(author=bob, approver=alice, group_ids=[group_a1.pk], channels=["sms"])
 
     page = client_for(alice).get(f"/announcements/{announcement.pk}/confirm/send/").content.decode()
     detail = client_for(alice).get(f"/announcements/{announcement.pk}/").content.decode()
@@ -186,7 +184,7 @@ def test_sending_asks_first_and_says_whom_it_reaches_on_which_channel_and_what_t
     assert "Gửi tới 3 người" in page and 'data-channel="sms"' in page
     assert "3 tin SMS (1 tin mỗi người), ước tính 2.400 đ" in page
     assert "data-unreachable" in page  # one person agreed to no chosen channel
-    assert Announcement.objects.get().status == "approved"  # asking sends nothing
+    assert Announcement.objects.get().status == "scheduled"  # asking sends nothing
     assert 'action="/announcements/%d/send/"' % announcement.pk not in detail  # the button asks first
     assert "danger-zone" in detail and "Hủy “" in detail
 
@@ -200,8 +198,7 @@ def test_the_results_say_what_failed_and_what_to_do_grouped_by_cause_and_what_wa
 
     for phone in ("+84912000011", "+84912000012", "+84912000013"):
         member_in(group_a1, phone=phone, consent_sms=True, preferred_channel="sms")
-    announcement = approved(author=bob, approver=alice, group_ids=[group_a1.pk], channels=["sms"])
-    services.announcement_send_now(announcement=announcement, by=alice)
+    announcement = sent_out(author=bob, approver=alice, group_ids=[group_a1.pk], channels=["sms"])
     services.announcement_dispatch(announcement_id=announcement.pk)
     first, second, third = Delivery.objects.order_by("id")
     Delivery.objects.filter(pk__in=[first.pk, second.pk]).update(
@@ -216,3 +213,24 @@ def test_the_results_say_what_failed_and_what_to_do_grouped_by_cause_and_what_wa
     assert "Kênh chưa được cài đặt" in page and "2 người" in page and "Nhờ người quản trị kỹ thuật" in page
     assert 'data-waiting="sms"' in page and "giờ yên tĩnh" in page
     assert page.index('data-stat="reach"') < page.index('data-cause="sms"')  # the summary comes first
+
+
+def test_an_admin_whose_notice_needs_no_second_signature_confirms_before_it_goes(
+    alice, bob, group_a1, client_for, ward_a
+):
+    ward_a.requires_second_approver = False
+    ward_a.save(update_fields=["requires_second_approver"])
+    member_in(group_a1, consent_sms=True, preferred_channel="sms")
+    own = _draft(alice, group_a1, channels=["sms"])
+    staff_draft = _draft(bob, group_a1)
+
+    detail = client_for(alice).get(f"/announcements/{own.pk}/").content.decode()
+    asking = client_for(alice).get(f"/announcements/{own.pk}/confirm/submit/").content.decode()
+    assert f"/announcements/{own.pk}/confirm/submit/" in detail and "Duyệt và gửi…" in detail
+    assert "sẽ được gửi ngay" in asking and 'data-channel="sms"' in asking
+    assert Announcement.objects.get(pk=own.pk).status == "draft"  # asking sends nothing
+    # Staff only send for approval, which sends nothing to anyone: there is nothing to confirm.
+    assert client_for(bob).get(f"/announcements/{staff_draft.pk}/confirm/submit/").status_code == 404
+
+    client_for(alice).post(f"/announcements/{own.pk}/submit/")
+    assert Announcement.objects.get(pk=own.pk).status == "sending"

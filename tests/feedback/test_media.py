@@ -118,8 +118,7 @@ def test_announcement_files_follow_the_announcement_s_own_visibility(alice, bob,
     assert client.get(document.url).status_code == 404  # not sent yet: the key opens nothing
 
     announcement_services.announcement_submit(announcement=draft, by=bob)
-    announcement_services.announcement_approve(announcement=draft, by=alice)
-    announcement_services.announcement_send_now(announcement=draft, by=alice)
+    announcement_services.announcement_approve(announcement=draft, by=alice)  # no time set: it goes out
 
     keyed = client.get(document.url)
     assert keyed.status_code == 200 and keyed["Content-Type"] == "application/pdf"

@@ -91,8 +91,12 @@ def _ward_objects(ward: Any, group: Any, other_group: Any, admin: Any, staff: An
     o.draft = announcements.announcement_save(user=staff, data=announcement_data(group_ids=[group.pk]), documents=[pdf])
     o.draft_file = o.draft.files.get()
     o.pending_ann = announcements.announcement_submit(announcement=draft(), by=staff)
-    o.approved = announcements.announcement_approve(
-        announcement=announcements.announcement_submit(announcement=draft(), by=staff), by=admin
+    # Approved to go out in two hours: approval with no time set would send it at once.
+    o.scheduled = announcements.announcement_approve(
+        announcement=announcements.announcement_submit(
+            announcement=draft(scheduled_at=timezone.now() + timedelta(hours=2)), by=staff
+        ),
+        by=admin,
     )
     sent_file = SimpleUploadedFile("lich.pdf", b"%PDF-1.4 lich", content_type="application/pdf")
     sent = announcements.announcement_save(
@@ -369,6 +373,9 @@ ROWS: dict[str, Row] = {
     # --- announcements ---
     "announcements/": Row("GET", lambda o: "/announcements/", f"{LOGIN} 200 200 200 200 403"),
     "announcements/new/": Row("GET", lambda o: "/announcements/new/", f"{LOGIN} 200 200 200 200 403"),
+    "announcements/reach/": Row(
+        "GET", lambda o: f"/announcements/reach/?group_ids={o.group.pk}&channels=sms", f"{LOGIN} 200 200 200 200 403"
+    ),
     "announcements/<id:pk>/": Row(
         "GET",
         lambda o: f"/announcements/{o.draft.pk}/",
@@ -384,7 +391,7 @@ ROWS: dict[str, Row] = {
     ),
     "announcements/<id:pk>/confirm/<str:action>/": Row(
         "GET",
-        lambda o: f"/announcements/{o.approved.pk}/confirm/send/",
+        lambda o: f"/announcements/{o.scheduled.pk}/confirm/send/",
         f"{LOGIN} 200 200 200 404 403",
         f"{LOGIN} 404 404 404 200 403",
     ),
@@ -562,26 +569,26 @@ ROWS: dict[str, Row] = {
     ),
     "api/^announcements/(?P<pk>[0-9]{1,18})/schedule/$": Row(
         "POST",
-        lambda o: f"/api/announcements/{o.approved.pk}/schedule/",
+        lambda o: f"/api/announcements/{o.scheduled.pk}/schedule/",
         "401 401 403 403 200* 404 403",
         "401 401 404 404 404 200* 403",
         data=lambda o: {"scheduled_at": (timezone.now() + timedelta(days=1)).isoformat()},
-        changed=lambda o: _ann(o, "approved").status == "scheduled",
+        changed=lambda o: _ann(o, "scheduled").scheduled_at > timezone.now() + timedelta(hours=12),
         api=True,
     ),
     "api/^announcements/(?P<pk>[0-9]{1,18})/send/$": Row(
         "POST",
-        lambda o: f"/api/announcements/{o.approved.pk}/send/",
+        lambda o: f"/api/announcements/{o.scheduled.pk}/send/",
         "401 401 403 403 200* 404 403",
         "401 401 404 404 404 200* 403",
-        changed=lambda o: _ann(o, "approved").status == "sending",
+        changed=lambda o: _ann(o, "scheduled").status == "sending",
     ),
     "api/^announcements/(?P<pk>[0-9]{1,18})/cancel/$": Row(
         "POST",
-        lambda o: f"/api/announcements/{o.approved.pk}/cancel/",
+        lambda o: f"/api/announcements/{o.scheduled.pk}/cancel/",
         "401 401 403 403 200* 404 403",
         "401 401 404 404 404 200* 403",
-        changed=lambda o: _ann(o, "approved").status == "cancelled",
+        changed=lambda o: _ann(o, "scheduled").status == "cancelled",
     ),
     "api/^announcements/(?P<pk>[0-9]{1,18})/retry-failed/$": Row(
         "POST",
@@ -783,25 +790,25 @@ ACTION_ROWS: dict[str, dict[str, Row]] = {
         ),
         "schedule": Row(
             "POST",
-            lambda o: f"/announcements/{o.approved.pk}/schedule/",
+            lambda o: f"/announcements/{o.scheduled.pk}/schedule/",
             f"{LOGIN} 302 302 302* 404 403",
             f"{LOGIN} 404 404 404 302* 403",
             data=lambda o: {"scheduled_at": (timezone.localtime() + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")},
-            changed=lambda o: _ann(o, "approved").status == "scheduled",
+            changed=lambda o: _ann(o, "scheduled").scheduled_at > timezone.now() + timedelta(hours=12),
         ),
         "send": Row(
             "POST",
-            lambda o: f"/announcements/{o.approved.pk}/send/",
+            lambda o: f"/announcements/{o.scheduled.pk}/send/",
             f"{LOGIN} 302 302 302* 404 403",
             f"{LOGIN} 404 404 404 302* 403",
-            changed=lambda o: _ann(o, "approved").status == "sending",
+            changed=lambda o: _ann(o, "scheduled").status == "sending",
         ),
         "cancel": Row(
             "POST",
-            lambda o: f"/announcements/{o.approved.pk}/cancel/",
+            lambda o: f"/announcements/{o.scheduled.pk}/cancel/",
             f"{LOGIN} 302 302 302* 404 403",
             f"{LOGIN} 404 404 404 302* 403",
-            changed=lambda o: _ann(o, "approved").status == "cancelled",
+            changed=lambda o: _ann(o, "scheduled").status == "cancelled",
         ),
         # A correction is a new draft of one's own, which still needs approval.
         "correct": Row(

@@ -248,3 +248,13 @@ def test_a_provider_refusal_quoting_the_reporter_s_address_is_masked_on_the_time
 
     note = FeedbackEvent.objects.get(feedback=feedback, kind="notified").text
     assert "to-giac@example.vn" not in note and "t***@example.vn" in note
+
+
+def test_a_multipart_body_without_its_boundary_is_a_400_in_json_for_the_api_and_in_words_for_a_person(
+    alice, api_for, client
+):
+    api = api_for(alice).generic("POST", "/api/groups/", b"--x\r\n", content_type="multipart/form-data")
+    page = client.generic("POST", "/report/", b"--x\r\n", content_type="multipart/form-data")
+
+    assert api.status_code == 400 and "detail" in api.json()
+    assert page.status_code == 400 and "Không đọc được" in page.content.decode()

@@ -255,8 +255,7 @@ class Command(BaseCommand):
         )
         announcement = announcements.announcement_save(user=staff, data=data)
         announcement = announcements.announcement_submit(announcement=announcement, by=staff)
-        announcement = announcements.announcement_approve(announcement=announcement, by=admin)
-        announcements.announcement_send_now(announcement=announcement, by=admin)
+        announcement = announcements.announcement_approve(announcement=announcement, by=admin)  # no time: it goes
         # Published here rather than by the worker, so the public page has it even before the worker starts.
         announcements.announcement_dispatch(announcement_id=announcement.pk)
         while announcements.deliveries_send_batch(announcement_id=announcement.pk, kind="web_feed"):
