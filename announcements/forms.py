@@ -11,6 +11,7 @@ from announcements.channels.base import missing_settings
 from announcements.models import Announcement
 from announcements.services import ALL_KINDS, AnnouncementData
 from groups.models import Channel, Membership, ResidentialGroup
+from portal.images import MAX_SIDE
 from portal.text import natural_sorted
 
 CHANNEL_CHOICES = [(c, dict(Channel.Kind.choices)[c]) for c in ALL_KINDS]
@@ -38,6 +39,12 @@ def photo_input(
             else _("“%(name)s” is not a PDF document."),
             "data-too-many": _("At most %d files."),
         }
+        | (
+            # Photos are shrunk in the browser to the size the server keeps anyway (portal.images.MAX_SIDE).
+            {"data-shrink-to": MAX_SIDE, "data-shrinking": _("Making the photos smaller for sending…")}
+            if accept.startswith("image")
+            else {}
+        )
     )
 
 

@@ -113,8 +113,10 @@
   });
 })();
 
-// File inputs with data-max-bytes: size, type and count are checked in the browser before anything is uploaded.
-// The server checks again; this only spares a slow connection minutes of upload for a file it would refuse.
+// File inputs with data-max-bytes: type and count are checked in the browser before anything is uploaded, photos
+// are shrunk to at most data-shrink-to pixels a side (a 12 MB phone photo becomes a few hundred KB, which a slow
+// connection sends in seconds), and then the size is checked. The server checks everything again and shrinks
+// what arrives whole (without JavaScript, or from a browser that cannot draw the photo).
 (function () {
   function matches(file, accept) {
     return accept.split(",").some(function (type) {
@@ -122,32 +124,154 @@
       return type.endsWith("/*") ? file.type.indexOf(type.slice(0, -1)) === 0 : file.type === type;
     });
   }
+
+  // The position a phone wrote into a JPEG (EXIF GPS), read before shrinking drops it: the report form offers
+  // it to the ward only if the resident ticks "share my location", as the server did with the whole photo.
+  function gpsOf(file) {
+    if (file.type !== "image/jpeg" || !file.slice) return Promise.resolve(null);
+    return file.slice(0, 262144).arrayBuffer().then(function (buffer) {
+      var view = new DataView(buffer);
+      if (view.getUint16(0) !== 0xffd8) return null;
+      var offset = 2;
+      while (offset + 10 <= view.byteLength) {
+        var marker = view.getUint16(offset);
+        if ((marker & 0xff00) !== 0xff00) return null;
+        if (marker === 0xffe1 && view.getUint32(offset + 4) === 0x45786966) return tiffGps(view, offset + 10);
+        offset += 2 + view.getUint16(offset + 2);
+      }
+      return null;
+    }).catch(function () { return null; });
+  }
+  function tiffGps(view, start) {
+    var little = view.getUint16(start) === 0x4949;
+    function u16(at) { return view.getUint16(start + at, little); }
+    function u32(at) { return view.getUint32(start + at, little); }
+    function entries(ifd) {
+      var found = {};
+      for (var i = 0, n = u16(ifd); i < n; i++) found[u16(ifd + 2 + i * 12)] = ifd + 2 + i * 12;
+      return found;
+    }
+    var main = entries(u32(4));
+    if (main[0x8825] === undefined) return null;
+    var gps = entries(u32(main[0x8825] + 8));
+    function degrees(tag) {
+      if (gps[tag] === undefined) return null;
+      var at = u32(gps[tag] + 8), value = 0;
+      for (var i = 0; i < 3; i++) {
+        var denominator = u32(at + i * 8 + 4);
+        if (!denominator) return null;
+        value += u32(at + i * 8) / denominator / Math.pow(60, i);
+      }
+      return value;
+    }
+    function ref(tag) { return gps[tag] === undefined ? "" : String.fromCharCode(view.getUint8(start + gps[tag] + 8)); }
+    var lat = degrees(2), lon = degrees(4);
+    if (lat === null || lon === null || (lat === 0 && lon === 0)) return null;
+    return [ref(1) === "S" ? -lat : lat, ref(3) === "W" ? -lon : lon];
+  }
+
+  function shrink(file, side) {
+    if (!side || !window.createImageBitmap || !/^image\/(jpeg|png|webp)$/.test(file.type)) return Promise.resolve(file);
+    return createImageBitmap(file, { imageOrientation: "from-image" }).then(function (bitmap) {
+      var scale = Math.min(1, side / Math.max(bitmap.width, bitmap.height));
+      if (scale === 1 && file.size < 1048576) return file;  // small already: sent as it is
+      var canvas = document.createElement("canvas");
+      canvas.width = Math.round(bitmap.width * scale);
+      canvas.height = Math.round(bitmap.height * scale);
+      var context = canvas.getContext("2d");
+      context.fillStyle = "#fff";  // a transparent PNG gets a white, not a black, background as a JPEG
+      context.fillRect(0, 0, canvas.width, canvas.height);
+      context.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+      return new Promise(function (resolve) {
+        canvas.toBlob(function (blob) {
+          if (!blob || blob.size >= file.size) { resolve(file); return; }
+          var name = file.name.replace(/\.[^.]*$/, "") + ".jpg";
+          resolve(new File([blob], name, { type: "image/jpeg", lastModified: Date.now() }));
+        }, "image/jpeg", 0.85);
+      });
+    }).catch(function () { return file; });
+  }
+
+  function note(input) {
+    var found = input.parentNode.querySelector("[data-file-problem]");
+    if (!found) {
+      found = document.createElement("p");
+      found.className = "error";
+      found.setAttribute("data-file-problem", "");
+      found.setAttribute("role", "alert");
+      input.parentNode.appendChild(found);
+    }
+    return found;
+  }
+  function busy(input, on) {
+    input.form.querySelectorAll("button[type=submit], button:not([type])").forEach(function (button) {
+      button.disabled = on;
+    });
+    var status = input.parentNode.querySelector("[data-file-status]");
+    if (!status) {
+      status = document.createElement("p");
+      status.className = "muted";
+      status.setAttribute("data-file-status", "");
+      status.setAttribute("aria-live", "polite");
+      input.parentNode.appendChild(status);
+    }
+    status.textContent = on ? input.getAttribute("data-shrinking") || "" : "";
+  }
+
   document.addEventListener("change", function (event) {
     var input = event.target;
     if (!input.matches || !input.matches("input[type=file][data-max-bytes]")) return;
     var max = parseInt(input.getAttribute("data-max-bytes"), 10);
     var count = parseInt(input.getAttribute("data-max-files"), 10);
+    var side = parseInt(input.getAttribute("data-shrink-to") || "0", 10);
     var problems = [];
-    if (input.files.length > count) problems.push(input.getAttribute("data-too-many").replace("%d", count));
-    Array.prototype.forEach.call(input.files, function (file) {
+    var files = Array.prototype.slice.call(input.files);
+    if (files.length > count) problems.push(input.getAttribute("data-too-many").replace("%d", count));
+    files.forEach(function (file) {
       if (!matches(file, input.getAttribute("accept") || "")) {
         problems.push(input.getAttribute("data-wrong-type").replace("%(name)s", file.name));
-      } else if (file.size > max) {
-        problems.push(input.getAttribute("data-too-large").replace("%(name)s", file.name)
-          .replace("%(mb)d", Math.floor(max / 1048576)));
       }
     });
-    var note = input.parentNode.querySelector("[data-file-problem]");
-    if (!note) {
-      note = document.createElement("p");
-      note.className = "error";
-      note.setAttribute("data-file-problem", "");
-      note.setAttribute("role", "alert");
-      input.parentNode.appendChild(note);
+    var shown = note(input);
+    if (problems.length) {
+      shown.textContent = problems.join(" ");
+      shown.hidden = false;
+      input.value = "";
+      return;
     }
-    note.textContent = problems.join(" ");
-    note.hidden = problems.length === 0;
-    if (problems.length) input.value = "";
+    shown.hidden = true;
+    busy(input, true);
+    var latitude = input.form.querySelector("[name=latitude]");
+    var longitude = input.form.querySelector("[name=longitude]");
+    Promise.all(files.map(function (file) {
+      var located = latitude && longitude && !latitude.value ? gpsOf(file) : Promise.resolve(null);
+      return located.then(function (position) {
+        if (position && !latitude.value) {
+          latitude.value = position[0].toFixed(6);
+          longitude.value = position[1].toFixed(6);
+        }
+        return shrink(file, side);
+      });
+    })).then(function (ready) {
+      busy(input, false);
+      ready.forEach(function (file, index) {
+        if (file.size > max) {
+          problems.push(input.getAttribute("data-too-large").replace("%(name)s", files[index].name)
+            .replace("%(mb)d", Math.floor(max / 1048576)));
+        }
+      });
+      if (problems.length) {
+        shown.textContent = problems.join(" ");
+        shown.hidden = false;
+        input.value = "";
+        return;
+      }
+      if (window.DataTransfer && ready.some(function (file, index) { return file !== files[index]; })) {
+        var transfer = new DataTransfer();
+        ready.forEach(function (file) { transfer.items.add(file); });
+        input.files = transfer.files;  // setting files fires no change event: this handler does not run again
+      }
+    });
   });
 })();
 
