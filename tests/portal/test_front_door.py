@@ -180,3 +180,20 @@ def test_the_invite_link_follows_the_address_the_portal_is_served_from(client_fo
     page = client_for(carol).get(f"/groups/{group_a1.pk}/", HTTP_HOST="ketnoi.phuong.vn").content.decode()
 
     assert f"http://ketnoi.phuong.vn/join/{group_a1.invite_token}/" in page
+
+
+def test_the_account_pages_staff_meet_speak_vietnamese(client, client_for, bob):
+    """allauth ships no Vietnamese: the portal carries the words of the pages a ward officer reaches."""
+    reset = client.get("/accounts/password/reset/").content.decode()
+    sent = client.get("/accounts/password/reset/done/").content.decode()
+    bad_link = client.get("/accounts/password/reset/key/1-forged/").content.decode()
+    signed_in = client_for(bob)
+    change = signed_in.get("/accounts/password/change/").content.decode()
+    leaving = signed_in.get("/accounts/logout/").content.decode()
+    left = signed_in.post("/accounts/logout/", follow=True).content.decode()
+
+    assert "Quên mật khẩu? Nhập địa chỉ email" in reset and "Reset My Password" not in reset
+    assert "Chúng tôi đã gửi thư cho bạn" in sent
+    assert "Liên kết không dùng được" in bad_link and "Bad Token" not in bad_link
+    assert "Mật khẩu hiện tại" in change and "Đổi mật khẩu" in change and "Change Password" not in change
+    assert "Bạn có chắc muốn đăng xuất?" in leaving and "Bạn đã đăng xuất." in left
