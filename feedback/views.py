@@ -15,6 +15,7 @@ from django.utils import formats, timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -32,6 +33,15 @@ from portal.web import apply_errors, file_response, int_or_none, safe_next, staf
 # and a session row per anonymous report would be written for nothing.
 CODES_COOKIE = "feedback_codes"
 CODES_SALT = "feedback.codes"
+
+
+# What the queue's bulk bar can do to the ticked reports, with the words it shows and its confirmation repeats.
+BULK_ACTIONS = {
+    "assign": gettext_lazy("Assign to"),
+    "priority": gettext_lazy("Set priority"),
+    "spam": gettext_lazy("Mark as spam"),
+    "merge": gettext_lazy("Merge into the oldest"),
+}
 
 
 def _rate_limited(keys: list[str], limit: int | None = None) -> bool:
@@ -342,6 +352,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "sources": Feedback.Source.choices,
             "units": selectors.units_of_ward(ward_id=profile.ward_id),
             "group_options": _group_options(profile.ward_id, filters.group_id),
+            "bulk_actions": BULK_ACTIONS.items(),
         },
     )
 
@@ -425,8 +436,30 @@ def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @staff_required
 def bulk(request: HttpRequest) -> HttpResponse:
     ids = [i for i in map(int_or_none, request.POST.getlist("ids")) if i is not None]
-    rows = list(selectors.feedback_for_user(user=request.user).filter(pk__in=ids))
+    rows = list(selectors.feedback_for_user(user=request.user).filter(pk__in=ids).order_by("pk"))
     action = request.POST.get("action", "")
+    back = safe_next(request, request.POST.get("next"), reverse("feedback:queue"))
+    if action not in BULK_ACTIONS:
+        raise Http404
+    if not rows:
+        messages.error(request, _("Please tick at least one report first."))
+        return redirect(back)
+    if request.POST.get("confirmed") != "1":
+        # One tap changes many cases, and a merge or "spam" cannot be undone from the queue: say what will
+        # happen to which cases, and ask.
+        unit = Unit.objects.filter(pk=int_or_none(request.POST.get("unit")), ward_id=rows[0].ward_id).first()
+        return render(
+            request,
+            "feedback/bulk_confirm.html",
+            {
+                "rows": rows,
+                "action": action,
+                "action_label": BULK_ACTIONS[action],
+                "unit": unit,
+                "priority": dict(Feedback.Priority.choices).get(request.POST.get("priority", "")),
+                "back": back,
+            },
+        )
     done = 0
     try:
         if action == "merge" and rows:
@@ -454,7 +487,7 @@ def bulk(request: HttpRequest) -> HttpResponse:
             messages.error(request, message)
     if done:
         messages.success(request, _("%d reports updated.") % done)
-    return redirect(safe_next(request, request.POST.get("next"), reverse("feedback:queue")))
+    return redirect(back)
 
 
 @staff_required

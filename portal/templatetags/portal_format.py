@@ -3,6 +3,7 @@
 from django import template
 
 from portal.dashboard import channel_label
+from portal.phones import national_format
 
 register = template.Library()
 
@@ -27,3 +28,9 @@ def role_name(role: str) -> str:
     from groups.models import Membership
 
     return str(dict(Membership.Role.choices).get(role, role))
+
+
+@register.filter
+def phone(e164: str) -> str:
+    """+84912345678 → "0912 345 678": a number as people in Vietnam write and read it."""
+    return national_format(e164)

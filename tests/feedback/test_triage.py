@@ -134,11 +134,17 @@ def test_a_low_rating_reopens_the_case(ward_a, bob, client):
     assert (feedback.status, feedback.rating) == ("in_progress", 1)
 
 
-def test_merging_twins_keeps_one_case(ward_a, bob, client_for):
+def test_merging_twins_asks_first_then_keeps_one_case(ward_a, bob, client_for):
     first = report(ward_a)
     twin = report(ward_a, description="Rác ở đầu hẻm 12 không ai thu, bốc mùi", phone="0987 654 321")
 
-    client_for(bob).post("/feedback/bulk/", {"ids": [first.pk, twin.pk], "action": "merge"})
+    asking = client_for(bob).post("/feedback/bulk/", {"ids": [first.pk, twin.pk], "action": "merge"})
+    twin.refresh_from_db()
+    assert twin.status == "new"  # the first tap only asks
+    page = asking.content.decode()
+    assert "Gộp vào phản ánh cũ nhất" in page and first.tracking_code in page and twin.tracking_code in page
+
+    client_for(bob).post("/feedback/bulk/", {"ids": [first.pk, twin.pk], "action": "merge", "confirmed": "1"})
 
     twin.refresh_from_db()
     assert (twin.status, twin.duplicate_of_id) == ("duplicate", first.pk)

@@ -409,7 +409,7 @@ ROWS: dict[str, Row] = {
         lambda o: "/feedback/bulk/",
         f"{LOGIN} 302* 302* 302* 302 403",
         f"{LOGIN} 302 302 302 302* 403",
-        data=lambda o: {"ids": [o.open_case.pk], "action": "priority", "priority": "urgent"},
+        data=lambda o: {"ids": [o.open_case.pk], "action": "priority", "priority": "urgent", "confirmed": "1"},
         changed=lambda o: Feedback.objects.get(pk=o.open_case.pk).priority == "urgent",
     ),
     "feedback/numbers/": Row("GET", lambda o: "/feedback/numbers/", f"{LOGIN} 200 200 200 200 403"),

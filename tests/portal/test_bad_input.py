@@ -95,7 +95,9 @@ def test_ids_that_are_not_plain_numbers_are_ignored_or_a_404(ward_a, group_a1, b
     assert api_for(bob).get("/api/households/", {"group": value}).status_code == 200
     assert api_for(bob).get("/api/members/", {"group": value}).status_code == 200
     assert api_for(bob).get("/api/memberships/", {"group": value}).status_code == 200
-    bulk = staff.post("/feedback/bulk/", {"ids": [value, str(feedback.pk)], "action": "assign", "unit": value})
+    bulk = staff.post(
+        "/feedback/bulk/", {"ids": [value, str(feedback.pk)], "action": "assign", "unit": value, "confirmed": "1"}
+    )
     assert bulk.status_code in {302, 404}
     assign = staff.post(f"/feedback/{feedback.pk}/assign/", {"unit": value or "x"})
     assert assign.status_code in {302, 404}

@@ -132,14 +132,27 @@ def test_the_bulk_action_redirects_only_within_the_portal(ward_a, bob, client_fo
 
     outside = staff.post(
         "/feedback/bulk/",
-        {"ids": [feedback.pk], "action": "priority", "priority": "urgent", "next": "https://evil.example/phish"},
+        {
+            "ids": [feedback.pk],
+            "action": "priority",
+            "priority": "urgent",
+            "next": "https://evil.example/phish",
+            "confirmed": "1",
+        },
     )
     scheme = staff.post(
-        "/feedback/bulk/", {"ids": [feedback.pk], "action": "priority", "priority": "normal", "next": "//evil.example/"}
+        "/feedback/bulk/",
+        {"ids": [feedback.pk], "action": "priority", "priority": "normal", "next": "//evil.example/", "confirmed": "1"},
     )
     inside = staff.post(
         "/feedback/bulk/",
-        {"ids": [feedback.pk], "action": "priority", "priority": "urgent", "next": "/feedback/?status=open"},
+        {
+            "ids": [feedback.pk],
+            "action": "priority",
+            "priority": "urgent",
+            "next": "/feedback/?status=open",
+            "confirmed": "1",
+        },
     )
 
     assert outside["Location"] == scheme["Location"] == "/feedback/"
