@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Min, Q, QuerySet
+from django.db.models import Count, Min, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -256,6 +256,27 @@ def failed_deliveries(announcement: Announcement, limit: int = 50) -> QuerySet[D
         Delivery.objects.filter(announcement=announcement, status=Delivery.Status.FAILED)
         .select_related("member", "outlet")
         .order_by("id")[:limit]
+    )
+
+
+def recipients_for_user(*, user: Any, announcement: Announcement, status: str = "") -> QuerySet[Delivery]:
+    """Each person an announcement went to, with what became of it and what they answered, in the order it went
+    out. A group leader sees the people of their own groups only, even of a notice to the whole ward."""
+    from groups.models import Membership
+
+    rows = Delivery.objects.filter(announcement=announcement, member__isnull=False)
+    if status in Delivery.Status.values:
+        rows = rows.filter(status=status)
+    profile = staff_profile_of(user)
+    if profile is None or not profile.is_ward_wide:
+        rows = rows.filter(
+            member_id__in=Membership.objects.filter(group__in=groups_for_user(user=user)).values("member_id")
+        )
+    answers = Response.objects.filter(announcement=announcement, member_id=OuterRef("member_id")).order_by("-id")
+    return (
+        rows.select_related("member")
+        .annotate(answer_kind=Subquery(answers.values("kind")[:1]), answer=Subquery(answers.values("value")[:1]))
+        .order_by("id")
     )
 
 

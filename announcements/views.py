@@ -6,7 +6,7 @@ import hmac
 from django.contrib import messages
 from django.contrib.syndication.views import Feed
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from announcements import rendering, selectors, services
 from announcements.forms import AnnouncementForm, RejectForm, ScheduleForm
-from announcements.models import Announcement, AnnouncementFile, Response
+from announcements.models import Announcement, AnnouncementFile, Delivery, Response
 from announcements.sms_text import sms_length
 from groups.models import Membership, ResidentialGroup, Ward
 from groups.selectors import groups_for_user, staff_profile_of
@@ -109,6 +109,16 @@ def _previews(announcement: Announcement) -> dict:
     return {"sms": sms, "sms_length": sms_length(sms), "chat": rendering.chat_text(announcement, link=link)}
 
 
+def _recipients_page(request: HttpRequest, announcement: Announcement) -> Page | None:
+    """One page of the per-person list, folded on the detail page; its own page number and status filter."""
+    if announcement.status not in {Announcement.Status.SENDING, Announcement.Status.SENT}:
+        return None
+    rows = selectors.recipients_for_user(
+        user=request.user, announcement=announcement, status=request.GET.get("people_status", "")
+    )
+    return Paginator(rows, 50).get_page(request.GET.get("people"))
+
+
 @staff_required
 def announcement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     announcement = selectors.announcement_get_for_user(user=request.user, pk=pk)
@@ -128,6 +138,9 @@ def announcement_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "causes": selectors.failure_causes(announcement),
             "waiting": selectors.waiting_deliveries(announcement),
             "files": announcement.files.all(),
+            "people": _recipients_page(request, announcement),
+            "people_statuses": Delivery.Status.choices,
+            "rsvp_choices": Response.Rsvp.choices,
             "reject_form": RejectForm(),
             "schedule_form": ScheduleForm(),
             "corrections": announcement.corrections.all(),

@@ -107,3 +107,27 @@ def test_an_announcement_sent_only_to_some_people_opens_only_from_its_own_link(
     assert client.get(f"/a/{leaders_only.pk}/").status_code == 404
     assert client.get(f"/a/{leaders_only.pk}/?k=0000000000").status_code == 404
     assert "Họp riêng tổ trưởng" in client.get(link).content.decode()
+
+
+def test_the_results_list_each_person_folded_and_paginated_with_their_answer(
+    alice, bob, carol, group_a1, group_a2, client, client_for, sms_gateway
+):
+    for _ in range(52):
+        member_in(group_a1, consent_sms=True)
+    outsider = member_in(group_a2, consent_sms=True)
+    announcement = sent_out(
+        author=bob, approver=alice, group_ids=[group_a1.pk, group_a2.pk], action="confirm", channels=["sms"]
+    )
+    drain(announcement)
+    first = Delivery.objects.filter(announcement=announcement).order_by("id").first()
+    client.post(f"/r/{rendering.reader_code(first.pk)}/", {"value": "yes"})
+
+    page_one = client_for(alice).get(f"/announcements/{announcement.pk}/").content.decode()
+    page_two = client_for(alice).get(f"/announcements/{announcement.pk}/?people=2").content.decode()
+    leader = client_for(carol).get(f"/announcements/{announcement.pk}/?people_status=sent").content.decode()
+
+    assert "<details" in page_one and 'id="people" data-people>' in page_one  # folded until asked
+    assert page_one.count("data-recipient=") == 50 and page_two.count("data-recipient=") == 3
+    assert "Đã xác nhận “Đã nắm thông tin”" in page_one and 'id="people" data-people open' in page_two
+    # A group leader sees only the people of their own group, even on a notice to two groups.
+    assert leader.count("data-recipient=") == 50 and f'data-recipient="{outsider.pk}"' not in leader
