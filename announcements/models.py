@@ -190,6 +190,18 @@ class Delivery(models.Model):
     def __str__(self) -> str:
         return f"{self.kind or '-'} #{self.pk} {self.status}"
 
+    @property
+    def reason_display(self) -> str:
+        """Why it was skipped or failed, in words: the fan-out stores a code for a skip, a provider its message."""
+        return str(SKIP_REASONS.get(self.reason, self.reason))
+
+
+# The codes the fan-out writes as the reason of a skipped delivery.
+SKIP_REASONS = {
+    "no_consent": _("no channel the person agreed to"),
+    "cancelled": _("cancelled"),
+}
+
 
 class Response(models.Model):
     """What a reader answered: a confirmation, an RSVP, or a poll choice. One of each kind per person."""

@@ -10,7 +10,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from announcements.models import Announcement, AnnouncementFile, Delivery, Response
+from announcements.models import SKIP_REASONS, Announcement, AnnouncementFile, Delivery, Response
 from groups.models import StaffProfile
 from groups.selectors import groups_for_user, staff_profile_of
 
@@ -212,6 +212,11 @@ class DeliveryStats:
     @property
     def done(self) -> bool:
         return not self.by_status.get("open", 0)
+
+    @property
+    def skipped_words(self) -> list[tuple[str, int]]:
+        """The skip reasons as a reader says them (the API keeps the codes)."""
+        return [(str(SKIP_REASONS.get(code, code)), n) for code, n in self.skipped_reasons.items()]
 
 
 def _zero_counts() -> dict[str, int]:
