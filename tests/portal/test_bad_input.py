@@ -260,3 +260,16 @@ def test_a_multipart_body_without_its_boundary_is_a_400_in_json_for_the_api_and_
 
     assert api.status_code == 400 and "detail" in api.json()
     assert page.status_code == 400 and "Không đọc được" in page.content.decode()
+
+
+def test_the_api_holds_a_form_body_to_its_schema_as_sent_and_stores_it_clean(alice, api_for):
+    api = api_for(alice)
+    too_long = api.post(
+        "/api/groups/", {"kind": "to_dan_pho", "name": "\x03" + "x" * 200, "households_total": 40}, format="multipart"
+    )
+    short = api.post(
+        "/api/groups/", {"kind": "to_dan_pho", "name": "Tổ\x03 dân phố 9", "households_total": 40}, format="multipart"
+    )
+
+    assert too_long.status_code == 400 and "name" in too_long.json()  # 201 characters as sent
+    assert short.status_code == 201 and short.json()["name"] == "Tổ dân phố 9"
