@@ -44,6 +44,7 @@ def sms_callback(request: HttpRequest) -> HttpResponse:
         provider_message_id=request.GET.get("SMSID", ""),
         address=_e164(phone),
         reason="rejected by the network",
+        request_id=request_id,
     )
     return JsonResponse({"ok": True, "updated": updated})
 

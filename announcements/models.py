@@ -158,6 +158,10 @@ class Delivery(models.Model):
     lease_until = models.DateTimeField(null=True, blank=True)
     batch_key = models.CharField(max_length=40, blank=True)
     provider_message_id = models.CharField(max_length=128, blank=True, db_index=True)
+    # The provider's idempotency key this row goes under, fixed before its first request and kept through every
+    # retry (and "retry failed"): a repeat is answered "already sent". Cleared only when the provider surely
+    # did not send it (refused, out of quota, deferred).
+    request_id = models.CharField(max_length=64, blank=True)
     reason = models.CharField(max_length=300, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)

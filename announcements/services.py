@@ -8,7 +8,7 @@ import logging
 import random
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timedelta
 from typing import Any
 
@@ -446,14 +446,14 @@ def deliveries_materialize(*, announcement: Announcement, now: datetime | None =
     people_sql = f"""
         INSERT INTO announcements_delivery
             (announcement_id, kind, member_id, outlet_id, address, status, attempts, not_before, lease_until,
-             batch_key, provider_message_id, reason, sent_at, delivered_at, updated_at)
+             batch_key, provider_message_id, request_id, reason, sent_at, delivered_at, updated_at)
         SELECT %s, c.kind, c.member_id, NULL,
             CASE c.kind WHEN 'sms' THEN c.phone WHEN 'email' THEN c.email
                 WHEN 'zalo_oa' THEN CASE WHEN c.zalo_user_id <> '' THEN c.zalo_user_id ELSE c.phone END
                 ELSE '' END,
             CASE WHEN c.kind = '' THEN 'skipped' ELSE 'queued' END, 0,
             {not_before_sql}, NULL,
-            '', '', CASE WHEN c.kind = '' THEN 'no_consent' ELSE '' END, NULL, NULL, %s
+            '', '', '', CASE WHEN c.kind = '' THEN 'no_consent' ELSE '' END, NULL, NULL, %s
         FROM ({people}
         ) c
         WHERE 1 = 1  -- SQLite needs a WHERE before ON CONFLICT in an INSERT ... SELECT
@@ -468,8 +468,10 @@ def deliveries_materialize(*, announcement: Announcement, now: datetime | None =
                 f"""
                 INSERT INTO announcements_delivery
                     (announcement_id, kind, member_id, outlet_id, address, status, attempts, not_before,
-                     lease_until, batch_key, provider_message_id, reason, sent_at, delivered_at, updated_at)
-                SELECT %s, ch.kind, NULL, ch.id, ch.external_id, 'queued', 0, NULL, NULL, '', '', '', NULL, NULL, %s
+                     lease_until, batch_key, provider_message_id, request_id, reason, sent_at, delivered_at,
+                     updated_at)
+                SELECT %s, ch.kind, NULL, ch.id, ch.external_id, 'queued', 0, NULL, NULL, '', '', '', '', NULL, NULL,
+                       %s
                 FROM groups_channel ch
                 WHERE ch.ward_id = %s AND ch.is_active AND ch.delivery = 'per_group'
                   AND ch.kind IN ({", ".join(["%s"] * len(outlet_kinds))})
@@ -503,14 +505,21 @@ def announcement_dispatch(*, announcement_id: int) -> int:
     return created
 
 
+def _free_batches(rows: Any, now: datetime) -> Any:
+    """Claimed rows no worker holds now: the lease of a dead worker ran out, or a retry's back-off is over."""
+    return rows.filter(status=Delivery.Status.SENDING).filter(
+        Q(lease_until__lt=now) | Q(lease_until__isnull=True, not_before__lte=now)
+    )
+
+
 def _due_kinds(announcement_id: int, now: datetime) -> dict[str, int]:
-    """Per channel, how many deliveries could be claimed now (queued and due, or abandoned by a dead worker)."""
+    """Per channel, how many deliveries could be claimed now (queued and due, or a batch free to take over)."""
     due: dict[str, int] = {}
     for kind in ALL_KINDS:
         rows = Delivery.objects.filter(announcement_id=announcement_id, kind=kind)
         queued = rows.filter(status=Delivery.Status.QUEUED).filter(Q(not_before__isnull=True) | Q(not_before__lte=now))
         count = queued.count()
-        if count or rows.filter(status=Delivery.Status.SENDING, lease_until__lt=now).exists():
+        if count or _free_batches(rows, now).exists():
             due[kind] = max(count, 1)
     return due
 
@@ -538,51 +547,88 @@ class Claimed:
     kind: str
     address: str
     attempts: int
+    request_id: str
 
     @property
     def pk(self) -> int:
         return self.id
 
 
+@dataclass(frozen=True)
+class Claim:
+    """A batch in one worker's hands: its key, and the attempt that fences its writes. Every row of a batch has
+    the same attempt count; a worker that took the batch over raised it, so the late results of the worker it
+    took over from match no row."""
+
+    batch_key: str
+    attempt: int
+    deliveries: list[Claimed]
+
+    def rows(self) -> Any:
+        return Delivery.objects.filter(batch_key=self.batch_key, attempts=self.attempt, status=Delivery.Status.SENDING)
+
+
 def _claimed(rows: Any) -> list[Claimed]:
-    return [Claimed(*row) for row in rows.order_by("id").values_list("id", "member_id", "kind", "address", "attempts")]
+    fields = ("id", "member_id", "kind", "address", "attempts", "request_id")
+    return [Claimed(*row) for row in rows.order_by("id").values_list(*fields)]
 
 
-def _claim(announcement_id: int, kind: str, size: int) -> tuple[str, list[Claimed]]:
-    """Take a batch: first one a dead worker left (its lease ran out), whole, with its batch key, so the
-    provider sees the same request id again; otherwise the next queued rows, skipping rows others hold."""
+def _claim(announcement_id: int, kind: str, size: int) -> Claim | None:
+    """Take a batch: first one no worker holds (a dead worker's, or one whose retry came due), whole, with its
+    key and request ids; otherwise the next queued rows, skipping rows others hold."""
     now = timezone.now()
     lease_until = now + timedelta(seconds=settings.DELIVERY_LEASE_SECONDS)
     rows = Delivery.objects.filter(announcement_id=announcement_id, kind=kind)
     with transaction.atomic():
-        abandoned = (
-            rows.select_for_update(skip_locked=True)
-            .filter(status=Delivery.Status.SENDING, lease_until__lt=now)
-            .order_by("id")
-            .values_list("batch_key", flat=True)
-            .first()
-        )
-        if abandoned:
-            # The lease condition is re-checked under the row locks: of two workers, one wins the batch.
-            taken = rows.filter(batch_key=abandoned, status=Delivery.Status.SENDING, lease_until__lt=now).update(
-                lease_until=lease_until, attempts=F("attempts") + 1
+        free = _free_batches(rows, now).select_for_update(skip_locked=True).order_by("id")
+        key = free.values_list("batch_key", flat=True).first()
+        if key:
+            # The whole batch in one statement; of two workers that found it, the second waits for the first's
+            # commit, finds the lease taken and updates nothing.
+            taken = _free_batches(rows.filter(batch_key=key), now).update(
+                lease_until=lease_until, not_before=None, attempts=F("attempts") + 1
             )
             if taken:
-                return abandoned, _claimed(rows.filter(batch_key=abandoned, status=Delivery.Status.SENDING))
-        ids = list(
+                claimed = _claimed(rows.filter(batch_key=key, status=Delivery.Status.SENDING))
+                return Claim(key, claimed[0].attempts, claimed)
+        queued = (
             rows.select_for_update(skip_locked=True)
             .filter(status=Delivery.Status.QUEUED)
             .filter(Q(not_before__isnull=True) | Q(not_before__lte=now))
-            .order_by("id")
-            .values_list("id", flat=True)[:size]
         )
-        if not ids:
-            return "", []
+        picked = list(queued.order_by("id").values_list("id", "request_id")[:size])
+        if not picked:
+            return None
+        ids = [pk for pk, _request in picked]
+        # Rows that share a request id from an earlier try (a bulk request whose answer never came, then "retry
+        # failed") go together, so the repeat carries every number the first request did.
+        shared = {request for _pk, request in picked if request}
+        if shared:
+            ids += list(queued.filter(request_id__in=shared).exclude(id__in=ids).values_list("id", flat=True))
         key = uuid.uuid4().hex
         Delivery.objects.filter(id__in=ids, status=Delivery.Status.QUEUED).update(
-            status=Delivery.Status.SENDING, batch_key=key, lease_until=lease_until, attempts=F("attempts") + 1
+            status=Delivery.Status.SENDING, batch_key=key, lease_until=lease_until, not_before=None, attempts=1
         )
-    return key, _claimed(Delivery.objects.filter(batch_key=key, status=Delivery.Status.SENDING))
+    return Claim(key, 1, _claimed(Delivery.objects.filter(batch_key=key, status=Delivery.Status.SENDING)))
+
+
+def _plan_request_ids(sender: Any, claim: Claim, batch: Batch) -> Batch:
+    """Fix the request ids of rows that have none yet, and store them before anything is sent: a worker that
+    dies mid-request leaves them behind for the one that takes the batch over."""
+    plan = getattr(sender, "request_ids", None)
+    if plan is None:
+        return batch
+    planned = {pk: request for pk, request in plan(batch).items() if request}
+    if not planned:
+        return batch
+    by_request: dict[str, list[int]] = {}
+    for pk, request in planned.items():
+        by_request.setdefault(request, []).append(pk)
+    with transaction.atomic():
+        for request, ids in by_request.items():
+            claim.rows().filter(id__in=ids, request_id="").update(request_id=request)
+    messages = [replace(m, request_id=m.request_id or planned.get(m.delivery_id, "")) for m in batch.messages]
+    return replace(batch, messages=messages)
 
 
 def _messages(announcement: Announcement, deliveries: list[Claimed]) -> list[Message]:
@@ -613,6 +659,7 @@ def _messages(announcement: Announcement, deliveries: list[Claimed]) -> list[Mes
                 link=link,
                 image_paths=image_paths,
                 image_urls=image_urls,
+                request_id=delivery.request_id,
             )
         )
     return messages
@@ -623,12 +670,15 @@ def _backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(base, 3600) * random.uniform(0.5, 1.5))
 
 
-def _apply(
-    deliveries: list[Claimed], results: list[Result], *, announcement_id: int, kind: str, batch_key: str = ""
-) -> None:
-    """Write every result into its delivery row, grouping identical updates into one statement."""
+def _apply(claim: Claim, results: list[Result], *, announcement_id: int, kind: str) -> None:
+    """Write every result into its delivery row, grouping identical updates into one statement. Each write is a
+    compare-and-set on the claim (batch key, attempt, still sending): a worker that lost the batch writes nothing.
+    """
     now = timezone.now()
-    by_id = {d.pk: d for d in deliveries}
+    by_id = {d.pk: d for d in claim.deliveries}
+    # One back-off for the whole batch: what is still to retry is retried together, by one worker, at one time.
+    retry_at = now + _backoff(claim.attempt)
+    last_try = claim.attempt >= settings.DELIVERY_MAX_ATTEMPTS
     updates: dict[tuple, tuple[dict[str, Any], list[int]]] = {}
     pause_until: datetime | None = None
     for result in results:
@@ -637,6 +687,7 @@ def _apply(
             continue
         # Provider text may quote the address it refused; staff outside a tip unit read these reasons.
         reason = mask_contacts(result.reason)[:300]
+        request = {"request_id": result.request_id[:64]} if result.request_id else {}
         if result.kind == ResultKind.ACCEPTED:
             values: dict[str, Any] = {
                 "status": Delivery.Status.SENT,
@@ -644,7 +695,7 @@ def _apply(
                 "provider_message_id": result.provider_message_id[:128],
                 "reason": reason,
                 "lease_until": None,
-            }
+            } | request
         elif result.kind == ResultKind.DELIVERED:
             values = {
                 "status": Delivery.Status.DELIVERED,
@@ -652,16 +703,15 @@ def _apply(
                 "delivered_at": now,
                 "lease_until": None,
                 "provider_message_id": result.provider_message_id[:128],
-            }
-        elif result.kind == ResultKind.PERMANENT or (
-            result.kind in {ResultKind.RETRY, ResultKind.AUTH} and delivery.attempts >= settings.DELIVERY_MAX_ATTEMPTS
-        ):
-            values = {"status": Delivery.Status.FAILED, "reason": reason, "lease_until": None}
+            } | request
+        elif result.kind == ResultKind.PERMANENT or (result.kind in {ResultKind.RETRY, ResultKind.AUTH} and last_try):
+            # The request id stays: after an answer that never came, "retry failed" repeats it, and the provider
+            # says "already sent" if it did get through.
+            values = {"status": Delivery.Status.FAILED, "reason": reason, "lease_until": None} | request
         elif result.kind in {ResultKind.RETRY, ResultKind.AUTH}:
-            # Kept claimed with the same batch key: after the back-off the batch is taken over whole and the
-            # provider recognises the request id if the first try did get through.
-            values = {"reason": reason, "lease_until": now + _backoff(delivery.attempts)}
-        else:  # DEFERRED or QUOTA: not sent, so it may go later as part of any batch
+            # Still claimed, with the same batch key and request ids; free to take over once the back-off is over.
+            values = {"reason": reason, "lease_until": None, "not_before": retry_at} | request
+        else:  # DEFERRED or QUOTA: surely not sent, so it may go later in any batch, under a new request id
             not_before = (
                 datetime.fromtimestamp(result.not_before, tz=timezone.get_current_timezone())
                 if result.not_before
@@ -675,19 +725,20 @@ def _apply(
                 "lease_until": None,
                 "not_before": not_before,
                 "reason": reason,
-                "attempts": F("attempts") - 1 if result.kind == ResultKind.DEFERRED else F("attempts"),
+                "request_id": "",
+                "attempts": 0,
             }
         key = tuple(sorted((k, str(v)) for k, v in values.items()))
         updates.setdefault(key, (values, []))[1].append(result.delivery_id)
     with transaction.atomic():
-        if batch_key and len(updates) == 1 and len(next(iter(updates.values()))[1]) == len(deliveries):
+        if len(updates) == 1 and len(next(iter(updates.values()))[1]) == len(claim.deliveries):
             # The usual case, a whole batch with one outcome: found by its key (a small partial index) rather
             # than by a list of thousands of ids.
             values, _ids = next(iter(updates.values()))
-            Delivery.objects.filter(batch_key=batch_key, status=Delivery.Status.SENDING).update(**values)
+            claim.rows().update(**values)
             updates = {}
         for values, ids in updates.values():
-            Delivery.objects.filter(id__in=ids).update(**values)
+            claim.rows().filter(id__in=ids).update(**values)
         if pause_until is not None:
             # Out of quota: the whole channel waits, rather than every batch hitting the same wall.
             Delivery.objects.filter(announcement_id=announcement_id, kind=kind, status=Delivery.Status.QUEUED).filter(
@@ -699,41 +750,38 @@ def deliveries_send_batch(*, announcement_id: int, kind: str) -> int:
     """Claim one batch of one channel, send it through the channel's adapter, record the results.
     Returns how many deliveries were in the batch (0: nothing left to claim now)."""
     sender = sender_for(kind)
-    cache.set(_chain_heartbeat_key(announcement_id, kind), 1, timeout=_heartbeat_seconds())
-    batch_key, deliveries = _claim(announcement_id, kind, sender.batch_size)
-    if not deliveries:
+    claim = _claim(announcement_id, kind, sender.batch_size)
+    if claim is None:
+        # No heartbeat for a chain that found nothing: the sweeper must not wait for it to take over what a dead
+        # worker left.
         _finish_if_done(announcement_id)
         return 0
+    cache.set(_chain_heartbeat_key(announcement_id, kind), 1, timeout=settings.DELIVERY_HEARTBEAT_SECONDS)
     announcement = Announcement.objects.get(pk=announcement_id)
     if announcement.status == Announcement.Status.CANCELLED:
-        Delivery.objects.filter(batch_key=batch_key, status=Delivery.Status.SENDING).update(
-            status=Delivery.Status.SKIPPED, reason="cancelled", lease_until=None
-        )
-        return len(deliveries)
+        claim.rows().update(status=Delivery.Status.SKIPPED, reason="cancelled", lease_until=None)
+        return len(claim.deliveries)
     missing = missing_settings(kind)
     if missing:
         reason = f"channel not configured: {', '.join(missing)}"
-        results = [Result(d.pk, ResultKind.PERMANENT, reason=reason) for d in deliveries]
-        _apply(deliveries, results, announcement_id=announcement_id, kind=kind, batch_key=batch_key)
+        results = [Result(d.pk, ResultKind.PERMANENT, reason=reason) for d in claim.deliveries]
+        _apply(claim, results, announcement_id=announcement_id, kind=kind)
         _finish_if_done(announcement_id)
-        return len(deliveries)
+        return len(claim.deliveries)
     batch = Batch(
-        request_id=batch_key,
-        messages=_messages(announcement, deliveries),
+        request_id=claim.batch_key,
+        messages=_messages(announcement, claim.deliveries),
         urgent=announcement.urgency == Announcement.Urgency.URGENT,
     )
+    batch = _plan_request_ids(sender, claim, batch)
     try:
         results = sender.send(batch)
     except Exception:  # an adapter bug must not lose the batch: it stays claimed and is retried after the lease
-        logger.exception("channel %s failed on batch %s", kind, batch_key)
+        logger.exception("channel %s failed on batch %s", kind, claim.batch_key)
         raise
-    _apply(deliveries, results, announcement_id=announcement_id, kind=kind, batch_key=batch_key)
+    _apply(claim, results, announcement_id=announcement_id, kind=kind)
     _finish_if_done(announcement_id)
-    return len(deliveries)
-
-
-def _heartbeat_seconds() -> int:
-    return int(max(2 * settings.CELERY_BEAT_SCHEDULE["sweep-deliveries"]["schedule"], 5))
+    return len(claim.deliveries)
 
 
 def _finish_if_done(announcement_id: int) -> None:
@@ -786,6 +834,8 @@ def deliveries_retry_failed(*, announcement: Announcement, by: Any) -> int:
         announcement = _locked(announcement)
         if announcement.status not in {Announcement.Status.SENDING, Announcement.Status.SENT}:
             raise AnnouncementError(_("Only the failures of an announcement that went out can be retried."))
+        # Each row keeps its request id: one that failed after an answer that never came may have been sent, and
+        # the provider answers its repeat "already sent" instead of sending it twice.
         count = Delivery.objects.filter(announcement=announcement, status=Delivery.Status.FAILED).update(
             status=Delivery.Status.QUEUED, attempts=0, batch_key="", not_before=None, lease_until=None
         )
@@ -809,14 +859,20 @@ def delivery_report(
     delivery_id: int | None = None,
     address: str = "",
     reason: str = "",
+    request_id: str = "",
 ) -> int:
     """A provider says a message arrived (or was refused): move the delivery from sent to delivered or failed.
-    Reports may repeat and arrive out of order; a delivered row stays delivered."""
+    Reports may repeat and arrive out of order; a delivered row stays delivered. A row whose answer never came
+    (still sending, no provider id yet) is found by its request id: the report settles what the retry would
+    otherwise have to ask."""
     rows = Delivery.objects.filter(kind=kind, status__in=[Delivery.Status.SENT, Delivery.Status.SENDING])
     if delivery_id is not None:
         rows = rows.filter(pk=delivery_id)
-    elif provider_message_id:
-        rows = rows.filter(provider_message_id=provider_message_id)
+    elif provider_message_id or request_id:
+        found = Q(provider_message_id=provider_message_id) if provider_message_id else Q()
+        if request_id:
+            found = found | Q(request_id=request_id) if provider_message_id else Q(request_id=request_id)
+        rows = rows.filter(found)
         if address:
             rows = rows.filter(address=address)
     else:

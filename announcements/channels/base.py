@@ -50,6 +50,7 @@ class Result:
     provider_message_id: str = ""
     reason: str = ""
     not_before: float | None = None  # epoch seconds, for DEFERRED and QUOTA
+    request_id: str = ""  # the idempotency key it went under, when it differs from the one planned
 
 
 @dataclass
@@ -62,6 +63,11 @@ class Batch:
 
 
 class Sender(Protocol):
+    """A channel adapter. One that sends several messages per request also has
+    `request_ids(batch) -> {delivery_id: request_id}`: the idempotency keys of the messages that have none yet,
+    which the delivery service stores before the first request and hands back (as Message.request_id) at every
+    retry, so a repeat is always the same request."""
+
     kind: str
     batch_size: int
 

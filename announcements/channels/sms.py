@@ -1,8 +1,10 @@
-"""SMS through an eSMS-style Vietnamese brandname gateway (CHANNELS.md, "SMS").
+"""SMS through an eSMS-style Vietnamese brandname gateway.
 
-Messages with the same text go in bulk requests of up to SMS_BULK_MAX numbers; the request id is derived from the
-claimed batch, so a batch re-sent after a worker died is answered "124 duplicate RequestId", which means it was
-already sent. Single messages use the delivery id as request id for the same reason.
+The gateway takes one number (`Phone`) or up to 5,000 (`Phones`) a request, answers CodeResult 100 for accepted
+(not yet delivered), and answers 124 to a RequestId it has already accepted: so a repeat under the same id is
+"already sent", never a second message. Messages with the same text go in bulk requests of up to SMS_BULK_MAX
+numbers, the others one by one under their delivery id; which request a message belongs to is fixed before the
+first try (`request_ids`) and kept through every retry.
 """
 
 import httpx
@@ -18,6 +20,19 @@ ALREADY_SENT = "124"
 PERMANENT_CODES = {"99": "number blocked", "108": "bad phone number"}
 AUTH_CODES = {"101": "API key refused", "104": "brandname not registered"}
 QUOTA_CODES = {"103": "gateway balance too low"}
+
+
+def single_id(message: Message) -> str:
+    """The request id of a message sent on its own: its delivery's, so a repeat is "already sent"."""
+    return f"d{message.delivery_id}"
+
+
+def bulk_id(batch_key: str, group: int, offset: int) -> str:
+    return f"B-{batch_key}-{group}-{offset}"
+
+
+def is_bulk_id(request_id: str) -> bool:
+    return request_id.startswith("B-")
 
 
 def gateway_phone(e164: str) -> str:
@@ -42,19 +57,38 @@ class SmsSender:
     def batch_size(self) -> int:
         return settings.SMS_BULK_MAX
 
-    def send(self, batch: Batch) -> list[Result]:
+    def request_ids(self, batch: Batch) -> dict[int, str]:
+        """Messages with the same text go in bulk requests under one id built from the batch key; the others
+        one by one under their delivery id. Decided once, before the first request: which request a message
+        belongs to must never depend on how many of its batch are still open at a retry."""
         by_text: dict[str, list[Message]] = {}
         for message in batch.messages:
-            by_text.setdefault(message.text, []).append(message)
+            if not message.request_id:
+                by_text.setdefault(message.text, []).append(message)
+        planned: dict[int, str] = {}
+        groups = sorted(by_text.values(), key=lambda ms: min(m.delivery_id for m in ms))
+        for index, messages in enumerate(groups):
+            for offset in range(0, len(messages), settings.SMS_BULK_MAX):
+                chunk = messages[offset : offset + settings.SMS_BULK_MAX]
+                for m in chunk:
+                    planned[m.delivery_id] = (
+                        bulk_id(batch.request_id, index, offset)
+                        if len(chunk) >= settings.SMS_BULK_MIN
+                        else single_id(m)
+                    )
+        return planned
+
+    def send(self, batch: Batch) -> list[Result]:
+        by_request: dict[str, list[Message]] = {}
+        for message in batch.messages:
+            by_request.setdefault(message.request_id or single_id(message), []).append(message)
         results: list[Result] = []
         with http_client() as client:
-            # Order the groups by their first delivery so a re-sent batch makes the same requests and request ids.
-            groups = sorted(by_text.values(), key=lambda ms: min(m.delivery_id for m in ms))
-            for index, messages in enumerate(groups):
-                if len(messages) >= settings.SMS_BULK_MIN:
-                    results += self._send_bulk(client, messages, request_id=f"{batch.request_id}-{index}")
+            for request_id, messages in sorted(by_request.items(), key=lambda i: min(m.delivery_id for m in i[1])):
+                if is_bulk_id(request_id):
+                    results += self._send_bulk(client, messages, request_id=request_id)
                 else:
-                    results += [self._send_one(client, m) for m in messages]
+                    results += [self._send_one(client, m, request_id=request_id) for m in messages]
         return results
 
     def _base(self, text: str, request_id: str) -> dict:
@@ -96,12 +130,10 @@ class SmsSender:
             return ResultKind.QUOTA, "", f"{code}: {QUOTA_CODES[code]}"
         return ResultKind.RETRY, "", f"gateway code {code or '?'}: {str(body.get('ErrorMessage', ''))[:200]}"
 
-    def _send_one(self, client: httpx.Client, message: Message) -> Result:
-        payload = self._base(message.text, message.request_id or f"d{message.delivery_id}") | {
-            "Phone": gateway_phone(message.address),
-        }
+    def _send_one(self, client: httpx.Client, message: Message, *, request_id: str) -> Result:
+        payload = self._base(message.text, request_id) | {"Phone": gateway_phone(message.address)}
         kind, sms_id, reason = self._post(client, payload)
-        return Result(message.delivery_id, kind, provider_message_id=sms_id, reason=reason)
+        return Result(message.delivery_id, kind, provider_message_id=sms_id, reason=reason, request_id=request_id)
 
     def _send_bulk(self, client: httpx.Client, messages: list[Message], *, request_id: str) -> list[Result]:
         payload = self._base(messages[0].text, request_id) | {
@@ -109,8 +141,9 @@ class SmsSender:
         }
         kind, sms_id, reason = self._post(client, payload)
         if kind == ResultKind.PERMANENT:
-            # One bad number refuses the whole request; ask number by number so each gets its own verdict.
-            return [self._send_one(client, m) for m in messages]
+            # One bad number refuses the whole request, so nothing of it was sent: ask number by number, each
+            # under its own id from now on, so each gets its own verdict.
+            return [self._send_one(client, m, request_id=single_id(m)) for m in messages]
         return (
             all_results(Batch(request_id, messages), kind, reason)
             if kind != ResultKind.ACCEPTED

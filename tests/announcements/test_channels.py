@@ -160,7 +160,7 @@ def test_facebook_throttling_is_retried_and_an_expired_page_token_is_reported(al
 
     settings.FACEBOOK_PAGE_ACCESS_TOKEN = "revoked"
     settings.DELIVERY_MAX_ATTEMPTS = 2
-    Delivery.objects.update(lease_until=timezone.now())
+    Delivery.objects.update(not_before=timezone.now())  # its back-off is over
     drain(first.announcement)
     assert Delivery.objects.get().status == "failed" and "190" in Delivery.objects.get().reason
     assert graph.posts == []

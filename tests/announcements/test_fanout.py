@@ -90,7 +90,7 @@ def test_a_gateway_error_is_retried_with_the_same_request_and_sends_once(alice, 
 
     drain(announcement)  # the first try fails; the batch waits for its back-off
     assert Delivery.objects.filter(status="sending").count() == 4
-    Delivery.objects.update(lease_until=timezone.now())  # the back-off is over
+    Delivery.objects.update(not_before=timezone.now())  # the back-off is over
     drain(announcement)
 
     assert sorted(sms_gateway.received.values()) == [1, 1, 1, 1]
@@ -104,11 +104,12 @@ def test_a_batch_resent_after_the_gateway_took_it_is_not_sent_twice(alice, bob, 
     announcement = sent_out(author=bob, approver=alice, group_ids=[group_a1.pk])
     services.announcement_dispatch(announcement_id=announcement.pk)
     # A worker claims the batch, the gateway takes it, and the worker dies before writing the result down.
-    key, claimed = services._claim(announcement.pk, "sms", 100)
     from announcements.channels.base import Batch
     from announcements.channels.sms import SmsSender
 
-    SmsSender().send(Batch(key, services._messages(announcement, claimed)))
+    claim = services._claim(announcement.pk, "sms", 100)
+    batch = Batch(claim.batch_key, services._messages(announcement, claim.deliveries))
+    SmsSender().send(services._plan_request_ids(SmsSender(), claim, batch))
     Delivery.objects.update(lease_until=timezone.now())  # its lease runs out
 
     drain(announcement)
