@@ -784,6 +784,30 @@ def deliveries_send_batch(*, announcement_id: int, kind: str) -> int:
     return len(claim.deliveries)
 
 
+def deliveries_chain_step(*, announcement_id: int, kind: str) -> float | None:
+    """One step of a send chain: send a batch. Returns when to take the next step, in seconds: 0 after a batch;
+    the wait until the earliest retry of this channel comes due, when that is soon (the chain stays alive for it,
+    instead of leaving the retry to the next sweep); None when there is nothing left for the chain to do."""
+    if deliveries_send_batch(announcement_id=announcement_id, kind=kind):
+        return 0.0
+    now = timezone.now()
+    due = (
+        Delivery.objects.filter(
+            announcement_id=announcement_id, kind=kind, status=Delivery.Status.SENDING, lease_until__isnull=True
+        )
+        .order_by("not_before")
+        .values_list("not_before", flat=True)
+        .first()
+    )
+    if due is None:
+        return None
+    wait = max((due - now).total_seconds(), 0.0)
+    if wait > settings.DELIVERY_HEARTBEAT_SECONDS:
+        return None  # a long back-off: the sweeper starts a chain when it is over
+    cache.set(_chain_heartbeat_key(announcement_id, kind), 1, timeout=int(wait + settings.DELIVERY_HEARTBEAT_SECONDS))
+    return wait
+
+
 def _finish_if_done(announcement_id: int) -> None:
     open_rows = Delivery.objects.filter(
         announcement_id=announcement_id, status__in=[Delivery.Status.QUEUED, Delivery.Status.SENDING]

@@ -12,13 +12,13 @@ def announcement_dispatch(announcement_id: int) -> int:
 
 
 @shared_task
-def deliveries_send(announcement_id: int, kind: str) -> int:
-    """Send one batch; if it was a batch, go on with the next one as a new task (a chain), so a worker that dies
-    loses at most the batch in hand, which its lease gives back."""
-    sent = services.deliveries_send_batch(announcement_id=announcement_id, kind=kind)
-    if sent:
-        transaction.on_commit(lambda: deliveries_send.delay(announcement_id, kind))
-    return sent
+def deliveries_send(announcement_id: int, kind: str) -> float | None:
+    """Send one batch, then go on as a new task (a chain), at once or when a retry comes due, so a worker that
+    dies loses at most the batch in hand, which its lease gives back."""
+    wait = services.deliveries_chain_step(announcement_id=announcement_id, kind=kind)
+    if wait is not None:
+        transaction.on_commit(lambda: deliveries_send.apply_async((announcement_id, kind), countdown=wait))
+    return wait
 
 
 @shared_task

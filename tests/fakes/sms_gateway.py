@@ -4,6 +4,7 @@ It keeps what a test needs to judge exactly-once: how many messages each phone r
 """
 
 import itertools
+import random
 import re
 import threading
 import time
@@ -34,11 +35,13 @@ class FakeSmsGateway(FakeServer):
         self.received: Counter[str] = Counter()
         self.contents: list[tuple[str, str]] = []
         self.request_ids: set[str] = set()
+        self.accepted_requests: dict[str, list[str]] = {}
         self.callback_urls: list[str] = []
         self.requests = 0
         self.bulk_requests = 0
         self.balance = 10**9
         self.failures: list[Any] = []  # scripted answers for the next requests: an HTTP status or a CodeResult
+        self.faults: Faults | None = None
         self._ids = itertools.count(1)
         self.routes[("POST", "/SendMultipleMessage_V4_post_json")] = self._send
 
@@ -50,6 +53,17 @@ class FakeSmsGateway(FakeServer):
         if self.delay:
             time.sleep(self.delay)
         body = request.json()
+        fault = self.faults.draw() if self.faults else None
+        if fault == "error":
+            with self.lock:
+                self.requests += 1
+            return 500, {"error": "injected"}
+        status, answer = self._accept(body)
+        if fault == "late":
+            time.sleep(self.faults.late_seconds)  # it was taken; the answer comes after the client gave up
+        return status, answer
+
+    def _accept(self, body: dict) -> tuple[int, Any]:
         with self.lock:
             self.requests += 1
             if self.failures:
@@ -70,6 +84,9 @@ class FakeSmsGateway(FakeServer):
                 return 200, {"CodeResult": "99", "ErrorMessage": "1 to 5000 numbers a request"}
             if any(not VN_MOBILE.match(str(p)) for p in phones):
                 return 200, {"CodeResult": "108", "ErrorMessage": "So dien thoai khong hop le"}
+            if self.faults and any(p in self.faults.refused for p in phones):
+                # The gateway refuses a number it will not serve, and with it the whole request it came in.
+                return 200, {"CodeResult": "99", "ErrorMessage": "So dien thoai bi chan"}
             if self.balance < len(phones):
                 return 200, {"CodeResult": "103", "ErrorMessage": "Tai khoan khong du tien"}
             self.balance -= len(phones)
@@ -81,6 +98,8 @@ class FakeSmsGateway(FakeServer):
             for phone in phones:
                 self.received[phone] += 1
                 self.contents.append((phone, body.get("Content", "")))
+            if self.faults:
+                self.accepted_requests[request_id] = list(phones)
         if self.send_reports and body.get("CallbackUrl"):
             threading.Thread(
                 target=self._report, args=(body["CallbackUrl"], sms_id, request_id, list(phones)), daemon=True
@@ -97,3 +116,24 @@ class FakeSmsGateway(FakeServer):
     @property
     def messages_total(self) -> int:
         return sum(self.received.values())
+
+
+class Faults:
+    """A seeded schedule of what goes wrong: a share of requests answered HTTP 500 before anything is done, a
+    share taken but answered after the client's timeout, and numbers the gateway refuses (with the whole bulk
+    request they come in)."""
+
+    def __init__(self, seed: int, *, errors: float, late: float, late_seconds: float, refused: set[str]) -> None:
+        self.random = random.Random(seed)
+        self.errors, self.late, self.late_seconds = errors, late, late_seconds
+        self.refused = refused
+        self.lock = threading.Lock()
+
+    def draw(self) -> str:
+        with self.lock:
+            roll = self.random.random()
+        if roll < self.errors:
+            return "error"
+        if roll < self.errors + self.late:
+            return "late"
+        return ""
