@@ -153,7 +153,11 @@ class Delivery(models.Model):
     )
     address = models.CharField(max_length=254, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    # The claims of its batch so far: every takeover raises it, and it fences the writes of each claim.
     attempts = models.PositiveSmallIntegerField(default=0)
+    # Tries of its current request that got no answer, in a row: at DELIVERY_MAX_ATTEMPTS it fails. A try that got
+    # further (a refused bulk request narrowed down to a smaller one) starts the count again.
+    retries = models.PositiveSmallIntegerField(default=0)
     not_before = models.DateTimeField(null=True, blank=True)
     lease_until = models.DateTimeField(null=True, blank=True)
     batch_key = models.CharField(max_length=40, blank=True)

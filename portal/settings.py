@@ -230,6 +230,7 @@ DELIVERY_LEASE_SECONDS = env.int("PORTAL_DELIVERY_LEASE_SECONDS", default=300)
 # How long a send chain counts as alive after it last took a batch; while it does, the sweeper starts no other
 # chain for that channel. At most the lease, so that a dead worker's batch is taken over within lease + a sweep.
 DELIVERY_HEARTBEAT_SECONDS = min(env.int("PORTAL_DELIVERY_HEARTBEAT_SECONDS", default=60), DELIVERY_LEASE_SECONDS)
+# Tries of one request that get no answer, in a row, before its delivery fails ("retry failed" tries again).
 DELIVERY_MAX_ATTEMPTS = env.int("PORTAL_DELIVERY_MAX_ATTEMPTS", default=6)
 DELIVERY_RETRY_BASE_SECONDS = env.float("PORTAL_DELIVERY_RETRY_BASE_SECONDS", default=30.0)
 DELIVERY_PARALLEL_CHAINS = env.int("PORTAL_DELIVERY_PARALLEL_CHAINS", default=4)

@@ -18,9 +18,21 @@ export DJANGO_COOKIE_SECURE=${DJANGO_COOKIE_SECURE:-0}
 export DJANGO_HSTS_SECONDS=${DJANGO_HSTS_SECONDS:-0}
 $py manage.py migrate --noinput
 $py manage.py seed_demo
-# One process for worker and beat (-B): the embedded broker is for one machine anyway.
-$py -m celery -A portal worker -B --loglevel=INFO --concurrency=2 \
-  --schedule=var/celerybeat-schedule --pidfile= &
+# One process for worker and beat (-B): the embedded broker is for one machine anyway. Supervised: a worker that
+# dies (a crash of the broker client, an out-of-memory kill) is started again, as docker-compose's restart policy
+# does; the sweeper then takes over the batches it held.
+(
+  child=
+  trap 'kill "$child" 2>/dev/null || true; wait "$child" 2>/dev/null || true; exit 0' INT TERM
+  while true; do
+    $py -m celery -A portal worker -B --loglevel=INFO --concurrency=2 \
+      --schedule=var/celerybeat-schedule --pidfile= &
+    child=$!
+    wait "$child" || true
+    echo "run: the Celery worker stopped; starting it again in 2 s" >&2
+    sleep 2
+  done
+) &
 celery_pid=$!
 trap 'kill $celery_pid 2>/dev/null || true; wait $celery_pid 2>/dev/null || true' EXIT INT TERM
 echo

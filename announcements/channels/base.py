@@ -8,6 +8,7 @@ import enum
 import functools
 import ssl
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -53,13 +54,25 @@ class Result:
     request_id: str = ""  # the idempotency key it went under, when it differs from the one planned
 
 
+class ClaimLost(Exception):
+    """The batch was taken over by another worker while this one was still sending it: stop at once."""
+
+
 @dataclass
 class Batch:
-    """Messages claimed together. `request_id` is stable across re-sends of the same batch."""
+    """Messages claimed together. `request_id` is stable across re-sends of the same batch.
+
+    `keep`, when given, is called before each request of a long batch: it renews the worker's lease on the batch
+    and answers False once another worker has taken it over, after which nothing more may be sent."""
 
     request_id: str
     messages: list[Message] = field(default_factory=list)
     urgent: bool = False
+    keep: Callable[[], bool] | None = None
+
+    def still_ours(self) -> None:
+        if self.keep is not None and not self.keep():
+            raise ClaimLost(self.request_id)
 
 
 class Sender(Protocol):

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.crypto import salted_hmac
 
-from announcements.channels.base import Batch, Message, Result, ResultKind, all_results, http_client, throttle
+from announcements.channels.base import Batch, Message, Result, ResultKind, http_client, throttle
 from announcements.sms_text import is_gsm7
 
 ACCEPTED_CODES = {"100"}
@@ -83,6 +83,7 @@ class SmsSender:
         for message in batch.messages:
             by_request.setdefault(message.request_id or single_id(message), []).append(message)
         results: list[Result] = []
+        self._batch = batch
         with http_client() as client:
             for request_id, messages in sorted(by_request.items(), key=lambda i: min(m.delivery_id for m in i[1])):
                 if is_bulk_id(request_id):
@@ -103,7 +104,11 @@ class SmsSender:
             "CallbackUrl": callback_url(request_id),
         }
 
+    _batch: Batch | None = None
+
     def _post(self, client: httpx.Client, payload: dict) -> tuple[ResultKind, str, str]:
+        if self._batch is not None:
+            self._batch.still_ours()  # a long batch (many answers late, a refusal to narrow down) renews its lease
         throttle("sms", per_second=settings.SMS_REQUESTS_PER_SECOND)
         url = settings.SMS_GATEWAY_URL.rstrip("/") + "/SendMultipleMessage_V4_post_json/"
         try:
@@ -141,11 +146,16 @@ class SmsSender:
         }
         kind, sms_id, reason = self._post(client, payload)
         if kind == ResultKind.PERMANENT:
-            # One bad number refuses the whole request, so nothing of it was sent: ask number by number, each
-            # under its own id from now on, so each gets its own verdict.
-            return [self._send_one(client, m, request_id=single_id(m)) for m in messages]
-        return (
-            all_results(Batch(request_id, messages), kind, reason)
-            if kind != ResultKind.ACCEPTED
-            else [Result(m.delivery_id, kind, provider_message_id=sms_id, reason=reason) for m in messages]
-        )
+            # One bad number refuses the whole request, so nothing of it was sent. Find it by halves, each half a
+            # bulk request of its own under an id derived from this one (so a worker that takes over asks the
+            # same questions again), down to fewer than SMS_BULK_MIN numbers, which go one by one.
+            if len(messages) < 2 * settings.SMS_BULK_MIN:
+                return [self._send_one(client, m, request_id=single_id(m)) for m in messages]
+            half = len(messages) // 2
+            return self._send_bulk(client, messages[:half], request_id=f"{request_id}.0") + self._send_bulk(
+                client, messages[half:], request_id=f"{request_id}.1"
+            )
+        return [
+            Result(m.delivery_id, kind, provider_message_id=sms_id, reason=reason, request_id=request_id)
+            for m in messages
+        ]

@@ -106,10 +106,11 @@ def test_a_batch_resent_after_the_gateway_took_it_is_not_sent_twice(alice, bob, 
     # A worker claims the batch, the gateway takes it, and the worker dies before writing the result down.
     from announcements.channels.base import Batch
     from announcements.channels.sms import SmsSender
+    from announcements.services import claims, fanout
 
-    claim = services._claim(announcement.pk, "sms", 100)
-    batch = Batch(claim.batch_key, services._messages(announcement, claim.deliveries))
-    SmsSender().send(services._plan_request_ids(SmsSender(), claim, batch))
+    claim = claims._claim(announcement.pk, "sms", 100)
+    batch = Batch(claim.batch_key, fanout._messages(announcement, claim.deliveries))
+    SmsSender().send(claims._plan_request_ids(SmsSender(), claim, batch))
     Delivery.objects.update(lease_until=timezone.now())  # its lease runs out
 
     drain(announcement)

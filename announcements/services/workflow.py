@@ -1,0 +1,153 @@
+"""The approval workflow: draft → waiting for approval → approved → scheduled or sending, or cancelled."""
+
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from announcements.models import Announcement
+from announcements.services.base import (
+    CANCELLABLE,
+    AnnouncementError,
+    _locked,
+    _profile_or_deny,
+    _require_admin,
+    _require_editor,
+)
+from groups.models import StaffProfile
+from portal.audit import audit_record
+from portal.text import normalize_spaces
+
+
+def announcement_submit(*, announcement: Announcement, by: Any) -> Announcement:
+    """Ask for approval. A ward admin's own notice is approved at once when the ward allows it, and then goes
+    out like any approved notice; an urgent one from an admin goes out at once even when the ward wants a second
+    signature: a fire warning does not wait for one."""
+    profile = _profile_or_deny(by)
+    _require_editor(by, announcement)
+    with transaction.atomic():
+        announcement = _locked(announcement)
+        if announcement.status != Announcement.Status.DRAFT:
+            raise AnnouncementError(_("Only a draft can be sent for approval."))
+        announcement.status = Announcement.Status.PENDING
+        announcement.rejection_note = ""
+        announcement.save(update_fields=["status", "rejection_note", "updated_at"])
+        audit_record(actor=by, action="submit", obj=announcement, ward=announcement.ward)
+        if approves_on_submit(profile=profile, announcement=announcement):
+            announcement = _approve(announcement, by=by)
+    return announcement
+
+
+def approves_on_submit(*, profile: StaffProfile | None, announcement: Announcement) -> bool:
+    """Whether this person's "send" needs no second signature, so that it approves (and so sends) at once."""
+    if profile is None or not profile.is_ward_admin or profile.ward_id != announcement.ward_id:
+        return False
+    urgent = announcement.urgency == Announcement.Urgency.URGENT
+    return urgent or not announcement.ward.requires_second_approver
+
+
+def approval_sends_now(announcement: Announcement) -> bool:
+    """Approval sends at once unless a time is set that is still ahead; an urgent notice never waits."""
+    if announcement.urgency == Announcement.Urgency.URGENT:
+        return True
+    return not (announcement.scheduled_at and announcement.scheduled_at > timezone.now())
+
+
+def announcement_approve(*, announcement: Announcement, by: Any) -> Announcement:
+    _require_admin(by, announcement)
+    with transaction.atomic():
+        announcement = _locked(announcement)
+        if announcement.status != Announcement.Status.PENDING:
+            raise AnnouncementError(_("Only an announcement waiting for approval can be approved."))
+        urgent = announcement.urgency == Announcement.Urgency.URGENT
+        if announcement.created_by_id == by.pk and announcement.ward.requires_second_approver and not urgent:
+            raise AnnouncementError(_("Another ward admin must approve what you wrote."))
+        return _approve(announcement, by=by)
+
+
+def _approve(announcement: Announcement, *, by: Any) -> Announcement:
+    """Approval with a time still ahead schedules it; with none (or an urgent notice) it goes out now, as the
+    compose form promises: "Send at (empty: when approved)". The confirmation page has shown whom it reaches."""
+    announcement.status = Announcement.Status.APPROVED
+    announcement.approved_by = by
+    announcement.approved_at = timezone.now()
+    sends = approval_sends_now(announcement)
+    if not sends:
+        announcement.status = Announcement.Status.SCHEDULED
+    announcement.save(update_fields=["status", "approved_by", "approved_at", "updated_at"])
+    audit_record(actor=by, action="approve", obj=announcement, ward=announcement.ward)
+    if sends:
+        _start_sending(announcement, by=by)
+    return announcement
+
+
+def announcement_reject(*, announcement: Announcement, by: Any, note: str) -> Announcement:
+    _require_admin(by, announcement)
+    note = normalize_spaces(note)[:500]
+    if not note:
+        raise ValidationError({"note": [_("Please say what needs to change.")]})
+    with transaction.atomic():
+        announcement = _locked(announcement)
+        if announcement.status != Announcement.Status.PENDING:
+            raise AnnouncementError(_("Only an announcement waiting for approval can be sent back."))
+        announcement.status = Announcement.Status.DRAFT
+        announcement.rejection_note = note
+        announcement.save(update_fields=["status", "rejection_note", "updated_at"])
+        audit_record(actor=by, action="reject", obj=announcement, ward=announcement.ward, summary=note)
+    return announcement
+
+
+def announcement_schedule(*, announcement: Announcement, by: Any, at: datetime) -> Announcement:
+    _require_admin(by, announcement)
+    if at <= timezone.now():
+        raise ValidationError({"scheduled_at": [_("The sending time must be in the future.")]})
+    with transaction.atomic():
+        announcement = _locked(announcement)
+        if announcement.status not in {Announcement.Status.APPROVED, Announcement.Status.SCHEDULED}:
+            raise AnnouncementError(_("Only an approved announcement can be scheduled."))
+        announcement.status = Announcement.Status.SCHEDULED
+        announcement.scheduled_at = at
+        announcement.save(update_fields=["status", "scheduled_at", "updated_at"])
+        audit_record(actor=by, action="schedule", obj=announcement, ward=announcement.ward)
+    return announcement
+
+
+def announcement_send_now(*, announcement: Announcement, by: Any) -> Announcement:
+    _require_admin(by, announcement)
+    with transaction.atomic():
+        announcement = _locked(announcement)
+        if announcement.status not in {Announcement.Status.APPROVED, Announcement.Status.SCHEDULED}:
+            raise AnnouncementError(_("Only an approved announcement can be sent."))
+        _start_sending(announcement, by=by)
+    return announcement
+
+
+def _start_sending(announcement: Announcement, *, by: Any) -> None:
+    from announcements.tasks import announcement_dispatch
+
+    announcement.status = Announcement.Status.SENDING
+    announcement.send_started_at = timezone.now()
+    announcement.save(update_fields=["status", "send_started_at", "updated_at"])
+    audit_record(actor=by, action="send", obj=announcement, ward=announcement.ward)
+    announcement_id = announcement.pk
+    transaction.on_commit(lambda: announcement_dispatch.delay(announcement_id))
+
+
+def announcement_cancel(*, announcement: Announcement, by: Any) -> Announcement:
+    """Its author may withdraw a draft or one waiting for approval; once approved, only a ward admin cancels."""
+    with transaction.atomic():
+        announcement = _locked(announcement)
+        if announcement.status in {Announcement.Status.APPROVED, Announcement.Status.SCHEDULED}:
+            _require_admin(by, announcement)
+        else:
+            _require_editor(by, announcement)
+        if announcement.status not in CANCELLABLE:
+            raise AnnouncementError(_("It has gone out already; post a correction instead."))
+        announcement.status = Announcement.Status.CANCELLED
+        announcement.cancelled_at = timezone.now()
+        announcement.save(update_fields=["status", "cancelled_at", "updated_at"])
+        audit_record(actor=by, action="cancel", obj=announcement, ward=announcement.ward)
+    return announcement
