@@ -11,10 +11,12 @@ import environ
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(environ.Env().str("PORTAL_VAR_DIR", default=str(BASE_DIR / "var")))
-
+# .env first, so that every setting below, the var directory included, can come from it.
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+# Where the portal keeps its files (SQLite, media, the embedded broker, the cache). Created when Django starts
+# (portal.apps), not when these settings are read.
+VAR_DIR = Path(env.str("PORTAL_VAR_DIR", default=str(BASE_DIR / "var")))
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 # The fallback key only exists so a fresh clone runs (`make run`, management commands). With DEBUG off the web
@@ -43,7 +45,7 @@ INSTALLED_APPS = [
     "csp",
     "allauth",
     "allauth.account",
-    "portal",
+    "portal.apps.PortalConfig",
     "groups",
     "announcements",
     "feedback",
@@ -202,11 +204,6 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
     if CELERY_BROKER_URL.startswith("filesystem")
     else {"visibility_timeout": 3600}
 )
-if CELERY_BROKER_URL.startswith("filesystem"):
-    for folder in CELERY_BROKER_TRANSPORT_OPTIONS.values():
-        if isinstance(folder, str):
-            Path(folder).mkdir(parents=True, exist_ok=True)
-VAR_DIR.mkdir(parents=True, exist_ok=True)
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

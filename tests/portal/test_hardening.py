@@ -213,3 +213,15 @@ def test_an_oversized_body_is_refused_before_any_part_of_the_portal_reads_it(war
     response = client.post(f"/p/{ward_a.code}/report/", {**REPORT, "description": "x" * 4096})
 
     assert response.status_code == 413 and not read
+
+
+def test_reading_the_settings_touches_no_disk_and_starting_django_makes_the_var_folders(tmp_path):
+    var = tmp_path / "var"
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL"}}
+    env.update(PORTAL_VAR_DIR=str(var), DJANGO_SETTINGS_MODULE="portal.settings")
+    root = Path(__file__).resolve().parents[2]
+
+    subprocess.run([sys.executable, "-c", "import portal.settings"], cwd=root, env=env, check=True)
+    assert not var.exists()
+    subprocess.run([sys.executable, "manage.py", "check"], cwd=root, env=env, check=True, capture_output=True)
+    assert (var / "broker" / "out").is_dir()  # the embedded broker's folders, for a worker about to start
