@@ -4,6 +4,7 @@ else per process), and an hourly counter for people submitting forms (in Redis, 
 Celery's own `rate_limit` counts per worker; a provider counts per account, so the bucket must be shared.
 """
 
+import hashlib
 import threading
 import time
 from collections.abc import Iterable
@@ -91,8 +92,13 @@ def _cache_count(key: str) -> int:
 
 def lockout_until(keys: Iterable[str]) -> float | None:
     """When the latest of the locks on these keys ends (a Unix time), or None when none is locked."""
-    found = cache.get_many([f"lockout:until:{key}" for key in keys])
+    found = cache.get_many([_cache_key("until", key) for key in keys])
     return max(found.values()) if found else None
+
+
+def _cache_key(what: str, key: str) -> str:
+    """A lock's cache key: the caller's key (which may hold whatever a client typed as a code) as a digest."""
+    return f"lockout:{what}:{hashlib.sha256(key.encode('utf-8', 'surrogatepass')).hexdigest()}"
 
 
 def lockout_failure(limits: dict[str, int], *, seconds: int = 3600) -> float | None:
@@ -101,7 +107,7 @@ def lockout_failure(limits: dict[str, int], *, seconds: int = 3600) -> float | N
     now = time.time()
     locked = None
     for key, limit in limits.items():
-        count_key = f"lockout:count:{key}"
+        count_key = _cache_key("count", key)
         if cache.add(count_key, 1, timeout=seconds):
             count = 1
         else:
@@ -112,6 +118,6 @@ def lockout_failure(limits: dict[str, int], *, seconds: int = 3600) -> float | N
                 count = 1
         if count >= limit:
             locked = now + seconds
-            cache.set(f"lockout:until:{key}", locked, timeout=seconds)
+            cache.set(_cache_key("until", key), locked, timeout=seconds)
             cache.delete(count_key)
     return locked
