@@ -84,21 +84,23 @@ def public_announcement_get(*, pk: int) -> Announcement:
     return announcement
 
 
-def target_group_sql(announcement: Announcement) -> tuple[str, list[Any]]:
+def target_group_sql(announcement: Announcement, group_ids: list[int] | None = None) -> tuple[str, list[Any]]:
+    """The ids of the groups it goes to. `group_ids`: for one still being written, the groups ticked on the form."""
     if announcement.whole_ward:
         return "SELECT id FROM groups_residentialgroup WHERE ward_id = %s AND is_active", [announcement.ward_id]
-    chosen = getattr(announcement, "chosen_group_ids", None)
-    if chosen is not None:  # still being written: the groups ticked on the form, not yet saved
-        return "SELECT id FROM groups_residentialgroup WHERE ward_id = %s AND is_active AND id = ANY(%s)", [
+    if group_ids is not None:
+        # IN with one placeholder each, not = ANY(array): the embedded default database is SQLite.
+        listed = ", ".join(["%s"] * len(group_ids)) or "NULL"
+        return f"SELECT id FROM groups_residentialgroup WHERE ward_id = %s AND is_active AND id IN ({listed})", [
             announcement.ward_id,
-            list(chosen),
+            *group_ids,
         ]
     return "SELECT residentialgroup_id FROM announcements_announcement_groups WHERE announcement_id = %s", [
         announcement.pk
     ]
 
 
-def audience_sql(announcement: Announcement) -> tuple[str, list[Any]]:
+def audience_sql(announcement: Announcement, group_ids: list[int] | None = None) -> tuple[str, list[Any]]:
     """The targeted people, one row each (member_id, phone, email, zalo_user_id, household_id, kind): kind is the
     one channel they get it on (preferred first, then Zalo, SMS, email, among those they agreed to and the
     announcement uses), '' when none. The fan-out inserts from it; the confirmation before sending counts it."""
@@ -115,7 +117,7 @@ def audience_sql(announcement: Announcement) -> tuple[str, list[Any]]:
         WHEN {sms_ok} THEN 'sms'
         WHEN {email_ok} THEN 'email'
         ELSE '' END"""
-    groups_sql, groups_params = target_group_sql(announcement)
+    groups_sql, groups_params = target_group_sql(announcement, group_ids)
     role_sql, role_params = "", []
     if announcement.roles:
         role_sql = f" AND ms.role IN ({', '.join(['%s'] * len(announcement.roles))})"
@@ -147,7 +149,7 @@ class AudienceEstimate:
         return self.by_channel.get("sms", 0) * self.sms_segments
 
 
-def audience_estimate(announcement: Announcement) -> AudienceEstimate:
+def audience_estimate(announcement: Announcement, group_ids: list[int] | None = None) -> AudienceEstimate:
     from django.conf import settings
 
     from announcements import rendering
@@ -155,7 +157,7 @@ def audience_estimate(announcement: Announcement) -> AudienceEstimate:
     from groups.models import Channel, ResidentialGroup
 
     estimate = AudienceEstimate()
-    people, params = audience_sql(announcement)
+    people, params = audience_sql(announcement, group_ids)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT c.kind, COUNT(*) FROM ({people}) c GROUP BY c.kind", params)
         for kind, count in cursor.fetchall():
@@ -166,11 +168,10 @@ def audience_estimate(announcement: Announcement) -> AudienceEstimate:
                 estimate.unreachable = count
         cursor.execute(f"SELECT COUNT(DISTINCT c.household_id) FROM ({people}) c WHERE c.kind <> ''", params)
         estimate.households = cursor.fetchone()[0]
-    chosen = getattr(announcement, "chosen_group_ids", None)
     if announcement.whole_ward:
         targets = ResidentialGroup.objects.filter(ward_id=announcement.ward_id, is_active=True)
-    elif chosen is not None:
-        targets = ResidentialGroup.objects.filter(ward_id=announcement.ward_id, is_active=True, pk__in=chosen)
+    elif group_ids is not None:
+        targets = ResidentialGroup.objects.filter(ward_id=announcement.ward_id, is_active=True, pk__in=group_ids)
     else:
         targets = announcement.groups.all()
     outlets = Channel.objects.filter(
@@ -407,5 +408,4 @@ def compose_reach(
     """Whom an announcement still being written would reach, per channel, as its groups and channels are ticked:
     the same count the confirmation before sending gives, on an announcement not yet saved."""
     draft = Announcement(ward_id=ward_id, whole_ward=whole_ward, roles=roles, channels=channels, title="", body="")
-    draft.chosen_group_ids = group_ids
-    return audience_estimate(draft)
+    return audience_estimate(draft, group_ids)
