@@ -101,15 +101,20 @@ class BodySizeMiddleware:
         return self.get_response(request)
 
 
-def too_large(request: HttpRequest) -> HttpResponse:
+def _as_visitor(request: HttpRequest) -> None:
+    """An error answered before the session is read shows to whoever asked, as to a visitor."""
     from django.contrib.auth.models import AnonymousUser
+
+    if not hasattr(request, "user"):
+        request.user = AnonymousUser()
+
+
+def too_large(request: HttpRequest) -> HttpResponse:
     from django.http import JsonResponse
     from django.shortcuts import render
     from django.utils.translation import gettext as _
 
-    # Answered before the session is read: the page shows to whoever asked, as to a visitor.
-    if not hasattr(request, "user"):
-        request.user = AnonymousUser()
+    _as_visitor(request)
     megabytes = settings.REQUEST_MAX_BYTES // (1024 * 1024)
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": f"The request is larger than {megabytes} MB."}, status=413)
@@ -119,10 +124,7 @@ def too_large(request: HttpRequest) -> HttpResponse:
 
 def malformed(request: HttpRequest) -> HttpResponse:
     """A body that cannot be read at all: a JSON error for the API, a page in plain words for a person."""
-    from django.contrib.auth.models import AnonymousUser
-
     from portal.views import bad_request
 
-    if not hasattr(request, "user"):
-        request.user = AnonymousUser()
+    _as_visitor(request)
     return bad_request(request)

@@ -243,13 +243,14 @@ def _lease_keeper(claim: Claim) -> Any:
     """A batch's `keep`: renews the lease once a third of it has passed, and says whether the batch is still this
     worker's (the renewal is fenced by the claim like every other write)."""
     lease = timedelta(seconds=settings.DELIVERY_LEASE_SECONDS)
-    renewed = [timezone.now()]
+    renewed = timezone.now()
 
     def keep() -> bool:
+        nonlocal renewed
         now = timezone.now()
-        if now - renewed[0] < lease / 3:
+        if now - renewed < lease / 3:
             return True
-        renewed[0] = now
+        renewed = now
         return claim.rows().update(lease_until=now + lease) > 0
 
     return keep

@@ -192,29 +192,26 @@
     }).catch(function () { return file; });
   }
 
-  function note(input) {
-    var found = input.parentNode.querySelector("[data-file-problem]");
+  // A line under the input, made the first time it is needed: `marker` finds it again.
+  function line(input, marker, className, attributes) {
+    var found = input.parentNode.querySelector("[" + marker + "]");
     if (!found) {
       found = document.createElement("p");
-      found.className = "error";
-      found.setAttribute("data-file-problem", "");
-      found.setAttribute("role", "alert");
+      found.className = className;
+      found.setAttribute(marker, "");
+      Object.keys(attributes).forEach(function (name) { found.setAttribute(name, attributes[name]); });
       input.parentNode.appendChild(found);
     }
     return found;
+  }
+  function note(input) {
+    return line(input, "data-file-problem", "error", { role: "alert" });
   }
   function busy(input, on) {
     input.form.querySelectorAll("button[type=submit], button:not([type])").forEach(function (button) {
       button.disabled = on;
     });
-    var status = input.parentNode.querySelector("[data-file-status]");
-    if (!status) {
-      status = document.createElement("p");
-      status.className = "muted";
-      status.setAttribute("data-file-status", "");
-      status.setAttribute("aria-live", "polite");
-      input.parentNode.appendChild(status);
-    }
+    var status = line(input, "data-file-status", "muted", { "aria-live": "polite" });
     status.textContent = on ? input.getAttribute("data-shrinking") || "" : "";
   }
 
