@@ -291,6 +291,13 @@ ROWS: dict[str, Row] = {
     "accounts/login/code/confirm/": Row(
         "GET", lambda o: "/accounts/login/code/confirm/", "302 302 302 302 302 302 302"
     ),
+    # A code to sign in again arrives only after one was asked for: without one, everyone is sent on.
+    "accounts/reauthenticate/code/": Row(
+        "GET", lambda o: "/accounts/reauthenticate/code/", "302 302 302 302 302 302 302"
+    ),
+    "accounts/reauthenticate/code/confirm/": Row(
+        "GET", lambda o: "/accounts/reauthenticate/code/confirm/", "302 302 302 302 302 302 302"
+    ),
     "accounts/^confirm-email/(?P<key>[-:\\w]+)/$": Row("GET", lambda o: "/accounts/confirm-email/forged-key/", ALL_200),
     "accounts/password/reset/key/done/": Row("GET", lambda o: "/accounts/password/reset/key/done/", ALL_200),
     "accounts/^password/reset/key/(?P<uidb36>[0-9A-Za-z]+)-(?P<key>.+)/$": Row(
