@@ -35,12 +35,10 @@ def sms_callback(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("SendStatus", "")
     if status not in {SMS_DELIVERED, SMS_REJECTED}:
         return JsonResponse({"ok": True, "updated": 0})
-    delivery_id = int_or_none(request_id[1:]) if request_id.startswith("d") else None
     phone = request.GET.get("phonenumber", "")
     updated = services.delivery_report(
         kind="sms",
         delivered=status == SMS_DELIVERED,
-        delivery_id=delivery_id,
         provider_message_id=request.GET.get("SMSID", ""),
         address=_e164(phone),
         reason="rejected by the network",
@@ -97,11 +95,10 @@ def zalo_webhook(request: HttpRequest) -> HttpResponse:
     if event.get("event_name") == "user_received_message":
         message = message or {}
         tracking = str(message.get("tracking_id") or event.get("tracking_id") or "")
-        delivery_id = int_or_none(tracking[1:]) if tracking.startswith("d") else None
         updated = services.delivery_report(
             kind="zalo_oa",
             delivered=True,
-            delivery_id=delivery_id,
+            request_id=tracking,
             provider_message_id=str(message.get("msg_id") or event.get("msg_id") or ""),
         )
     elif event.get("event_name") == "user_send_text":

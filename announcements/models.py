@@ -125,46 +125,77 @@ class AnnouncementFile(models.Model):
         return file_url(self)
 
 
+class DeliveryBatch(models.Model):
+    """A batch of one announcement's deliveries on one channel, fixed when the deliveries are made: what a worker
+    claims, retries and hands over, so claiming, backing off and taking over write one small row, not thousands.
+
+    `attempts` counts the claims so far; every takeover raises it, and a worker's writes are fenced by the attempt
+    it claimed. `plan` holds the provider request ids fixed before the batch's first request (adapters that send
+    many messages in one request), as {request id: [delivery ids]}, so every retry asks the same questions.
+    """
+
+    announcement = models.ForeignKey(Announcement, on_delete=models.CASCADE, related_name="batches")
+    kind = models.CharField(max_length=20, choices=Channel.Kind.choices)
+    number = models.PositiveIntegerField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # While a worker holds the batch; NULL when nobody does.
+    lease_until = models.DateTimeField(null=True, blank=True)
+    # Not to be claimed before (quiet hours, a retry's back-off, out of quota).
+    not_before = models.DateTimeField(null=True, blank=True)
+    plan = models.JSONField(null=True, blank=True)
+    # Every delivery of the batch has a final status.
+    done = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["announcement", "kind", "number"], name="one_batch_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} batch {self.number} of announcement {self.announcement_id}"
+
+
 class Delivery(models.Model):
     """One message to one recipient (a member) or one post to one outlet (a group's channel).
 
-    Exactly once: the unique constraints make materialising idempotent, a worker claims rows (status SENDING with
-    a lease and a batch key) before it talks to the provider, and the batch key is the provider request id, so a
-    batch re-sent after a worker died is recognised by the provider as a repeat.
+    Written for speed at millions of rows: made in one INSERT … SELECT with its batch number, then written once
+    more with its result. No column that changes after the insert is in an index, so that write is a HOT update
+    (the table keeps free room in every page, see the migration), and the foreign keys are not enforced by
+    database triggers: the rows are made from existing members and outlets in one statement, and deleting a
+    member or an outlet goes through Django, which deletes their deliveries.
     """
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
-        SENDING = "sending", _("Sending")
         SENT = "sent", _("Sent")
         DELIVERED = "delivered", _("Delivered")
         FAILED = "failed", _("Failed")
         SKIPPED = "skipped", _("Skipped")
 
-    announcement = models.ForeignKey(Announcement, on_delete=models.CASCADE, related_name="deliveries")
+    announcement = models.ForeignKey(
+        Announcement, on_delete=models.CASCADE, related_name="deliveries", db_index=False, db_constraint=False
+    )
     kind = models.CharField(max_length=20, choices=Channel.Kind.choices, blank=True)
-    # No index of their own on member and outlet: the unique constraints below lead with the announcement, and
-    # every extra index is written for every status change of millions of rows. Deleting a member (rare) scans.
     member = models.ForeignKey(
-        Member, on_delete=models.CASCADE, null=True, blank=True, related_name="+", db_index=False
+        Member, on_delete=models.CASCADE, null=True, blank=True, related_name="+", db_index=False, db_constraint=False
     )
     outlet = models.ForeignKey(
-        Channel, on_delete=models.CASCADE, null=True, blank=True, related_name="+", db_index=False
+        Channel, on_delete=models.CASCADE, null=True, blank=True, related_name="+", db_index=False, db_constraint=False
     )
+    # Its DeliveryBatch's number (per announcement and channel); NULL for a delivery skipped when it was made.
+    batch = models.PositiveIntegerField(null=True, blank=True)
     address = models.CharField(max_length=254, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
-    # The claims of its batch so far: every takeover raises it, and it fences the writes of each claim.
-    attempts = models.PositiveSmallIntegerField(default=0)
     # Tries of its current request that got no answer, in a row: at DELIVERY_MAX_ATTEMPTS it fails. A try that got
     # further (a refused bulk request narrowed down to a smaller one) starts the count again.
     retries = models.PositiveSmallIntegerField(default=0)
+    # Until when it waits (quiet hours, out of quota, a retry's back-off), for the pages that show what waits;
+    # the batch's own not_before is what the workers go by.
     not_before = models.DateTimeField(null=True, blank=True)
-    lease_until = models.DateTimeField(null=True, blank=True)
-    batch_key = models.CharField(max_length=40, blank=True)
-    provider_message_id = models.CharField(max_length=128, blank=True, db_index=True)
-    # The provider's idempotency key this row goes under, fixed before its first request and kept through every
-    # retry (and "retry failed"): a repeat is answered "already sent". Cleared only when the provider surely
-    # did not send it (refused, out of quota, deferred).
+    provider_message_id = models.CharField(max_length=128, blank=True)
+    # The provider's idempotency key it went under, written with its result and kept through every retry (and
+    # "retry failed"): a repeat is answered "already sent". Cleared only when the provider surely did not send
+    # it (out of quota, deferred).
     request_id = models.CharField(max_length=64, blank=True)
     reason = models.CharField(max_length=300, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
@@ -175,24 +206,15 @@ class Delivery(models.Model):
         verbose_name = _("delivery")
         verbose_name_plural = _("deliveries")
         constraints = [
-            models.UniqueConstraint(
-                fields=["announcement", "member"], condition=Q(member__isnull=False), name="one_message_per_person"
-            ),
+            # Not partial: NULL members never conflict, and so it also serves every query by announcement.
+            models.UniqueConstraint(fields=["announcement", "member"], name="one_message_per_person"),
             models.UniqueConstraint(
                 fields=["announcement", "outlet"], condition=Q(outlet__isnull=False), name="one_post_per_outlet"
             ),
         ]
         indexes = [
-            # The claim query: the next open rows of one announcement and channel, in id order. Partial, so a
-            # row that reaches a final status leaves the index instead of moving inside it: half the index work
-            # of a fan-out, and the index stays as small as the work still to do.
-            models.Index(
-                fields=["announcement", "kind", "id"],
-                condition=Q(status__in=["queued", "sending"]),
-                name="delivery_open",
-            ),
-            # Taking over a batch a dead worker left, by its key.
-            models.Index(fields=["batch_key"], condition=Q(status="sending"), name="delivery_batch"),
+            # A batch's rows, for the worker that claimed it and for delivery reports of bulk requests.
+            models.Index(fields=["announcement", "kind", "batch"], name="delivery_batch"),
         ]
 
     def __str__(self) -> str:

@@ -10,7 +10,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from announcements.models import SKIP_REASONS, Announcement, AnnouncementFile, Delivery, Response
+from announcements.models import SKIP_REASONS, Announcement, AnnouncementFile, Delivery, DeliveryBatch, Response
 from groups.models import StaffProfile
 from groups.selectors import groups_for_user, staff_profile_of
 
@@ -221,8 +221,23 @@ class DeliveryStats:
 
 
 def _zero_counts() -> dict[str, int]:
-    """Every status, plus "open" (queued or sending) and "out" (sent or delivered), at zero."""
-    return dict.fromkeys([*Delivery.Status.values, "open", "out"], 0)
+    """Every status, plus "sending" (queued, in a batch a worker holds now), "open" (queued) and "out" (sent or
+    delivered), at zero."""
+    return dict.fromkeys([*Delivery.Status.values, "sending", "open", "out"], 0)
+
+
+def _being_sent(announcement: Announcement) -> dict[str, int]:
+    """Per channel, the queued deliveries in the batches workers hold now (a few at a time)."""
+    from django.utils import timezone
+
+    held = DeliveryBatch.objects.filter(announcement=announcement, done=False, lease_until__gt=timezone.now())
+    found: dict[str, int] = {}
+    for kind, number in held.values_list("kind", "number"):
+        rows = Delivery.objects.filter(
+            announcement=announcement, kind=kind, batch=number, status=Delivery.Status.QUEUED
+        )
+        found[kind] = found.get(kind, 0) + rows.count()
+    return found
 
 
 def delivery_stats(announcement: Announcement) -> DeliveryStats:
@@ -234,10 +249,14 @@ def delivery_stats(announcement: Announcement) -> DeliveryStats:
         channel = stats.by_channel.setdefault(row["kind"] or "none", _zero_counts())
         for counts in (stats.by_status, channel):
             counts[row["status"]] += row["n"]
-            if row["status"] in {Delivery.Status.QUEUED, Delivery.Status.SENDING}:
+            if row["status"] == Delivery.Status.QUEUED:
                 counts["open"] += row["n"]
             if row["status"] in {Delivery.Status.SENT, Delivery.Status.DELIVERED}:
                 counts["out"] += row["n"]
+    for kind, n in _being_sent(announcement).items():
+        for counts in (stats.by_status, stats.by_channel.setdefault(kind, _zero_counts())):
+            counts["queued"] -= n
+            counts["sending"] += n
     for row in rows.filter(status=Delivery.Status.SKIPPED).values("reason").annotate(n=Count("id")):
         stats.skipped_reasons[row["reason"]] = row["n"]
     stats.reached_households = (

@@ -29,9 +29,10 @@ class ResultKind(enum.StrEnum):
     PERMANENT = "permanent"  # this recipient can never get it this way
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Message:
-    """What one delivery row asks an adapter to send."""
+    """What one delivery row asks an adapter to send. Not frozen: the fan-out fills in `request_id` once the
+    batch's plan is known, and a copy per message (thousands a batch) costs more than the send."""
 
     delivery_id: int
     address: str  # phone in E.164, email, Zalo user id, group id or page id, by channel
@@ -77,8 +78,9 @@ class Batch:
 
 class Sender(Protocol):
     """A channel adapter. One that sends several messages per request also has
-    `request_ids(batch) -> {delivery_id: request_id}`: the idempotency keys of the messages that have none yet,
-    which the delivery service stores before the first request and hands back (as Message.request_id) at every
+    `request_ids(key, messages) -> {delivery_id: request_id}`: the idempotency keys of the requests that carry
+    several messages (built from the batch's key; a message left out goes alone under its delivery's id), which
+    the fan-out stores with the batch before the first request and hands back (as Message.request_id) at every
     retry, so a repeat is always the same request."""
 
     kind: str

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.crypto import salted_hmac
 
+from announcements.channels import ids
 from announcements.channels.base import Batch, Message, Result, ResultKind, http_client, throttle
 from announcements.sms_text import is_gsm7
 
@@ -20,19 +21,6 @@ ALREADY_SENT = "124"
 PERMANENT_CODES = {"99": "number blocked", "108": "bad phone number"}
 AUTH_CODES = {"101": "API key refused", "104": "brandname not registered"}
 QUOTA_CODES = {"103": "gateway balance too low"}
-
-
-def single_id(message: Message) -> str:
-    """The request id of a message sent on its own: its delivery's, so a repeat is "already sent"."""
-    return f"d{message.delivery_id}"
-
-
-def bulk_id(batch_key: str, group: int, offset: int) -> str:
-    return f"B-{batch_key}-{group}-{offset}"
-
-
-def is_bulk_id(request_id: str) -> bool:
-    return request_id.startswith("B-")
 
 
 def gateway_phone(e164: str) -> str:
@@ -57,36 +45,32 @@ class SmsSender:
     def batch_size(self) -> int:
         return settings.SMS_BULK_MAX
 
-    def request_ids(self, batch: Batch) -> dict[int, str]:
+    def request_ids(self, key: str, messages: list[Message]) -> dict[int, str]:
         """Messages with the same text go in bulk requests under one id built from the batch key; the others
-        one by one under their delivery id. Decided once, before the first request: which request a message
-        belongs to must never depend on how many of its batch are still open at a retry."""
+        (left out of the answer) one by one under their delivery id. Decided once, before the first request:
+        which request a message belongs to must never depend on how many of its batch are still open at a
+        retry."""
         by_text: dict[str, list[Message]] = {}
-        for message in batch.messages:
-            if not message.request_id:
-                by_text.setdefault(message.text, []).append(message)
+        for message in messages:
+            by_text.setdefault(message.text, []).append(message)
         planned: dict[int, str] = {}
         groups = sorted(by_text.values(), key=lambda ms: min(m.delivery_id for m in ms))
-        for index, messages in enumerate(groups):
-            for offset in range(0, len(messages), settings.SMS_BULK_MAX):
-                chunk = messages[offset : offset + settings.SMS_BULK_MAX]
-                for m in chunk:
-                    planned[m.delivery_id] = (
-                        bulk_id(batch.request_id, index, offset)
-                        if len(chunk) >= settings.SMS_BULK_MIN
-                        else single_id(m)
-                    )
+        for index, group in enumerate(groups):
+            for offset in range(0, len(group), settings.SMS_BULK_MAX):
+                chunk = group[offset : offset + settings.SMS_BULK_MAX]
+                if len(chunk) >= settings.SMS_BULK_MIN:
+                    planned.update(dict.fromkeys((m.delivery_id for m in chunk), ids.bulk_id(key, index, offset)))
         return planned
 
     def send(self, batch: Batch) -> list[Result]:
         by_request: dict[str, list[Message]] = {}
         for message in batch.messages:
-            by_request.setdefault(message.request_id or single_id(message), []).append(message)
+            by_request.setdefault(message.request_id or ids.single_id(message.delivery_id), []).append(message)
         results: list[Result] = []
         self._batch = batch
         with http_client() as client:
             for request_id, messages in sorted(by_request.items(), key=lambda i: min(m.delivery_id for m in i[1])):
-                if is_bulk_id(request_id):
+                if ids.is_bulk(request_id):
                     results += self._send_bulk(client, messages, request_id=request_id)
                 else:
                     results += [self._send_one(client, m, request_id=request_id) for m in messages]
@@ -150,10 +134,10 @@ class SmsSender:
             # bulk request of its own under an id derived from this one (so a worker that takes over asks the
             # same questions again), down to fewer than SMS_BULK_MIN numbers, which go one by one.
             if len(messages) < 2 * settings.SMS_BULK_MIN:
-                return [self._send_one(client, m, request_id=single_id(m)) for m in messages]
+                return [self._send_one(client, m, request_id=ids.single_id(m.delivery_id)) for m in messages]
             half = len(messages) // 2
-            return self._send_bulk(client, messages[:half], request_id=f"{request_id}.0") + self._send_bulk(
-                client, messages[half:], request_id=f"{request_id}.1"
+            return self._send_bulk(client, messages[:half], request_id=ids.half_id(request_id, 0)) + self._send_bulk(
+                client, messages[half:], request_id=ids.half_id(request_id, 1)
             )
         return [
             Result(m.delivery_id, kind, provider_message_id=sms_id, reason=reason, request_id=request_id)

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from announcements.channels import ids
 from announcements.channels.base import Batch, Message, Result, ResultKind, http_client, throttle
 from announcements.models import ProviderToken
 
@@ -188,7 +189,7 @@ class ZaloPersonalSender:
                     "phone": message.address.lstrip("+"),
                     "template_id": settings.ZALO_ZNS_TEMPLATE_ID,
                     "template_data": {"title": message.title[:100], "link": message.link},
-                    "tracking_id": f"d{message.delivery_id}",
+                    "tracking_id": message.request_id or ids.single_id(message.delivery_id),
                 },
             )
             return _result(message, kind, reason, str(data.get("msg_id", "")))

@@ -1,41 +1,33 @@
-"""Claiming a batch of deliveries and recording what the provider answered, as compare-and-set writes on
-the claim (see announcements.services.fanout for the protocol)."""
+"""Claiming a batch of deliveries and recording what the provider answered, as writes fenced by the claim
+(see announcements.services.fanout for the protocol)."""
 
 import random
-import uuid
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from announcements.channels import Result, ResultKind
-from announcements.channels.base import Batch
-from announcements.models import Delivery
-from announcements.services.base import ALL_KINDS
+from announcements.channels import Result, ResultKind, ids
+from announcements.models import Delivery, DeliveryBatch
 from portal.text import mask_contacts
 
 
-def _free_batches(rows: Any, now: datetime) -> Any:
-    """Claimed rows no worker holds now: the lease of a dead worker ran out, or a retry's back-off is over."""
-    return rows.filter(status=Delivery.Status.SENDING).filter(
-        Q(lease_until__lt=now) | Q(lease_until__isnull=True, not_before__lte=now)
+def free_batches(announcement_id: int, now: datetime) -> Any:
+    """Batches with work left that no worker holds now and that are due: never claimed, a dead worker's whose
+    lease ran out, or one whose back-off is over."""
+    return DeliveryBatch.objects.filter(announcement_id=announcement_id, done=False).filter(
+        Q(lease_until__isnull=True) | Q(lease_until__lt=now), Q(not_before__isnull=True) | Q(not_before__lte=now)
     )
 
 
-def _due_kinds(announcement_id: int, now: datetime) -> dict[str, int]:
-    """Per channel, how many deliveries could be claimed now (queued and due, or a batch free to take over)."""
-    due: dict[str, int] = {}
-    for kind in ALL_KINDS:
-        rows = Delivery.objects.filter(announcement_id=announcement_id, kind=kind)
-        queued = rows.filter(status=Delivery.Status.QUEUED).filter(Q(not_before__isnull=True) | Q(not_before__lte=now))
-        count = queued.count()
-        if count or _free_batches(rows, now).exists():
-            due[kind] = max(count, 1)
-    return due
+def due_kinds(announcement_id: int, now: datetime) -> dict[str, int]:
+    """Per channel, how many batches could be claimed now."""
+    rows = free_batches(announcement_id, now).values("kind").annotate(n=Count("id"))
+    return {row["kind"]: row["n"] for row in rows}
 
 
 @dataclass(frozen=True)
@@ -46,7 +38,6 @@ class Claimed:
     member_id: int | None
     kind: str
     address: str
-    attempts: int
     request_id: str
     retries: int
 
@@ -57,95 +48,86 @@ class Claimed:
 
 @dataclass(frozen=True)
 class Claim:
-    """A batch in one worker's hands: its key, and the attempt that fences its writes. Every row of a batch has
-    the same attempt count; a worker that took the batch over raised it, so the late results of the worker it
-    took over from match no row."""
+    """A batch in one worker's hands: which one, and the attempt that fences its writes. A worker that took the
+    batch over raised the attempt, so the late results of the worker it took over from match nothing."""
 
-    batch_key: str
+    batch_id: int
+    announcement_id: int
+    kind: str
+    number: int
     attempt: int
+    plan: dict[str, list[int]] | None
     deliveries: list[Claimed]
 
+    @property
+    def key(self) -> str:
+        return ids.batch_key(self.announcement_id, self.kind, self.number, self.attempt)
+
     def rows(self) -> Any:
-        return Delivery.objects.filter(batch_key=self.batch_key, attempts=self.attempt, status=Delivery.Status.SENDING)
+        """The batch's open deliveries (write to them only inside `fenced`)."""
+        return Delivery.objects.filter(
+            announcement_id=self.announcement_id, kind=self.kind, batch=self.number, status=Delivery.Status.QUEUED
+        )
+
+    def fenced(self) -> bool:
+        """Inside a transaction: lock the batch if it is still this claim's. A worker taking it over waits for
+        this transaction, then finds the lease gone or the batch done."""
+        return DeliveryBatch.objects.select_for_update().filter(pk=self.batch_id, attempts=self.attempt).exists()
 
 
-def _claimed(rows: Any) -> list[Claimed]:
-    fields = ("id", "member_id", "kind", "address", "attempts", "request_id", "retries")
-    return [Claimed(*row) for row in rows.order_by("id").values_list(*fields)]
+def _claimed(claim_rows: Any) -> list[Claimed]:
+    fields = ("id", "member_id", "kind", "address", "request_id", "retries")
+    return [Claimed(*row) for row in claim_rows.order_by("id").values_list(*fields)]
 
 
-def _claim(announcement_id: int, kind: str, size: int) -> Claim | None:
-    """Take a batch: first one no worker holds (a dead worker's, or one whose retry came due), whole, with its
-    key and request ids; otherwise the next queued rows, skipping rows others hold."""
+def claim_batch(announcement_id: int, kind: str) -> Claim | None:
+    """Take the first free batch of a channel, whole: a new one, a dead worker's, or one whose retry came due."""
     now = timezone.now()
-    lease_until = now + timedelta(seconds=settings.DELIVERY_LEASE_SECONDS)
-    rows = Delivery.objects.filter(announcement_id=announcement_id, kind=kind)
     with transaction.atomic():
-        free = _free_batches(rows, now).select_for_update(skip_locked=True).order_by("id")
-        key = free.values_list("batch_key", flat=True).first()
-        if key:
-            # The whole batch in one statement; of two workers that found it, the second waits for the first's
-            # commit, finds the lease taken and updates nothing.
-            taken = _free_batches(rows.filter(batch_key=key), now).update(
-                lease_until=lease_until, not_before=None, attempts=F("attempts") + 1
-            )
-            if taken:
-                claimed = _claimed(rows.filter(batch_key=key, status=Delivery.Status.SENDING))
-                return Claim(key, claimed[0].attempts, claimed)
-        queued = (
-            rows.select_for_update(skip_locked=True)
-            .filter(status=Delivery.Status.QUEUED)
-            .filter(Q(not_before__isnull=True) | Q(not_before__lte=now))
+        batch = (
+            free_batches(announcement_id, now)
+            .filter(kind=kind)
+            .select_for_update(skip_locked=True)
+            .order_by("number")
+            .first()
         )
-        picked = list(queued.order_by("id").values_list("id", "request_id")[:size])
-        if not picked:
+        if batch is None:
             return None
-        ids = [pk for pk, _request in picked]
-        # Rows that share a request id from an earlier try (a bulk request whose answer never came, then "retry
-        # failed") go together, so the repeat carries every number the first request did.
-        shared = {request for _pk, request in picked if request}
-        if shared:
-            ids += list(queued.filter(request_id__in=shared).exclude(id__in=ids).values_list("id", flat=True))
-        key = uuid.uuid4().hex
-        Delivery.objects.filter(id__in=ids, status=Delivery.Status.QUEUED).update(
-            status=Delivery.Status.SENDING, batch_key=key, lease_until=lease_until, not_before=None, attempts=1
+        lease_until = now + timedelta(seconds=settings.DELIVERY_LEASE_SECONDS)
+        DeliveryBatch.objects.filter(pk=batch.pk).update(
+            lease_until=lease_until, not_before=None, attempts=F("attempts") + 1
         )
-    return Claim(key, 1, _claimed(Delivery.objects.filter(batch_key=key, status=Delivery.Status.SENDING)))
+    claim = Claim(batch.pk, announcement_id, kind, batch.number, batch.attempts + 1, batch.plan, [])
+    deliveries = _claimed(claim.rows())
+    if not deliveries:
+        # Settled meanwhile (cancelled, or delivery reports for every row): nothing left to send.
+        with transaction.atomic():
+            if claim.fenced():
+                DeliveryBatch.objects.filter(pk=claim.batch_id).update(done=True, lease_until=None)
+    return Claim(batch.pk, announcement_id, kind, batch.number, claim.attempt, batch.plan, deliveries)
 
 
-def _plan_request_ids(sender: Any, claim: Claim, batch: Batch) -> Batch:
-    """Fix the request ids of rows that have none yet, and store them before anything is sent: a worker that
-    dies mid-request leaves them behind for the one that takes the batch over."""
-    plan = getattr(sender, "request_ids", None)
-    if plan is None:
-        return batch
-    planned = {pk: request for pk, request in plan(batch).items() if request}
-    if not planned:
-        return batch
-    _store_request_ids(claim, planned)
-    messages = [replace(m, request_id=m.request_id or planned.get(m.delivery_id, "")) for m in batch.messages]
-    return replace(batch, messages=messages)
-
-
-def _store_request_ids(claim: Claim, planned: dict[int, str]) -> None:
-    """One statement per thousand rows, whatever the plan: a batch of personal links plans a different id for
-    every row, and one UPDATE each would be thousands of statements per batch. Fenced by the claim like any write
-    of a worker; SQLite (the embedded default) takes the same SQL."""
-    table = Delivery._meta.db_table
-    pairs = list(planned.items())
-    with transaction.atomic(), connection.cursor() as cursor:
-        for start in range(0, len(pairs), 1000):
-            chunk = pairs[start : start + 1000]
-            cursor.execute(
-                f"""
-                WITH planned (id, request_id) AS (VALUES {", ".join(["(%s, %s)"] * len(chunk))})
-                UPDATE {table} SET request_id = planned.request_id
-                FROM planned
-                WHERE {table}.id = planned.id AND {table}.request_id = '' AND {table}.batch_key = %s
-                  AND {table}.attempts = %s AND {table}.status = %s
-                """,
-                [*(value for pair in chunk for value in pair), claim.batch_key, claim.attempt, Delivery.Status.SENDING],
-            )
+def plan_request_ids(sender: Any, claim: Claim, messages: list[Any]) -> dict[int, str]:
+    """The request id of every message of the claim. A row that went out before keeps its own; the others follow
+    the batch's plan, which is made once, before the first request, and stored: a worker that dies mid-request
+    leaves it behind for the one that takes the batch over, and which request a message belongs to never
+    depends on how many of its batch are still open at a retry."""
+    chosen = {d.id: d.request_id for d in claim.deliveries if d.request_id}
+    plan = claim.plan
+    if plan is None and hasattr(sender, "request_ids"):
+        fresh = [m for m in messages if m.delivery_id not in chosen]
+        plan = {}
+        for delivery_id, request in sender.request_ids(claim.key, fresh).items():
+            plan.setdefault(request, []).append(delivery_id)
+        with transaction.atomic():
+            if claim.fenced():
+                DeliveryBatch.objects.filter(pk=claim.batch_id, plan__isnull=True).update(plan=plan)
+        stored = DeliveryBatch.objects.values_list("plan", flat=True).get(pk=claim.batch_id)
+        plan = stored if stored is not None else plan
+    for request, members in (plan or {}).items():
+        for delivery_id in members:
+            chosen.setdefault(delivery_id, request)
+    return chosen
 
 
 def _backoff(retries: int) -> timedelta:
@@ -156,14 +138,47 @@ def _backoff(retries: int) -> timedelta:
 def _retries_after(delivery: Claimed, result: Result) -> int:
     """Unanswered tries of the row's request, counting this one; a try that reached a new, smaller request (a
     refused bulk narrowed down) is the first of that request."""
-    moved_on = bool(result.request_id) and result.request_id != delivery.request_id
+    moved_on = bool(result.request_id) and bool(delivery.request_id) and result.request_id != delivery.request_id
     return 1 if moved_on else delivery.retries + 1
 
 
-def _apply(claim: Claim, results: list[Result], *, announcement_id: int, kind: str) -> None:
-    """Write every result into its delivery row, grouping identical updates into one statement. Each write is a
-    compare-and-set on the claim (batch key, attempt, still sending): a worker that lost the batch writes nothing.
-    """
+def _values(result: Result, now: datetime, retries: int | None, retry_at: datetime) -> dict[str, Any]:
+    """What one result writes into its row."""
+    reason = mask_contacts(result.reason)[:300]  # provider text may quote the address it refused
+    request = {"request_id": result.request_id[:64]} if result.request_id else {}
+    if result.kind == ResultKind.ACCEPTED:
+        return {
+            "status": Delivery.Status.SENT,
+            "sent_at": now,
+            "provider_message_id": result.provider_message_id[:128],
+            "reason": reason,
+        } | request
+    if result.kind == ResultKind.DELIVERED:
+        return {
+            "status": Delivery.Status.DELIVERED,
+            "sent_at": now,
+            "delivered_at": now,
+            "provider_message_id": result.provider_message_id[:128],
+        } | request
+    if result.kind == ResultKind.PERMANENT or (retries is not None and retries >= settings.DELIVERY_MAX_ATTEMPTS):
+        # The request id stays: after an answer that never came, "retry failed" repeats it, and the provider
+        # says "already sent" if it did get through.
+        return {"status": Delivery.Status.FAILED, "reason": reason} | request
+    if retries is not None:  # no answer: retried with the whole batch, under the same request id
+        return {"reason": reason, "not_before": retry_at, "retries": retries} | request
+    # DEFERRED or QUOTA: surely not sent, so it goes later under a new request id.
+    not_before = (
+        datetime.fromtimestamp(result.not_before, tz=timezone.get_current_timezone())
+        if result.not_before
+        else now + timedelta(hours=1)
+    )
+    return {"not_before": not_before, "reason": reason, "request_id": "", "retries": 0}
+
+
+def record_results(claim: Claim, results: list[Result]) -> bool:
+    """Write every result into its delivery row, grouping identical writes into one statement, and settle the
+    batch: done, waiting for its back-off or for the morning, or (rows without a result) left to be taken over
+    when its lease runs out. Fenced by the claim: a worker that lost the batch writes nothing (returns False)."""
     now = timezone.now()
     by_id = {d.pk: d for d in claim.deliveries}
     unanswered = {ResultKind.RETRY, ResultKind.AUTH}
@@ -175,75 +190,78 @@ def _apply(claim: Claim, results: list[Result], *, announcement_id: int, kind: s
     # One back-off for the whole batch: what is still to retry is retried together, by one worker, at one time.
     retry_at = now + _backoff(min(retries.values(), default=1))
     updates: dict[tuple, tuple[dict[str, Any], list[int]]] = {}
+    still_open: list[datetime] = []
+    answered = 0
     pause_until: datetime | None = None
     for result in results:
-        delivery = by_id.get(result.delivery_id)
-        if delivery is None:
+        if result.delivery_id not in by_id:
             continue
-        # Provider text may quote the address it refused; staff outside a tip unit read these reasons.
-        reason = mask_contacts(result.reason)[:300]
-        request = {"request_id": result.request_id[:64]} if result.request_id else {}
-        if result.kind == ResultKind.ACCEPTED:
-            values: dict[str, Any] = {
-                "status": Delivery.Status.SENT,
-                "sent_at": now,
-                "provider_message_id": result.provider_message_id[:128],
-                "reason": reason,
-                "lease_until": None,
-            } | request
-        elif result.kind == ResultKind.DELIVERED:
-            values = {
-                "status": Delivery.Status.DELIVERED,
-                "sent_at": now,
-                "delivered_at": now,
-                "lease_until": None,
-                "provider_message_id": result.provider_message_id[:128],
-            } | request
-        elif result.kind == ResultKind.PERMANENT or (
-            result.kind in unanswered and retries[result.delivery_id] >= settings.DELIVERY_MAX_ATTEMPTS
-        ):
-            # The request id stays: after an answer that never came, "retry failed" repeats it, and the provider
-            # says "already sent" if it did get through.
-            values = {"status": Delivery.Status.FAILED, "reason": reason, "lease_until": None} | request
-        elif result.kind in unanswered:
-            # Still claimed, with the same batch key and request ids; free to take over once the back-off is over.
-            values = {
-                "reason": reason,
-                "lease_until": None,
-                "not_before": retry_at,
-                "retries": retries[result.delivery_id],
-            } | request
-        else:  # DEFERRED or QUOTA: surely not sent, so it may go later in any batch, under a new request id
-            not_before = (
-                datetime.fromtimestamp(result.not_before, tz=timezone.get_current_timezone())
-                if result.not_before
-                else now + timedelta(hours=1)
-            )
+        answered += 1
+        values = _values(result, now, retries.get(result.delivery_id), retry_at)
+        if "status" not in values:
+            still_open.append(values["not_before"])
             if result.kind == ResultKind.QUOTA:
-                pause_until = not_before
-            values = {
-                "status": Delivery.Status.QUEUED,
-                "batch_key": "",
-                "lease_until": None,
-                "not_before": not_before,
-                "reason": reason,
-                "request_id": "",
-                "attempts": 0,
-                "retries": 0,
-            }
-        key = tuple(sorted((k, str(v)) for k, v in values.items()))
+                pause_until = values["not_before"]
+        key = tuple(values.items())
         updates.setdefault(key, (values, []))[1].append(result.delivery_id)
+    replanned = any(r.kind in {ResultKind.DEFERRED, ResultKind.QUOTA} for r in results)
     with transaction.atomic():
-        if len(updates) == 1 and len(next(iter(updates.values()))[1]) == len(claim.deliveries):
-            # The usual case, a whole batch with one outcome: found by its key (a small partial index) rather
-            # than by a list of thousands of ids.
+        if not claim.fenced():
+            return False
+        if len(updates) == 1 and answered == len(claim.deliveries):
+            # The usual case, a whole batch with one outcome: one statement by batch number, no list of ids.
             values, _ids = next(iter(updates.values()))
             claim.rows().update(**values)
-            updates = {}
-        for values, ids in updates.values():
-            claim.rows().filter(id__in=ids).update(**values)
+        else:
+            for values, delivery_ids in updates.values():
+                claim.rows().filter(id__in=delivery_ids).update(**values)
+        batch: dict[str, Any] = {"lease_until": None}
+        if answered < len(claim.deliveries):
+            batch = {}  # rows without a result: the lease runs out and the batch is taken over
+        elif still_open:
+            batch["not_before"] = min(still_open)
+        else:
+            batch["done"] = True
+        if replanned:
+            batch["plan"] = None  # the rows sent back to the queue get new request ids
+        DeliveryBatch.objects.filter(pk=claim.batch_id).update(**batch)
         if pause_until is not None:
             # Out of quota: the whole channel waits, rather than every batch hitting the same wall.
-            Delivery.objects.filter(announcement_id=announcement_id, kind=kind, status=Delivery.Status.QUEUED).filter(
+            DeliveryBatch.objects.filter(announcement_id=claim.announcement_id, kind=claim.kind, done=False).filter(
                 Q(not_before__isnull=True) | Q(not_before__lt=pause_until)
             ).update(not_before=pause_until)
+    return True
+
+
+def assign_batches(announcement_id: int, kind: str, rows: list[tuple[int, str]], size: int) -> None:
+    """Put queued deliveries (id, request id) of one channel into new batches of up to `size`, keeping rows that
+    share a request id together (they go out as one request again), and make the batches."""
+    groups: dict[str, list[int]] = {}
+    for delivery_id, request in rows:
+        groups.setdefault(request or f"-{delivery_id}", []).append(delivery_id)
+    last = DeliveryBatch.objects.filter(announcement_id=announcement_id, kind=kind).order_by("-number").first()
+    number = (last.number + 1) if last else 0
+    numbered: list[tuple[int, int]] = []
+    filled = 0
+    for members in groups.values():
+        if filled and filled + len(members) > size:
+            number, filled = number + 1, 0
+        numbered += [(delivery_id, number) for delivery_id in members]
+        filled += len(members)
+    if not numbered:
+        return
+    first = numbered[0][1]
+    DeliveryBatch.objects.bulk_create(
+        DeliveryBatch(announcement_id=announcement_id, kind=kind, number=n) for n in range(first, number + 1)
+    )
+    table = Delivery._meta.db_table
+    with connection.cursor() as cursor:
+        for start in range(0, len(numbered), 1000):
+            chunk = numbered[start : start + 1000]
+            cursor.execute(
+                f"""
+                WITH numbered (id, batch) AS (VALUES {", ".join(["(%s, %s)"] * len(chunk))})
+                UPDATE {table} SET batch = numbered.batch FROM numbered WHERE {table}.id = numbered.id
+                """,
+                [value for pair in chunk for value in pair],
+            )

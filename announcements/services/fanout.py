@@ -3,52 +3,68 @@
 The protocol, step by step:
 
 1. Materialise. `announcement_dispatch` locks the announcement and inserts one delivery row per targeted person
-   (the channel they get it on, chosen by consent and preference) and one per group outlet, in two
-   INSERT … SELECT statements. Unique indexes (announcement, member) and (announcement, outlet) with
-   ON CONFLICT DO NOTHING make a repeat a no-op; `materialized_at` says it is done.
-2. Claim. A send chain (one Celery task after another, per channel) takes a batch (`claims._claim`): first a
-   batch no worker holds (its lease ran out, or its retry came due), whole; otherwise up to a batch size of
-   queued, due rows (SKIP LOCKED), which get a new batch key, a lease and attempt 1. A takeover raises the
-   attempt of every row of the batch, so all rows of a batch always share one attempt count.
-3. Plan request ids. Before the first request, rows without a provider request id get one from the adapter
-   (`request_ids`: a bulk id per group of identical texts, or the delivery's own id) and it is stored. A row
-   keeps it through every retry and through "retry failed"; it is cleared only when the provider surely did
-   not send (a refused bulk, whose rows go on one by one under their own ids; out of quota; deferred).
+   (the channel they get it on, chosen by consent and preference) and one per group outlet, each already in its
+   batch (a number per announcement and channel, up to the channel's batch size), in two INSERT … SELECT
+   statements, then one DeliveryBatch row per batch. The unique index (announcement, member) and
+   `materialized_at`, set in the same transaction, make a repeat a no-op.
+2. Claim. A send chain (one Celery task after another, per channel) takes the first free batch
+   (`claims.claim_batch`): never claimed, its lease run out (a dead worker's), or its back-off over. Taking it
+   sets a lease and raises its attempt count, in one statement on the batch row, whoever held it before.
+3. Plan request ids. Before the batch's first request, the adapter plans its request ids (`request_ids`: a bulk
+   id per group of identical texts, built from the batch and attempt; a message left out goes alone under its
+   delivery's id) and the plan is stored on the batch. A row that went out keeps the id it went under (written
+   with its result) through every retry and through "retry failed"; a row sent back to the queue unsent
+   (out of quota, deferred) gets a new one, as the plan is dropped and made again at a later attempt.
 4. Send. The adapter makes the requests and turns every answer into a result kind; a repeat of a request the
-   provider already accepted is answered "already sent", so a second request is never a second message.
-5. Record. `claims._apply` writes each result as a compare-and-set on the claim (batch key, attempt, status
-   sending): a worker that lost its batch writes nothing. Sent and delivered rows are final; a refusal fails
-   the row; retryable answers keep the batch claimed with one back-off for all its rows (`not_before`, the
-   lease cleared), until the last attempt fails them; deferred and out-of-quota rows go back to the queue.
+   provider already accepted is answered "already sent", so a second request is never a second message. A long
+   batch renews its lease as it goes (`keep`), and stops at once when it finds the batch taken over.
+5. Record. `claims.record_results` locks the batch row if it still carries the attempt this worker claimed,
+   and only then writes each result into its row (one statement per distinct outcome; a whole batch with one
+   outcome in one statement by batch number): a worker that lost its batch writes nothing. Sent, delivered and
+   failed rows are final; a batch with rows left to retry waits for one back-off (`not_before`) and is retried
+   whole, by one worker, until the last attempt fails them; deferred and out-of-quota rows wait for their time.
 6. Take over. A chain whose batch waits for a retry due soon waits for it; otherwise the beat's sweeper
    (`deliveries_sweep`) starts chains for work no live chain does: a heartbeat per announcement and channel,
-   set only when a chain takes a batch and lasting at most the lease, tells it which chains are alive, so a
-   dead worker's batch is taken over within its lease and one sweep.
+   set only when a chain takes a batch and lasting DELIVERY_HEARTBEAT_SECONDS, tells it which chains are alive,
+   so a dead worker's batch is taken over within its lease and one sweep.
 
-The invariants that make it exactly once: a row belongs to at most one batch at a time; a batch is held by at
-most one worker (the lease, checked in the same statement that takes it); every write of a worker is fenced by
-its claim; and every request a row ever goes out in carries the same request id, which the provider
-deduplicates.
+The invariants that make it exactly once: a row belongs to one batch, fixed before anything is sent (or, for
+"retry failed", to one new batch, with the rows it went out with); a batch is held by at most one worker (the
+lease, checked in the same statement that takes it); every write of a worker is fenced by its claim (the batch
+row locked at the attempt it claimed); and every request a row ever goes out in carries the same request id,
+which the provider deduplicates.
+
+Written for speed at a million rows: the claim, the lease, the back-off and the plan are one row per batch, so
+a delivery row is written twice in its life (made, then its result), and that second write changes no indexed
+column, so PostgreSQL updates it in place (HOT) without touching an index.
 """
 
 import logging
-from dataclasses import replace
 from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
+from django.db.models import Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from announcements import rendering
 from announcements.channels import Message, Result, ResultKind, sender_for
 from announcements.channels.base import Batch, ClaimLost, missing_settings
-from announcements.models import Announcement, AnnouncementFile, Delivery
+from announcements.models import Announcement, AnnouncementFile, Delivery, DeliveryBatch
 from announcements.selectors import audience_sql, target_group_sql
-from announcements.services.base import OUTLET_KINDS, AnnouncementError, _locked, _require_admin
-from announcements.services.claims import Claim, Claimed, _apply, _claim, _due_kinds, _plan_request_ids
+from announcements.services.base import ALL_KINDS, OUTLET_KINDS, AnnouncementError, _locked, _require_admin
+from announcements.services.claims import (
+    Claim,
+    Claimed,
+    assign_batches,
+    claim_batch,
+    due_kinds,
+    plan_request_ids,
+    record_results,
+)
 from announcements.services.workflow import _start_sending
 from groups.models import ResidentialGroup
 from portal.audit import audit_record
@@ -71,11 +87,23 @@ def _quiet_sms_not_before(now: datetime) -> datetime | None:
     return morning
 
 
-def deliveries_materialize(*, announcement: Announcement, now: datetime | None = None) -> int:
-    """One delivery per targeted person (audience_sql) and one per group outlet, in two INSERT … SELECT
-    statements.
+def _batch_sizes() -> tuple[str, list[Any]]:
+    """A CASE giving each channel's batch size, for numbering rows into batches inside the INSERT."""
+    sizes = [(kind, sender_for(kind).batch_size) for kind in ALL_KINDS]
+    return "CASE kind " + " ".join("WHEN %s THEN %s" for _kind in sizes) + " ELSE 1 END", [
+        value for pair in sizes for value in pair
+    ]
 
-    ON CONFLICT DO NOTHING against the partial unique indexes makes a repeat (a re-delivered task) a no-op.
+
+DELIVERY_COLUMNS = """(announcement_id, kind, member_id, outlet_id, batch, address, status, retries, not_before,
+    provider_message_id, request_id, reason, sent_at, delivered_at, updated_at)"""
+
+
+def deliveries_materialize(*, announcement: Announcement, now: datetime | None = None) -> int:
+    """One delivery per targeted person (audience_sql) and one per group outlet, each numbered into its batch,
+    in two INSERT … SELECT statements; then the batches, in one more.
+
+    ON CONFLICT DO NOTHING against the unique indexes makes a repeat (a re-delivered task) a no-op.
     """
     now = now or timezone.now()
     chosen = set(announcement.channels)
@@ -86,44 +114,62 @@ def deliveries_materialize(*, announcement: Announcement, now: datetime | None =
     # A bare NULL, not a CASE of NULLs, which PostgreSQL would type as text.
     not_before_sql = "CASE WHEN c.kind = 'sms' THEN %s ELSE NULL END" if sms_not_before else "NULL"
     not_before_params = [sms_not_before] if sms_not_before else []
+    sizes_sql, sizes_params = _batch_sizes()
+    table = Delivery._meta.db_table
+    # Rows of one channel are numbered in member order and cut into batches of the channel's size.
     people_sql = f"""
-        INSERT INTO announcements_delivery
-            (announcement_id, kind, member_id, outlet_id, address, status, attempts, retries, not_before, lease_until,
-             batch_key, provider_message_id, request_id, reason, sent_at, delivered_at, updated_at)
+        INSERT INTO {table} {DELIVERY_COLUMNS}
         SELECT %s, c.kind, c.member_id, NULL,
+            CASE WHEN c.kind = '' THEN NULL ELSE (c.n - 1) / c.size END,
             CASE c.kind WHEN 'sms' THEN c.phone WHEN 'email' THEN c.email
                 WHEN 'zalo_oa' THEN CASE WHEN c.zalo_user_id <> '' THEN c.zalo_user_id ELSE c.phone END
                 ELSE '' END,
-            CASE WHEN c.kind = '' THEN 'skipped' ELSE 'queued' END, 0, 0,
-            {not_before_sql}, NULL,
-            '', '', '', CASE WHEN c.kind = '' THEN 'no_consent' ELSE '' END, NULL, NULL, %s
-        FROM ({people}
+            CASE WHEN c.kind = '' THEN 'skipped' ELSE 'queued' END, 0, {not_before_sql},
+            '', '', CASE WHEN c.kind = '' THEN 'no_consent' ELSE '' END, NULL, NULL, %s
+        FROM (
+            SELECT p.*, ROW_NUMBER() OVER (PARTITION BY p.kind ORDER BY p.member_id) AS n, {sizes_sql} AS size
+            FROM ({people}) p
         ) c
         WHERE 1 = 1  -- SQLite needs a WHERE before ON CONFLICT in an INSERT ... SELECT
         ON CONFLICT DO NOTHING
     """
     outlet_kinds = [k for k in OUTLET_KINDS if k in chosen]
     with connection.cursor() as cursor:
-        cursor.execute(people_sql, [announcement.pk, *not_before_params, now, *people_params])
+        cursor.execute(people_sql, [announcement.pk, *not_before_params, now, *sizes_params, *people_params])
         created = max(cursor.rowcount, 0)
         if outlet_kinds:
             cursor.execute(
                 f"""
-                INSERT INTO announcements_delivery
-                    (announcement_id, kind, member_id, outlet_id, address, status, attempts, retries, not_before,
-                     lease_until, batch_key, provider_message_id, request_id, reason, sent_at, delivered_at,
-                     updated_at)
-                SELECT %s, ch.kind, NULL, ch.id, ch.external_id, 'queued', 0, 0, NULL, NULL, '', '', '', '', NULL, NULL,
-                       %s
-                FROM groups_channel ch
-                WHERE ch.ward_id = %s AND ch.is_active AND ch.delivery = 'per_group'
-                  AND ch.kind IN ({", ".join(["%s"] * len(outlet_kinds))})
-                  AND (ch.group_id IS NULL OR ch.group_id IN ({groups_sql}))
+                INSERT INTO {table} {DELIVERY_COLUMNS}
+                SELECT %s, c.kind, NULL, c.id, (c.n - 1) / c.size, c.external_id, 'queued', 0, NULL, '', '', '',
+                       NULL, NULL, %s
+                FROM (
+                    SELECT ch.id, ch.kind, ch.external_id,
+                           ROW_NUMBER() OVER (PARTITION BY ch.kind ORDER BY ch.id) AS n, {sizes_sql} AS size
+                    FROM groups_channel ch
+                    WHERE ch.ward_id = %s AND ch.is_active AND ch.delivery = 'per_group'
+                      AND ch.kind IN ({", ".join(["%s"] * len(outlet_kinds))})
+                      AND (ch.group_id IS NULL OR ch.group_id IN ({groups_sql}))
+                ) c
+                WHERE 1 = 1
                 ON CONFLICT DO NOTHING
                 """,
-                [announcement.pk, now, announcement.ward_id, *outlet_kinds, *groups_params],
+                [announcement.pk, now, *sizes_params, announcement.ward_id, *outlet_kinds, *groups_params],
             )
             created += max(cursor.rowcount, 0)
+        # The batches, with the quiet hours their SMS wait for.
+        cursor.execute(
+            f"""
+            INSERT INTO {DeliveryBatch._meta.db_table}
+                (announcement_id, kind, number, attempts, lease_until, not_before, plan, done)
+            SELECT announcement_id, kind, batch, 0, NULL, {not_before_sql.replace("c.kind", "kind")}, NULL, %s
+            FROM {table}
+            WHERE announcement_id = %s AND batch IS NOT NULL
+            GROUP BY announcement_id, kind, batch
+            ON CONFLICT DO NOTHING
+            """,
+            [*not_before_params, False, announcement.pk],
+        )
     return created
 
 
@@ -151,8 +197,7 @@ def announcement_dispatch(*, announcement_id: int) -> int:
 def _start_chains(announcement_id: int) -> None:
     from announcements.tasks import deliveries_send
 
-    for kind, count in _due_kinds(announcement_id, timezone.now()).items():
-        batches = -(-count // sender_for(kind).batch_size)
+    for kind, batches in due_kinds(announcement_id, timezone.now()).items():
         for _i in range(max(1, min(settings.DELIVERY_PARALLEL_CHAINS, batches))):
             deliveries_send.delay(announcement_id, kind)
     _finish_if_done(announcement_id)
@@ -190,7 +235,6 @@ def _messages(announcement: Announcement, deliveries: list[Claimed]) -> list[Mes
                 link=link,
                 image_paths=image_paths,
                 image_urls=image_urls,
-                request_id=delivery.request_id,
             )
         )
     return messages
@@ -200,7 +244,9 @@ def deliveries_send_batch(*, announcement_id: int, kind: str) -> int:
     """Claim one batch of one channel, send it through the channel's adapter, record the results.
     Returns how many deliveries were in the batch (0: nothing left to claim now)."""
     sender = sender_for(kind)
-    claim = _claim(announcement_id, kind, sender.batch_size)
+    claim = claim_batch(announcement_id, kind)
+    while claim is not None and not claim.deliveries:
+        claim = claim_batch(announcement_id, kind)  # a batch settled meanwhile: the next one
     if claim is None:
         # No heartbeat for a chain that found nothing: the sweeper must not wait for it to take over what a dead
         # worker left.
@@ -209,32 +255,38 @@ def deliveries_send_batch(*, announcement_id: int, kind: str) -> int:
     cache.set(_chain_heartbeat_key(announcement_id, kind), 1, timeout=settings.DELIVERY_HEARTBEAT_SECONDS)
     announcement = Announcement.objects.get(pk=announcement_id)
     if announcement.status == Announcement.Status.CANCELLED:
-        claim.rows().update(status=Delivery.Status.SKIPPED, reason="cancelled", lease_until=None)
+        with transaction.atomic():
+            if claim.fenced():
+                claim.rows().update(status=Delivery.Status.SKIPPED, reason="cancelled")
+                DeliveryBatch.objects.filter(pk=claim.batch_id).update(done=True, lease_until=None)
         return len(claim.deliveries)
     missing = missing_settings(kind)
     if missing:
         reason = f"channel not configured: {', '.join(missing)}"
-        results = [Result(d.pk, ResultKind.PERMANENT, reason=reason) for d in claim.deliveries]
-        _apply(claim, results, announcement_id=announcement_id, kind=kind)
+        record_results(claim, [Result(d.pk, ResultKind.PERMANENT, reason=reason) for d in claim.deliveries])
         _finish_if_done(announcement_id)
         return len(claim.deliveries)
+    messages = _messages(announcement, claim.deliveries)
+    planned = plan_request_ids(sender, claim, messages)
+    for message in messages:
+        message.request_id = planned.get(message.delivery_id, "")
     batch = Batch(
-        request_id=claim.batch_key,
-        messages=_messages(announcement, claim.deliveries),
+        request_id=claim.key,
+        messages=messages,
         urgent=announcement.urgency == Announcement.Urgency.URGENT,
+        keep=_lease_keeper(claim),
     )
-    batch = replace(_plan_request_ids(sender, claim, batch), keep=_lease_keeper(claim))
     try:
         results = sender.send(batch)
     except ClaimLost:
         # Another worker took the batch over (this one was too slow for its lease): what this one sent was
         # under the same request ids, and its results are the other worker's to write.
-        logger.warning("channel %s: batch %s was taken over while sending", kind, claim.batch_key)
+        logger.warning("channel %s: batch %s was taken over while sending", kind, claim.key)
         return len(claim.deliveries)
     except Exception:  # an adapter bug must not lose the batch: it stays claimed and is retried after the lease
-        logger.exception("channel %s failed on batch %s", kind, claim.batch_key)
+        logger.exception("channel %s failed on batch %s", kind, claim.key)
         raise
-    _apply(claim, results, announcement_id=announcement_id, kind=kind)
+    record_results(claim, results)
     _finish_if_done(announcement_id)
     return len(claim.deliveries)
 
@@ -251,7 +303,8 @@ def _lease_keeper(claim: Claim) -> Any:
         if now - renewed < lease / 3:
             return True
         renewed = now
-        return claim.rows().update(lease_until=now + lease) > 0
+        mine = DeliveryBatch.objects.filter(pk=claim.batch_id, attempts=claim.attempt, done=False)
+        return mine.update(lease_until=now + lease) > 0
 
     return keep
 
@@ -264,12 +317,9 @@ def deliveries_chain_step(*, announcement_id: int, kind: str) -> float | None:
         return 0.0
     now = timezone.now()
     due = (
-        Delivery.objects.filter(
-            announcement_id=announcement_id, kind=kind, status=Delivery.Status.SENDING, lease_until__isnull=True
-        )
-        .order_by("not_before")
-        .values_list("not_before", flat=True)
-        .first()
+        DeliveryBatch.objects.filter(announcement_id=announcement_id, kind=kind, done=False, lease_until__isnull=True)
+        .aggregate(due=Min("not_before"))
+        .get("due")
     )
     if due is None:
         return None
@@ -281,10 +331,7 @@ def deliveries_chain_step(*, announcement_id: int, kind: str) -> float | None:
 
 
 def _finish_if_done(announcement_id: int) -> None:
-    open_rows = Delivery.objects.filter(
-        announcement_id=announcement_id, status__in=[Delivery.Status.QUEUED, Delivery.Status.SENDING]
-    )
-    if not open_rows.exists():
+    if not DeliveryBatch.objects.filter(announcement_id=announcement_id, done=False).exists():
         Announcement.objects.filter(
             pk=announcement_id, status=Announcement.Status.SENDING, materialized_at__isnull=False
         ).update(status=Announcement.Status.SENT, sent_at=timezone.now())
@@ -312,11 +359,11 @@ def deliveries_sweep(*, now: datetime | None = None) -> dict[str, int]:
                 announcement_dispatch.delay(announcement.pk)
                 redispatched += 1
             continue
-        due = _due_kinds(announcement.pk, now)
-        for kind in due:
+        due = due_kinds(announcement.pk, now)
+        for kind, batches in due.items():
             if cache.get(_chain_heartbeat_key(announcement.pk, kind)):
                 continue  # a chain is working on it
-            for _i in range(settings.DELIVERY_PARALLEL_CHAINS):
+            for _i in range(min(settings.DELIVERY_PARALLEL_CHAINS, batches)):
                 deliveries_send.delay(announcement.pk, kind)
                 chains += 1
         if not due:
@@ -330,11 +377,16 @@ def deliveries_retry_failed(*, announcement: Announcement, by: Any) -> int:
         announcement = _locked(announcement)
         if announcement.status not in {Announcement.Status.SENDING, Announcement.Status.SENT}:
             raise AnnouncementError(_("Only the failures of an announcement that went out can be retried."))
+        failed = Delivery.objects.filter(announcement=announcement, status=Delivery.Status.FAILED)
+        rows: dict[str, list[tuple[int, str]]] = {}
+        for delivery_id, kind, request in failed.order_by("id").values_list("id", "kind", "request_id"):
+            rows.setdefault(kind, []).append((delivery_id, request))
         # Each row keeps its request id: one that failed after an answer that never came may have been sent, and
-        # the provider answers its repeat "already sent" instead of sending it twice.
-        count = Delivery.objects.filter(announcement=announcement, status=Delivery.Status.FAILED).update(
-            status=Delivery.Status.QUEUED, attempts=0, retries=0, batch_key="", not_before=None, lease_until=None
-        )
+        # the provider answers its repeat "already sent" instead of sending it twice. Rows that went out in one
+        # request go in one new batch, so the repeat carries every number the first request did.
+        count = failed.update(status=Delivery.Status.QUEUED, retries=0, not_before=None)
+        for kind, kind_rows in rows.items():
+            assign_batches(announcement.pk, kind, kind_rows, sender_for(kind).batch_size)
         if count:
             announcement.status = Announcement.Status.SENDING
             announcement.save(update_fields=["status", "updated_at"])

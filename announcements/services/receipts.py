@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from announcements.channels import ids
 from announcements.models import Delivery, Response
 from portal.text import mask_contacts
 
@@ -22,16 +23,22 @@ def delivery_report(
 ) -> int:
     """A provider says a message arrived (or was refused): move the delivery from sent to delivered or failed.
     Reports may repeat and arrive out of order; a delivered row stays delivered. A row whose answer never came
-    (still sending, no provider id yet) is found by its request id: the report settles what the retry would
-    otherwise have to ask."""
-    rows = Delivery.objects.filter(kind=kind, status__in=[Delivery.Status.SENT, Delivery.Status.SENDING])
+    (still queued) is found by its request id too: the report settles what the retry would otherwise have to
+    ask. The request id names the delivery, or the batch whose rows are then told apart by address; only a
+    report with neither is looked up by the provider's message id (a scan: providers that report by message id
+    alone also echo our id)."""
+    rows = Delivery.objects.filter(kind=kind, status__in=[Delivery.Status.SENT, Delivery.Status.QUEUED])
+    named = ids.parse(request_id)
+    if delivery_id is None:
+        delivery_id = named.delivery_id
     if delivery_id is not None:
         rows = rows.filter(pk=delivery_id)
-    elif provider_message_id or request_id:
-        found = Q(provider_message_id=provider_message_id) if provider_message_id else Q()
-        if request_id:
-            found = found | Q(request_id=request_id) if provider_message_id else Q(request_id=request_id)
-        rows = rows.filter(found)
+    elif named.batch is not None and address:
+        rows = rows.filter(
+            announcement_id=named.announcement_id, kind=named.kind, batch=named.batch, address=address
+        ).filter(Q(request_id=request_id) | Q(request_id=""))
+    elif provider_message_id:
+        rows = rows.filter(provider_message_id=provider_message_id)
         if address:
             rows = rows.filter(address=address)
     else:
@@ -58,7 +65,7 @@ def response_record(*, delivery: Delivery, kind: str, value: str = "") -> Respon
             announcement=announcement, member_id=delivery.member_id, kind=kind, defaults={"value": value}
         )
         # Opening the signed link proves the message arrived, whatever the provider reported.
-        Delivery.objects.filter(pk=delivery.pk, status__in=[Delivery.Status.SENT, Delivery.Status.SENDING]).update(
+        Delivery.objects.filter(pk=delivery.pk, status__in=[Delivery.Status.SENT, Delivery.Status.QUEUED]).update(
             status=Delivery.Status.DELIVERED, delivered_at=timezone.now()
         )
     return response

@@ -44,3 +44,17 @@ def drain(announcement) -> None:
         while services.deliveries_send_batch(announcement_id=announcement.pk, kind=kind):
             pass
     announcement.refresh_from_db()
+
+
+def back_off_over() -> None:
+    """Time passes: every batch waiting for a retry, the morning or a quota is due now (as the sweeper finds it)."""
+    from announcements.models import DeliveryBatch
+
+    DeliveryBatch.objects.filter(done=False).update(not_before=timezone.now())
+
+
+def lease_runs_out() -> None:
+    """Time passes: the lease of every batch a worker holds runs out (the worker died)."""
+    from announcements.models import DeliveryBatch
+
+    DeliveryBatch.objects.filter(done=False).update(lease_until=timezone.now() - timedelta(seconds=1))

@@ -12,7 +12,7 @@ from announcements import services
 from announcements.hooks import zalo_signature
 from announcements.models import Delivery, ProviderToken
 from groups.models import Channel
-from tests.announcements.conftest import announcement_data, drain, sent_out
+from tests.announcements.conftest import announcement_data, back_off_over, drain, sent_out
 from tests.announcements.test_compose import jpeg_bytes
 from tests.factories import member_in
 from tests.fakes.facebook import FakeGraph
@@ -156,11 +156,11 @@ def test_facebook_throttling_is_retried_and_an_expired_page_token_is_reported(al
 
     _send(alice, bob, group_a1, channels=["facebook_page"])
     first = Delivery.objects.get()
-    assert first.status == "sending" and "Facebook 32" in first.reason  # waiting for its back-off
+    assert first.status == "queued" and "Facebook 32" in first.reason  # waiting for its back-off
 
     settings.FACEBOOK_PAGE_ACCESS_TOKEN = "revoked"
     settings.DELIVERY_MAX_ATTEMPTS = 2
-    Delivery.objects.update(not_before=timezone.now())  # its back-off is over
+    back_off_over()
     drain(first.announcement)
     assert Delivery.objects.get().status == "failed" and "190" in Delivery.objects.get().reason
     assert graph.posts == []

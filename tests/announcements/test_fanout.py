@@ -6,9 +6,9 @@ import pytest
 from django.utils import timezone
 
 from announcements import services
-from announcements.models import Announcement, Delivery
+from announcements.models import Announcement, Delivery, DeliveryBatch
 from groups.models import Channel, Membership
-from tests.announcements.conftest import drain, sent_out
+from tests.announcements.conftest import back_off_over, drain, lease_runs_out, sent_out
 from tests.factories import HouseholdFactory, MembershipFactory, member_in
 
 pytestmark = pytest.mark.django_db
@@ -89,12 +89,13 @@ def test_a_gateway_error_is_retried_with_the_same_request_and_sends_once(alice, 
     sms_gateway.fail_next(503)
 
     drain(announcement)  # the first try fails; the batch waits for its back-off
-    assert Delivery.objects.filter(status="sending").count() == 4
-    Delivery.objects.update(not_before=timezone.now())  # the back-off is over
+    assert Delivery.objects.filter(status="queued", retries=1).count() == 4
+    back_off_over()
     drain(announcement)
 
     assert sorted(sms_gateway.received.values()) == [1, 1, 1, 1]
-    assert Delivery.objects.filter(status="sent", attempts=2).count() == 4
+    assert Delivery.objects.filter(status="sent").count() == 4
+    assert DeliveryBatch.objects.get().attempts == 2
     assert announcement.status == Announcement.Status.SENT
 
 
@@ -108,10 +109,13 @@ def test_a_batch_resent_after_the_gateway_took_it_is_not_sent_twice(alice, bob, 
     from announcements.channels.sms import SmsSender
     from announcements.services import claims, fanout
 
-    claim = claims._claim(announcement.pk, "sms", 100)
-    batch = Batch(claim.batch_key, fanout._messages(announcement, claim.deliveries))
-    SmsSender().send(claims._plan_request_ids(SmsSender(), claim, batch))
-    Delivery.objects.update(lease_until=timezone.now())  # its lease runs out
+    claim = claims.claim_batch(announcement.pk, "sms")
+    messages = fanout._messages(announcement, claim.deliveries)
+    planned = claims.plan_request_ids(SmsSender(), claim, messages)
+    for message in messages:
+        message.request_id = planned.get(message.delivery_id, "")
+    SmsSender().send(Batch(claim.key, messages))
+    lease_runs_out()
 
     drain(announcement)
 
