@@ -134,7 +134,11 @@ class DeliveryBatch(models.Model):
     many messages in one request), as {request id: [delivery ids]}, so every retry asks the same questions.
     """
 
-    announcement = models.ForeignKey(Announcement, on_delete=models.CASCADE, related_name="batches")
+    # Not checked by a trigger: the rows are made by the dispatch that holds the announcement, while helper
+    # connections insert batches too, and a trigger's KEY SHARE lock on the announcement would wait for it.
+    announcement = models.ForeignKey(
+        Announcement, on_delete=models.CASCADE, related_name="batches", db_constraint=False
+    )
     kind = models.CharField(max_length=20, choices=Channel.Kind.choices)
     number = models.PositiveIntegerField()
     attempts = models.PositiveSmallIntegerField(default=0)
@@ -145,6 +149,11 @@ class DeliveryBatch(models.Model):
     plan = models.JSONField(null=True, blank=True)
     # Every delivery of the batch has a final status.
     done = models.BooleanField(default=False)
+    # The ids its deliveries lie between. A batch made with its announcement's deliveries is exactly that range
+    # (they are inserted in batch order); a batch of "retry failed" spans further and its rows are told apart by
+    # their batch number. A range of the primary key instead of an index of its own on the delivery table.
+    first_id = models.BigIntegerField(null=True, blank=True)
+    last_id = models.BigIntegerField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -153,6 +162,18 @@ class DeliveryBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} batch {self.number} of announcement {self.announcement_id}"
+
+    def deliveries(self) -> "models.QuerySet[Delivery]":
+        return batch_deliveries(self.announcement_id, self.kind, self.number, self.first_id, self.last_id)
+
+
+def batch_deliveries(
+    announcement_id: int, kind: str, number: int, first_id: int | None, last_id: int | None
+) -> "models.QuerySet[Delivery]":
+    """The deliveries of one batch, found through the primary key's range."""
+    return Delivery.objects.filter(
+        id__range=(first_id or 0, last_id or 0), announcement_id=announcement_id, kind=kind, batch=number
+    )
 
 
 class Delivery(models.Model):
@@ -183,6 +204,7 @@ class Delivery(models.Model):
         Channel, on_delete=models.CASCADE, null=True, blank=True, related_name="+", db_index=False, db_constraint=False
     )
     # Its DeliveryBatch's number (per announcement and channel); NULL for a delivery skipped when it was made.
+    # Not indexed: a batch's rows are found by the batch's range of ids.
     batch = models.PositiveIntegerField(null=True, blank=True)
     address = models.CharField(max_length=254, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
@@ -211,10 +233,6 @@ class Delivery(models.Model):
             models.UniqueConstraint(
                 fields=["announcement", "outlet"], condition=Q(outlet__isnull=False), name="one_post_per_outlet"
             ),
-        ]
-        indexes = [
-            # A batch's rows, for the worker that claimed it and for delivery reports of bulk requests.
-            models.Index(fields=["announcement", "kind", "batch"], name="delivery_batch"),
         ]
 
     def __str__(self) -> str:

@@ -100,10 +100,17 @@ def target_group_sql(announcement: Announcement, group_ids: list[int] | None = N
     ]
 
 
-def audience_sql(announcement: Announcement, group_ids: list[int] | None = None) -> tuple[str, list[Any]]:
+def audience_sql(
+    announcement: Announcement,
+    group_ids: list[int] | None = None,
+    *,
+    id_from: int | None = None,
+    id_to: int | None = None,
+) -> tuple[str, list[Any]]:
     """The targeted people, one row each (member_id, phone, email, zalo_user_id, household_id, kind): kind is the
     one channel they get it on (preferred first, then Zalo, SMS, email, among those they agreed to and the
-    announcement uses), '' when none. The fan-out inserts from it; the confirmation before sending counts it."""
+    announcement uses), '' when none. The fan-out inserts from it; the confirmation before sending counts it.
+    `id_from` and `id_to` keep the members whose id is in [id_from, id_to), for a fan-out made in parts."""
     chosen = set(announcement.channels)
     never = "1 = 0"
     zalo_ok = "(m.consent_zalo)" if "zalo_oa" in chosen else never
@@ -122,14 +129,20 @@ def audience_sql(announcement: Announcement, group_ids: list[int] | None = None)
     if announcement.roles:
         role_sql = f" AND ms.role IN ({', '.join(['%s'] * len(announcement.roles))})"
         role_params = list(announcement.roles)
+    # The range on both sides of the join: the planner would not carry it from one to the other.
+    range_sql, range_params = "", []
+    for bound, operator in ((id_from, ">="), (id_to, "<")):
+        if bound is not None:
+            range_sql += f" AND {{column}} {operator} %s"
+            range_params.append(bound)
     sql = f"""
             SELECT m.id AS member_id, m.phone, m.email, m.zalo_user_id, m.household_id, {kind_case} AS kind
             FROM groups_member m
             WHERE m.id IN (
                 SELECT ms.member_id FROM groups_membership ms
-                WHERE ms.status = 'active' AND ms.group_id IN ({groups_sql}){role_sql}
-            )"""
-    return sql, [*groups_params, *role_params]
+                WHERE ms.status = 'active' AND ms.group_id IN ({groups_sql}){role_sql}{range_sql.format(column="ms.member_id")}
+            ){range_sql.format(column="m.id")}"""
+    return sql, [*groups_params, *role_params, *range_params, *range_params]
 
 
 @dataclass
@@ -232,11 +245,8 @@ def _being_sent(announcement: Announcement) -> dict[str, int]:
 
     held = DeliveryBatch.objects.filter(announcement=announcement, done=False, lease_until__gt=timezone.now())
     found: dict[str, int] = {}
-    for kind, number in held.values_list("kind", "number"):
-        rows = Delivery.objects.filter(
-            announcement=announcement, kind=kind, batch=number, status=Delivery.Status.QUEUED
-        )
-        found[kind] = found.get(kind, 0) + rows.count()
+    for batch in held:
+        found[batch.kind] = found.get(batch.kind, 0) + batch.deliveries().filter(status=Delivery.Status.QUEUED).count()
     return found
 
 

@@ -231,6 +231,11 @@ DELIVERY_HEARTBEAT_SECONDS = min(env.int("PORTAL_DELIVERY_HEARTBEAT_SECONDS", de
 DELIVERY_MAX_ATTEMPTS = env.int("PORTAL_DELIVERY_MAX_ATTEMPTS", default=6)
 DELIVERY_RETRY_BASE_SECONDS = env.float("PORTAL_DELIVERY_RETRY_BASE_SECONDS", default=30.0)
 DELIVERY_PARALLEL_CHAINS = env.int("PORTAL_DELIVERY_PARALLEL_CHAINS", default=4)
+# An audience of at least this many declared households is made (its delivery rows inserted) by this many
+# database connections at once, each inserting a share of the people: one per core the database has is what
+# helps. PostgreSQL only.
+DELIVERY_MATERIALIZE_PARTS = env.int("PORTAL_DELIVERY_MATERIALIZE_PARTS", default=2)
+DELIVERY_MATERIALIZE_SPLIT_HOUSEHOLDS = env.int("PORTAL_DELIVERY_MATERIALIZE_SPLIT_HOUSEHOLDS", default=20_000)
 # Routine SMS wait for the morning; urgent ones go at once. Zalo refuses 22:00-06:00 by itself (-234).
 QUIET_HOURS_SMS = env.str("PORTAL_QUIET_HOURS_SMS", default="21:00-07:00")
 ZALO_NIGHT_RESUME = env.str("PORTAL_ZALO_NIGHT_RESUME", default="06:00")

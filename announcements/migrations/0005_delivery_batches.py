@@ -23,6 +23,8 @@ class Migration(migrations.Migration):
                 ('not_before', models.DateTimeField(blank=True, null=True)),
                 ('plan', models.JSONField(blank=True, null=True)),
                 ('done', models.BooleanField(default=False)),
+                ('first_id', models.BigIntegerField(blank=True, null=True)),
+                ('last_id', models.BigIntegerField(blank=True, null=True)),
             ],
         ),
         migrations.RemoveConstraint(
@@ -79,10 +81,6 @@ class Migration(migrations.Migration):
             name='status',
             field=models.CharField(choices=[('queued', 'Queued'), ('sent', 'Sent'), ('delivered', 'Delivered'), ('failed', 'Failed'), ('skipped', 'Skipped')], default='queued', max_length=10),
         ),
-        migrations.AddIndex(
-            model_name='delivery',
-            index=models.Index(fields=['announcement', 'kind', 'batch'], name='delivery_batch'),
-        ),
         migrations.AddConstraint(
             model_name='delivery',
             constraint=models.UniqueConstraint(fields=('announcement', 'member'), name='one_message_per_person'),
@@ -90,7 +88,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='deliverybatch',
             name='announcement',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='batches', to='announcements.announcement'),
+            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.CASCADE, related_name='batches', to='announcements.announcement'),
         ),
         migrations.AddConstraint(
             model_name='deliverybatch',
@@ -114,7 +112,9 @@ def batch_open_deliveries(apps, schema_editor):
         if chunk and current is not None:
             number = numbers.get(current, 0)
             numbers[current] = number + 1
-            DeliveryBatch.objects.create(announcement_id=current[0], kind=current[1], number=number)
+            DeliveryBatch.objects.create(
+                announcement_id=current[0], kind=current[1], number=number, first_id=chunk[0], last_id=chunk[-1]
+            )
             Delivery.objects.filter(id__in=chunk).update(batch=number)
         chunk.clear()
 

@@ -1,5 +1,5 @@
 """Writes for announcements, one module per concern: composing (compose), the approval workflow (workflow), the
-fan-out to every channel (fanout, with its claims), and what comes back from providers and readers (receipts).
+fan-out to every channel (fanout, with its materialisation and claims), and what comes back from providers and readers (receipts).
 
 Services validate, own their transaction, leave an audit event, and enqueue work only after commit. They raise
 django.core.exceptions.ValidationError keyed by field name, which forms and the API show as they are. Callers
@@ -27,11 +27,11 @@ from announcements.services.compose import (
 from announcements.services.fanout import (
     announcement_dispatch,
     deliveries_chain_step,
-    deliveries_materialize,
     deliveries_retry_failed,
     deliveries_send_batch,
     deliveries_sweep,
 )
+from announcements.services.materialize import deliveries_materialize
 from announcements.services.receipts import delivery_opened, delivery_report, response_record
 from announcements.services.workflow import (
     announcement_approve,

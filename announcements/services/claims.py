@@ -1,6 +1,7 @@
 """Claiming a batch of deliveries and recording what the provider answered, as writes fenced by the claim
 (see announcements.services.fanout for the protocol)."""
 
+import dataclasses
 import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -12,7 +13,7 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from announcements.channels import Result, ResultKind, ids
-from announcements.models import Delivery, DeliveryBatch
+from announcements.models import Delivery, DeliveryBatch, batch_deliveries
 from portal.text import mask_contacts
 
 
@@ -55,6 +56,8 @@ class Claim:
     announcement_id: int
     kind: str
     number: int
+    first_id: int | None
+    last_id: int | None
     attempt: int
     plan: dict[str, list[int]] | None
     deliveries: list[Claimed]
@@ -65,9 +68,8 @@ class Claim:
 
     def rows(self) -> Any:
         """The batch's open deliveries (write to them only inside `fenced`)."""
-        return Delivery.objects.filter(
-            announcement_id=self.announcement_id, kind=self.kind, batch=self.number, status=Delivery.Status.QUEUED
-        )
+        found = batch_deliveries(self.announcement_id, self.kind, self.number, self.first_id, self.last_id)
+        return found.filter(status=Delivery.Status.QUEUED)
 
     def fenced(self) -> bool:
         """Inside a transaction: lock the batch if it is still this claim's. A worker taking it over waits for
@@ -97,14 +99,16 @@ def claim_batch(announcement_id: int, kind: str) -> Claim | None:
         DeliveryBatch.objects.filter(pk=batch.pk).update(
             lease_until=lease_until, not_before=None, attempts=F("attempts") + 1
         )
-    claim = Claim(batch.pk, announcement_id, kind, batch.number, batch.attempts + 1, batch.plan, [])
+    claim = Claim(
+        batch.pk, announcement_id, kind, batch.number, batch.first_id, batch.last_id, batch.attempts + 1, batch.plan, []
+    )
     deliveries = _claimed(claim.rows())
     if not deliveries:
         # Settled meanwhile (cancelled, or delivery reports for every row): nothing left to send.
         with transaction.atomic():
             if claim.fenced():
                 DeliveryBatch.objects.filter(pk=claim.batch_id).update(done=True, lease_until=None)
-    return Claim(batch.pk, announcement_id, kind, batch.number, claim.attempt, batch.plan, deliveries)
+    return dataclasses.replace(claim, deliveries=deliveries)
 
 
 def plan_request_ids(sender: Any, claim: Claim, messages: list[Any]) -> dict[int, str]:
@@ -209,7 +213,7 @@ def record_results(claim: Claim, results: list[Result]) -> bool:
         if not claim.fenced():
             return False
         if len(updates) == 1 and answered == len(claim.deliveries):
-            # The usual case, a whole batch with one outcome: one statement by batch number, no list of ids.
+            # The usual case, a whole batch with one outcome: one statement by the batch's range, no list of ids.
             values, _ids = next(iter(updates.values()))
             claim.rows().update(**values)
         else:
@@ -250,9 +254,13 @@ def assign_batches(announcement_id: int, kind: str, rows: list[tuple[int, str]],
         filled += len(members)
     if not numbered:
         return
-    first = numbered[0][1]
+    ranges: dict[int, tuple[int, int]] = {}
+    for delivery_id, n in numbered:
+        low, high = ranges.get(n, (delivery_id, delivery_id))
+        ranges[n] = (min(low, delivery_id), max(high, delivery_id))
     DeliveryBatch.objects.bulk_create(
-        DeliveryBatch(announcement_id=announcement_id, kind=kind, number=n) for n in range(first, number + 1)
+        DeliveryBatch(announcement_id=announcement_id, kind=kind, number=n, first_id=low, last_id=high)
+        for n, (low, high) in ranges.items()
     )
     table = Delivery._meta.db_table
     with connection.cursor() as cursor:

@@ -5,8 +5,10 @@ The protocol, step by step:
 1. Materialise. `announcement_dispatch` locks the announcement and inserts one delivery row per targeted person
    (the channel they get it on, chosen by consent and preference) and one per group outlet, each already in its
    batch (a number per announcement and channel, up to the channel's batch size), in two INSERT … SELECT
-   statements, then one DeliveryBatch row per batch. The unique index (announcement, member) and
-   `materialized_at`, set in the same transaction, make a repeat a no-op.
+   statements, in batch order, then one DeliveryBatch row per batch with the range of ids its rows lie in.
+   `materialized_at`, set in the same transaction, makes a repeat a no-op; the unique index (announcement,
+   member) is the last guard against a second row for anyone. A large audience is made in parts by several
+   connections at once (announcements.services.materialize); nothing is sent before all of them are in.
 2. Claim. A send chain (one Celery task after another, per channel) takes the first free batch
    (`claims.claim_batch`): never claimed, its lease run out (a dead worker's), or its back-off over. Taking it
    sets a lease and raises its attempt count, in one statement on the batch row, whoever held it before.
@@ -36,16 +38,18 @@ which the provider deduplicates.
 
 Written for speed at a million rows: the claim, the lease, the back-off and the plan are one row per batch, so
 a delivery row is written twice in its life (made, then its result), and that second write changes no indexed
-column, so PostgreSQL updates it in place (HOT) without touching an index.
+column, so PostgreSQL can update it in place (HOT) without touching an index. The delivery table has two
+indexes (the primary key and one row per person); a batch's rows are read through a range of the primary key,
+and the foreign keys are not checked by triggers (one deferred trigger event per row and key at COMMIT).
 """
 
 import logging
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -54,8 +58,7 @@ from announcements import rendering
 from announcements.channels import Message, Result, ResultKind, sender_for
 from announcements.channels.base import Batch, ClaimLost, missing_settings
 from announcements.models import Announcement, AnnouncementFile, Delivery, DeliveryBatch
-from announcements.selectors import audience_sql, target_group_sql
-from announcements.services.base import ALL_KINDS, OUTLET_KINDS, AnnouncementError, _locked, _require_admin
+from announcements.services.base import AnnouncementError, _locked, _require_admin
 from announcements.services.claims import (
     Claim,
     Claimed,
@@ -65,6 +68,7 @@ from announcements.services.claims import (
     plan_request_ids,
     record_results,
 )
+from announcements.services.materialize import deliveries_materialize, materialize_parts
 from announcements.services.workflow import _start_sending
 from groups.models import ResidentialGroup
 from portal.audit import audit_record
@@ -72,122 +76,23 @@ from portal.audit import audit_record
 logger = logging.getLogger(__name__)
 
 
-def _quiet_sms_not_before(now: datetime) -> datetime | None:
-    start_text, end_text = settings.QUIET_HOURS_SMS.split("-")
-    start = time.fromisoformat(start_text.strip())
-    end = time.fromisoformat(end_text.strip())
-    local = timezone.localtime(now)
-    current = local.time()
-    quiet = (start <= current or current < end) if start > end else (start <= current < end)
-    if not quiet:
-        return None
-    morning = local.replace(hour=end.hour, minute=end.minute, second=0, microsecond=0)
-    if morning <= local:
-        morning += timedelta(days=1)
-    return morning
-
-
-def _batch_sizes() -> tuple[str, list[Any]]:
-    """A CASE giving each channel's batch size, for numbering rows into batches inside the INSERT."""
-    sizes = [(kind, sender_for(kind).batch_size) for kind in ALL_KINDS]
-    return "CASE kind " + " ".join("WHEN %s THEN %s" for _kind in sizes) + " ELSE 1 END", [
-        value for pair in sizes for value in pair
-    ]
-
-
-DELIVERY_COLUMNS = """(announcement_id, kind, member_id, outlet_id, batch, address, status, retries, not_before,
-    provider_message_id, request_id, reason, sent_at, delivered_at, updated_at)"""
-
-
-def deliveries_materialize(*, announcement: Announcement, now: datetime | None = None) -> int:
-    """One delivery per targeted person (audience_sql) and one per group outlet, each numbered into its batch,
-    in two INSERT … SELECT statements; then the batches, in one more.
-
-    ON CONFLICT DO NOTHING against the unique indexes makes a repeat (a re-delivered task) a no-op.
-    """
-    now = now or timezone.now()
-    chosen = set(announcement.channels)
-    people, people_params = audience_sql(announcement)
-    groups_sql, groups_params = target_group_sql(announcement)
-    urgent = announcement.urgency == Announcement.Urgency.URGENT
-    sms_not_before = None if urgent else _quiet_sms_not_before(now)
-    # A bare NULL, not a CASE of NULLs, which PostgreSQL would type as text.
-    not_before_sql = "CASE WHEN c.kind = 'sms' THEN %s ELSE NULL END" if sms_not_before else "NULL"
-    not_before_params = [sms_not_before] if sms_not_before else []
-    sizes_sql, sizes_params = _batch_sizes()
-    table = Delivery._meta.db_table
-    # Rows of one channel are numbered in member order and cut into batches of the channel's size.
-    people_sql = f"""
-        INSERT INTO {table} {DELIVERY_COLUMNS}
-        SELECT %s, c.kind, c.member_id, NULL,
-            CASE WHEN c.kind = '' THEN NULL ELSE (c.n - 1) / c.size END,
-            CASE c.kind WHEN 'sms' THEN c.phone WHEN 'email' THEN c.email
-                WHEN 'zalo_oa' THEN CASE WHEN c.zalo_user_id <> '' THEN c.zalo_user_id ELSE c.phone END
-                ELSE '' END,
-            CASE WHEN c.kind = '' THEN 'skipped' ELSE 'queued' END, 0, {not_before_sql},
-            '', '', CASE WHEN c.kind = '' THEN 'no_consent' ELSE '' END, NULL, NULL, %s
-        FROM (
-            SELECT p.*, ROW_NUMBER() OVER (PARTITION BY p.kind ORDER BY p.member_id) AS n, {sizes_sql} AS size
-            FROM ({people}) p
-        ) c
-        WHERE 1 = 1  -- SQLite needs a WHERE before ON CONFLICT in an INSERT ... SELECT
-        ON CONFLICT DO NOTHING
-    """
-    outlet_kinds = [k for k in OUTLET_KINDS if k in chosen]
-    with connection.cursor() as cursor:
-        cursor.execute(people_sql, [announcement.pk, *not_before_params, now, *sizes_params, *people_params])
-        created = max(cursor.rowcount, 0)
-        if outlet_kinds:
-            cursor.execute(
-                f"""
-                INSERT INTO {table} {DELIVERY_COLUMNS}
-                SELECT %s, c.kind, NULL, c.id, (c.n - 1) / c.size, c.external_id, 'queued', 0, NULL, '', '', '',
-                       NULL, NULL, %s
-                FROM (
-                    SELECT ch.id, ch.kind, ch.external_id,
-                           ROW_NUMBER() OVER (PARTITION BY ch.kind ORDER BY ch.id) AS n, {sizes_sql} AS size
-                    FROM groups_channel ch
-                    WHERE ch.ward_id = %s AND ch.is_active AND ch.delivery = 'per_group'
-                      AND ch.kind IN ({", ".join(["%s"] * len(outlet_kinds))})
-                      AND (ch.group_id IS NULL OR ch.group_id IN ({groups_sql}))
-                ) c
-                WHERE 1 = 1
-                ON CONFLICT DO NOTHING
-                """,
-                [announcement.pk, now, *sizes_params, announcement.ward_id, *outlet_kinds, *groups_params],
-            )
-            created += max(cursor.rowcount, 0)
-        # The batches, with the quiet hours their SMS wait for.
-        cursor.execute(
-            f"""
-            INSERT INTO {DeliveryBatch._meta.db_table}
-                (announcement_id, kind, number, attempts, lease_until, not_before, plan, done)
-            SELECT announcement_id, kind, batch, 0, NULL, {not_before_sql.replace("c.kind", "kind")}, NULL, %s
-            FROM {table}
-            WHERE announcement_id = %s AND batch IS NOT NULL
-            GROUP BY announcement_id, kind, batch
-            ON CONFLICT DO NOTHING
-            """,
-            [*not_before_params, False, announcement.pk],
-        )
-    return created
-
-
 def announcement_dispatch(*, announcement_id: int) -> int:
     """Materialise the deliveries of an announcement that is sending, then start the send chains."""
     with transaction.atomic():
-        announcement = Announcement.objects.select_for_update().filter(pk=announcement_id).first()
+        # FOR NO KEY UPDATE: it keeps other dispatches, edits and cancels out as FOR UPDATE would.
+        announcement = Announcement.objects.select_for_update(no_key=True).filter(pk=announcement_id).first()
         if announcement is None or announcement.status != Announcement.Status.SENDING:
             return 0
         created = 0
         if announcement.materialized_at is None:
-            created = deliveries_materialize(announcement=announcement)
             groups = (
                 ResidentialGroup.objects.filter(ward_id=announcement.ward_id, is_active=True)
                 if announcement.whole_ward
                 else announcement.groups.all()
             )
             announcement.audience_households = sum(g.households_total for g in groups)
+            parts = materialize_parts(announcement.audience_households)
+            created = deliveries_materialize(announcement=announcement, parts=parts)
             announcement.materialized_at = timezone.now()
             announcement.save(update_fields=["materialized_at", "audience_households", "updated_at"])
         transaction.on_commit(lambda: _start_chains(announcement_id))

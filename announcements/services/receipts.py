@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from announcements.channels import ids
-from announcements.models import Delivery, Response
+from announcements.models import Delivery, DeliveryBatch, Response
 from portal.text import mask_contacts
 
 
@@ -34,9 +34,16 @@ def delivery_report(
     if delivery_id is not None:
         rows = rows.filter(pk=delivery_id)
     elif named.batch is not None and address:
-        rows = rows.filter(
-            announcement_id=named.announcement_id, kind=named.kind, batch=named.batch, address=address
-        ).filter(Q(request_id=request_id) | Q(request_id=""))
+        batch = DeliveryBatch.objects.filter(
+            announcement_id=named.announcement_id, kind=named.kind, number=named.batch
+        ).first()
+        if batch is None or batch.kind != kind:
+            return 0
+        rows = (
+            batch.deliveries()
+            .filter(status__in=[Delivery.Status.SENT, Delivery.Status.QUEUED], address=address)
+            .filter(Q(request_id=request_id) | Q(request_id=""))
+        )
     elif provider_message_id:
         rows = rows.filter(provider_message_id=provider_message_id)
         if address:

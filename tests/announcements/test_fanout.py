@@ -61,10 +61,12 @@ def test_materialising_twice_adds_nothing(alice, bob, group_a1, sms_gateway):
     announcement = sent_out(author=bob, approver=alice, group_ids=[group_a1.pk], channels=["sms", "web_feed"])
     announcement.refresh_from_db()
 
-    first = services.deliveries_materialize(announcement=announcement)
-    second = services.deliveries_materialize(announcement=announcement)
+    # A dispatch task delivered twice (a broker that lost its ack) makes the rows once.
+    first = services.announcement_dispatch(announcement_id=announcement.pk)
+    second = services.announcement_dispatch(announcement_id=announcement.pk)
 
     assert (first, second) == (6, 0)
+    assert Delivery.objects.filter(announcement=announcement).count() == 6
 
 
 def test_routine_sms_wait_for_the_morning_but_urgent_ones_go_at_night(alice, bob, group_a1, sms_gateway, settings):
@@ -174,3 +176,59 @@ def test_a_channel_without_credentials_fails_at_once_with_the_missing_setting(al
     delivery = Delivery.objects.get()
     assert delivery.status == "failed" and "SMS_API_KEY" in delivery.reason
     assert announcement.status == Announcement.Status.SENT
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_large_audience_made_in_parts_still_gets_one_sms_each(alice, bob, group_a1, group_a2, sms_gateway, settings):
+    settings.DELIVERY_MATERIALIZE_SPLIT_HOUSEHOLDS = 0  # every audience counts as large: made by 3 connections
+    settings.DELIVERY_MATERIALIZE_PARTS = 3
+    people = [member_in(group_a1 if i % 2 else group_a2, phone=f"+8491200{i:04d}") for i in range(30)]
+    MembershipFactory(member=people[0], group=group_a1)  # in both groups: still one message
+    Channel.objects.create(ward=group_a1.ward, group=group_a1, kind="web_feed", delivery="per_group")
+    announcement = sent_out(
+        author=bob, approver=alice, group_ids=[group_a1.pk, group_a2.pk], channels=["sms", "web_feed"]
+    )
+
+    drain(announcement)
+
+    assert sms_gateway.received == {f"091200{i:04d}": 1 for i in range(30)}
+    assert announcement.status == Announcement.Status.SENT
+    sms_batches = DeliveryBatch.objects.filter(announcement=announcement, kind="sms")
+    assert sms_batches.count() == 3  # one per part: each part numbers its own batches
+    found = [delivery.pk for batch in sms_batches for delivery in batch.deliveries()]
+    assert sorted(found) == sorted(Delivery.objects.filter(kind="sms").values_list("pk", flat=True))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_dispatch_that_failed_after_a_part_was_made_makes_everything_once_on_the_next_try(
+    alice, bob, group_a1, sms_gateway, settings, monkeypatch
+):
+    from django.db import OperationalError
+
+    from announcements.services import materialize
+
+    settings.DELIVERY_MATERIALIZE_SPLIT_HOUSEHOLDS = 0
+    settings.DELIVERY_MATERIALIZE_PARTS = 2
+    for i in range(10):
+        member_in(group_a1, phone=f"+8491300{i:04d}")
+    announcement = sent_out(author=bob, approver=alice, group_ids=[group_a1.pk])
+    make_part = materialize._make_part
+
+    def connection_lost_after_part_0(announcement, now, part, *rest):
+        made = make_part(announcement, now, part, *rest)
+        if part == 0:
+            raise OperationalError("server closed the connection unexpectedly")
+        return made
+
+    monkeypatch.setattr(materialize, "_make_part", connection_lost_after_part_0)
+    with pytest.raises(OperationalError):
+        services.announcement_dispatch(announcement_id=announcement.pk)
+    announcement.refresh_from_db()
+    assert announcement.materialized_at is None
+    assert Delivery.objects.filter(announcement=announcement).count() == 5  # the other part had committed
+    monkeypatch.setattr(materialize, "_make_part", make_part)
+
+    drain(announcement)
+
+    assert sms_gateway.received == {f"091300{i:04d}": 1 for i in range(10)}
+    assert Delivery.objects.filter(announcement=announcement).count() == 10

@@ -1,0 +1,227 @@
+"""Step 1 of the fan-out (see announcements.services.fanout for the whole protocol): the delivery rows and
+their batches, made in a few INSERT … SELECT statements.
+
+A large audience is made in parts, by as many database connections at once (one per core is what helps): the
+people are shared out by ranges of member id, and every part numbers its own batches (number × parts + part), so the
+parts never need each other. The part of the dispatching task's own connection commits with
+`materialized_at`; the others commit just before it, each with its batches. Nothing is sent before
+`materialized_at` is set, so what a failed dispatch left is discarded and made again by the next one.
+"""
+
+import threading
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Max, Min
+from django.utils import timezone
+
+from announcements.channels import sender_for
+from announcements.models import Announcement, Delivery, DeliveryBatch
+from announcements.selectors import audience_sql, target_group_sql
+from announcements.services.base import ALL_KINDS, OUTLET_KINDS
+from groups.models import Member
+
+DELIVERY_COLUMNS = """(announcement_id, kind, member_id, outlet_id, batch, address, status, retries, not_before,
+    provider_message_id, request_id, reason, sent_at, delivered_at, updated_at)"""
+BATCH_COLUMNS = "(announcement_id, kind, number, attempts, lease_until, not_before, plan, done, first_id, last_id)"
+
+
+def _quiet_sms_not_before(now: datetime) -> datetime | None:
+    start_text, end_text = settings.QUIET_HOURS_SMS.split("-")
+    start = time.fromisoformat(start_text.strip())
+    end = time.fromisoformat(end_text.strip())
+    local = timezone.localtime(now)
+    current = local.time()
+    quiet = (start <= current or current < end) if start > end else (start <= current < end)
+    if not quiet:
+        return None
+    morning = local.replace(hour=end.hour, minute=end.minute, second=0, microsecond=0)
+    if morning <= local:
+        morning += timedelta(days=1)
+    return morning
+
+
+def _batch_sizes() -> tuple[str, list[Any]]:
+    """A CASE giving each channel's batch size, for numbering rows into batches inside the INSERT."""
+    sizes = [(kind, sender_for(kind).batch_size) for kind in ALL_KINDS]
+    return "CASE kind " + " ".join("WHEN %s THEN %s" for _kind in sizes) + " ELSE 1 END", [
+        value for pair in sizes for value in pair
+    ]
+
+
+def materialize_parts(households: int) -> int:
+    """How many connections make an audience of this many declared households (one on SQLite)."""
+    if connection.vendor != "postgresql" or households < settings.DELIVERY_MATERIALIZE_SPLIT_HOUSEHOLDS:
+        return 1
+    return max(1, settings.DELIVERY_MATERIALIZE_PARTS)
+
+
+def deliveries_materialize(*, announcement: Announcement, now: datetime | None = None, parts: int = 1) -> int:
+    """One delivery per targeted person (audience_sql) and one per group outlet, each numbered into its batch,
+    and one DeliveryBatch per batch with the range of ids its rows lie in. Returns how many rows were made.
+
+    Called once per announcement, under its lock (announcement_dispatch): a repeat finds `materialized_at` set.
+    The unique indexes stay as the last guard, but without ON CONFLICT, whose check of every row costs a third
+    of the insert. Parts other than this connection's run in threads (each with a connection of its own).
+    """
+    now = now or timezone.now()
+    if parts > 1:
+        # Rows a dispatch left when it failed after a helper's part committed: nothing of them went out (send
+        # chains start only once `materialized_at` is set), so they are made again. Deleted on a connection of
+        # its own, committed before the parts insert the same people again.
+        _on_own_connection(lambda: _discard(announcement.pk))
+    bounds = [None, *_split_points(announcement.ward_id, parts), None]
+    made = [0] * parts
+    helpers = [
+        _Helper(lambda part=part: _make_part(announcement, now, part, parts, bounds[part], bounds[part + 1]))
+        for part in range(1, parts)
+    ]
+    try:
+        made[0] = _make_part(announcement, now, 0, parts, bounds[0], bounds[1])
+    finally:
+        for helper in helpers:
+            helper.join()
+    for part, helper in enumerate(helpers, start=1):
+        made[part] = helper.result()
+    return sum(made)
+
+
+def _split_points(ward_id: int, parts: int) -> list[int]:
+    """Member ids that cut the ward's members into `parts` ranges of about equal width. Ranges, not id modulo
+    parts: each part then inserts into its own stretch of the (announcement, member) index instead of all of
+    them into the same last page, and the planner estimates a range well. The first and the last part are
+    open-ended, so every member is in exactly one part, whatever the bounds."""
+    bounds = Member.objects.filter(ward_id=ward_id).aggregate(low=Min("id"), high=Max("id"))
+    if parts < 2 or bounds["low"] is None:
+        return [0] * max(0, parts - 1)
+    width = (bounds["high"] - bounds["low"] + 1) / parts
+    return [bounds["low"] + round(width * k) for k in range(1, parts)]
+
+
+class _Helper(threading.Thread):
+    """A function run in a transaction of its own, on a connection of its own (Django's are per thread)."""
+
+    def __init__(self, function: Any) -> None:
+        super().__init__(daemon=True)
+        self.function = function
+        self.value: Any = None
+        self.error: BaseException | None = None
+        self.start()
+
+    def run(self) -> None:
+        try:
+            with transaction.atomic():
+                self.value = self.function()
+        except BaseException as error:  # handed to the dispatching thread, which fails the whole dispatch
+            self.error = error
+        finally:
+            connection.close()
+
+    def result(self) -> Any:
+        if self.error is not None:
+            raise self.error
+        return self.value
+
+
+def _on_own_connection(function: Any) -> Any:
+    helper = _Helper(function)
+    helper.join()
+    return helper.result()
+
+
+def _discard(announcement_id: int) -> None:
+    Delivery.objects.filter(announcement_id=announcement_id).delete()
+    DeliveryBatch.objects.filter(announcement_id=announcement_id).delete()
+
+
+def _make_part(
+    announcement: Announcement, now: datetime, part: int, parts: int, id_from: int | None, id_to: int | None
+) -> int:
+    """The rows of the people whose member id is in [id_from, id_to) (and, in part 0, the outlets'), and their
+    batches, in this connection's transaction."""
+    urgent = announcement.urgency == Announcement.Urgency.URGENT
+    sms_not_before = None if urgent else _quiet_sms_not_before(now)
+    # A bare NULL, not a CASE of NULLs, which PostgreSQL would type as text.
+    not_before_sql = "CASE WHEN kind = 'sms' THEN %s ELSE NULL END" if sms_not_before else "NULL"
+    not_before_params = [sms_not_before] if sms_not_before else []
+    sizes_sql, sizes_params = _batch_sizes()
+    people, people_params = audience_sql(announcement, id_from=id_from, id_to=id_to)
+    # Rows of one channel are numbered in member order and cut into batches of the channel's size; the batch
+    # numbers of the parts interleave.
+    people_select = f"""
+        SELECT %s, c.kind, c.member_id, NULL,
+            CASE WHEN c.kind = '' THEN NULL ELSE ((c.n - 1) / c.size) * %s + %s END,
+            CASE c.kind WHEN 'sms' THEN c.phone WHEN 'email' THEN c.email
+                WHEN 'zalo_oa' THEN CASE WHEN c.zalo_user_id <> '' THEN c.zalo_user_id ELSE c.phone END
+                ELSE '' END,
+            CASE WHEN c.kind = '' THEN 'skipped' ELSE 'queued' END, 0, {not_before_sql.replace("kind", "c.kind")},
+            '', '', CASE WHEN c.kind = '' THEN 'no_consent' ELSE '' END, NULL, NULL, %s
+        FROM (
+            SELECT p.*, ROW_NUMBER() OVER (PARTITION BY p.kind ORDER BY p.member_id) AS n, {sizes_sql} AS size
+            FROM ({people}) p
+        ) c
+        ORDER BY c.kind, c.member_id
+    """
+    selects = [
+        (
+            people_select,
+            [announcement.pk, parts, part, *not_before_params, now, *sizes_params, *people_params],
+        )
+    ]
+    outlet_kinds = [k for k in OUTLET_KINDS if k in announcement.channels]
+    if outlet_kinds and part == 0:
+        groups_sql, groups_params = target_group_sql(announcement)
+        outlets_select = f"""
+            SELECT %s, c.kind, NULL, c.id, (c.n - 1) / c.size * %s, c.external_id, 'queued', 0, NULL, '', '', '',
+                   NULL, NULL, %s
+            FROM (
+                SELECT ch.id, ch.kind, ch.external_id,
+                       ROW_NUMBER() OVER (PARTITION BY ch.kind ORDER BY ch.id) AS n, {sizes_sql} AS size
+                FROM groups_channel ch
+                WHERE ch.ward_id = %s AND ch.is_active AND ch.delivery = 'per_group'
+                  AND ch.kind IN ({", ".join(["%s"] * len(outlet_kinds))})
+                  AND (ch.group_id IS NULL OR ch.group_id IN ({groups_sql}))
+            ) c
+            ORDER BY c.kind, c.n
+        """
+        outlet_params = [announcement.pk, parts, now, *sizes_params, announcement.ward_id, *outlet_kinds]
+        selects.append((outlets_select, [*outlet_params, *groups_params]))
+    # The batches, with the quiet hours their SMS wait for.
+    batches_select = f"""
+        SELECT %s, kind, batch, 0, NULL, {not_before_sql}, NULL, %s, MIN(id), MAX(id)
+        FROM {{rows}} WHERE batch IS NOT NULL GROUP BY kind, batch
+    """
+    batches_params = [announcement.pk, *not_before_params, False]
+    table = Delivery._meta.db_table
+    made = 0
+    with connection.cursor() as cursor:
+        if connection.vendor != "postgresql":
+            for select, params in selects:
+                cursor.execute(f"INSERT INTO {table} {DELIVERY_COLUMNS} {select}", params)
+                made += max(cursor.rowcount, 0)
+            rows = f"(SELECT * FROM {table} WHERE announcement_id = %s)"
+            cursor.execute(
+                f"INSERT INTO {DeliveryBatch._meta.db_table} {BATCH_COLUMNS} {batches_select.format(rows=rows)}",
+                [*batches_params, announcement.pk],
+            )
+            return made
+        # For this transaction only: the numbering sorts in memory instead of on disk, and no time goes into
+        # compiling the statement (JIT), which a single run of it never earns back.
+        cursor.execute("SET LOCAL work_mem = '256MB'")
+        cursor.execute("SET LOCAL jit = off")
+        for select, params in selects:
+            # The batches from the rows the insert returns, not from a second read of the table.
+            cursor.execute(
+                f"""
+                WITH made AS (INSERT INTO {table} {DELIVERY_COLUMNS} {select} RETURNING id, kind, batch),
+                batches AS (
+                    INSERT INTO {DeliveryBatch._meta.db_table} {BATCH_COLUMNS} {batches_select.format(rows="made")}
+                )
+                SELECT COUNT(*) FROM made
+                """,
+                [*params, *batches_params],
+            )
+            made += cursor.fetchone()[0]
+    return made
