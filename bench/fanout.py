@@ -187,6 +187,7 @@ def main() -> None:
         os.environ.update(
             PORTAL_PROVIDER_HTTP_TIMEOUT="1",
             PORTAL_DELIVERY_RETRY_BASE_SECONDS="1",
+            PORTAL_DELIVERY_RETRY_MAX_SECONDS="8",
             PORTAL_DELIVERY_LEASE_SECONDS="30",
             PORTAL_DELIVERY_HEARTBEAT_SECONDS="10",
             PORTAL_SWEEP_SECONDS="2",

@@ -14,7 +14,9 @@ from groups.models import ResidentialGroup, Ward
 
 
 class Holiday(models.Model):
-    """A day off that deadlines skip. Ward-less rows are the national calendar; a ward may add its own."""
+    """A day off that deadlines skip, besides the public holidays the `holidays` package knows: a ward's own
+    day, or (ward-less, entered by an admin) a substitute day the government announced after that package's
+    release."""
 
     ward = models.ForeignKey(Ward, on_delete=models.CASCADE, null=True, blank=True, related_name="holidays")
     date = models.DateField(_("date"))

@@ -11,6 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from feedback.models import CannedReply, Category, Feedback, FeedbackEvent, FeedbackPhoto, Holiday, Unit
+from feedback.workcalendar import Day, national_days
 from groups.models import StaffProfile
 from groups.selectors import groups_for_user, staff_profile_of
 from portal.text import fold
@@ -317,11 +318,11 @@ def canned_replies_of_ward(*, ward_id: int, category: str | None = None) -> Quer
     return replies if category is None else replies.filter(category=category)
 
 
-def holidays_from_this_year(*, ward_id: int) -> tuple[QuerySet[Holiday], QuerySet[Holiday]]:
-    """(the ward's own days off, the national holidays), from 1 January of this year on."""
-    since = timezone.localdate().replace(month=1, day=1)
-    days = Holiday.objects.filter(date__gte=since).order_by("date")
-    return days.filter(ward_id=ward_id), days.filter(ward__isnull=True, date__lt=since.replace(year=since.year + 2))
+def holidays_from_this_year(*, ward_id: int) -> tuple[QuerySet[Holiday], list[Day]]:
+    """(the ward's own days off, the national holidays of this year and the next)."""
+    year = timezone.localdate().year
+    own = Holiday.objects.filter(ward_id=ward_id, date__year__gte=year).order_by("date")
+    return own, national_days([year, year + 1])
 
 
 def ward_staff_users(*, ward_id: int) -> QuerySet[Any]:

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from feedback.models import CannedReply, Category, Feedback, FeedbackEvent, FeedbackPhoto, Holiday, Unit
 from feedback.selectors import ward_staff_users
-from feedback.workcalendar import WorkCalendar
+from feedback.workcalendar import WorkCalendar, national_days
 from groups.models import ResidentialGroup, Ward
 from groups.selectors import is_ward_admin, staff_profile_of
 from portal.audit import audit_record, model_changes, snapshot
@@ -681,7 +681,7 @@ def holiday_add(*, ward: Ward, by: Any, day: date, name: str) -> Holiday:
     name = normalize_spaces(name)
     if not name:
         raise ValidationError({"name": [_("Please say what the day is.")]})
-    if Holiday.objects.filter(ward__isnull=True, date=day).exists():
+    if day in {national.date for national in national_days([day.year])}:
         raise ValidationError({"date": [_("This day is already a national holiday.")]})
     try:
         with transaction.atomic():

@@ -2,50 +2,33 @@
 ward's own days off are skipped, as the reporting rules count them."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from time import monotonic
 
+import holidays
 from django.conf import settings
-from django.db.models import Q
 from django.utils import timezone
 
-# Lunar New Year's Day and the Hùng Kings' day (10th day of the 3rd lunar month) by solar date.
-LUNAR_NEW_YEAR = {
-    2024: date(2024, 2, 10),
-    2025: date(2025, 1, 29),
-    2026: date(2026, 2, 17),
-    2027: date(2027, 2, 6),
-    2028: date(2028, 1, 26),
-    2029: date(2029, 2, 13),
-    2030: date(2030, 2, 3),
-}
-HUNG_KINGS = {
-    2024: date(2024, 4, 18),
-    2025: date(2025, 4, 7),
-    2026: date(2026, 4, 26),
-    2027: date(2027, 4, 16),
-    2028: date(2028, 4, 4),
-    2029: date(2029, 4, 23),
-    2030: date(2030, 4, 12),
-}
+
+@dataclass(frozen=True)
+class Day:
+    date: date
+    name: str
 
 
-def national_holidays(year: int) -> list[tuple[date, str]]:
-    """The Labour Code's public holidays of a year: New Year, five days of Tết (the eve and four days), the
-    Hùng Kings' day, 30 April, 1 May and National Day with the day next to it."""
-    days = [(date(year, 1, 1), "Tết Dương lịch")]
-    if year in LUNAR_NEW_YEAR:
-        new_year = LUNAR_NEW_YEAR[year]
-        days += [(new_year + timedelta(days=offset), "Tết Nguyên đán") for offset in range(-1, 4)]
-    if year in HUNG_KINGS:
-        days.append((HUNG_KINGS[year], "Giỗ Tổ Hùng Vương"))
-    days += [
-        (date(year, 4, 30), "Ngày Giải phóng miền Nam"),
-        (date(year, 5, 1), "Ngày Quốc tế Lao động"),
-        (date(year, 9, 1), "Quốc khánh"),
-        (date(year, 9, 2), "Quốc khánh"),
-    ]
-    return days
+def national_days(years: Iterable[int]) -> list[Day]:
+    """The public holidays of the years: the Labour Code's days (lunar Tết included) and the substitute days the
+    government has announced, as the `holidays` package knows them, in Vietnamese; plus the days an admin
+    entered as the whole country's (a substitute day announced after the package's release)."""
+    from feedback.models import Holiday
+
+    years = sorted(set(years))
+    known = holidays.country_holidays("VN", years=years, language="vi")
+    days = {day: Day(day, str(name)) for day, name in known.items()}
+    for holiday in Holiday.objects.filter(ward__isnull=True, date__year__in=years):
+        days.setdefault(holiday.date, Day(holiday.date, holiday.name))
+    return sorted(days.values(), key=lambda day: day.date)
 
 
 def _periods() -> list[tuple[time, time]]:
@@ -71,8 +54,8 @@ def holidays_for(ward_id: int | None, years: Iterable[int]) -> frozenset[date]:
     memo = _holidays_memo.get(key)
     if memo is not None and memo[0] > now:
         return memo[1]
-    rows = Holiday.objects.filter(date__year__in=key[1]).filter(Q(ward__isnull=True) | Q(ward_id=ward_id))
-    days = frozenset(rows.values_list("date", flat=True))
+    own = Holiday.objects.filter(date__year__in=key[1], ward_id=ward_id).values_list("date", flat=True)
+    days = frozenset([*(day.date for day in national_days(key[1])), *own])
     _holidays_memo[key] = (now + HOLIDAYS_MEMO_SECONDS, days)
     return days
 

@@ -228,8 +228,12 @@ DELIVERY_LEASE_SECONDS = env.int("PORTAL_DELIVERY_LEASE_SECONDS", default=300)
 # chain for that channel. At most the lease, so that a dead worker's batch is taken over within lease + a sweep.
 DELIVERY_HEARTBEAT_SECONDS = min(env.int("PORTAL_DELIVERY_HEARTBEAT_SECONDS", default=60), DELIVERY_LEASE_SECONDS)
 # Tries of one request that get no answer, in a row, before its delivery fails ("retry failed" tries again).
-DELIVERY_MAX_ATTEMPTS = env.int("PORTAL_DELIVERY_MAX_ATTEMPTS", default=6)
+# A try without an answer is safe to repeat (the same request id, which the provider deduplicates), so a row is
+# tried for about an hour (30 s doubling, at most 10 minutes apart) before an officer is told it failed: a
+# gateway that fails one request in five does not fail anyone.
+DELIVERY_MAX_ATTEMPTS = env.int("PORTAL_DELIVERY_MAX_ATTEMPTS", default=10)
 DELIVERY_RETRY_BASE_SECONDS = env.float("PORTAL_DELIVERY_RETRY_BASE_SECONDS", default=30.0)
+DELIVERY_RETRY_MAX_SECONDS = env.float("PORTAL_DELIVERY_RETRY_MAX_SECONDS", default=600.0)
 DELIVERY_PARALLEL_CHAINS = env.int("PORTAL_DELIVERY_PARALLEL_CHAINS", default=4)
 # An audience of at least this many declared households is made (its delivery rows inserted) by this many
 # database connections at once, each inserting a share of the people: one per core the database has is what

@@ -136,7 +136,7 @@ def plan_request_ids(sender: Any, claim: Claim, messages: list[Any]) -> dict[int
 
 def _backoff(retries: int) -> timedelta:
     base = settings.DELIVERY_RETRY_BASE_SECONDS * (2 ** max(0, retries - 1))
-    return timedelta(seconds=min(base, 3600) * random.uniform(0.5, 1.5))
+    return timedelta(seconds=min(base, settings.DELIVERY_RETRY_MAX_SECONDS) * random.uniform(0.5, 1.5))
 
 
 def _retries_after(delivery: Claimed, result: Result) -> int:

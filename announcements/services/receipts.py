@@ -27,7 +27,9 @@ def delivery_report(
     ask. The request id names the delivery, or the batch whose rows are then told apart by address; only a
     report with neither is looked up by the provider's message id (a scan: providers that report by message id
     alone also echo our id)."""
-    rows = Delivery.objects.filter(kind=kind, status__in=[Delivery.Status.SENT, Delivery.Status.QUEUED])
+    # A row that failed after tries without an answer may have gone out: a report that it arrived settles it.
+    open_rows = [Delivery.Status.SENT, Delivery.Status.QUEUED] + ([Delivery.Status.FAILED] if delivered else [])
+    rows = Delivery.objects.filter(kind=kind, status__in=open_rows)
     named = ids.parse(request_id)
     if delivery_id is None:
         delivery_id = named.delivery_id
@@ -41,7 +43,7 @@ def delivery_report(
             return 0
         rows = (
             batch.deliveries()
-            .filter(status__in=[Delivery.Status.SENT, Delivery.Status.QUEUED], address=address)
+            .filter(status__in=open_rows, address=address)
             .filter(Q(request_id=request_id) | Q(request_id=""))
         )
     elif provider_message_id:

@@ -2,12 +2,8 @@ from django.db import migrations
 
 
 def add_national_holidays(apps, schema_editor):
-    from feedback.workcalendar import LUNAR_NEW_YEAR, national_holidays
-
-    Holiday = apps.get_model("feedback", "Holiday")
-    for year in sorted(LUNAR_NEW_YEAR):
-        for day, name in national_holidays(year):
-            Holiday.objects.get_or_create(ward=None, date=day, defaults={"name": name})
+    """Once seeded the national holidays of 2024-2030 from a hand-kept table; the calendar now takes them from
+    the `holidays` package (0008 removes the rows this made in databases that ran it)."""
 
 
 def add_search_index(apps, schema_editor):

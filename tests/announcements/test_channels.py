@@ -215,6 +215,26 @@ def test_sms_delivery_reports_need_the_signed_callback_url_and_mark_deliveries_d
     assert client.post("/hooks/sms/", report).status_code == 405
 
 
+def test_a_delivery_report_settles_a_row_that_failed_after_tries_without_an_answer(
+    alice, bob, group_a1, sms_gateway, client, settings
+):
+    from announcements.channels.sms import callback_signature
+
+    settings.DELIVERY_MAX_ATTEMPTS = 1
+    member_in(group_a1, phone="+84912000222")
+    sms_gateway.fail_next(500)  # as an answer lost after the gateway took the message
+    _send(alice, bob, group_a1)
+    delivery = Delivery.objects.get()
+    assert delivery.status == "failed"
+    request_id = delivery.request_id or f"d{delivery.pk}"
+    report = {"SMSID": "sms-1", "SendStatus": "5", "RequestId": request_id, "phonenumber": "0912000222"}
+
+    answer = client.get("/hooks/sms/", {**report, "sig": callback_signature(request_id)})
+
+    assert answer.json()["updated"] == 1
+    assert Delivery.objects.get().status == "delivered"  # not sent again by "retry failed", not counted failed
+
+
 def test_zalo_delivery_webhooks_are_verified_by_signature(alice, bob, group_a1, zalo, client):
     member = member_in(group_a1, consent_zalo=True, phone="+84912777888", preferred_channel="zalo")
     _send(alice, bob, group_a1, channels=["zalo_oa"])

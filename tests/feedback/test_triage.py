@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from feedback import services
 from feedback.models import Feedback, FeedbackEvent, Holiday
-from feedback.workcalendar import WorkCalendar
+from feedback.workcalendar import WorkCalendar, holidays_forget
 from portal.models import AuditEvent
 from tests.feedback.conftest import report
 
@@ -152,16 +152,29 @@ def test_merging_twins_asks_first_then_keeps_one_case(ward_a, bob, client_for):
 
 
 def test_deadlines_skip_weekends_and_tet(ward_a):
-    assert Holiday.objects.filter(ward=None, date=datetime(2027, 2, 8).date()).exists()  # seeded by migration
     calendar = WorkCalendar(ward_a.pk, timezone.make_aware(datetime(2027, 2, 1)))
     friday_afternoon = timezone.make_aware(datetime(2026, 11, 20, 16, 0))
-    before_tet = timezone.make_aware(datetime(2027, 2, 4, 16, 0))  # Thursday; Tết Đinh Mùi is 6 February
+    before_tet = timezone.make_aware(datetime(2027, 2, 3, 16, 0))  # Wednesday; Tết Đinh Mùi is 6 February
 
     assert timezone.localtime(calendar.add_hours(friday_afternoon, 4)) == timezone.make_aware(
         datetime(2026, 11, 23, 10, 30)
     )  # 1 h on Friday, then Monday 7:30 + 3 h
-    # 1 h on Thursday; Friday 5 to Tuesday 9 February is Tết and a weekend; 7 h on Wednesday.
-    assert timezone.localtime(calendar.add_hours(before_tet, 8)) == timezone.make_aware(datetime(2027, 2, 10, 16, 30))
+    # 1 h on Wednesday; Thursday 4 (29 Tết) to Wednesday 10 February (mùng năm) is the Tết holiday the government
+    # set for 2027; 7 h on Thursday 11.
+    assert timezone.localtime(calendar.add_hours(before_tet, 8)) == timezone.make_aware(datetime(2027, 2, 11, 16, 30))
+
+
+def test_a_substitute_day_the_government_announces_late_is_skipped_too(ward_a):
+    monday = datetime(2031, 6, 2).date()  # a day no law or package makes a holiday
+    calendar = WorkCalendar(ward_a.pk, timezone.make_aware(datetime(2031, 6, 1)))
+    friday_afternoon = timezone.make_aware(datetime(2031, 5, 30, 16, 0))
+    assert timezone.localtime(calendar.add_hours(friday_afternoon, 2)).date() == monday
+
+    Holiday.objects.create(ward=None, date=monday, name="Nghỉ bù")
+    holidays_forget()
+    calendar = WorkCalendar(ward_a.pk, timezone.make_aware(datetime(2031, 6, 1)))
+
+    assert timezone.localtime(calendar.add_hours(friday_afternoon, 2)).date() == datetime(2031, 6, 3).date()
 
 
 def test_overdue_cases_are_escalated_once(ward_a, police, bob):
