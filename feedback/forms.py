@@ -8,10 +8,10 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from announcements.forms import MultipleFileField, photo_input
 from feedback.models import Category, Feedback, Unit
 from feedback.services import ReportData
 from groups.models import ResidentialGroup
+from portal.forms import MultipleFileField, photo_input
 from portal.text import natural_sorted
 
 

@@ -11,7 +11,7 @@ from openpyxl.styles import Font
 
 from feedback import selectors
 from feedback.models import Category
-from groups.member_files import spreadsheet_safe
+from groups.member_sheets import spreadsheet_safe
 
 NUMBER_HEADERS = [
     "received",

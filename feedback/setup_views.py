@@ -16,8 +16,7 @@ from feedback import selectors, services
 from feedback.forms import CannedReplyForm, HolidayForm, UnitForm
 from feedback.models import CannedReply, Holiday, Unit
 from groups.models import StaffProfile
-from groups.views import ward_admin_profile
-from portal.web import apply_errors, staff_required
+from portal.web import apply_errors, staff_required, ward_admin_profile
 
 
 def _ward_admin(request: HttpRequest) -> StaffProfile:

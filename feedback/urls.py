@@ -1,6 +1,6 @@
 from django.urls import path
 
-from feedback import setup_views, views
+from feedback import setup_views, staff_views, views
 
 app_name = "feedback"
 
@@ -12,11 +12,11 @@ urlpatterns = [
     path("report/status/", views.status, name="status"),
     path("report/rate/", views.rate, name="rate"),
     path("report/photos/<id:pk>/", views.public_photo, name="public_photo"),
-    path("feedback/", views.queue, name="queue"),
-    path("feedback/new/", views.record, name="record"),
-    path("feedback/bulk/", views.bulk, name="bulk"),
-    path("feedback/numbers/", views.numbers, name="numbers"),
-    path("feedback/numbers/export.xlsx", views.numbers_export, name="numbers_export"),
+    path("feedback/", staff_views.queue, name="queue"),
+    path("feedback/new/", staff_views.record, name="record"),
+    path("feedback/bulk/", staff_views.bulk, name="bulk"),
+    path("feedback/numbers/", staff_views.numbers, name="numbers"),
+    path("feedback/numbers/export.xlsx", staff_views.numbers_export, name="numbers_export"),
     path("feedback/setup/", setup_views.setup, name="setup"),
     path("feedback/setup/units/new/", setup_views.unit_edit, name="unit_create"),
     path("feedback/setup/units/<id:pk>/", setup_views.unit_edit, name="unit_edit"),
@@ -26,7 +26,7 @@ urlpatterns = [
     path("feedback/setup/replies/<id:pk>/delete/", setup_views.reply_delete, name="reply_delete"),
     path("feedback/setup/holidays/", setup_views.holiday_add, name="holiday_add"),
     path("feedback/setup/holidays/<id:pk>/delete/", setup_views.holiday_delete, name="holiday_delete"),
-    path("feedback/<id:pk>/", views.case, name="case"),
-    path("feedback/<id:pk>/photos/<id:photo>/", views.staff_photo, name="photo"),
-    path("feedback/<id:pk>/<str:action>/", views.case_action, name="action"),
+    path("feedback/<id:pk>/", staff_views.case, name="case"),
+    path("feedback/<id:pk>/photos/<id:photo>/", staff_views.staff_photo, name="photo"),
+    path("feedback/<id:pk>/<str:action>/", staff_views.case_action, name="action"),
 ]

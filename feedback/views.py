@@ -1,4 +1,4 @@
-"""Pages for reports: residents file and follow them without an account; staff triage, assign and answer.
+"""Pages for residents' reports: residents file and follow them without an account.
 Thin: reads through selectors, writes through services."""
 
 import secrets
@@ -6,42 +6,30 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import formats, timezone
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from feedback import lookup, selectors, services
-from feedback.forms import RatingForm, RecordForm, ReplyForm, ReportForm, StatusLookupForm
-from feedback.models import Category, Feedback, Unit
-from groups.models import ResidentialGroup, Ward
-from groups.selectors import staff_profile_of
-from portal.audit import audit_record, client_ip
+from feedback.forms import RatingForm, ReportForm, StatusLookupForm
+from groups.models import Ward
+from portal.audit import client_ip
 from portal.phones import normalize_phone
 from portal.ratelimit import over_hourly_limit
-from portal.web import apply_errors, file_response, int_or_none, safe_next, staff_required
+from portal.web import apply_errors, file_response, int_or_none
 
 # The codes this browser filed, in a signed cookie rather than a database session: a resident needs no account,
 # and a session row per anonymous report would be written for nothing.
+
+
 CODES_COOKIE = "feedback_codes"
+
+
 CODES_SALT = "feedback.codes"
-
-
-# What the queue's bulk bar can do to the ticked reports, with the words it shows and its confirmation repeats.
-BULK_ACTIONS = {
-    "assign": gettext_lazy("Assign to"),
-    "priority": gettext_lazy("Set priority"),
-    "spam": gettext_lazy("Mark as spam"),
-    "merge": gettext_lazy("Merge into the oldest"),
-}
 
 
 def _rate_limited(keys: list[str], limit: int | None = None) -> bool:
@@ -216,12 +204,6 @@ def public_photo(request: HttpRequest, pk: int) -> HttpResponse:
     return file_response(photo.image, content_type="image/jpeg", private=not public)
 
 
-@staff_required
-def staff_photo(request: HttpRequest, pk: int, photo: int) -> HttpResponse:
-    found = selectors.staff_photo_get(user=request.user, feedback_pk=pk, pk=photo)
-    return file_response(found.image, content_type="image/jpeg")
-
-
 def similar(request: HttpRequest, ward_code: str) -> JsonResponse:
     ward = get_object_or_404(Ward, code=ward_code)
 
@@ -257,298 +239,3 @@ def answers(request: HttpRequest, ward_code: str) -> HttpResponse:
     ward = get_object_or_404(Ward, code=ward_code)
     rows = list(selectors.public_answers(ward_id=ward.pk)[:50])
     return render(request, "feedback/answers.html", {"ward": ward, "rows": rows})
-
-
-# --- staff ------------------------------------------------------------------------------------------------------
-
-
-def _filters(request: HttpRequest) -> selectors.QueueFilters:
-    def integer(name: str) -> int | None:
-        return int_or_none(request.GET.get(name, ""))
-
-    return selectors.QueueFilters(
-        status=request.GET.get("status", "open"),
-        category=request.GET.get("category", ""),
-        group_id=integer("group"),
-        priority=request.GET.get("priority", ""),
-        unit_id=integer("unit"),
-        source=request.GET.get("source", ""),
-        overdue=request.GET.get("overdue") == "1",
-        q=request.GET.get("q", "")[:200],
-        sort=request.GET.get("sort", "new") if request.GET.get("sort") in {"new", "old", "due"} else "new",
-    )
-
-
-def _group_options(ward_id: int, selected: int | None) -> str:
-    """The group filter's options, built in Python and kept a minute: a city ward list can run to thousands of
-    groups, which a template loop renders in tens of milliseconds on every page of the queue."""
-    key = f"feedback:group-options:{ward_id}"
-    options = cache.get(key)
-    if options is None:
-        rows = ResidentialGroup.objects.filter(ward_id=ward_id, is_active=True).order_by("name")
-        options = "".join(
-            f'<option value="{pk}">{escape(name)}</option>' for pk, name in rows.values_list("pk", "name")
-        )
-        cache.set(key, options, timeout=60)
-    if selected:
-        options = options.replace(f'<option value="{selected}">', f'<option value="{selected}" selected>', 1)
-    return mark_safe(options)  # noqa: S308 - built above from escaped names and integers
-
-
-def _queue_rows(rows: list[Feedback]) -> list[dict]:
-    """The queue's cells as plain strings, prepared once per row: the template engine costs about a millisecond
-    a row for the same work (labels, dates, URLs), which at 50 rows is most of the page's time."""
-    now = timezone.now()
-    today = timezone.localdate(now)
-    labels = {
-        "category": {k: str(v) for k, v in Category.choices},
-        "status": {k: str(v) for k, v in Feedback.Status.choices},
-        "priority": {k: str(v) for k, v in Feedback.Priority.choices},
-    }
-    case_url = reverse("feedback:case", args=[0]).rsplit("0/", 1)[0]
-    return [
-        {
-            "code": f.tracking_code,
-            "url": f"{case_url}{f.pk}/",
-            "pk": f.pk,
-            "category": labels["category"].get(f.category, f.category),
-            "group": f.group.name if f.group else "",
-            "summary": f.description[:87] + "…" if len(f.description) > 90 else f.description,
-            "status": labels["status"].get(f.status, f.status),
-            "priority": labels["priority"].get(f.priority, f.priority),
-            "unit": f.unit.name if f.unit else "",
-            "due": formats.date_format(timezone.localtime(f.resolve_due_at), "SHORT_DATETIME_FORMAT")
-            if f.resolve_due_at
-            else "",
-            "overdue": f.is_open and f.resolve_due_at is not None and f.resolve_due_at < now,
-            "due_today": f.is_open
-            and f.resolve_due_at is not None
-            and now <= f.resolve_due_at
-            and timezone.localdate(f.resolve_due_at) == today,
-            "tip": f.is_confidential,
-        }
-        for f in rows
-    ]
-
-
-@staff_required
-def queue(request: HttpRequest) -> HttpResponse:
-    profile = staff_profile_of(request.user)
-    filters = _filters(request)
-    page = selectors.feedback_queue(user=request.user, filters=filters, after=request.GET.get("after", ""))
-    params = request.GET.copy()
-    params.pop("after", None)
-    return render(
-        request,
-        "feedback/queue.html",
-        {
-            "page": page,
-            "rows": _queue_rows(page.rows),
-            "filters": filters,
-            "query": params.urlencode(),
-            "statuses": Feedback.Status.choices,
-            "categories": Category.choices,
-            "priorities": Feedback.Priority.choices,
-            "sources": Feedback.Source.choices,
-            "units": selectors.units_of_ward(ward_id=profile.ward_id),
-            "group_options": _group_options(profile.ward_id, filters.group_id),
-            "bulk_actions": BULK_ACTIONS.items(),
-        },
-    )
-
-
-@staff_required
-def case(request: HttpRequest, pk: int) -> HttpResponse:
-    feedback = selectors.feedback_get_for_user(user=request.user, pk=pk)
-    may_see = selectors.can_see_reporter(user=request.user, feedback=feedback)
-    # A tip's reporter is shown only when an officer asks for it, so every look is a logged, deliberate act.
-    show_reporter = may_see and (not feedback.is_confidential or request.GET.get("reveal") == "1")
-    if show_reporter and (feedback.reporter_name or feedback.reporter_phone or feedback.reporter_email):
-        services.reporter_identity_viewed(feedback=feedback, by=request.user, ip=client_ip(request))
-    return render(
-        request,
-        "feedback/case.html",
-        {
-            "feedback": feedback,
-            "may_see_reporter": may_see,
-            "show_reporter": show_reporter,
-            "events": selectors.timeline(feedback=feedback, public_only=False),
-            "photos": feedback.photos.filter(event__kind="created"),
-            "reply_form": ReplyForm(),
-            "units": selectors.units_of_ward(ward_id=feedback.ward_id),
-            "next_statuses": [(s, Feedback.Status(s).label) for s in services.TRANSITIONS.get(feedback.status, [])],
-            "priorities": Feedback.Priority.choices,
-            "canned": selectors.canned_replies_of_ward(ward_id=feedback.ward_id, category=feedback.category),
-        },
-    )
-
-
-@require_POST
-@staff_required
-def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    feedback = selectors.feedback_get_for_user(user=request.user, pk=pk)
-    post = request.POST
-    try:
-        if action == "status" and not post.get("to"):
-            messages.info(request, _("Nothing was changed."))
-        elif action == "status":
-            twin = selectors.feedback_by_code_for_user(user=request.user, code=post.get("duplicate_of", ""))
-            services.feedback_change_status(
-                feedback=feedback,
-                by=request.user,
-                to=post.get("to", ""),
-                reason=post.get("reason", ""),
-                public_text=post.get("text", ""),
-                duplicate_of=twin,
-            )
-            messages.success(request, _("Status changed."))
-        elif action == "assign":
-            unit_id = post.get("unit", "")
-            unit = get_object_or_404(Unit, pk=int_or_none(unit_id), ward_id=feedback.ward_id) if unit_id else None
-            services.feedback_assign(feedback=feedback, by=request.user, unit=unit)
-            messages.success(request, _("Assigned."))
-        elif action == "priority":
-            services.feedback_set_priority(feedback=feedback, by=request.user, priority=post.get("priority", ""))
-            messages.success(request, _("Priority changed; the deadline follows it."))
-        elif action == "reply":
-            form = ReplyForm(post, request.FILES)
-            if not form.is_valid():
-                raise ValidationError({"text": [_("Please write the reply.")]})
-            services.feedback_reply(
-                feedback=feedback,
-                by=request.user,
-                text=form.cleaned_data["text"],
-                public=form.cleaned_data["public"],
-                photos=form.cleaned_data["photos"],
-            )
-            messages.success(request, _("Reply saved."))
-        else:
-            raise Http404
-    except PermissionDenied:
-        messages.error(request, _("You are not allowed to do that."))
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    return redirect("feedback:case", pk=pk)
-
-
-@require_POST
-@staff_required
-def bulk(request: HttpRequest) -> HttpResponse:
-    ids = [i for i in map(int_or_none, request.POST.getlist("ids")) if i is not None]
-    rows = list(selectors.feedback_for_user(user=request.user).filter(pk__in=ids).order_by("pk"))
-    action = request.POST.get("action", "")
-    back = safe_next(request, request.POST.get("next"), reverse("feedback:queue"))
-    if action not in BULK_ACTIONS:
-        raise Http404
-    if not rows:
-        messages.error(request, _("Please tick at least one report first."))
-        return redirect(back)
-    if request.POST.get("confirmed") != "1":
-        # One tap changes many cases, and a merge or "spam" cannot be undone from the queue: say what will
-        # happen to which cases, and ask.
-        unit = Unit.objects.filter(pk=int_or_none(request.POST.get("unit")), ward_id=rows[0].ward_id).first()
-        return render(
-            request,
-            "feedback/bulk_confirm.html",
-            {
-                "rows": rows,
-                "action": action,
-                "action_label": BULK_ACTIONS[action],
-                "unit": unit,
-                "priority": dict(Feedback.Priority.choices).get(request.POST.get("priority", "")),
-                "back": back,
-            },
-        )
-    done = 0
-    try:
-        if action == "merge" and rows:
-            primary = min(rows, key=lambda f: f.pk)
-            services.feedback_merge(primary=primary, duplicates=rows, by=request.user)
-            done = len(rows) - 1
-        else:
-            for feedback in rows:
-                if action == "assign":
-                    unit = get_object_or_404(Unit, pk=int_or_none(request.POST.get("unit")), ward_id=feedback.ward_id)
-                    services.feedback_assign(feedback=feedback, by=request.user, unit=unit)
-                elif action == "priority":
-                    services.feedback_set_priority(
-                        feedback=feedback, by=request.user, priority=request.POST.get("priority", "")
-                    )
-                elif action == "spam":
-                    services.feedback_change_status(
-                        feedback=feedback, by=request.user, to=Feedback.Status.SPAM, reason=_("Marked as spam")
-                    )
-                else:
-                    raise Http404
-                done += 1
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    if done:
-        messages.success(request, _("%d reports updated.") % done)
-    return redirect(back)
-
-
-@staff_required
-def record(request: HttpRequest) -> HttpResponse:
-    profile = staff_profile_of(request.user)
-    groups = list(
-        ResidentialGroup.objects.filter(ward_id=profile.ward_id, is_active=True)
-        .order_by("name")
-        .values_list("pk", "name")
-    )
-    if request.method == "POST":
-        form = RecordForm(request.POST, request.FILES, groups=groups)
-        if form.is_valid():
-            data = form.report_data(source=form.cleaned_data["source"])
-            data.anonymous = data.anonymous or not (data.name or data.phone or data.email)
-            try:
-                feedback, _created = services.feedback_submit(
-                    ward=profile.ward,
-                    data=data,
-                    photos=form.cleaned_data["photos"],
-                    form_token=form.cleaned_data["form_token"],
-                    recorded_by=request.user,
-                )
-            except ValidationError as error:
-                apply_errors(form, error)
-            else:
-                messages.success(request, _("Recorded as %s.") % feedback.tracking_code)
-                return redirect("feedback:case", pk=feedback.pk)
-    else:
-        form = RecordForm(groups=groups, initial={"form_token": secrets.token_urlsafe(16), "public": True})
-    return render(request, "feedback/record.html", {"form": form.for_display()})
-
-
-@staff_required
-def numbers(request: HttpRequest) -> HttpResponse:
-    data = selectors.feedback_numbers_by(user=request.user)
-    data["by_month"] = selectors.feedback_numbers_by_month(user=request.user)
-    return render(
-        request, "feedback/numbers.html", {"data": data, "this_month": timezone.localdate().strftime("%Y-%m")}
-    )
-
-
-@staff_required
-def numbers_export(request: HttpRequest) -> HttpResponse:
-    from feedback.reports import monthly_report_xlsx
-
-    try:
-        year, month = (int(part) for part in request.GET.get("month", "").split("-"))
-        if not 1 <= month <= 12 or not 2000 <= year <= 2100:
-            raise ValueError
-    except ValueError:
-        messages.error(request, _("Please choose a month."))
-        return redirect("feedback:numbers")
-    content = monthly_report_xlsx(user=request.user, year=year, month=month)
-    audit_record(
-        actor=request.user,
-        action="export",
-        object_type="feedback.feedback",
-        ward=staff_profile_of(request.user).ward,
-        summary=f"monthly report {year}-{month:02d}",
-    )
-    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="phan-anh-{year}-{month:02d}.xlsx"'
-    return response

@@ -1,14 +1,13 @@
-"""Member lists as spreadsheets: import (preview, then commit in one transaction) and export.
+"""Member lists from spreadsheets: preview, then commit in one transaction (member_sheets makes the template and
+the export).
 
 Wards keep their lists in Excel, with a title row or two above the header, headers written in many ways
 ("Họ và tên", "SĐT", "Địa chỉ/hộ", "Tổ") and phone numbers that Excel turned into numbers (the leading 0
-lost). This module reads those, says what is wrong with each row, and imports only what is right.
-"""
+lost). This module reads those, says what is wrong with each row, and imports only what is right."""
 
 import csv
 import io
 import zipfile
-from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
@@ -17,17 +16,19 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from groups.models import Household, Member, MemberImport, Membership, ResidentialGroup, Ward
 from groups.selectors import group_find_by_name, managed_groups_for_user, members_for_user
 from groups.services import CURRENT_STATUSES, MemberData, _member_search_text, member_data_clean, role_clean
 from portal.audit import audit_record
-from portal.phones import national_format
 from portal.text import fold, normalize_spaces
 
 # The columns of our export, which the import reads back; Vietnamese, because that is the file's language.
+
+
 EXPORT_HEADERS = ["Họ tên", "Số điện thoại", "Địa chỉ/hộ", "Tổ", "Vai trò", "Tổ chức", "Email"]
+
 
 ROLE_WORDS: dict[str, str] = {
     "cu dan": Membership.Role.RESIDENT,
@@ -50,6 +51,8 @@ ROLE_WORDS: dict[str, str] = {
     "lanh dao phuong": Membership.Role.WARD_LEADER,
     "lanh dao xa": Membership.Role.WARD_LEADER,
 }
+
+
 ROLE_EXPORT_WORDS: dict[str, str] = {
     Membership.Role.RESIDENT: "Cư dân",
     Membership.Role.HOUSEHOLD_REP: "Đại diện hộ",
@@ -60,6 +63,8 @@ ROLE_EXPORT_WORDS: dict[str, str] = {
     Membership.Role.POLICE: "CSKV",
     Membership.Role.WARD_LEADER: "Lãnh đạo phường",
 }
+
+
 GROUP_HEADERS = {"to", "to dan pho", "thon", "khu dan cu", "ap", "to/thon", "khu pho", "group", "tdp"}
 
 
@@ -403,64 +408,3 @@ def expire_stale_imports(*, older_than: timedelta = timedelta(hours=24)) -> int:
     return MemberImport.objects.filter(
         status=MemberImport.Status.PREVIEW, created_at__lt=timezone.now() - older_than
     ).update(status=MemberImport.Status.EXPIRED, rows=[])
-
-
-# --- the template ---------------------------------------------------------------------------------------------
-
-CHANNEL_WORDS = {"sms": "SMS", "zalo": "Zalo", "email": "Email"}
-
-
-def import_template_xlsx(*, group_name: str) -> bytes:
-    """An empty list to fill in: the header the import reads, one example row, and a sheet with the roles and
-    channels it understands, so a leader starts from something that imports."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title="Danh sách")
-    sheet.append(EXPORT_HEADERS)
-    sheet.append(["Nguyễn Thị Lan (ví dụ, xóa dòng này)", "0912345678", "12 Lê Lợi", group_name, "Cư dân", "", ""])
-    values = workbook.create_sheet(title="Giá trị hợp lệ")
-    values.append(["Vai trò", "Kênh nhận tin"])
-    channels = list(CHANNEL_WORDS.values())
-    for index, role in enumerate(ROLE_EXPORT_WORDS.values()):
-        values.append([role, channels[index] if index < len(channels) else ""])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-# --- export -------------------------------------------------------------------------------------------------
-
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(value: str) -> str:
-    """Stop a spreadsheet from running what a resident typed: "=HYPERLINK(...)" is exported as text."""
-    return "'" + value if value.startswith(_FORMULA_STARTS) else value
-
-
-def members_export_xlsx(*, memberships: Iterable[Membership], ward: Ward, by: Any, label: str) -> bytes:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title="Thành viên")
-    sheet.append(EXPORT_HEADERS)
-    count = 0
-    for membership in memberships:
-        member = membership.member
-        household = member.household
-        sheet.append(
-            [
-                spreadsheet_safe(v)
-                for v in (
-                    member.full_name,
-                    national_format(member.phone).replace(" ", ""),
-                    household.address if household else "",
-                    membership.group.name,
-                    ROLE_EXPORT_WORDS.get(membership.role, ""),
-                    membership.organisation,
-                    member.email,
-                )
-            ]
-        )
-        count += 1
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    audit_record(actor=by, action="export", object_type="groups.member", ward=ward, summary=f"{label}: {count} rows")
-    return buffer.getvalue()

@@ -279,3 +279,15 @@ def staff_of_ward(*, ward: Ward) -> QuerySet[StaffProfile]:
         .prefetch_related(Prefetch("groups", queryset=ResidentialGroup.objects.order_by("name")))
         .order_by("role", "user__email")
     )
+
+
+def group_managed_by(*, user: Any, pk: int) -> ResidentialGroup:
+    """A group the person may change the members of: one they cannot see is not found, one they only see is
+    refused."""
+    from django.core.exceptions import PermissionDenied
+    from django.utils.translation import gettext as _
+
+    group = group_get_for_user(user=user, pk=pk)
+    if not can_manage_group(user=user, group=group):
+        raise PermissionDenied(_("You can view this group but not change its members."))
+    return group

@@ -2,44 +2,30 @@
 
 from typing import Any
 
-import segno
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.dateparse import parse_datetime
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from groups import member_files, selectors, services
+from groups import selectors, services
 from groups.forms import (
     AddToGroupForm,
     GroupForm,
-    ImportForm,
-    JoinForm,
     MemberCreateForm,
     MemberEditForm,
     MoveForm,
     StaffInviteForm,
 )
-from groups.models import MemberImport, Membership, ResidentialGroup, StaffProfile
+from groups.models import Membership, ResidentialGroup
 from portal.audit import audit_record, client_ip
 from portal.db import vietnamese
 from portal.models import AuditEvent
-from portal.ratelimit import over_hourly_limit
-from portal.web import apply_errors, public_url, safe_next, staff_required
-
-
-def _managed_group(request: HttpRequest, pk: int) -> ResidentialGroup:
-    group = selectors.group_get_for_user(user=request.user, pk=pk)
-    if not selectors.can_manage_group(user=request.user, group=group):
-        raise PermissionDenied(_("You can view this group but not change its members."))
-    return group
+from portal.web import apply_errors, public_url, safe_next, staff_required, ward_admin_profile
 
 
 @staff_required
@@ -135,7 +121,7 @@ def _pending_row(request: HttpRequest, membership: Membership) -> dict[str, Any]
 
 @staff_required
 def member_add(request: HttpRequest, pk: int) -> HttpResponse:
-    group = _managed_group(request, pk)
+    group = selectors.group_managed_by(user=request.user, pk=pk)
     form = MemberCreateForm(request.POST or None, initial={"role": Membership.Role.RESIDENT})
     if request.method == "POST" and form.is_valid():
         try:
@@ -320,157 +306,6 @@ def member_add_to_group(request: HttpRequest, pk: int) -> HttpResponse:
             for message in error.messages:
                 messages.error(request, message)
     return redirect("groups:member", pk=member.pk)
-
-
-# --- import and export ----------------------------------------------------------------------------------------
-
-
-@staff_required
-def member_import(request: HttpRequest, pk: int) -> HttpResponse:
-    group = _managed_group(request, pk)
-    form = ImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        if upload.size > settings.IMPORT_MAX_BYTES:
-            form.add_error(
-                "file",
-                _("The file is too large (%(max)s MB at most).") % {"max": settings.IMPORT_MAX_BYTES // (1024 * 1024)},
-            )
-        else:
-            try:
-                preview = member_files.member_import_preview(
-                    ward=group.ward, group=group, file_name=upload.name, content=upload.read(), by=request.user
-                )
-            except ValidationError as error:
-                form.add_error("file", error.messages)
-            else:
-                return redirect("groups:import_preview", pk=preview.pk)
-    return render(request, "groups/import_form.html", {"form": form, "group": group})
-
-
-@staff_required
-def member_import_preview(request: HttpRequest, pk: int) -> HttpResponse:
-    member_import = get_object_or_404(
-        MemberImport, pk=pk, created_by=request.user, ward__in=selectors.wards_for_user(user=request.user)
-    )
-    group = member_import.group
-    if request.method == "POST":
-        try:
-            count = member_files.member_import_commit(member_import=member_import, by=request.user)
-        except member_files.ImportChanged:
-            messages.warning(request, _("The members changed since this preview. Check the rows again, then import."))
-            return redirect("groups:import_preview", pk=member_import.pk)
-        except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
-        except IntegrityError:
-            messages.error(
-                request, _("Someone added the same members at the same time. Nothing was imported; try again.")
-            )
-        else:
-            messages.success(request, _("%(count)s members were imported.") % {"count": count})
-            return redirect("groups:detail", pk=group.pk) if group else redirect("groups:list")
-    rows = member_import.rows
-    valid = sum(1 for r in rows if r["action"])
-    return render(
-        request,
-        "groups/import_preview.html",
-        {
-            "member_import": member_import,
-            "group": group,
-            "rows": rows,
-            "valid_count": valid,
-            "invalid_count": len(rows) - valid,
-        },
-    )
-
-
-@staff_required
-def import_template(request: HttpRequest, pk: int) -> HttpResponse:
-    group = _managed_group(request, pk)
-    response = HttpResponse(
-        member_files.import_template_xlsx(group_name=group.name),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = 'attachment; filename="mau-danh-sach-thanh-vien.xlsx"'
-    return response
-
-
-@staff_required
-def member_export(request: HttpRequest, pk: int) -> HttpResponse:
-    group = _managed_group(request, pk)
-    memberships = selectors.group_memberships(group=group, statuses=[Membership.Status.ACTIVE]).select_related("group")
-    content = member_files.members_export_xlsx(
-        memberships=memberships, ward=group.ward, by=request.user, label=group.name
-    )
-    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="thanh-vien-{slugify(group.name_folded) or group.pk}.xlsx"'
-    return response
-
-
-# --- invite link, poster and self-service join ----------------------------------------------------------------
-
-
-@staff_required
-def group_poster(request: HttpRequest, pk: int) -> HttpResponse:
-    group = selectors.group_get_for_user(user=request.user, pk=pk)
-    url = public_url(request, reverse("join", args=[group.invite_token]))
-    qr_svg = segno.make(url, error="m").svg_inline(scale=8, border=2, dark="#000", light="#fff")
-    return render(request, "groups/poster.html", {"group": group, "url": url, "qr_svg": qr_svg})
-
-
-def join_confirm(request: HttpRequest, token: str) -> HttpResponse:
-    """The page the link in a confirmation message opens: the person says yes or no to joining a group."""
-    membership = services.membership_from_confirm_token(token)
-    if membership is None:
-        return render(request, "groups/join_confirm.html", {"expired": True}, status=404)
-    answered = None
-    if request.method == "POST":
-        try:
-            services.membership_confirm(
-                membership=membership, accept=request.POST.get("answer") == "yes", ip=client_ip(request)
-            )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            answered = request.POST.get("answer") == "yes"
-        membership.refresh_from_db()
-    return render(
-        request,
-        "groups/join_confirm.html",
-        {"membership": membership, "group": membership.group, "answered": answered},
-    )
-
-
-def join(request: HttpRequest, token: str) -> HttpResponse:
-    group = get_object_or_404(ResidentialGroup.objects.select_related("ward"), invite_token=token, is_active=True)
-    form = JoinForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if form.cleaned_data["website"]:
-            # The honeypot was filled: answer as if all went well, so the bot learns nothing.
-            return render(request, "groups/join_done.html", {"group": group, "already": False})
-        ip = client_ip(request) or "unknown"
-        if over_hourly_limit([f"join:{ip}"], settings.JOIN_RATE_LIMIT_PER_HOUR):
-            form.add_error(None, _("Too many requests from this connection. Please try again in an hour."))
-        else:
-            try:
-                result = services.join_request_submit(group=group, data=form.member_data(), ip=ip)
-            except ValidationError as error:
-                apply_errors(form, error)
-            else:
-                return render(request, "groups/join_done.html", {"group": group, "already": result.already_requested})
-    return render(request, "groups/join.html", {"group": group, "form": form})
-
-
-# --- staff accounts and the audit trail -----------------------------------------------------------------------
-
-
-def ward_admin_profile(request: HttpRequest, refusal: str | None = None) -> StaffProfile:
-    """The person's profile if they are a ward admin; anyone else is refused with `refusal`."""
-    profile = selectors.staff_profile_of(request.user)
-    if profile is None or not profile.is_ward_admin:
-        raise PermissionDenied(refusal or _("Only a ward admin can manage staff accounts."))
-    return profile
 
 
 @staff_required

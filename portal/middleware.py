@@ -56,11 +56,13 @@ class CleanInputMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        request.GET = _cleaned(request.GET)
-        content_type = request.content_type or ""
-        # The API takes a form body like a JSON one: its serializers hold it to the schema as sent (a name with a
-        # control character still counts it), and the services clean what they store.
+        # The API takes its query and a form body like a JSON one: its serializers hold them to the schema as
+        # sent (a value with a control character still counts it, and one too long is refused, not shortened
+        # into a valid one), and the services clean what they store.
         api = request.path.startswith("/api/")
+        if not api:
+            request.GET = _cleaned(request.GET)
+        content_type = request.content_type or ""
         if (
             request.method == "POST"
             and not api

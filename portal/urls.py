@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.urls import include, path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
-from groups import views as group_views
+from groups import join_views
 from portal import views
 from portal.web import IdConverter
 
@@ -19,8 +19,8 @@ urlpatterns = [
     path("", include("announcements.urls")),
     path("", include("feedback.urls")),
     path("open311/v2/", include("feedback.open311")),
-    path("join/confirm/<str:token>/", group_views.join_confirm, name="join_confirm"),
-    path("join/<str:token>/", group_views.join, name="join"),
+    path("join/confirm/<str:token>/", join_views.join_confirm, name="join_confirm"),
+    path("join/<str:token>/", join_views.join, name="join"),
     path("accounts/signup/", views.no_signup),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -33,7 +33,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 # Nothing under MEDIA_ROOT is served by its path, with DEBUG on or off: every upload goes out through a view
-# that checks who may see it (feedback.views.staff_photo and public_photo, announcements.views.announcement_file).
+# that checks who may see it (feedback.staff_views.staff_photo, feedback.views.public_photo, announcements.views.announcement_file).
 
 handler400 = "portal.views.bad_request"
 handler403 = "portal.views.forbidden"

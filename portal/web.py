@@ -117,3 +117,16 @@ def apply_errors(form: Any, error: Any) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error.messages)
+
+
+def ward_admin_profile(request: Any, refusal: str | None = None) -> Any:
+    """The person's staff profile if they are a ward admin; anyone else is refused with `refusal`."""
+    from django.core.exceptions import PermissionDenied
+    from django.utils.translation import gettext as _
+
+    from groups.selectors import staff_profile_of
+
+    profile = staff_profile_of(request.user)
+    if profile is None or not profile.is_ward_admin:
+        raise PermissionDenied(refusal or _("Only a ward admin can manage staff accounts."))
+    return profile

@@ -21,14 +21,21 @@ ERRORS = {
     "403": ("Signed in, but not allowed to do this.", DETAIL),
     "404": ("Not found, or not visible to this account.", DETAIL),
 }
+# Only where the operation takes a body: one whose type the API does not read (or a multipart body too broken
+# to have a type) is refused before anything else.
+BODY_ERRORS = {
+    "415": ("The body is not in a type this operation reads (JSON, a form, or multipart).", DETAIL),
+}
 
 
 def add_error_responses(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
-    """drf-spectacular postprocessing hook: every operation lists 400, 401, 403 and 404 with their shape."""
+    """drf-spectacular postprocessing hook: every operation lists 400, 401, 403 and 404 with their shape, and
+    one that takes a body 415."""
     for path_item in result.get("paths", {}).values():
         for operation in path_item.values():
             responses = operation.setdefault("responses", {})
-            for status, (description, schema) in ERRORS.items():
+            errors = ERRORS | (BODY_ERRORS if "requestBody" in operation else {})
+            for status, (description, schema) in errors.items():
                 responses.setdefault(
                     status, {"description": description, "content": {"application/json": {"schema": schema}}}
                 )

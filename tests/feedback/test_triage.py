@@ -4,6 +4,7 @@ from datetime import datetime, timedelta
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from feedback import services
@@ -72,7 +73,7 @@ def test_a_change_not_allowed_from_the_current_state_is_refused_and_nothing_chan
 def test_rejecting_needs_a_reason(ward_a, bob):
     feedback = report(ward_a)
 
-    with pytest.raises(services.ValidationError):
+    with pytest.raises(ValidationError):
         services.feedback_change_status(feedback=feedback, by=bob, to="rejected")
     assert (
         services.feedback_change_status(feedback=feedback, by=bob, to="rejected", reason="Ngoài địa bàn").status

@@ -1,0 +1,71 @@
+"""Writes to the organisation, one module per concern: members (groups, members, households), memberships (who
+belongs where, and requests about known residents), joining (self-service join) and staff (invitations). Each
+service validates, owns its transaction, and leaves an audit event; a ValidationError is keyed by field name."""
+
+from groups.services.base import CURRENT_STATUSES, household_for_address, role_clean
+from groups.services.joining import (
+    JoinResult,
+    join_request_decide,
+    join_request_submit,
+)
+from groups.services.members import (
+    MEMBER_FIELDS,
+    MemberData,
+    _member_search_text,
+    _phone_taken_message,
+    group_save,
+    member_create,
+    member_data_clean,
+    member_update,
+)
+from groups.services.memberships import (
+    CONFIRM_MAX_AGE,
+    CONFIRM_SALT,
+    _confirmation_on_commit,
+    _current_group_of,
+    _locked_current_membership,
+    _membership_clean,
+    membership_add,
+    membership_change_role,
+    membership_confirm,
+    membership_confirm_token,
+    membership_end,
+    membership_from_confirm_token,
+    membership_move,
+    membership_request,
+)
+from groups.services.staff import (
+    staff_invite,
+)
+
+__all__ = [
+    "CURRENT_STATUSES",
+    "MEMBER_FIELDS",
+    "MemberData",
+    "_member_search_text",
+    "member_data_clean",
+    "role_clean",
+    "_phone_taken_message",
+    "household_for_address",
+    "group_save",
+    "member_create",
+    "member_update",
+    "_current_group_of",
+    "_membership_clean",
+    "membership_add",
+    "_locked_current_membership",
+    "membership_change_role",
+    "membership_end",
+    "membership_move",
+    "membership_request",
+    "_confirmation_on_commit",
+    "CONFIRM_SALT",
+    "CONFIRM_MAX_AGE",
+    "membership_confirm_token",
+    "membership_from_confirm_token",
+    "membership_confirm",
+    "JoinResult",
+    "join_request_submit",
+    "join_request_decide",
+    "staff_invite",
+]

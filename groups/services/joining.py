@@ -1,0 +1,129 @@
+"""A resident asking to join a group from its invite link or QR poster, and the leader's decision."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from groups.models import Member, Membership, ResidentialGroup
+from groups.services.base import CURRENT_STATUSES, household_for_address
+from groups.services.members import MemberData, _member_search_text, member_data_clean
+from groups.services.memberships import _confirmation_on_commit
+from portal.audit import audit_record
+
+
+@dataclass
+class JoinResult:
+    membership: Membership
+    already_requested: bool = False
+
+
+def join_request_submit(*, group: ResidentialGroup, data: MemberData, ip: str | None = None) -> JoinResult:
+    """A resident asks to join a group from its invite link; the group leader approves later.
+
+    Sending the same request twice (a double tap, or coming back a day later) returns the first request.
+    """
+    errors: dict[str, list[str]] = {}
+    data = member_data_clean(data=data, errors=errors)
+    if not data.address and "address" not in errors:
+        errors["address"] = [_("Please enter your household's address.")]
+    if not (data.consent_sms or data.consent_zalo or data.consent_email):
+        # Joining is for receiving the group's notices: without a way to reach the person it would do nothing.
+        errors.setdefault("consent_sms", []).append(
+            _("Please choose at least one way to receive the notices: SMS, Zalo or email.")
+        )
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        member = Member.objects.select_for_update().filter(ward_id=group.ward_id, phone=data.phone).first()
+        if member is not None:
+            current = Membership.objects.filter(member=member, group=group, status__in=CURRENT_STATUSES).first()
+            if current is not None and current.status == Membership.Status.ACTIVE:
+                raise ValidationError(
+                    {"phone": [_("This phone number is already a member of %(group)s.") % {"group": group.name}]}
+                )
+            if current is not None:
+                return JoinResult(membership=current, already_requested=True)
+            # The ward knows this number: whoever typed it may not be its owner. The owner confirms from a
+            # link sent to their own channel before the leader may approve; nothing typed here changes them.
+            membership = Membership.objects.create(
+                member=member,
+                group=group,
+                role=Membership.Role.RESIDENT,
+                status=Membership.Status.PENDING,
+                source=Membership.Source.SELF_JOIN,
+                requested_address=data.address,
+                confirmation_required=True,
+            )
+            audit_record(
+                actor=None,
+                action="create",
+                obj=membership,
+                ward=group.ward,
+                summary=f"join request {group.name}",
+                ip=ip,
+            )
+            _confirmation_on_commit(membership)
+            return JoinResult(membership=membership)
+        else:
+            member = Member.objects.create(
+                ward_id=group.ward_id,
+                full_name=data.full_name,
+                phone=data.phone,
+                email=data.email,
+                consent_sms=data.consent_sms,
+                consent_zalo=data.consent_zalo,
+                consent_email=data.consent_email,
+                preferred_channel=data.preferred_channel,
+                search_text=_member_search_text(data.full_name, data.phone),
+            )
+        membership = Membership.objects.create(
+            member=member,
+            group=group,
+            role=Membership.Role.RESIDENT,
+            status=Membership.Status.PENDING,
+            source=Membership.Source.SELF_JOIN,
+            requested_address=data.address,
+        )
+        audit_record(
+            actor=None, action="create", obj=membership, ward=group.ward, summary=f"join request {group.name}", ip=ip
+        )
+    return JoinResult(membership=membership)
+
+
+def join_request_decide(*, membership: Membership, approve: bool, by: Any) -> Membership:
+    """Approve or reject a pending membership (see groups.selectors.can_decide_request for who may)."""
+    from groups.selectors import can_decide_request
+
+    with transaction.atomic():
+        locked = Membership.objects.select_for_update().select_related("member", "group__ward").get(pk=membership.pk)
+        if locked.status != Membership.Status.PENDING:
+            raise ValidationError(_("This request has already been handled."))
+        if not can_decide_request(user=by, membership=locked):
+            raise PermissionDenied(_("You cannot decide this request."))
+        if approve and locked.is_request and not locked.is_staff_request:
+            raise ValidationError(
+                _("The owner of this phone number has not confirmed yet. A message asking them was sent to them.")
+            )
+        if approve:
+            if not locked.is_staff_request:
+                locked.added_by = by  # a staff request keeps who asked; the audit trail says who approved
+            locked.status, locked.joined_at = Membership.Status.ACTIVE, timezone.now()
+            member = locked.member
+            if member.household_id is None and locked.requested_address:
+                member.household = household_for_address(group=locked.group, address=locked.requested_address)
+                member.save(update_fields=["household", "updated_at"])
+        else:
+            locked.status, locked.left_at = Membership.Status.REJECTED, timezone.now()
+        locked.save()
+        audit_record(
+            actor=by,
+            action="approve" if approve else "reject",
+            obj=locked,
+            ward=locked.group.ward,
+            summary=str(locked),
+        )
+    return locked

@@ -1,0 +1,49 @@
+"""Staff accounts of a ward: invitations."""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from groups.models import ResidentialGroup, Ward
+from portal.audit import audit_record
+from portal.text import normalize_spaces
+
+
+def staff_invite(*, ward: Ward, email: str, full_name: str, role: str, groups: list[ResidentialGroup], by: Any) -> Any:
+    """Create a staff account with no password and email its owner a link to choose one (through Celery)."""
+    from django.contrib.auth import get_user_model
+
+    from groups.models import StaffProfile
+    from groups.tasks import send_staff_invitation
+
+    user_model = get_user_model()
+    email = (email or "").strip().lower()
+    errors: dict[str, list[str]] = {}
+    try:
+        validate_email(email)
+    except ValidationError:
+        errors["email"] = [_("“%(email)s” is not a valid email address.") % {"email": email}]
+    if role not in StaffProfile.Role.values:
+        errors["role"] = [_("Unknown role.")]
+    if role == StaffProfile.Role.GROUP_LEADER and not groups:
+        errors["groups"] = [_("Choose the groups this leader runs.")]
+    if any(g.ward_id != ward.pk for g in groups):
+        errors["groups"] = [_("The group belongs to another ward.")]
+    if email and user_model.objects.filter(email__iexact=email).exists():
+        errors["email"] = [_("An account with this email already exists.")]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        first, _space, last = normalize_spaces(full_name).rpartition(" ")
+        user = user_model(username=email[:150], email=email, first_name=first[:150], last_name=last[:150])
+        user.set_unusable_password()
+        user.save()
+        profile = StaffProfile.objects.create(user=user, ward=ward, role=role)
+        if role == StaffProfile.Role.GROUP_LEADER:
+            profile.groups.set(groups)
+        audit_record(actor=by, action="create", obj=profile, ward=ward, summary=f"{email} ({role})")
+        transaction.on_commit(lambda: send_staff_invitation.delay(user.pk))
+    return user
