@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from feedback.models import Feedback, FeedbackEvent
-from feedback.services.base import FeedbackError, S, _event, _notify_on_commit, _staff_case
+from feedback.services.base import FeedbackError, S, _event, _notify_on_commit, _staff_case, status_move
 from feedback.services.reporting import _photos_store
 from portal.images import image_prepare
 from portal.text import clean_multiline
@@ -34,8 +34,9 @@ def feedback_reply(
         if public:
             if feedback.first_response_at is None:
                 feedback.first_response_at = timezone.now()
-            if feedback.status in {S.NEW, S.TRIAGED, S.ASSIGNED}:
-                feedback.status = S.IN_PROGRESS if feedback.status == S.ASSIGNED else feedback.status
+            if feedback.status == S.ASSIGNED:
+                # Answered by the unit it was given to: it is being dealt with, and the timeline says so.
+                status_move(feedback, S.IN_PROGRESS, actor=by)
             feedback.accepted_at = feedback.accepted_at or timezone.now()
             feedback.save()
             _notify_on_commit(feedback, "reply")
@@ -61,21 +62,10 @@ def feedback_rate(*, feedback: Feedback, rating: int, comment: str = "", not_fix
             text = f"{rating}/5 {feedback.rating_comment}".strip()
             _event(feedback, FeedbackEvent.Kind.RATED, None, text=text, via=via)
         if not_fixed or rating <= 2:
-            previous = feedback.status
-            feedback.status = S.IN_PROGRESS
-            feedback.resolved_at = feedback.closed_at = None
-            _event(
-                feedback,
-                FeedbackEvent.Kind.STATUS,
-                None,
-                from_status=previous,
-                to_status=S.IN_PROGRESS,
-                is_public=True,
-                text=_("Reopened: the reporter says it is not fixed."),
-                via=via,
+            status_move(
+                feedback, S.IN_PROGRESS, actor=None, text=_("Reopened: the reporter says it is not fixed."), via=via
             )
-        else:
-            if feedback.status == S.RESOLVED:
-                feedback.status, feedback.closed_at = S.CLOSED, timezone.now()
+        elif feedback.status == S.RESOLVED:
+            status_move(feedback, S.CLOSED, actor=None, text=_("Closed: the reporter is satisfied."), via=via)
         feedback.save()
     return feedback

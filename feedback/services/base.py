@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from feedback.models import Feedback, FeedbackEvent
 from feedback.workcalendar import WorkCalendar
@@ -74,3 +75,42 @@ def _staff_case(user: Any, feedback: Feedback) -> Feedback:
 
 def _event(feedback: Feedback, kind: str, actor: Any, **fields: Any) -> FeedbackEvent:
     return FeedbackEvent.objects.create(feedback=feedback, kind=kind, actor=actor, **fields)
+
+
+def status_check(feedback: Feedback, to: str) -> None:
+    """Refuses, with words a person reads, a status the report cannot go to from where it is."""
+    if to not in TRANSITIONS.get(feedback.status, set()):
+        raise FeedbackError(
+            _("A report that is “%(current)s” cannot become “%(next)s”.")
+            % {"current": feedback.get_status_display(), "next": S(to).label}
+        )
+
+
+def status_move(
+    feedback: Feedback,
+    to: str,
+    *,
+    actor: Any,
+    text: str = "",
+    via: str = "",
+    kind: str = FeedbackEvent.Kind.STATUS,
+    now: datetime | None = None,
+) -> FeedbackEvent:
+    """The one way a report's status changes: allowed by TRANSITIONS, with the times it sets or clears, and the
+    event on the timeline (public: the reporter follows their report by it). The caller holds the row locked
+    and saves it."""
+    status_check(feedback, to)
+    now = now or timezone.now()
+    previous = feedback.status
+    feedback.status = to
+    if to in {S.TRIAGED, S.ASSIGNED, S.IN_PROGRESS} and feedback.accepted_at is None:
+        feedback.accepted_at = now
+    if to == S.RESOLVED:
+        feedback.resolved_at = now
+    if to == S.CLOSED:
+        feedback.closed_at = now
+    if to == S.IN_PROGRESS and previous in {S.RESOLVED, S.CLOSED}:
+        feedback.resolved_at = feedback.closed_at = None
+    if to in NEEDS_REASON | {S.RESOLVED} and feedback.first_response_at is None:
+        feedback.first_response_at = now
+    return _event(feedback, kind, actor, from_status=previous, to_status=to, is_public=True, text=text, via=via)

@@ -12,13 +12,14 @@ from django.utils.translation import gettext as _
 from feedback.models import Feedback, FeedbackEvent, Unit
 from feedback.services.base import (
     NEEDS_REASON,
-    TRANSITIONS,
     FeedbackError,
     S,
     _event,
     _notify_on_commit,
     _staff_case,
     deadlines,
+    status_check,
+    status_move,
 )
 from portal.audit import audit_record
 from portal.text import clean_multiline, normalize_spaces
@@ -39,11 +40,7 @@ def feedback_change_status(
     public_text = clean_multiline(public_text)
     with transaction.atomic():
         feedback = _staff_case(by, feedback)
-        if to not in TRANSITIONS.get(feedback.status, set()):
-            raise FeedbackError(
-                _("A report that is “%(current)s” cannot become “%(next)s”.")
-                % {"current": feedback.get_status_display(), "next": S(to).label}
-            )
+        status_check(feedback, to)
         if to in NEEDS_REASON and not reason:
             raise ValidationError({"reason": [_("Please give the reason.")]})
         if to == S.RESOLVED and not public_text.strip() and not feedback.resolution:
@@ -52,32 +49,12 @@ def feedback_change_status(
             if duplicate_of is None or duplicate_of.pk == feedback.pk or duplicate_of.ward_id != feedback.ward_id:
                 raise ValidationError({"duplicate_of": [_("Please give the code of the report it repeats.")]})
             feedback.duplicate_of = duplicate_of
-        now = timezone.now()
         previous = feedback.status
-        feedback.status = to
         feedback.status_reason = reason
-        if to in {S.TRIAGED, S.ASSIGNED} and feedback.accepted_at is None:
-            feedback.accepted_at = now
-        if to == S.RESOLVED:
-            feedback.resolved_at = now
-            if public_text.strip():
-                feedback.resolution = public_text.strip()
-        if to == S.CLOSED:
-            feedback.closed_at = now
-        if to == S.IN_PROGRESS and previous in {S.RESOLVED, S.CLOSED}:
-            feedback.resolved_at = feedback.closed_at = None
-        if to in NEEDS_REASON | {S.RESOLVED} and feedback.first_response_at is None:
-            feedback.first_response_at = now
+        if to == S.RESOLVED and public_text.strip():
+            feedback.resolution = public_text.strip()
+        status_move(feedback, to, actor=by, text=public_text.strip() if to == S.RESOLVED else reason)
         feedback.save()
-        _event(
-            feedback,
-            FeedbackEvent.Kind.STATUS,
-            by,
-            from_status=previous,
-            to_status=to,
-            is_public=True,
-            text=public_text.strip() if to == S.RESOLVED else reason,
-        )
         audit_record(actor=by, action="update", obj=feedback, ward=feedback.ward, summary=f"{previous} → {to}")
         _notify_on_commit(feedback, "status")
     return feedback
@@ -94,20 +71,20 @@ def feedback_assign(*, feedback: Feedback, by: Any, unit: Unit | None, assignee:
             raise FeedbackError(_("Only an open report can be assigned."))
         if assignee is not None and (unit is None or not unit.members.filter(pk=assignee.pk).exists()):
             raise ValidationError({"assignee": [_("The person must be a member of the unit.")]})
-        previous = feedback.status
         feedback.unit, feedback.assignee = unit, assignee
         if unit is not None and feedback.status in {S.NEW, S.TRIAGED}:
-            feedback.status = S.ASSIGNED
-            feedback.accepted_at = feedback.accepted_at or timezone.now()
+            status_move(feedback, S.ASSIGNED, actor=by, text=unit.name, kind=FeedbackEvent.Kind.ASSIGNED)
+        else:  # a change of hands, the status as it was
+            status = feedback.status
+            _event(
+                feedback,
+                FeedbackEvent.Kind.ASSIGNED,
+                by,
+                text=unit.name if unit else "",
+                from_status=status,
+                to_status=status,
+            )
         feedback.save()
-        _event(
-            feedback,
-            FeedbackEvent.Kind.ASSIGNED,
-            by,
-            text=unit.name if unit else "",
-            from_status=previous,
-            to_status=feedback.status,
-        )
         audit_record(
             actor=by,
             action="update",

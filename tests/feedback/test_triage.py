@@ -135,6 +135,33 @@ def test_a_low_rating_reopens_the_case(ward_a, bob, client):
     assert (feedback.status, feedback.rating) == ("in_progress", 1)
 
 
+def test_a_public_reply_from_the_unit_puts_the_case_in_progress_on_its_timeline(ward_a, bob, police, client):
+    feedback = report(ward_a)
+    services.feedback_assign(feedback=feedback, by=bob, unit=police)
+
+    services.feedback_reply(feedback=feedback, by=bob, text="Công an khu vực đã xuống kiểm tra.", public=True)
+
+    feedback.refresh_from_db()
+    assert feedback.status == "in_progress"
+    moved = FeedbackEvent.objects.get(feedback=feedback, kind="status")
+    assert (moved.from_status, moved.to_status, moved.actor) == ("assigned", "in_progress", bob)
+    assert "Đang xử lý" in client.get("/report/status/", {"code": feedback.tracking_code}).content.decode()
+
+
+def test_a_good_rating_closes_the_case_with_an_event_the_reporter_sees(ward_a, bob, client):
+    feedback = report(ward_a)
+    services.feedback_change_status(feedback=feedback, by=bob, to="triaged")
+    services.feedback_change_status(feedback=feedback, by=bob, to="resolved", public_text="Đã thu gom xong.")
+    client.get("/report/status/", {"code": feedback.tracking_code})
+
+    client.post("/report/rate/", {"code": feedback.tracking_code, "digits": "5678", "rating": "5"})
+
+    feedback.refresh_from_db()
+    assert (feedback.status, feedback.rating) == ("closed", 5) and feedback.closed_at is not None
+    closing = FeedbackEvent.objects.filter(feedback=feedback, kind="status").latest("pk")
+    assert (closing.from_status, closing.to_status, closing.via) == ("resolved", "closed", "phone")
+
+
 def test_merging_twins_asks_first_then_keeps_one_case(ward_a, bob, client_for):
     first = report(ward_a)
     twin = report(ward_a, description="Rác ở đầu hẻm 12 không ai thu, bốc mùi", phone="0987 654 321")
