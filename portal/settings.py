@@ -234,6 +234,9 @@ DELIVERY_HEARTBEAT_SECONDS = min(env.int("PORTAL_DELIVERY_HEARTBEAT_SECONDS", de
 DELIVERY_MAX_ATTEMPTS = env.int("PORTAL_DELIVERY_MAX_ATTEMPTS", default=10)
 DELIVERY_RETRY_BASE_SECONDS = env.float("PORTAL_DELIVERY_RETRY_BASE_SECONDS", default=30.0)
 DELIVERY_RETRY_MAX_SECONDS = env.float("PORTAL_DELIVERY_RETRY_MAX_SECONDS", default=600.0)
+# A channel whose credentials the provider refuses even after a refresh pauses this long, then tries again (an
+# admin fixing the token or key in the meantime): its messages wait, none is failed for it.
+DELIVERY_AUTH_PAUSE_SECONDS = env.int("PORTAL_DELIVERY_AUTH_PAUSE_SECONDS", default=900)
 DELIVERY_PARALLEL_CHAINS = env.int("PORTAL_DELIVERY_PARALLEL_CHAINS", default=4)
 # An audience of at least this many declared households is made (its delivery rows inserted) by this many
 # database connections at once, each inserting a share of the people: one per core the database has is what

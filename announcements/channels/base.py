@@ -23,7 +23,7 @@ class ResultKind(enum.StrEnum):
     ACCEPTED = "accepted"  # the provider took it; delivery may be confirmed later by a webhook
     DELIVERED = "delivered"  # nothing further to wait for (the portal's own web feed)
     RETRY = "retry"  # rate limited, 5xx, timeout: try again later with backoff
-    AUTH = "auth"  # credentials refused even after one refresh
+    AUTH = "auth"  # credentials refused even after one refresh: not sent; the channel pauses
     QUOTA = "quota"  # the account is out of quota or balance: pause the channel
     DEFERRED = "deferred"  # not now (quiet hours): try again at `not_before`
     PERMANENT = "permanent"  # this recipient can never get it this way
@@ -51,7 +51,7 @@ class Result:
     kind: ResultKind
     provider_message_id: str = ""
     reason: str = ""
-    not_before: float | None = None  # epoch seconds, for DEFERRED and QUOTA
+    not_before: float | None = None  # epoch seconds, for DEFERRED, QUOTA and AUTH
     request_id: str = ""  # the idempotency key it went under, when it differs from the one planned
 
 

@@ -169,16 +169,33 @@ def _send_text(zalo: ZaloClient, url: str, recipient: dict, text: str) -> tuple[
     return ResultKind.ACCEPTED, "", message_id
 
 
-class ZaloPersonalSender:
+class _ZaloSender:
+    """One HTTP client and token for the batch, then each message on its own (Zalo has no bulk call)."""
+
+    def send(self, batch: Batch) -> list[Result]:
+        results: list[Result] = []
+        with http_client() as client:
+            zalo = ZaloClient(client)
+            for message in batch.messages:
+                result = self._send_one(zalo, message)
+                results.append(result)
+                if result.kind == ResultKind.AUTH:
+                    # Refused even after the one refresh: the rest would hit the same wall (and ask for a
+                    # refresh each); they wait with the channel, unsent.
+                    rest = batch.messages[len(results) :]
+                    results += [Result(m.delivery_id, ResultKind.AUTH, reason=result.reason) for m in rest]
+                    break
+        return results
+
+    def _send_one(self, zalo: ZaloClient, message: Message) -> Result:
+        raise NotImplementedError
+
+
+class ZaloPersonalSender(_ZaloSender):
     """A follower gets an OA message; a member known only by phone gets a ZNS template message."""
 
     kind = "zalo_oa"
     batch_size = 100
-
-    def send(self, batch: Batch) -> list[Result]:
-        with http_client() as client:
-            zalo = ZaloClient(client)
-            return [self._send_one(zalo, m) for m in batch.messages]
 
     def _send_one(self, zalo: ZaloClient, message: Message) -> Result:
         if message.address.startswith("+"):
@@ -198,16 +215,11 @@ class ZaloPersonalSender:
         return _result(message, kind, reason, message_id)
 
 
-class ZaloGroupSender:
+class ZaloGroupSender(_ZaloSender):
     """One post per Zalo group of the OA (GMF): the text, then each image as a media message."""
 
     kind = "zalo_group"
     batch_size = 20
-
-    def send(self, batch: Batch) -> list[Result]:
-        with http_client() as client:
-            zalo = ZaloClient(client)
-            return [self._send_one(zalo, m) for m in batch.messages]
 
     def _send_one(self, zalo: ZaloClient, message: Message) -> Result:
         url = settings.ZALO_OA_API_URL.rstrip("/") + "/v3.0/oa/group/message"

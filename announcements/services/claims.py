@@ -170,11 +170,13 @@ def _values(result: Result, now: datetime, retries: int | None, retry_at: dateti
         return {"status": Delivery.Status.FAILED, "reason": reason} | request
     if retries is not None:  # no answer: retried with the whole batch, under the same request id
         return {"reason": reason, "not_before": retry_at, "retries": retries} | request
-    # DEFERRED or QUOTA: surely not sent, so it goes later under a new request id.
+    # DEFERRED, QUOTA or AUTH: surely not sent, so it goes later under a new request id. Credentials refused
+    # even after a refresh wait for someone to fix them: the channel pauses instead of spending its tries.
+    pause = settings.DELIVERY_AUTH_PAUSE_SECONDS if result.kind == ResultKind.AUTH else 3600
     not_before = (
         datetime.fromtimestamp(result.not_before, tz=timezone.get_current_timezone())
         if result.not_before
-        else now + timedelta(hours=1)
+        else now + timedelta(seconds=pause)
     )
     return {"not_before": not_before, "reason": reason, "request_id": "", "retries": 0}
 
@@ -185,7 +187,7 @@ def record_results(claim: Claim, results: list[Result]) -> bool:
     when its lease runs out. Fenced by the claim: a worker that lost the batch writes nothing (returns False)."""
     now = timezone.now()
     by_id = {d.pk: d for d in claim.deliveries}
-    unanswered = {ResultKind.RETRY, ResultKind.AUTH}
+    unanswered = {ResultKind.RETRY}
     retries = {
         r.delivery_id: _retries_after(by_id[r.delivery_id], r)
         for r in results
@@ -204,11 +206,11 @@ def record_results(claim: Claim, results: list[Result]) -> bool:
         values = _values(result, now, retries.get(result.delivery_id), retry_at)
         if "status" not in values:
             still_open.append(values["not_before"])
-            if result.kind == ResultKind.QUOTA:
+            if result.kind in {ResultKind.QUOTA, ResultKind.AUTH}:
                 pause_until = values["not_before"]
         key = tuple(values.items())
         updates.setdefault(key, (values, []))[1].append(result.delivery_id)
-    replanned = any(r.kind in {ResultKind.DEFERRED, ResultKind.QUOTA} for r in results)
+    replanned = any(r.kind in {ResultKind.DEFERRED, ResultKind.QUOTA, ResultKind.AUTH} for r in results)
     with transaction.atomic():
         if not claim.fenced():
             return False
@@ -230,7 +232,8 @@ def record_results(claim: Claim, results: list[Result]) -> bool:
             batch["plan"] = None  # the rows sent back to the queue get new request ids
         DeliveryBatch.objects.filter(pk=claim.batch_id).update(**batch)
         if pause_until is not None:
-            # Out of quota: the whole channel waits, rather than every batch hitting the same wall.
+            # Out of quota or credentials refused: the whole channel waits, rather than every batch hitting the
+            # same wall.
             DeliveryBatch.objects.filter(announcement_id=claim.announcement_id, kind=claim.kind, done=False).filter(
                 Q(not_before__isnull=True) | Q(not_before__lt=pause_until)
             ).update(not_before=pause_until)

@@ -80,18 +80,31 @@ def test_an_expired_zalo_token_is_refreshed_once_and_both_tokens_are_kept(alice,
     assert (stored.access_token, stored.refresh_token) == (zalo.access_token, zalo.refresh_token)
 
 
-def test_a_refused_refresh_fails_after_the_retries_without_looping(alice, bob, group_a1, zalo, settings):
-    settings.DELIVERY_MAX_ATTEMPTS = 1
-    member_in(group_a1, consent_zalo=True, zalo_user_id="u1", preferred_channel="zalo")
-    zalo.followers.add("u1")
+def test_a_refused_refresh_pauses_the_channel_without_failing_anyone_until_the_token_is_fixed(
+    alice, bob, group_a1, zalo, settings
+):
+    settings.DELIVERY_MAX_ATTEMPTS = 1  # a refusal of the credentials spends no try
+    for user in ("u1", "u2"):
+        member_in(group_a1, consent_zalo=True, zalo_user_id=user, preferred_channel="zalo")
+        zalo.followers.add(user)
     zalo.expire_token()
+    good_refresh = zalo.refresh_token
     zalo.refresh_token = "someone-else-used-it"
 
-    _send(alice, bob, group_a1, channels=["zalo_oa"])
+    announcement = _send(alice, bob, group_a1, channels=["zalo_oa"])
 
-    delivery = Delivery.objects.get()
-    assert delivery.status == "failed" and "refresh refused" in delivery.reason
-    assert zalo.user_messages == []
+    waiting = list(Delivery.objects.all())
+    assert {d.status for d in waiting} == {"queued"} and all("refresh refused" in d.reason for d in waiting)
+    assert all(d.not_before > timezone.now() for d in waiting)
+    assert zalo.refresh_asks == 1 and zalo.user_messages == []  # asked for a new token once, not once a message
+    assert announcement.status == "sending"
+
+    zalo.refresh_token = good_refresh  # an admin put a working token in
+    back_off_over()
+    drain(announcement)
+
+    assert {d.status for d in Delivery.objects.all()} == {"sent"}
+    assert len(zalo.user_messages) == 2
 
 
 def test_zalo_refusing_night_sends_defers_them_to_the_morning(alice, bob, group_a1, zalo):
@@ -162,7 +175,9 @@ def test_facebook_throttling_is_retried_and_an_expired_page_token_is_reported(al
     settings.DELIVERY_MAX_ATTEMPTS = 2
     back_off_over()
     drain(first.announcement)
-    assert Delivery.objects.get().status == "failed" and "190" in Delivery.objects.get().reason
+    # An expired Page token: the post waits for a new one, with the reason for the admin to read.
+    paused = Delivery.objects.get()
+    assert paused.status == "queued" and "190" in paused.reason and paused.not_before > timezone.now()
     assert graph.posts == []
 
 

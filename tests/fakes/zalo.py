@@ -26,6 +26,7 @@ class FakeZalo(FakeServer):
         self.access_token = "access-1"
         self.refresh_token = "refresh-1"
         self.refreshes = 0
+        self.refresh_asks = 0  # refused ones included
         self.followers: set[str] = set()
         self.blocked: set[str] = set()
         self.groups: set[str] = set()
@@ -98,6 +99,7 @@ class FakeZalo(FakeServer):
 
     def _refresh(self, request: Request) -> tuple[int, dict]:
         form = request.form()
+        self.refresh_asks += 1
         if request.headers.get("secret_key") != self.app_secret or form.get("app_id") != self.app_id:
             return 200, {"error": -14002, "error_name": "Invalid app", "error_description": "app_id or secret"}
         if form.get("grant_type") != "refresh_token" or form.get("refresh_token") != self.refresh_token:
