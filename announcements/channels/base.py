@@ -102,6 +102,36 @@ def http_client() -> httpx.Client:
     )
 
 
+@dataclass(frozen=True)
+class Answer:
+    """A provider's HTTP answer, read once. `failed` is set when there is nothing to read: no answer (a
+    timeout, a refused connection), throttling (429), a server error (5xx) or a body that is not a JSON object;
+    each of those is RETRY, with the reason staff read. Otherwise `body` is the JSON object to classify."""
+
+    status: int
+    body: dict
+    failed: ResultKind | None = None
+    reason: str = ""
+
+
+def call_provider(client: httpx.Client, provider: str, method: str, url: str, **kwargs: object) -> Answer:
+    """The one place transport failures become result kinds, for every adapter alike."""
+    try:
+        response = client.request(method, url, **kwargs)  # type: ignore[arg-type]
+    except httpx.HTTPError as error:
+        return Answer(0, {}, ResultKind.RETRY, f"{provider} unreachable: {type(error).__name__}")
+    if response.status_code == 429 or response.status_code >= 500:
+        return Answer(response.status_code, {}, ResultKind.RETRY, f"{provider} HTTP {response.status_code}")
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    if not isinstance(body, dict):
+        reason = f"{provider} answered HTTP {response.status_code} without JSON"
+        return Answer(response.status_code, {}, ResultKind.RETRY, reason)
+    return Answer(response.status_code, body)
+
+
 def throttle(account: str, *, per_second: float, cost: float = 1.0) -> None:
     """Wait for the provider account's shared token bucket (all workers draw from the same one)."""
     while True:

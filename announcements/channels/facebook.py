@@ -7,7 +7,7 @@ shows, never a channel here.
 import httpx
 from django.conf import settings
 
-from announcements.channels.base import Batch, Message, Result, ResultKind, http_client, throttle
+from announcements.channels.base import Batch, Message, Result, ResultKind, call_provider, http_client, throttle
 
 THROTTLING_CODES = {4, 17, 32, 613}
 TOKEN_CODES = {190}
@@ -31,22 +31,18 @@ class FacebookPageSender:
             url = f"{base}/{message.address}/feed"
             data = {"message": message.text, "link": message.link, "access_token": token}
         throttle("facebook", per_second=settings.FACEBOOK_REQUESTS_PER_SECOND)
-        try:
-            response = client.post(url, data=data)
-        except httpx.HTTPError as error:
-            return Result(message.delivery_id, ResultKind.RETRY, reason=f"Facebook unreachable: {type(error).__name__}")
-        try:
-            body = response.json()
-        except ValueError:
-            return Result(message.delivery_id, ResultKind.RETRY, reason=f"Facebook HTTP {response.status_code}")
-        if response.status_code < 400 and "id" in body:
+        answer = call_provider(client, "Facebook", "POST", url, data=data)
+        if answer.failed:
+            return Result(message.delivery_id, answer.failed, reason=answer.reason)
+        body = answer.body
+        if answer.status < 400 and "id" in body:
             return Result(
                 message.delivery_id, ResultKind.ACCEPTED, provider_message_id=str(body.get("post_id") or body["id"])
             )
         error = body.get("error") or {}
         code = int(error.get("code") or 0)
         reason = f"Facebook {code}: {str(error.get('message', ''))[:200]}"
-        if code in THROTTLING_CODES or response.status_code >= 500:
+        if code in THROTTLING_CODES:
             return Result(message.delivery_id, ResultKind.RETRY, reason=reason)
         if code in TOKEN_CODES:
             return Result(message.delivery_id, ResultKind.AUTH, reason=reason)

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.crypto import salted_hmac
 
 from announcements.channels import ids
-from announcements.channels.base import Batch, Message, Result, ResultKind, http_client, throttle
+from announcements.channels.base import Batch, Message, Result, ResultKind, call_provider, http_client, throttle
 from announcements.sms_text import is_gsm7
 
 ACCEPTED_CODES = {"100"}
@@ -95,17 +95,11 @@ class SmsSender:
             self._batch.still_ours()  # a long batch (many answers late, a refusal to narrow down) renews its lease
         throttle("sms", per_second=settings.SMS_REQUESTS_PER_SECOND)
         url = settings.SMS_GATEWAY_URL.rstrip("/") + "/SendMultipleMessage_V4_post_json/"
-        try:
-            response = client.post(url, json=payload)
-        except httpx.HTTPError as error:
-            return ResultKind.RETRY, "", f"gateway unreachable: {type(error).__name__}"
-        if response.status_code == 429 or response.status_code >= 500:
-            return ResultKind.RETRY, "", f"gateway HTTP {response.status_code}"
-        try:
-            body = response.json()
-            code = str(body.get("CodeResult", ""))
-        except (ValueError, AttributeError):
-            return ResultKind.RETRY, "", f"gateway answered HTTP {response.status_code} without JSON"
+        answer = call_provider(client, "gateway", "POST", url, json=payload)
+        if answer.failed:
+            return answer.failed, "", answer.reason
+        body = answer.body
+        code = str(body.get("CodeResult", ""))
         sms_id = str(body.get("SMSID") or "")
         if code in ACCEPTED_CODES:
             return ResultKind.ACCEPTED, sms_id, ""

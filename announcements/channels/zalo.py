@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from announcements.channels import ids
-from announcements.channels.base import Batch, Message, Result, ResultKind, http_client, throttle
+from announcements.channels.base import Batch, Message, Result, ResultKind, call_provider, http_client, throttle
 from announcements.models import ProviderToken
 
 TOKEN_NAME = "zalo_oa"
@@ -107,16 +107,10 @@ class ZaloClient:
     def call(self, method: str, url: str, **kwargs: Any) -> tuple[ResultKind, str, dict]:
         for attempt in (1, 2):
             throttle("zalo", per_second=settings.ZALO_REQUESTS_PER_SECOND)
-            try:
-                response = self.client.request(method, url, headers={"access_token": self.token}, **kwargs)
-            except httpx.HTTPError as error:
-                return ResultKind.RETRY, f"Zalo unreachable: {type(error).__name__}", {}
-            if response.status_code == 429 or response.status_code >= 500:
-                return ResultKind.RETRY, f"Zalo HTTP {response.status_code}", {}
-            try:
-                body = response.json()
-            except ValueError:
-                return ResultKind.RETRY, f"Zalo answered HTTP {response.status_code} without JSON", {}
+            answer = call_provider(self.client, "Zalo", method, url, headers={"access_token": self.token}, **kwargs)
+            if answer.failed:
+                return answer.failed, answer.reason, {}
+            body = answer.body
             kind, reason = classify(body)
             if kind == ResultKind.AUTH and attempt == 1:
                 try:

@@ -268,3 +268,32 @@ def test_zalo_delivery_webhooks_are_verified_by_signature(alice, bob, group_a1, 
     assert refused.status_code == 403 and Delivery.objects.get(pk=delivery.pk).status == "sent"
     accepted = client.post("/hooks/zalo/", body, content_type="application/json", HTTP_X_ZEVENT_SIGNATURE=good)
     assert accepted.json()["updated"] == 1 and Delivery.objects.get(pk=delivery.pk).status == "delivered"
+
+
+def test_every_transport_failure_becomes_a_retry_in_one_place():
+    from announcements.channels.base import call_provider, http_client
+    from tests.fakes.server import FakeServer
+
+    answers = iter(
+        [
+            (503, {}),
+            (429, {}),
+            (200, b"<html>Bad gateway</html>"),  # a proxy's page, not the provider
+            (200, ["not", "an", "object"]),
+            (400, {"error": {"code": 100}}),
+        ]
+    )
+    with FakeServer() as server:
+        server.routes[("POST", "/")] = lambda request: next(answers)
+        with http_client() as client:
+            seen = [call_provider(client, "Zalo", "POST", server.url + "/send") for _ in range(5)]
+            unreachable = call_provider(client, "Zalo", "POST", "http://127.0.0.1:9/send")
+
+    assert [(a.failed, a.reason) for a in seen[:4]] == [
+        ("retry", "Zalo HTTP 503"),
+        ("retry", "Zalo HTTP 429"),
+        ("retry", "Zalo answered HTTP 200 without JSON"),
+        ("retry", "Zalo answered HTTP 200 without JSON"),
+    ]
+    assert seen[4].failed is None and seen[4].body == {"error": {"code": 100}}  # an answer, for the adapter to read
+    assert unreachable.failed == "retry" and unreachable.reason.startswith("Zalo unreachable")

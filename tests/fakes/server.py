@@ -46,7 +46,7 @@ class FakeServer:
                     (r for (m, p), r in fake.routes.items() if m == request.method and request.path.startswith(p)), None
                 )
                 status, body = route(request) if route else (404, {"error": "no such endpoint"})
-                payload = json.dumps(body).encode()
+                payload = body if isinstance(body, bytes) else json.dumps(body).encode()  # bytes: as they are
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(payload)))
