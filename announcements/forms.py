@@ -7,9 +7,9 @@ from django.conf import settings
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from announcements.channels.base import missing_settings
 from announcements.models import Announcement
 from announcements.services import ALL_KINDS, AnnouncementData
+from channels.base import missing_settings
 from groups.models import Channel, Membership, ResidentialGroup
 from portal.forms import MultipleFileField, photo_input
 from portal.text import natural_sorted

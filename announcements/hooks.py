@@ -12,7 +12,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from announcements import services
-from announcements.channels.sms import callback_signature
+from channels.sms import callback_signature
 from portal.phones import normalize_phone
 from portal.web import int_or_none
 

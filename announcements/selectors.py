@@ -166,7 +166,7 @@ def audience_estimate(announcement: Announcement, group_ids: list[int] | None = 
     from django.conf import settings
 
     from announcements import rendering
-    from announcements.sms_text import sms_length
+    from channels.sms_text import sms_length
     from groups.models import Channel, ResidentialGroup
 
     estimate = AudienceEstimate()

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from announcements import rendering, selectors, services
 from announcements.forms import AnnouncementForm, RejectForm, ScheduleForm
 from announcements.models import Announcement, AnnouncementFile, Delivery, Response
-from announcements.sms_text import sms_length
+from channels.sms_text import sms_length
 from groups.models import Membership, ResidentialGroup, Ward
 from groups.selectors import groups_for_user, staff_profile_of
 from portal.templatetags.portal_format import vn_number

@@ -11,10 +11,10 @@ from portal.celery import app
 @app.task(name="bench.naive_send_one")
 def naive_send_one(announcement_id: int, member_id: int) -> None:
     """The naive way: one task per recipient, one row written and one message sent per task."""
-    from announcements.channels.base import Batch, Message
-    from announcements.channels.sms import SmsSender
     from announcements.models import Announcement, Delivery
     from announcements.rendering import public_url, sms_text
+    from channels.base import Batch, Message
+    from channels.sms import SmsSender
     from groups.models import Member
 
     announcement = Announcement.objects.get(pk=announcement_id)

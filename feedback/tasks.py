@@ -7,9 +7,9 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from announcements.channels.base import ResultKind
-from announcements.channels.personal import send_to_person
-from announcements.sms_text import unaccented
+from channels.base import ResultKind
+from channels.personal import send_to_person
+from channels.sms_text import unaccented
 from feedback import services
 from feedback.lookup import reporter_link_token
 from feedback.models import Feedback, FeedbackEvent

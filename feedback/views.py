@@ -96,7 +96,7 @@ def report(request: HttpRequest, ward_code: str) -> HttpResponse:
 
 
 def report_done(request: HttpRequest) -> HttpResponse:
-    from announcements.channels.personal import personal_channel
+    from channels.personal import personal_channel
 
     code = request.GET.get("code", "")
     if code not in _my_codes(request):

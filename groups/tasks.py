@@ -50,9 +50,9 @@ CONFIRM_TEXT = "Phuong {ward}: co yeu cau them ban vao {group}. Neu dung la ban 
 def membership_confirmation_send(membership_id: int) -> str:
     """Ask the person the ward knows by this phone, on their own stored channel, to confirm a request about
     them: the one who typed the number never receives it."""
-    from announcements.channels.base import ResultKind
-    from announcements.channels.personal import send_to_person
-    from announcements.sms_text import unaccented
+    from channels.base import ResultKind
+    from channels.personal import send_to_person
+    from channels.sms_text import unaccented
     from groups.models import Membership
     from groups.services import membership_confirm_token
 

@@ -8,9 +8,9 @@ from typing import Any
 from django.db.models import Count, Min, Q
 from django.utils import timezone
 
-from announcements.channels.base import missing_settings
 from announcements.models import Announcement, Delivery
 from announcements.selectors import announcements_for_user
+from channels.base import missing_settings
 from feedback.models import Feedback
 from feedback.selectors import feedback_for_user
 from groups.models import Channel, Membership

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "portal.apps.PortalConfig",
     "groups",
+    "channels",
     "announcements",
     "feedback",
 ]

@@ -12,8 +12,8 @@ from django.db import connection, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from announcements.channels import Result, ResultKind, ids
 from announcements.models import Delivery, DeliveryBatch, batch_deliveries
+from channels import Result, ResultKind, ids
 from portal.text import mask_contacts
 
 

@@ -55,8 +55,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from announcements import rendering
-from announcements.channels import Message, Result, ResultKind, sender_for
-from announcements.channels.base import Batch, ClaimLost, missing_settings
 from announcements.models import Announcement, AnnouncementFile, Delivery, DeliveryBatch
 from announcements.services.base import AnnouncementError, _locked, _require_admin
 from announcements.services.claims import (
@@ -70,6 +68,8 @@ from announcements.services.claims import (
 )
 from announcements.services.materialize import deliveries_materialize, materialize_parts
 from announcements.services.workflow import _start_sending
+from channels import Message, Result, ResultKind, sender_for
+from channels.base import Batch, ClaimLost, missing_settings
 from groups.models import ResidentialGroup
 from portal.audit import audit_record
 

@@ -17,10 +17,10 @@ from django.db import connection, transaction
 from django.db.models import Max, Min
 from django.utils import timezone
 
-from announcements.channels import sender_for
 from announcements.models import Announcement, Delivery, DeliveryBatch
 from announcements.selectors import audience_sql, target_group_sql
 from announcements.services.base import ALL_KINDS, OUTLET_KINDS
+from channels import sender_for
 from groups.models import Member
 
 DELIVERY_COLUMNS = """(announcement_id, kind, member_id, outlet_id, batch, address, status, retries, not_before,

@@ -6,8 +6,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from announcements.channels import ids
 from announcements.models import Delivery, DeliveryBatch, Response
+from channels import ids
 from portal.text import mask_contacts
 
 

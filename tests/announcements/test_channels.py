@@ -233,7 +233,7 @@ def test_sms_delivery_reports_need_the_signed_callback_url_and_mark_deliveries_d
 def test_a_delivery_report_settles_a_row_that_failed_after_tries_without_an_answer(
     alice, bob, group_a1, sms_gateway, client, settings
 ):
-    from announcements.channels.sms import callback_signature
+    from channels.sms import callback_signature
 
     settings.DELIVERY_MAX_ATTEMPTS = 1
     member_in(group_a1, phone="+84912000222")
@@ -271,7 +271,7 @@ def test_zalo_delivery_webhooks_are_verified_by_signature(alice, bob, group_a1, 
 
 
 def test_every_transport_failure_becomes_a_retry_in_one_place():
-    from announcements.channels.base import call_provider, http_client
+    from channels.base import call_provider, http_client
     from tests.fakes.server import FakeServer
 
     answers = iter(

@@ -107,9 +107,9 @@ def test_a_batch_resent_after_the_gateway_took_it_is_not_sent_twice(alice, bob, 
     announcement = sent_out(author=bob, approver=alice, group_ids=[group_a1.pk])
     services.announcement_dispatch(announcement_id=announcement.pk)
     # A worker claims the batch, the gateway takes it, and the worker dies before writing the result down.
-    from announcements.channels.base import Batch
-    from announcements.channels.sms import SmsSender
     from announcements.services import claims, fanout
+    from channels.base import Batch
+    from channels.sms import SmsSender
 
     claim = claims.claim_batch(announcement.pk, "sms")
     messages = fanout._messages(announcement, claim.deliveries)

@@ -124,7 +124,7 @@ def test_a_json_list_as_a_patch_body_is_a_400_with_a_json_error(group_a1, alice,
 
 
 def test_sms_report_ids_with_foreign_digits_match_nothing(client, settings):
-    from announcements.channels.sms import callback_signature
+    from channels.sms import callback_signature
 
     settings.SMS_CALLBACK_SECRET = "callback-secret"
     for request_id in ("d²", "d٣", "d" + HUGE):

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.utils.html import strip_tags
 
-from announcements.channels.base import Batch, Result, ResultKind, all_results, throttle
+from channels.base import Batch, Result, ResultKind, all_results, throttle
 
 
 class EmailSender:

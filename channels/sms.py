@@ -12,9 +12,9 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.crypto import salted_hmac
 
-from announcements.channels import ids
-from announcements.channels.base import Batch, Message, Result, ResultKind, call_provider, http_client, throttle
-from announcements.sms_text import is_gsm7
+from channels import ids
+from channels.base import Batch, Message, Result, ResultKind, call_provider, http_client, throttle
+from channels.sms_text import is_gsm7
 
 ACCEPTED_CODES = {"100"}
 ALREADY_SENT = "124"

@@ -5,10 +5,10 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from announcements.channels.base import Batch, Message, Result, missing_settings
-from announcements.channels.email import EmailSender
-from announcements.channels.sms import SmsSender
-from announcements.channels.zalo import ZaloPersonalSender
+from channels.base import Batch, Message, Result, missing_settings
+from channels.email import EmailSender
+from channels.sms import SmsSender
+from channels.zalo import ZaloPersonalSender
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from announcements.channels import ids
-from announcements.channels.base import Batch, Message, Result, ResultKind, call_provider, http_client, throttle
 from announcements.models import ProviderToken
+from channels import ids
+from channels.base import Batch, Message, Result, ResultKind, call_provider, http_client, throttle
 
 TOKEN_NAME = "zalo_oa"
 TEXT_PIECE = 1800

@@ -1,5 +1,5 @@
 """Channel adapters: one module per provider behind the Sender interface of base.py."""
 
-from announcements.channels.base import Message, Result, ResultKind, Sender, sender_for
+from channels.base import Message, Result, ResultKind, Sender, sender_for
 
 __all__ = ["Message", "Result", "ResultKind", "Sender", "sender_for"]

@@ -1,6 +1,6 @@
 """The portal's own public web feed: publishing is the announcement being sent, so it is delivered at once."""
 
-from announcements.channels.base import Batch, Result, ResultKind
+from channels.base import Batch, Result, ResultKind
 
 
 class WebFeedSender:

@@ -7,7 +7,7 @@ shows, never a channel here.
 import httpx
 from django.conf import settings
 
-from announcements.channels.base import Batch, Message, Result, ResultKind, call_provider, http_client, throttle
+from channels.base import Batch, Message, Result, ResultKind, call_provider, http_client, throttle
 
 THROTTLING_CODES = {4, 17, 32, 613}
 TOKEN_CODES = {190}

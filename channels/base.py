@@ -160,7 +160,7 @@ def missing_settings(kind: str) -> list[str]:
 
 
 def sender_for(kind: str) -> Sender:
-    from announcements.channels import email, facebook, sms, web, zalo
+    from channels import email, facebook, sms, web, zalo
 
     senders: dict[str, type] = {
         "sms": sms.SmsSender,
