@@ -261,7 +261,6 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
         name=name,
         phone=data.get("phone", ""),
         email=data.get("email", ""),
-        anonymous=not (name and (data.get("phone") or data.get("email"))),
         source=Feedback.Source.OPEN311,
         external_ref=data.get("device_id", "") or data.get("account_id", ""),
     )

@@ -283,7 +283,6 @@ def record(request: HttpRequest) -> HttpResponse:
         form = RecordForm(request.POST, request.FILES, groups=groups)
         if form.is_valid():
             data = form.report_data(source=form.cleaned_data["source"])
-            data.anonymous = data.anonymous or not (data.name or data.phone or data.email)
             try:
                 feedback, _created = services.feedback_submit(
                     ward=profile.ward,

@@ -69,11 +69,9 @@ class FeedbackViewSet(PortalViewSet):
     def create(self, request: Request) -> Response:
         data = s.FeedbackCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
-        anonymous = not (values["name"] and (values["phone"] or values["email"]))
         feedback, _created = services.feedback_submit(
             ward=staff_profile_of(request.user).ward,
-            data=services.ReportData(anonymous=anonymous, **values),
+            data=services.ReportData(**data.validated_data),
             recorded_by=request.user,
         )
         return self._answer(feedback, status=201)

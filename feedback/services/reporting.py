@@ -40,7 +40,8 @@ class ReportData:
     name: str = ""
     phone: str = ""
     email: str = ""
-    anonymous: bool = False
+    # True: the reporter asked not to be known (the web form's box). None: decided by report_clean's one rule.
+    anonymous: bool | None = None
     public: bool = True
     source: str = Feedback.Source.WEB
     external_ref: str = ""
@@ -90,10 +91,13 @@ def report_clean(*, ward: Ward, data: ReportData) -> tuple[dict[str, Any], Resid
             validate_email(email)
         except ValidationError:
             add("email", _("This is not a valid email address."))
-    anonymous = data.anonymous
-    if not anonymous and data.source == Feedback.Source.WEB:
+    name = normalize_spaces(data.name)
+    # One rule for every way a report comes in (the form, a call recorded by staff, the API, Open311): anonymous
+    # when the reporter asked for it, or when nothing in the report says who they are.
+    anonymous = bool(data.anonymous) or not (name or phone or email)
+    if not data.anonymous and data.source == Feedback.Source.WEB:
         # The error goes on the field that is missing, not on one that was filled in right.
-        if not normalize_spaces(data.name):
+        if not name:
             add("name", _("Please give your name, or choose to report anonymously."))
         if not (phone or email) and "phone" not in errors and "email" not in errors:
             add(
@@ -115,7 +119,7 @@ def report_clean(*, ward: Ward, data: ReportData) -> tuple[dict[str, Any], Resid
         "address": normalize_spaces(data.address)[:300],
         "latitude": latitude,
         "longitude": longitude,
-        "reporter_name": "" if anonymous else normalize_spaces(data.name)[:200],
+        "reporter_name": "" if anonymous else name[:200],
         "reporter_phone": "" if anonymous else phone,
         "reporter_email": "" if anonymous else email,
         "is_anonymous": anonymous,

@@ -78,3 +78,21 @@ def test_staff_record_a_phone_report_through_the_api(ward_a, bob, api_for):
     )
 
     assert response.status_code == 201 and Feedback.objects.get().source == "phone"
+
+
+def test_a_call_recorded_through_the_api_with_only_a_number_keeps_it_so_the_ward_can_call_back(ward_a, bob, api_for):
+    answer = api_for(bob).post(
+        "/api/feedback/",
+        {
+            "category": "environment",
+            "description": "Cống trước nhà số 5 bị tắc",
+            "source": "phone",
+            "phone": "0912 345 678",
+        },
+        format="json",
+    )
+
+    assert answer.status_code == 201
+    recorded = Feedback.objects.get()
+    # The same rule as the web form and the record page: only a report that says nothing of who sent it is anonymous.
+    assert (recorded.is_anonymous, recorded.reporter_phone) == (False, "+84912345678")
