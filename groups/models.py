@@ -156,6 +156,9 @@ class Membership(models.Model):
         LEFT = "left", _("Left")
         REJECTED = "rejected", _("Rejected")
 
+    # The statuses in which a person counts as belonging (or being asked) to the group.
+    CURRENT_STATUSES = [Status.INVITED, Status.PENDING, Status.ACTIVE]
+
     class Source(models.TextChoices):
         STAFF = "staff", _("Added by staff")
         IMPORT = "import", _("Imported from a file")

@@ -291,3 +291,10 @@ def group_managed_by(*, user: Any, pk: int) -> ResidentialGroup:
     if not can_manage_group(user=user, group=group):
         raise PermissionDenied(_("You can view this group but not change its members."))
     return group
+
+
+def can_change_member(*, user: Any, member: Member) -> bool:
+    """Whether the person may change a member's details: the member belongs (or is asked) to a group the person
+    manages. Seeing a member is not enough."""
+    managed = managed_groups_for_user(user=user)
+    return member.memberships.filter(group__in=managed, status__in=Membership.CURRENT_STATUSES).exists()

@@ -182,8 +182,7 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _member_managed(request: HttpRequest, pk: int) -> Any:
     member = selectors.member_get_for_user(user=request.user, pk=pk)
-    managed = selectors.managed_groups_for_user(user=request.user)
-    if not member.memberships.filter(group__in=managed, status__in=services.CURRENT_STATUSES).exists():
+    if not selectors.can_change_member(user=request.user, member=member):
         raise PermissionDenied(_("You can view this member but not change them."))
     return member
 

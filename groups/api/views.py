@@ -171,8 +171,7 @@ class MemberViewSet(
 
     def _change(self, request: Request, *, partial: bool) -> Response:
         member = self.get_object()
-        managed = selectors.managed_groups_for_user(user=request.user)
-        if not member.memberships.filter(group__in=managed, status__in=services.CURRENT_STATUSES).exists():
+        if not selectors.can_change_member(user=request.user, member=member):
             raise PermissionDenied("You can view this member but not change them.")
         current = {
             "full_name": member.full_name,

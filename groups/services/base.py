@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from groups.models import Household, Membership, ResidentialGroup
 from portal.text import fold, normalize_spaces
 
-CURRENT_STATUSES = [Membership.Status.INVITED, Membership.Status.PENDING, Membership.Status.ACTIVE]
+CURRENT_STATUSES = Membership.CURRENT_STATUSES
 
 
 def role_clean(*, role: str, organisation: str, errors: dict[str, list[str]]) -> tuple[str, str]:
