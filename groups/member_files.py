@@ -20,7 +20,7 @@ from openpyxl import load_workbook
 
 from groups.models import Household, Member, MemberImport, Membership, ResidentialGroup, Ward
 from groups.selectors import group_find_by_name, managed_groups_for_user, members_for_user
-from groups.services import CURRENT_STATUSES, MemberData, _member_search_text, member_data_clean, role_clean
+from groups.services import MemberData, _member_search_text, member_data_clean, role_clean
 from portal.audit import audit_record
 from portal.text import fold, normalize_spaces
 
@@ -242,7 +242,7 @@ def _validate_rows(
                     shown = visible.filter(pk=existing.pk).exists()
                     if (
                         group is not None
-                        and existing.memberships.filter(group=group, status__in=CURRENT_STATUSES).exists()
+                        and existing.memberships.filter(group=group, status__in=Membership.CURRENT_STATUSES).exists()
                     ):
                         errors.setdefault("phone", []).append(
                             _("This phone number is already a member of %(group)s (%(name)s).")

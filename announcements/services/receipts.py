@@ -36,10 +36,12 @@ def delivery_report(
     if delivery_id is not None:
         rows = rows.filter(pk=delivery_id)
     elif named.batch is not None and address:
+        if named.kind != kind:
+            return 0  # a report on one channel's hook naming another channel's batch
         batch = DeliveryBatch.objects.filter(
-            announcement_id=named.announcement_id, kind=named.kind, number=named.batch
+            announcement_id=named.announcement_id, kind=kind, number=named.batch
         ).first()
-        if batch is None or batch.kind != kind:
+        if batch is None:
             return 0
         rows = (
             batch.deliveries()

@@ -2,7 +2,7 @@
 belongs where, and requests about known residents), joining (self-service join) and staff (invitations). Each
 service validates, owns its transaction, and leaves an audit event; a ValidationError is keyed by field name."""
 
-from groups.services.base import CURRENT_STATUSES, household_for_address, role_clean
+from groups.services.base import household_for_address, role_clean
 from groups.services.joining import (
     JoinResult,
     join_request_decide,
@@ -39,7 +39,6 @@ from groups.services.staff import (
 )
 
 __all__ = [
-    "CURRENT_STATUSES",
     "MEMBER_FIELDS",
     "MemberData",
     "_member_search_text",

@@ -1,12 +1,9 @@
-"""What the services of the organisation share: the statuses that count as belonging to a group, the check of a
-role, and the household an address names."""
+"""What the services of the organisation share: the check of a role, and the household an address names."""
 
 from django.utils.translation import gettext as _
 
 from groups.models import Household, Membership, ResidentialGroup
 from portal.text import fold, normalize_spaces
-
-CURRENT_STATUSES = Membership.CURRENT_STATUSES
 
 
 def role_clean(*, role: str, organisation: str, errors: dict[str, list[str]]) -> tuple[str, str]:

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from groups.models import Member, Membership, ResidentialGroup
-from groups.services.base import CURRENT_STATUSES, household_for_address
+from groups.services.base import household_for_address
 from groups.services.members import MemberData, _member_search_text, member_data_clean
 from groups.services.memberships import _confirmation_on_commit
 from portal.audit import audit_record
@@ -40,7 +40,9 @@ def join_request_submit(*, group: ResidentialGroup, data: MemberData, ip: str | 
     with transaction.atomic():
         member = Member.objects.select_for_update().filter(ward_id=group.ward_id, phone=data.phone).first()
         if member is not None:
-            current = Membership.objects.filter(member=member, group=group, status__in=CURRENT_STATUSES).first()
+            current = Membership.objects.filter(
+                member=member, group=group, status__in=Membership.CURRENT_STATUSES
+            ).first()
             if current is not None and current.status == Membership.Status.ACTIVE:
                 raise ValidationError(
                     {"phone": [_("This phone number is already a member of %(group)s.") % {"group": group.name}]}

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from groups.models import Member, Membership, ResidentialGroup
-from groups.services.base import CURRENT_STATUSES, household_for_address, role_clean
+from groups.services.base import household_for_address, role_clean
 from portal.audit import audit_record, model_changes, snapshot
 
 
@@ -43,7 +43,7 @@ def membership_add(
     role, organisation = _membership_clean(
         member=member, group=group, role=role, organisation=organisation, errors=errors
     )
-    if Membership.objects.filter(member=member, group=group, status__in=CURRENT_STATUSES).exists():
+    if Membership.objects.filter(member=member, group=group, status__in=Membership.CURRENT_STATUSES).exists():
         errors.setdefault("group", []).append(
             _("%(name)s is already in %(group)s.") % {"name": member.full_name, "group": group.name}
         )
@@ -71,7 +71,7 @@ def membership_add(
 
 def _locked_current_membership(membership: Membership) -> Membership:
     locked = Membership.objects.select_for_update().select_related("group__ward", "member").get(pk=membership.pk)
-    if locked.status not in CURRENT_STATUSES:
+    if locked.status not in Membership.CURRENT_STATUSES:
         raise ValidationError(_("This membership has already ended."))
     return locked
 
@@ -121,7 +121,9 @@ def membership_move(*, membership: Membership, to_group: ResidentialGroup, by: A
         raise ValidationError({"group": [_("The member is already in this group.")]})
     with transaction.atomic():
         locked = _locked_current_membership(membership)
-        if Membership.objects.filter(member=locked.member, group=to_group, status__in=CURRENT_STATUSES).exists():
+        if Membership.objects.filter(
+            member=locked.member, group=to_group, status__in=Membership.CURRENT_STATUSES
+        ).exists():
             raise ValidationError(
                 {
                     "group": [
@@ -181,7 +183,7 @@ def membership_request(
         raise ValidationError(errors)
     with transaction.atomic():
         Member.objects.select_for_update().filter(pk=member.pk).first()
-        current = Membership.objects.filter(member=member, group=group, status__in=CURRENT_STATUSES).first()
+        current = Membership.objects.filter(member=member, group=group, status__in=Membership.CURRENT_STATUSES).first()
         if current is not None and current.status == Membership.Status.PENDING:
             return current  # asked already
         if current is not None:
