@@ -136,8 +136,9 @@ class DeliveryBatch(models.Model):
 
     # Not checked by a trigger: the rows are made by the dispatch that holds the announcement, while helper
     # connections insert batches too, and a trigger's KEY SHARE lock on the announcement would wait for it.
+    # NULL for the batch of one personal message (PersonalMessage), numbered by its delivery's id.
     announcement = models.ForeignKey(
-        Announcement, on_delete=models.CASCADE, related_name="batches", db_constraint=False
+        Announcement, on_delete=models.CASCADE, null=True, blank=True, related_name="batches", db_constraint=False
     )
     kind = models.CharField(max_length=20, choices=Channel.Kind.choices)
     number = models.PositiveIntegerField()
@@ -168,7 +169,7 @@ class DeliveryBatch(models.Model):
 
 
 def batch_deliveries(
-    announcement_id: int, kind: str, number: int, first_id: int | None, last_id: int | None
+    announcement_id: int | None, kind: str, number: int, first_id: int | None, last_id: int | None
 ) -> "models.QuerySet[Delivery]":
     """The deliveries of one batch, found through the primary key's range."""
     return Delivery.objects.filter(
@@ -177,7 +178,8 @@ def batch_deliveries(
 
 
 class Delivery(models.Model):
-    """One message to one recipient (a member) or one post to one outlet (a group's channel).
+    """One message to one recipient (a member) or one post to one outlet (a group's channel) of an announcement, or
+    one personal message (a report's tracking code, a request to confirm a group, a mail to staff).
 
     Written for speed at millions of rows: made in one INSERT … SELECT with its batch number, then written once
     more with its result. No column that changes after the insert is in an index, so that write is a HOT update
@@ -193,8 +195,15 @@ class Delivery(models.Model):
         FAILED = "failed", _("Failed")
         SKIPPED = "skipped", _("Skipped")
 
+    # NULL for a personal message (its PersonalMessage says what it is).
     announcement = models.ForeignKey(
-        Announcement, on_delete=models.CASCADE, related_name="deliveries", db_index=False, db_constraint=False
+        Announcement,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="deliveries",
+        db_index=False,
+        db_constraint=False,
     )
     kind = models.CharField(max_length=20, choices=Channel.Kind.choices, blank=True)
     member = models.ForeignKey(
@@ -249,6 +258,28 @@ SKIP_REASONS = {
     "no_consent": _("no channel the person agreed to"),
     "cancelled": _("cancelled"),
 }
+
+
+class PersonalMessage(models.Model):
+    """A message to one person outside any announcement, sent as a delivery of its own, so that it gets what
+    announcements get: retries, quiet hours, delivery reports and a status staff can read.
+
+    `topic` names what it is about ("report:12", "membership:7", "staff:3"), for the pages that list it; `what`
+    says which message it is, in words staff read. The text is kept for the worker only: it may carry a link that
+    acts for the person (a reporter's link, a staff invitation), so no page shows it.
+    """
+
+    delivery = models.OneToOneField(Delivery, on_delete=models.CASCADE, related_name="personal")
+    topic = models.CharField(max_length=40, db_index=True)
+    what = models.CharField(max_length=120)
+    title = models.CharField(max_length=200)
+    text = models.TextField()
+    html = models.TextField(blank=True)
+    link = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.topic}: {self.what}"
 
 
 class Response(models.Model):

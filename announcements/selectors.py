@@ -317,7 +317,9 @@ def recipients_for_user(*, user: Any, announcement: Announcement, status: str = 
 
 def delivery_for_reader(*, delivery_id: int) -> Delivery:
     delivery = Delivery.objects.select_related("announcement", "member").filter(pk=delivery_id).first()
-    if delivery is None or delivery.announcement.status not in {Announcement.Status.SENDING, Announcement.Status.SENT}:
+    if delivery is None or delivery.announcement is None:  # a personal message has no reader page
+        raise Http404
+    if delivery.announcement.status not in {Announcement.Status.SENDING, Announcement.Status.SENT}:
         raise Http404
     return delivery
 

@@ -18,8 +18,10 @@ def single_id(delivery_id: int) -> str:
     return f"d{delivery_id}"
 
 
-def batch_key(announcement_id: int, kind: str, number: int, attempt: int) -> str:
-    return f"{announcement_id}.{kind}.{number}.{attempt}"
+def batch_key(announcement_id: int | None, kind: str, number: int, attempt: int) -> str:
+    """A batch's name in logs and bulk ids; `p` for a personal message's batch, whose one message goes alone
+    under its delivery's id."""
+    return f"{'p' if announcement_id is None else announcement_id}.{kind}.{number}.{attempt}"
 
 
 def bulk_id(key: str, group: int, offset: int) -> str:

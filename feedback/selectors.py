@@ -149,6 +149,17 @@ def timeline(*, feedback: Feedback, public_only: bool) -> QuerySet[FeedbackEvent
 ANSWERED = [Feedback.Status.RESOLVED, Feedback.Status.CLOSED]
 
 
+def messages_sent(*, feedback: Feedback, to_reporter_only: bool = False) -> list[Any]:
+    """The messages the portal sent about a report (to its reporter, and to staff), newest first, each with its
+    delivery: staff see whether the reporter got the code and every change, and why not when they did not."""
+    from announcements.models import PersonalMessage
+    from feedback.services.messages import topic_of
+
+    topics = [topic_of(feedback)] + ([] if to_reporter_only else [topic_of(feedback, staff=True)])
+    found = PersonalMessage.objects.filter(topic__in=topics).select_related("delivery")
+    return list(found.order_by("-created_at", "-id"))
+
+
 def is_publicly_shown(feedback: Feedback) -> bool:
     """A case anyone may see the photos of: the reporter allowed it, it is not a tip, and the ward answered it."""
     return feedback.is_public and not feedback.is_confidential and feedback.status in ANSWERED

@@ -154,6 +154,7 @@ def case(request: HttpRequest, pk: int) -> HttpResponse:
             "may_see_reporter": may_see,
             "show_reporter": show_reporter,
             "events": selectors.timeline(feedback=feedback, public_only=False),
+            "sent": selectors.messages_sent(feedback=feedback),
             "photos": feedback.photos.filter(event__kind="created"),
             "reply_form": ReplyForm(),
             "units": selectors.units_of_ward(ward_id=feedback.ward_id),

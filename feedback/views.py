@@ -96,21 +96,16 @@ def report(request: HttpRequest, ward_code: str) -> HttpResponse:
 
 
 def report_done(request: HttpRequest) -> HttpResponse:
-    from channels.personal import personal_channel
+    from channels.personal import LABELS
 
     code = request.GET.get("code", "")
     if code not in _my_codes(request):
         raise Http404
     feedback = selectors.feedback_by_code(code=code)
-    # Say the code was sent only when a message really went to a channel that is set up; otherwise the resident
-    # must write it down, and is offered to see it large.
-    channel = (
-        personal_channel(
-            zalo_user_id=feedback.reporter_zalo_id, phone=feedback.reporter_phone, email=feedback.reporter_email
-        )
-        if feedback
-        else None
-    )
+    # Say the code was sent only when a message to the reporter was queued on a channel that is set up;
+    # otherwise the resident must write it down, and is offered to see it large.
+    sent = selectors.messages_sent(feedback=feedback, to_reporter_only=True) if feedback else []
+    channel = LABELS.get(sent[-1].delivery.kind) if sent else None
     return render(
         request,
         "feedback/report_done.html",

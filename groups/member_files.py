@@ -363,9 +363,10 @@ def _import_valid_rows(*, member_import: MemberImport, rows: list[dict[str, Any]
     )
     requests = [m.pk for m in created if m.confirmation_required]
     if requests:
-        from groups.tasks import membership_confirmation_send
+        from groups.services.messages import membership_confirmation_send
 
-        transaction.on_commit(lambda: [membership_confirmation_send.delay(pk) for pk in requests])
+        for membership in Membership.objects.filter(pk__in=requests).select_related("member", "group__ward"):
+            membership_confirmation_send(membership)
     member_import.status, member_import.imported_count, member_import.finished_at = (
         MemberImport.Status.DONE,
         len(valid),

@@ -73,3 +73,13 @@ def staff_user(email: str, *, ward: Ward, role: str, groups: list[ResidentialGro
     if groups:
         profile.groups.set(groups)
     return user
+
+
+def send_personal() -> None:
+    """What the worker does with queued personal messages (a report's code, a confirmation request, a staff mail),
+    in this process: send every batch that can be claimed now."""
+    from announcements import services
+
+    for kind in services.PERSONAL_KINDS:
+        while services.deliveries_send_batch(announcement_id=None, kind=kind):
+            pass

@@ -1,5 +1,6 @@
 """Writes for announcements, one module per concern: composing (compose), the approval workflow (workflow), the
-fan-out to every channel (fanout, with its materialisation and claims), and what comes back from providers and readers (receipts).
+fan-out to every channel (fanout, with its materialisation and claims), personal messages through the same
+deliveries (personal), and what comes back from providers and readers (receipts).
 
 Services validate, own their transaction, leave an audit event, and enqueue work only after commit. They raise
 django.core.exceptions.ValidationError keyed by field name, which forms and the API show as they are. Callers
@@ -32,6 +33,7 @@ from announcements.services.fanout import (
     deliveries_sweep,
 )
 from announcements.services.materialize import deliveries_materialize
+from announcements.services.personal import personal_message_queue, personal_message_to_person
 from announcements.services.receipts import delivery_opened, delivery_report, response_record
 from announcements.services.workflow import (
     announcement_approve,
@@ -75,5 +77,7 @@ __all__ = [
     "deliveries_sweep",
     "delivery_opened",
     "delivery_report",
+    "personal_message_queue",
+    "personal_message_to_person",
     "response_record",
 ]

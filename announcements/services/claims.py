@@ -17,7 +17,7 @@ from channels import Result, ResultKind, ids
 from portal.text import mask_contacts
 
 
-def free_batches(announcement_id: int, now: datetime) -> Any:
+def free_batches(announcement_id: int | None, now: datetime) -> Any:
     """Batches with work left that no worker holds now and that are due: never claimed, a dead worker's whose
     lease ran out, or one whose back-off is over."""
     return DeliveryBatch.objects.filter(announcement_id=announcement_id, done=False).filter(
@@ -25,7 +25,7 @@ def free_batches(announcement_id: int, now: datetime) -> Any:
     )
 
 
-def due_kinds(announcement_id: int, now: datetime) -> dict[str, int]:
+def due_kinds(announcement_id: int | None, now: datetime) -> dict[str, int]:
     """Per channel, how many batches could be claimed now."""
     rows = free_batches(announcement_id, now).values("kind").annotate(n=Count("id"))
     return {row["kind"]: row["n"] for row in rows}
@@ -53,7 +53,7 @@ class Claim:
     batch over raised the attempt, so the late results of the worker it took over from match nothing."""
 
     batch_id: int
-    announcement_id: int
+    announcement_id: int | None  # None: a personal message's batch
     kind: str
     number: int
     first_id: int | None
@@ -82,7 +82,7 @@ def _claimed(claim_rows: Any) -> list[Claimed]:
     return [Claimed(*row) for row in claim_rows.order_by("id").values_list(*fields)]
 
 
-def claim_batch(announcement_id: int, kind: str) -> Claim | None:
+def claim_batch(announcement_id: int | None, kind: str) -> Claim | None:
     """Take the first free batch of a channel, whole: a new one, a dead worker's, or one whose retry came due."""
     now = timezone.now()
     with transaction.atomic():

@@ -30,6 +30,10 @@ The protocol, step by step:
    set only when a chain takes a batch and lasting DELIVERY_HEARTBEAT_SECONDS, tells it which chains are alive,
    so a dead worker's batch is taken over within its lease and one sweep.
 
+Personal messages (announcements.services.personal: a report's code, a request to confirm a group, a mail to
+staff) take the same road from step 2: each is a batch of one delivery with no announcement, made in the
+transaction of the change it tells about, and the chains and the sweeper of `announcement_id` None send it.
+
 The invariants that make it exactly once: a row belongs to one batch, fixed before anything is sent (or, for
 "retry failed", to one new batch, with the rows it went out with); a batch is held by at most one worker (the
 lease, checked in the same statement that takes it); every write of a worker is fenced by its claim (the batch
@@ -67,6 +71,7 @@ from announcements.services.claims import (
     record_results,
 )
 from announcements.services.materialize import deliveries_materialize, materialize_parts
+from announcements.services.personal import personal_messages
 from announcements.services.workflow import _start_sending
 from channels import Message, Result, ResultKind, sender_for
 from channels.base import Batch, ClaimLost, missing_settings
@@ -108,8 +113,8 @@ def _start_chains(announcement_id: int) -> None:
     _finish_if_done(announcement_id)
 
 
-def _chain_heartbeat_key(announcement_id: int, kind: str) -> str:
-    return f"announcements:chain:{announcement_id}:{kind}"
+def _chain_heartbeat_key(announcement_id: int | None, kind: str) -> str:
+    return f"announcements:chain:{'personal' if announcement_id is None else announcement_id}:{kind}"
 
 
 def _messages(announcement: Announcement, deliveries: list[Claimed]) -> list[Message]:
@@ -145,8 +150,9 @@ def _messages(announcement: Announcement, deliveries: list[Claimed]) -> list[Mes
     return messages
 
 
-def deliveries_send_batch(*, announcement_id: int, kind: str) -> int:
+def deliveries_send_batch(*, announcement_id: int | None, kind: str) -> int:
     """Claim one batch of one channel, send it through the channel's adapter, record the results.
+    `announcement_id` None: the batches of personal messages (announcements.services.personal).
     Returns how many deliveries were in the batch (0: nothing left to claim now)."""
     sender = sender_for(kind)
     claim = claim_batch(announcement_id, kind)
@@ -158,8 +164,8 @@ def deliveries_send_batch(*, announcement_id: int, kind: str) -> int:
         _finish_if_done(announcement_id)
         return 0
     cache.set(_chain_heartbeat_key(announcement_id, kind), 1, timeout=settings.DELIVERY_HEARTBEAT_SECONDS)
-    announcement = Announcement.objects.get(pk=announcement_id)
-    if announcement.status == Announcement.Status.CANCELLED:
+    announcement = None if announcement_id is None else Announcement.objects.get(pk=announcement_id)
+    if announcement is not None and announcement.status == Announcement.Status.CANCELLED:
         with transaction.atomic():
             if claim.fenced():
                 claim.rows().update(status=Delivery.Status.SKIPPED, reason="cancelled")
@@ -171,14 +177,20 @@ def deliveries_send_batch(*, announcement_id: int, kind: str) -> int:
         record_results(claim, [Result(d.pk, ResultKind.PERMANENT, reason=reason) for d in claim.deliveries])
         _finish_if_done(announcement_id)
         return len(claim.deliveries)
-    messages = _messages(announcement, claim.deliveries)
+    if announcement is None:
+        messages = personal_messages(claim.deliveries)
+        if len(messages) < len(claim.deliveries):  # its text was deleted: a batch of one, nothing to send
+            record_results(claim, [Result(d.pk, ResultKind.PERMANENT, reason="removed") for d in claim.deliveries])
+            return len(claim.deliveries)
+    else:
+        messages = _messages(announcement, claim.deliveries)
     planned = plan_request_ids(sender, claim, messages)
     for message in messages:
         message.request_id = planned.get(message.delivery_id, "")
     batch = Batch(
         request_id=claim.key,
         messages=messages,
-        urgent=announcement.urgency == Announcement.Urgency.URGENT,
+        urgent=announcement is not None and announcement.urgency == Announcement.Urgency.URGENT,
         keep=_lease_keeper(claim),
     )
     try:
@@ -214,7 +226,7 @@ def _lease_keeper(claim: Claim) -> Any:
     return keep
 
 
-def deliveries_chain_step(*, announcement_id: int, kind: str) -> float | None:
+def deliveries_chain_step(*, announcement_id: int | None, kind: str) -> float | None:
     """One step of a send chain: send a batch. Returns when to take the next step, in seconds: 0 after a batch;
     the wait until the earliest retry of this channel comes due, when that is soon (the chain stays alive for it,
     instead of leaving the retry to the next sweep); None when there is nothing left for the chain to do."""
@@ -235,7 +247,9 @@ def deliveries_chain_step(*, announcement_id: int, kind: str) -> float | None:
     return wait
 
 
-def _finish_if_done(announcement_id: int) -> None:
+def _finish_if_done(announcement_id: int | None) -> None:
+    if announcement_id is None:
+        return  # personal messages: no announcement to mark sent
     if not DeliveryBatch.objects.filter(announcement_id=announcement_id, done=False).exists():
         Announcement.objects.filter(
             pk=announcement_id, status=Announcement.Status.SENDING, materialized_at__isnull=False
@@ -273,6 +287,10 @@ def deliveries_sweep(*, now: datetime | None = None) -> dict[str, int]:
                 chains += 1
         if not due:
             _finish_if_done(announcement.pk)
+    for kind in due_kinds(None, now):  # personal messages: one chain per channel is plenty
+        if not cache.get(_chain_heartbeat_key(None, kind)):
+            deliveries_send.delay(None, kind)
+            chains += 1
     return {"started": started, "redispatched": redispatched, "chains": chains}
 
 

@@ -28,7 +28,7 @@ DELIVERY_COLUMNS = """(announcement_id, kind, member_id, outlet_id, batch, addre
 BATCH_COLUMNS = "(announcement_id, kind, number, attempts, lease_until, not_before, plan, done, first_id, last_id)"
 
 
-def _quiet_sms_not_before(now: datetime) -> datetime | None:
+def quiet_sms_not_before(now: datetime) -> datetime | None:
     start_text, end_text = settings.QUIET_HOURS_SMS.split("-")
     start = time.fromisoformat(start_text.strip())
     end = time.fromisoformat(end_text.strip())
@@ -148,7 +148,7 @@ def _make_part(
     """The rows of the people whose member id is in [id_from, id_to) (and, in part 0, the outlets'), and their
     batches, in this connection's transaction."""
     urgent = announcement.urgency == Announcement.Urgency.URGENT
-    sms_not_before = None if urgent else _quiet_sms_not_before(now)
+    sms_not_before = None if urgent else quiet_sms_not_before(now)
     # A bare NULL, not a CASE of NULLs, which PostgreSQL would type as text.
     not_before_sql = "CASE WHEN kind = 'sms' THEN %s ELSE NULL END" if sms_not_before else "NULL"
     not_before_params = [sms_not_before] if sms_not_before else []

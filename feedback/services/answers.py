@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from feedback.models import Feedback, FeedbackEvent
-from feedback.services.base import FeedbackError, S, _event, _notify_on_commit, _staff_case, status_move
+from feedback.services.base import FeedbackError, S, _event, _staff_case, status_move
+from feedback.services.messages import reporter_notify
 from feedback.services.reporting import _photos_store
 from portal.images import image_prepare
 from portal.text import clean_multiline
@@ -39,7 +40,7 @@ def feedback_reply(
                 status_move(feedback, S.IN_PROGRESS, actor=by)
             feedback.accepted_at = feedback.accepted_at or timezone.now()
             feedback.save()
-            _notify_on_commit(feedback, "reply")
+            reporter_notify(feedback, "reply")
     return event
 
 

@@ -1,5 +1,5 @@
 """What every part of handling a report shares: the status table, tracking codes, deadlines, the timeline, and the
-message to the reporter after commit."""
+the message to the reporter."""
 
 import secrets
 from datetime import datetime
@@ -7,7 +7,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -56,14 +55,6 @@ def deadlines(*, ward_id: int, start: datetime, priority: str) -> tuple[datetime
     else:
         resolve = calendar.add_days(start, settings.FEEDBACK_NORMAL_DAYS)
     return accept, resolve
-
-
-def _notify_on_commit(feedback: Feedback, what: str) -> None:
-    from feedback.tasks import feedback_notify_reporter
-
-    if feedback.reporter_phone or feedback.reporter_email or feedback.reporter_zalo_id:
-        feedback_id = feedback.pk
-        transaction.on_commit(lambda: feedback_notify_reporter.delay(feedback_id, what))
 
 
 def _staff_case(user: Any, feedback: Feedback) -> Feedback:

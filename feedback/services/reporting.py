@@ -20,7 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from feedback.models import Category, Feedback, FeedbackEvent, FeedbackPhoto
-from feedback.services.base import S, _notify_on_commit, deadlines, new_tracking_code
+from feedback.services.base import S, deadlines, new_tracking_code
+from feedback.services.messages import reporter_notify
 from groups.models import ResidentialGroup, Ward
 from portal.images import PreparedImage, image_prepare
 from portal.phones import normalize_phone
@@ -188,7 +189,7 @@ def feedback_submit(
                 )
                 _photos_store(feedback, event, prepared)
                 if feedback.source != Feedback.Source.ZALO_OA:
-                    _notify_on_commit(feedback, "received")
+                    reporter_notify(feedback, "received")
             return feedback, True
         except IntegrityError:
             existing = Feedback.objects.filter(submission_key=key).first()
@@ -252,9 +253,10 @@ def feedback_from_zalo_message(*, ward: Ward, zalo_user_id: str, message_id: str
     )
     feedback, created = feedback_submit(ward=ward, data=data, form_token=f"zalo:{message_id}")
     if created and zalo_user_id:
-        Feedback.objects.filter(pk=feedback.pk).update(reporter_zalo_id=zalo_user_id)
-        feedback.reporter_zalo_id = zalo_user_id
-        _notify_on_commit(feedback, "received")
+        with transaction.atomic():
+            Feedback.objects.filter(pk=feedback.pk).update(reporter_zalo_id=zalo_user_id)
+            feedback.reporter_zalo_id = zalo_user_id
+            reporter_notify(feedback, "received")
     return feedback, created
 
 

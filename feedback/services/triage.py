@@ -15,12 +15,12 @@ from feedback.services.base import (
     FeedbackError,
     S,
     _event,
-    _notify_on_commit,
     _staff_case,
     deadlines,
     status_check,
     status_move,
 )
+from feedback.services.messages import escalation_notify, reporter_notify, unit_notify
 from portal.audit import audit_record
 from portal.text import clean_multiline, normalize_spaces
 
@@ -56,13 +56,11 @@ def feedback_change_status(
         status_move(feedback, to, actor=by, text=public_text.strip() if to == S.RESOLVED else reason)
         feedback.save()
         audit_record(actor=by, action="update", obj=feedback, ward=feedback.ward, summary=f"{previous} → {to}")
-        _notify_on_commit(feedback, "status")
+        reporter_notify(feedback, "status")
     return feedback
 
 
 def feedback_assign(*, feedback: Feedback, by: Any, unit: Unit | None, assignee: Any = None) -> Feedback:
-    from feedback.tasks import feedback_notify_unit
-
     with transaction.atomic():
         feedback = _staff_case(by, feedback)
         if unit is not None and unit.ward_id != feedback.ward_id:
@@ -92,9 +90,7 @@ def feedback_assign(*, feedback: Feedback, by: Any, unit: Unit | None, assignee:
             ward=feedback.ward,
             summary=f"assigned to {unit.name if unit else '-'}",
         )
-        if unit is not None:
-            feedback_id = feedback.pk
-            transaction.on_commit(lambda: feedback_notify_unit.delay(feedback_id))
+        unit_notify(feedback)
     return feedback
 
 
@@ -137,8 +133,6 @@ def feedback_merge(*, primary: Feedback, duplicates: list[Feedback], by: Any) ->
 
 def feedback_escalate_overdue(*, now: datetime | None = None) -> int:
     """Beat job: open cases past their deadline are escalated once to their unit's head (or the ward admins)."""
-    from feedback.tasks import feedback_notify_escalation
-
     now = now or timezone.now()
     overdue = Feedback.objects.filter(status__in=Feedback.OPEN, resolve_due_at__lt=now, escalated_at__isnull=True)
     count = 0
@@ -153,8 +147,7 @@ def feedback_escalate_overdue(*, now: datetime | None = None) -> int:
                 None,
                 text=feedback.unit.head.get_full_name() if feedback.unit and feedback.unit.head else "",
             )
-            feedback_id = feedback.pk
-            transaction.on_commit(lambda feedback_id=feedback_id: feedback_notify_escalation.delay(feedback_id))
+            escalation_notify(feedback)
             count += 1
     return count
 

@@ -21,7 +21,6 @@ from groups.services.members import (
 from groups.services.memberships import (
     CONFIRM_MAX_AGE,
     CONFIRM_SALT,
-    _confirmation_on_commit,
     _current_group_of,
     _locked_current_membership,
     _membership_clean,
@@ -57,7 +56,6 @@ __all__ = [
     "membership_end",
     "membership_move",
     "membership_request",
-    "_confirmation_on_commit",
     "CONFIRM_SALT",
     "CONFIRM_MAX_AGE",
     "membership_confirm_token",

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from groups.models import Member, Membership, ResidentialGroup
 from groups.services.base import household_for_address
 from groups.services.members import MemberData, _member_search_text, member_data_clean
-from groups.services.memberships import _confirmation_on_commit
+from groups.services.messages import membership_confirmation_send
 from portal.audit import audit_record
 
 
@@ -68,7 +68,7 @@ def join_request_submit(*, group: ResidentialGroup, data: MemberData, ip: str | 
                 summary=f"join request {group.name}",
                 ip=ip,
             )
-            _confirmation_on_commit(membership)
+            membership_confirmation_send(membership)
             return JoinResult(membership=membership)
         else:
             member = Member.objects.create(

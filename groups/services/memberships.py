@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from groups.models import Member, Membership, ResidentialGroup
 from groups.services.base import household_for_address, role_clean
+from groups.services.messages import membership_confirmation_send
 from portal.audit import audit_record, model_changes, snapshot
 
 
@@ -203,15 +204,8 @@ def membership_request(
         audit_record(
             actor=by, action="create", obj=membership, ward=group.ward, summary=f"request to add to {group.name}"
         )
-        _confirmation_on_commit(membership)
+        membership_confirmation_send(membership)
     return membership
-
-
-def _confirmation_on_commit(membership: Membership) -> None:
-    from groups.tasks import membership_confirmation_send
-
-    membership_id = membership.pk
-    transaction.on_commit(lambda: membership_confirmation_send.delay(membership_id))
 
 
 CONFIRM_SALT = "groups.membership-confirm"

@@ -13,11 +13,11 @@ from portal.text import normalize_spaces
 
 
 def staff_invite(*, ward: Ward, email: str, full_name: str, role: str, groups: list[ResidentialGroup], by: Any) -> Any:
-    """Create a staff account with no password and email its owner a link to choose one (through Celery)."""
+    """Create a staff account with no password and mail its owner a link to choose one."""
     from django.contrib.auth import get_user_model
 
     from groups.models import StaffProfile
-    from groups.tasks import send_staff_invitation
+    from groups.services.messages import staff_invitation_send
 
     user_model = get_user_model()
     email = (email or "").strip().lower()
@@ -45,5 +45,5 @@ def staff_invite(*, ward: Ward, email: str, full_name: str, role: str, groups: l
         if role == StaffProfile.Role.GROUP_LEADER:
             profile.groups.set(groups)
         audit_record(actor=by, action="create", obj=profile, ward=ward, summary=f"{email} ({role})")
-        transaction.on_commit(lambda: send_staff_invitation.delay(user.pk))
+        staff_invitation_send(user)
     return user

@@ -7,9 +7,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from feedback.models import Feedback, FeedbackEvent, FeedbackPhoto
-from feedback.tasks import feedback_notify_reporter
+from feedback import selectors
+from feedback.models import Feedback, FeedbackPhoto
 from tests.announcements.test_compose import jpeg_bytes
+from tests.factories import send_personal
 from tests.feedback.conftest import report
 
 pytestmark = pytest.mark.django_db
@@ -133,11 +134,11 @@ def test_the_status_page_needs_the_phone_digits_for_a_private_case_and_gives_no_
 def test_the_reporter_receives_the_code_by_sms(ward_a, sms_gateway):
     feedback = report(ward_a)
 
-    feedback_notify_reporter(feedback.pk, "received")
+    send_personal()
 
     assert list(sms_gateway.received) == ["0912345678"]
     assert feedback.tracking_code in sms_gateway.contents[0][1]
-    assert FeedbackEvent.objects.filter(feedback=feedback, kind="notified", text__contains="accepted").exists()
+    assert [m.delivery.status for m in selectors.messages_sent(feedback=feedback)] == ["sent"]
 
 
 def test_open_reports_nearby_are_offered_while_typing(ward_a, group_a1, client):

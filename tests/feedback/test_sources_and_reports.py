@@ -10,10 +10,9 @@ from openpyxl import load_workbook
 from announcements.hooks import zalo_signature
 from feedback import services
 from feedback.models import Feedback, FeedbackEvent
-from feedback.tasks import feedback_notify_reporter
 from groups.models import Channel
 from tests.announcements.test_channels import zalo  # noqa: F401 - the fake Zalo OA
-from tests.factories import member_in
+from tests.factories import member_in, send_personal
 from tests.feedback.conftest import report
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +43,7 @@ def test_a_followers_message_to_the_oa_becomes_a_case_once_and_is_answered_on_za
     feedback = Feedback.objects.get()
     assert first["case"] == again["case"] == feedback.tracking_code
     assert (feedback.source, feedback.reporter_name, feedback.is_public) == ("zalo_oa", resident.full_name, False)
-    feedback_notify_reporter(feedback.pk, "received")
+    send_personal()
     assert zalo.user_messages[-1][0] == "u-42" and feedback.tracking_code in zalo.user_messages[-1][1]
 
 

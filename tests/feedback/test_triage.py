@@ -11,6 +11,7 @@ from feedback import services
 from feedback.models import Feedback, FeedbackEvent, Holiday
 from feedback.workcalendar import WorkCalendar, holidays_forget
 from portal.models import AuditEvent
+from tests.factories import send_personal
 from tests.feedback.conftest import report
 
 pytestmark = pytest.mark.django_db
@@ -81,19 +82,10 @@ def test_rejecting_needs_a_reason(ward_a, bob):
     )
 
 
-def test_assigning_tells_the_unit_by_mail_without_the_reporter(
-    ward_a, bob, police, django_capture_on_commit_callbacks, settings
-):
-    settings.CELERY_TASK_ALWAYS_EAGER = True
-    from portal.celery import app
-
-    app.conf.task_always_eager = True
-    try:
-        feedback = report(ward_a, category="security", description="Có nhóm thanh niên tụ tập gây ồn ào lúc nửa đêm")
-        with django_capture_on_commit_callbacks(execute=True):
-            services.feedback_assign(feedback=feedback, by=bob, unit=police)
-    finally:
-        app.conf.task_always_eager = False
+def test_assigning_tells_the_unit_by_mail_without_the_reporter(ward_a, bob, police):
+    feedback = report(ward_a, category="security", description="Có nhóm thanh niên tụ tập gây ồn ào lúc nửa đêm")
+    services.feedback_assign(feedback=feedback, by=bob, unit=police)
+    send_personal()
 
     assert Feedback.objects.get().status == "assigned"
     assert [m.to for m in mail.outbox] == [["cskv@an-binh.vn"]]

@@ -8,8 +8,7 @@ from django.urls import reverse
 
 from groups import services
 from groups.models import Member, Membership, StaffProfile
-from groups.tasks import membership_confirmation_send
-from tests.factories import member_in, staff_user
+from tests.factories import member_in, send_personal, staff_user
 from tests.groups.spreadsheets import xlsx
 
 pytestmark = pytest.mark.django_db
@@ -83,7 +82,7 @@ def test_the_resident_confirms_from_the_message_on_their_own_phone(
         group=group_a1, data=services.MemberData(full_name="x", phone="0912777666"), by=carol
     )
 
-    membership_confirmation_send(request.pk)
+    send_personal()
     link = _confirm_link(sms_gateway)
     asked = client.get(link).content.decode()
     client.post(link, {"answer": "yes"})
@@ -113,7 +112,7 @@ def test_a_join_request_typed_with_someone_elses_phone_is_never_approved_without
     assert "chưa xác nhận" in refused.content.decode()
     assert Membership.objects.get(pk=request.pk).status == "pending"
 
-    membership_confirmation_send(request.pk)
+    send_personal()
     client.post(_confirm_link(sms_gateway), {"answer": "no"})
     assert Membership.objects.get(pk=request.pk).status == "rejected"
     assert Member.objects.get(pk=neighbour.pk).full_name == "Hoàng Thị Bích Ngọc"
@@ -127,7 +126,7 @@ def test_the_owner_confirms_a_join_request_then_the_leader_approves_it(
         {"full_name": "Ngọc", "phone": "0912 777 666", "address": "1 Hẻm", "consent_sms": "on"},
     )
     request = Membership.objects.get(group=group_a1)
-    membership_confirmation_send(request.pk)
+    send_personal()
     client.post(_confirm_link(sms_gateway), {"answer": "yes"})
 
     client_for(carol).post(reverse("groups:membership_action", args=[request.pk, "approve"]))

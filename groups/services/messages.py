@@ -1,0 +1,66 @@
+"""The messages the groups side sends: a staff member's invitation, and the request a resident confirms before
+they are added to a group. Personal messages (announcements.services.personal), queued in the transaction of the
+change they tell about, so they are retried, held back at night and followed like every other delivery."""
+
+from typing import Any
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from channels.sms_text import unaccented
+from groups.models import Membership
+
+# Plain ASCII: one SMS segment holds 160 of these, against 70 with Vietnamese marks.
+CONFIRM_TEXT = "Phuong {ward}: co yeu cau them ban vao {group}. Neu dung la ban va dong y, bam: {url}"
+
+
+def staff_invitation_send(user: Any) -> None:
+    """Mail a new staff member a link to choose their password. The link acts for them: no page shows it."""
+    from allauth.account.forms import default_token_generator
+    from allauth.account.utils import user_pk_to_url_str
+
+    from announcements.services import personal_message_queue
+
+    path = reverse(
+        "account_reset_password_from_key",
+        kwargs={"uidb36": user_pk_to_url_str(user), "key": default_token_generator.make_token(user)},
+    )
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {"user": user, "url": settings.PUBLIC_BASE_URL + path, "ward": user.staff_profile.ward}
+        subject = render_to_string("groups/email/staff_invitation_subject.txt", context).strip()
+        personal_message_queue(
+            kind="email",
+            address=user.email,
+            topic=f"staff:{user.pk}",
+            what=_("Invitation"),
+            title=subject,
+            text=render_to_string("groups/email/staff_invitation.txt", context),
+        )
+
+
+def membership_confirmation_send(membership: Membership) -> None:
+    """Ask the person the ward knows by this phone, on their own stored channel, to confirm a request about
+    them: the one who typed the number never receives it."""
+    from announcements.services import personal_message_to_person
+    from groups.services.memberships import membership_confirm_token
+
+    group = membership.group
+    member = membership.member
+    url = settings.PUBLIC_BASE_URL + reverse("join_confirm", args=[membership_confirm_token(membership)])
+    text = CONFIRM_TEXT.format(ward=unaccented(group.ward.name), group=unaccented(group.name), url=url)
+    with translation.override(settings.LANGUAGE_CODE):
+        title = _("Do you agree to join %(group)s?") % {"group": group.name}
+        what = _("Request to confirm")
+    personal_message_to_person(
+        zalo_user_id=member.zalo_user_id if member.consent_zalo else "",
+        phone=member.phone,
+        email=member.email if member.consent_email else "",
+        topic=f"membership:{membership.pk}",
+        what=what,
+        title=title,
+        text=text,
+        link=url,
+    )
