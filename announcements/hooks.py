@@ -102,13 +102,13 @@ def zalo_webhook(request: HttpRequest) -> HttpResponse:
             provider_message_id=str(message.get("msg_id") or event.get("msg_id") or ""),
         )
     elif event.get("event_name") == "user_send_text":
-        return _message_to_case(event)
+        return _message_to_report(event)
     return JsonResponse({"ok": True, "updated": updated})
 
 
-def _message_to_case(event: dict) -> HttpResponse:
+def _message_to_report(event: dict) -> HttpResponse:
     """A follower wrote to the ward's OA: the OA (recipient id) names the ward through its Zalo OA channel."""
-    from feedback.services import feedback_from_zalo_message
+    from feedback.services import report_from_zalo_message
     from groups.models import Channel
 
     recipient, sender = event.get("recipient"), event.get("sender")
@@ -119,14 +119,14 @@ def _message_to_case(event: dict) -> HttpResponse:
     message = event.get("message") or {}
     text = str(message.get("text", "")).strip()
     if channel is None or not text:
-        return JsonResponse({"ok": True, "case": None})
+        return JsonResponse({"ok": True, "report": None})
     try:
-        feedback, _created = feedback_from_zalo_message(
+        report, _created = report_from_zalo_message(
             ward=channel.ward,
             zalo_user_id=str((sender or {}).get("id", "")),
             message_id=str(message.get("msg_id", "")),
             text=text,
         )
     except ValidationError:
-        return JsonResponse({"ok": True, "case": None})  # too short to be a report ("ok", "cảm ơn")
-    return JsonResponse({"ok": True, "case": feedback.tracking_code})
+        return JsonResponse({"ok": True, "report": None})  # too short to be a report ("ok", "cảm ơn")
+    return JsonResponse({"ok": True, "report": report.tracking_code})

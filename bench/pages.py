@@ -107,8 +107,8 @@ def main() -> None:
         subprocess.run([python, "manage.py", "seed_demo"], cwd=ROOT, env=env, check=True, capture_output=True)
         code = manage_print(
             env,
-            "from feedback.models import Feedback;"
-            "print(Feedback.objects.filter(is_public=True, is_confidential=False).first().tracking_code)",
+            "from feedback.models import Report;"
+            "print(Report.objects.filter(is_public=True, is_confidential=False).first().tracking_code)",
         )
         ward = manage_print(env, "from groups.models import Ward; print(Ward.objects.first().code)")
         port = free_port()

@@ -75,7 +75,7 @@ def fill(rows: int) -> tuple[int, object]:
             """
             WITH g AS (SELECT id, row_number() OVER (ORDER BY id) - 1 AS n FROM groups_residentialgroup
                        WHERE ward_id = %(ward)s)
-            INSERT INTO feedback_feedback (
+            INSERT INTO feedback_report (
                 ward_id, group_id, tracking_code, category, description, search_text, address, latitude, longitude,
                 reporter_name, reporter_phone, reporter_email, reporter_zalo_id, is_anonymous, is_confidential, is_public, source,
                 external_ref, submission_key, status, status_reason, priority, unit_id, assignee_id,
@@ -106,7 +106,7 @@ def fill(rows: int) -> tuple[int, object]:
         )
         # Settle the table before measuring: without this, autovacuum's first pass over a million fresh rows runs
         # during the measurements, and index-only scans have no visibility map yet.
-        cursor.execute("VACUUM ANALYZE feedback_feedback")
+        cursor.execute("VACUUM ANALYZE feedback_report")
     return ward.pk, ward
 
 
@@ -135,9 +135,9 @@ def offset_view_timer(user, params: dict, page_number: int, repeat: int) -> floa
     timings = []
     for _ in range(repeat):
         started = time.perf_counter()
-        request = factory.get("/feedback/", {**params, "page": page_number})
+        request = factory.get("/reports/", {**params, "page": page_number})
         request.user = user
-        rows = selectors.feedback_for_user(user=user).select_related("group", "unit").order_by("-id")
+        rows = selectors.reports_for_user(user=user).select_related("group", "unit").order_by("-id")
         page = Paginator(rows, 50).get_page(page_number)
         render_to_string(
             "feedback/queue.html",
@@ -292,7 +292,13 @@ def main() -> None:
         REDIS_URL=args.redis,
         CELERY_BROKER_URL=args.redis,
         PORTAL_VAR_DIR=str(var_dir),
-        PORTAL_FEEDBACK_RATE_LIMIT_PER_HOUR="100000000",
+        PORTAL_REPORT_RATE_LIMIT_PER_HOUR="100000000",
+        # An SMS channel set up (nothing consumes the queue here), so that filing a report with a phone also
+        # queues the message with its code, as it does in a ward.
+        SMS_GATEWAY_URL="http://127.0.0.1:9/",
+        SMS_API_KEY="bench",
+        SMS_SECRET_KEY="bench",
+        SMS_BRANDNAME="BENCH",
     )
     recreate_database(args.admin_url, args.database)
 
@@ -321,26 +327,26 @@ def main() -> None:
     everything = {"status": "all"}
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT id FROM feedback_feedback WHERE ward_id = %s ORDER BY id DESC OFFSET %s LIMIT 1",
+            "SELECT id FROM feedback_report WHERE ward_id = %s ORDER BY id DESC OFFSET %s LIMIT 1",
             [ward_id, args.rows // 2],
         )
         halfway = cursor.fetchone()[0]
     deep_cursor = _encode(halfway + 1)  # the page that starts with the row halfway through
 
-    queue_p95, first = measure(client, "/feedback/", everything, args.repeat)
-    deep_p95, deep = measure(client, "/feedback/", {**everything, "after": deep_cursor}, args.repeat)
+    queue_p95, first = measure(client, "/reports/", everything, args.repeat)
+    deep_p95, deep = measure(client, "/reports/", {**everything, "after": deep_cursor}, args.repeat)
     filtered_p95, filtered = measure(
-        client, "/feedback/", {"status": "open", "category": "environment", "overdue": "1"}, args.repeat
+        client, "/reports/", {"status": "open", "category": "environment", "overdue": "1"}, args.repeat
     )
-    search_p95, found = measure(client, "/feedback/", {"status": "all", "q": "rac thai"}, args.repeat)
-    from feedback.models import Feedback
+    search_p95, found = measure(client, "/reports/", {"status": "all", "q": "rac thai"}, args.repeat)
+    from feedback.models import Report
 
     def codes(response) -> list[str]:  # noqa: ANN001
-        return re.findall(r'data-case="([^"]+)"', response.content.decode())
+        return re.findall(r'data-report="([^"]+)"', response.content.decode())
 
     assert codes(first) and codes(filtered) and codes(found), "a measured page came back empty"
     deep_codes = codes(deep)
-    assert len(deep_codes) == 50 and deep_codes[0] == Feedback.objects.get(pk=halfway).tracking_code
+    assert len(deep_codes) == 50 and deep_codes[0] == Report.objects.get(pk=halfway).tracking_code
     offset_p95 = offset_view_timer(admin, everything, (args.rows // 2) // 50 + 1, max(5, args.repeat // 4))
     log(
         f"queue {queue_p95} ms, deep {deep_p95} ms, filtered {filtered_p95} ms, search {search_p95} ms, "
@@ -351,10 +357,12 @@ def main() -> None:
         dict(os.environ), ward.code, args.submit_seconds, args.submit_threads, args.gunicorn_threads
     )
     # Every answer counted was a report really filed (the warm-up's are there too, hence at least).
-    filed = Feedback.objects.filter(ward_id=ward_id, description__startswith="Rác thải ở hẻm").count()
+    filed = Report.objects.filter(ward_id=ward_id, description__startswith="Rác thải ở hẻm").count()
     assert filed >= answered, (filed, answered)
-    texts = redis.Redis.from_url(args.redis).llen("celery")
-    log(f"{filed} reports filed, {texts} notification tasks queued")
+    from announcements.models import PersonalMessage
+
+    texts = PersonalMessage.objects.filter(topic__startswith="report:").count()
+    log(f"{filed} reports filed, {texts} messages with their code queued")
     redis.Redis.from_url(args.redis).flushdb()  # the notification tasks nobody consumes here
     print(
         json.dumps(

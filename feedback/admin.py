@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from feedback.models import CannedReply, Feedback, Holiday, Open311Key, Unit
+from feedback.models import CannedReply, Holiday, Open311Key, Report, Unit
 
 
 @admin.register(Unit)
@@ -39,8 +39,8 @@ class Open311KeyAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
 
-@admin.register(Feedback)
-class FeedbackAdmin(admin.ModelAdmin):
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
     # Reading and triage happen in the portal, where tips' reporters stay hidden and every look is logged.
     list_display = ["tracking_code", "ward", "category", "status", "created_at"]
     list_filter = ["ward", "status", "category"]

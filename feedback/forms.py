@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from feedback.models import Category, Feedback, Unit
+from feedback.models import Category, Report, Unit
 from feedback.services import ReportData
 from groups.models import ResidentialGroup
 from portal.forms import MultipleFileField, photo_input
@@ -23,7 +23,7 @@ class ReportForm(forms.Form):
     photos = MultipleFileField(
         label=_("Photos (up to 5)"),
         required=False,
-        widget=photo_input(max_bytes=settings.FEEDBACK_MAX_PHOTO_BYTES, max_files=settings.FEEDBACK_MAX_PHOTOS),
+        widget=photo_input(max_bytes=settings.REPORT_MAX_PHOTO_BYTES, max_files=settings.REPORT_MAX_PHOTOS),
     )
     # An integer checked by the service (it must be a group of the ward); the list is only for the widget, so a
     # ward with thousands of groups does not pay for choice validation on every submission.
@@ -59,7 +59,7 @@ class ReportForm(forms.Form):
         self.fields["group_id"].widget.choices = [("", "—"), *natural_sorted(self._groups)]
         return self
 
-    def report_data(self, source: str = Feedback.Source.WEB) -> ReportData:
+    def report_data(self, source: str = Report.Source.WEB) -> ReportData:
         data = self.cleaned_data
         return ReportData(
             category=data["category"],
@@ -83,7 +83,7 @@ class RecordForm(ReportForm):
 
     source = forms.ChoiceField(
         label=_("Received by"),
-        choices=[c for c in Feedback.Source.choices if c[0] not in {"web", "zalo_oa", "open311"}],
+        choices=[c for c in Report.Source.choices if c[0] not in {"web", "zalo_oa", "open311"}],
     )
 
 
@@ -116,7 +116,7 @@ class ReplyForm(forms.Form):
     photos = MultipleFileField(
         label=_("Photos"),
         required=False,
-        widget=photo_input(max_bytes=settings.FEEDBACK_MAX_PHOTO_BYTES, max_files=settings.FEEDBACK_MAX_PHOTOS),
+        widget=photo_input(max_bytes=settings.REPORT_MAX_PHOTO_BYTES, max_files=settings.REPORT_MAX_PHOTOS),
     )
 
 

@@ -1,4 +1,4 @@
-"""Finding a case from outside the portal: a tracking code, the last four digits of the reporter's phone, the
+"""Finding a report from outside the portal: a tracking code, the last four digits of the reporter's phone, the
 browser that filed it, or the link sent to the reporter.
 
 Every check shares one limit, so no page can be used to walk codes: 10 wrong tries per code and 30 per client
@@ -13,15 +13,15 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
-from feedback.models import Feedback, FeedbackEvent
-from feedback.selectors import feedback_by_code
+from feedback.models import Report, ReportEvent
+from feedback.selectors import report_by_code
 from portal.ratelimit import lockout_failure, lockout_until
 
 WRONG_TRIES_PER_CODE = 10
 WRONG_TRIES_PER_ADDRESS = 30
 
 
-Via = FeedbackEvent.Via
+Via = ReportEvent.Via
 
 
 class LookupClosed(Exception):
@@ -39,8 +39,8 @@ class LookupClosed(Exception):
 
 @dataclass(frozen=True)
 class Lookup:
-    feedback: Feedback
-    via: str = ""  # empty: seen as anyone may see it (a public case by its code), not as its reporter
+    report: Report
+    via: str = ""  # empty: seen as anyone may see it (a public report by its code), not as its reporter
 
     @property
     def is_reporter(self) -> bool:
@@ -48,7 +48,7 @@ class Lookup:
 
 
 def reporter_link_token(code: str) -> str:
-    """The proof in the link sent to the reporter: only the portal can make it, and it names one case."""
+    """The proof in the link sent to the reporter: only the portal can make it, and it names one report."""
     return salted_hmac("feedback.reporter-link", code.strip().upper(), algorithm="sha256").hexdigest()[:20]
 
 
@@ -56,11 +56,11 @@ def _keys(code: str, ip: str | None) -> dict[str, int]:
     return {f"code:{code}": WRONG_TRIES_PER_CODE, f"ip:{ip or 'unknown'}": WRONG_TRIES_PER_ADDRESS}
 
 
-def case_lookup(
+def report_lookup(
     *, code: str, ip: str | None, digits: str = "", token: str = "", browser_codes: list[str] = ()
 ) -> Lookup | None:
-    """The case and how the person proved who they are, or None (one wrong try) when the code and what came
-    with it do not open a case. A tip, a private case and a code that does not exist fail alike.
+    """The report and how the person proved who they are, or None (one wrong try) when the code and what came
+    with it do not open a report. A tip, a private report and a code that does not exist fail alike.
 
     Raises LookupClosed while the code or the address is locked out.
     """
@@ -69,25 +69,25 @@ def case_lookup(
     until = lockout_until(keys)
     if until is not None:
         raise LookupClosed(until)
-    feedback = feedback_by_code(code=code) if code else None
+    report = report_by_code(code=code) if code else None
     via = ""
-    if feedback is not None:
+    if report is not None:
         if code in browser_codes:
             via = Via.BROWSER
         elif token and hmac.compare_digest(token, reporter_link_token(code)):
             via = Via.LINK
-        elif feedback.reporter_phone and len(digits) == 4 and digits.isdecimal():
-            if feedback.reporter_phone.endswith(digits):
+        elif report.reporter_phone and len(digits) == 4 and digits.isdecimal():
+            if report.reporter_phone.endswith(digits):
                 via = Via.PHONE
-    if feedback is not None and (via or _open_by_code(feedback)):
-        return Lookup(feedback=feedback, via=via)
+    if report is not None and (via or _open_by_code(report)):
+        return Lookup(report=report, via=via)
     until = lockout_failure(keys)
     if until is not None:
         raise LookupClosed(until)
     return None
 
 
-def _open_by_code(feedback: Feedback) -> bool:
-    """The code alone opens only a public case (anyone may read it, reporter hidden). A tip or a private case
+def _open_by_code(report: Report) -> bool:
+    """The code alone opens only a public report (anyone may read it, reporter hidden). A tip or a private report
     needs the reporter's proof, so its code alone answers as a code that does not exist."""
-    return feedback.is_public and not feedback.is_confidential
+    return report.is_public and not report.is_confidential

@@ -1,4 +1,4 @@
-"""Residents' reports (phản ánh, kiến nghị, tố giác) as cases with a code, an owner, a deadline and public answers.
+"""Residents' reports (phản ánh, kiến nghị, tố giác), each with a tracking code, an owner, a deadline and public answers.
 Writes go through feedback.services; reads that a person triggers go through feedback.selectors.
 """
 
@@ -57,7 +57,7 @@ class Unit(models.Model):
         related_name="+",
         verbose_name=_("head"),
     )
-    members = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="feedback_units")
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="report_units")
     # Only members of such a unit may see who sent a tip (tố giác).
     handles_tips = models.BooleanField(_("receives tips (tố giác)"), default=False)
 
@@ -97,7 +97,7 @@ class CannedReply(models.Model):
         return self.title
 
 
-class Feedback(models.Model):
+class Report(models.Model):
     class Status(models.TextChoices):
         NEW = "new", _("New")
         TRIAGED = "triaged", _("Accepted")
@@ -126,14 +126,14 @@ class Feedback(models.Model):
     # Every report updates each index, and the queue's (ward, …) indexes already serve look-ups by ward: no index of
     # its own for the ward, for who recorded it (only read on a person's deletion), or for LIKE on the codes.
     ward = models.ForeignKey(
-        Ward, on_delete=models.PROTECT, related_name="feedback", verbose_name=_("ward"), db_index=False
+        Ward, on_delete=models.PROTECT, related_name="reports", verbose_name=_("ward"), db_index=False
     )
     group = models.ForeignKey(
         ResidentialGroup,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
-        related_name="feedback",
+        related_name="reports",
         verbose_name=_("residential group"),
     )
     tracking_code = models.CharField(_("tracking code"), max_length=16)
@@ -161,7 +161,7 @@ class Feedback(models.Model):
     status_reason = models.CharField(_("reason"), max_length=500, blank=True)
     priority = models.CharField(_("priority"), max_length=10, choices=Priority.choices, default=Priority.NORMAL)
     unit = models.ForeignKey(
-        Unit, on_delete=models.SET_NULL, null=True, blank=True, related_name="feedback", verbose_name=_("unit")
+        Unit, on_delete=models.SET_NULL, null=True, blank=True, related_name="reports", verbose_name=_("unit")
     )
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -222,14 +222,14 @@ class Feedback(models.Model):
         return self.status in self.OPEN
 
 
-def feedback_upload_to(instance: "FeedbackPhoto", filename: str) -> str:
-    return f"feedback/{instance.feedback_id}/{filename}"
+def report_upload_to(instance: "ReportPhoto", filename: str) -> str:
+    return f"feedback/{instance.report_id}/{filename}"
 
 
-class FeedbackPhoto(models.Model):
-    feedback = models.ForeignKey(Feedback, on_delete=models.CASCADE, related_name="photos")
-    event = models.ForeignKey("FeedbackEvent", on_delete=models.CASCADE, null=True, blank=True, related_name="photos")
-    image = models.ImageField(upload_to=feedback_upload_to, max_length=300)
+class ReportPhoto(models.Model):
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="photos")
+    event = models.ForeignKey("ReportEvent", on_delete=models.CASCADE, null=True, blank=True, related_name="photos")
+    image = models.ImageField(upload_to=report_upload_to, max_length=300)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -239,8 +239,8 @@ class FeedbackPhoto(models.Model):
         return self.image.name
 
 
-class FeedbackEvent(models.Model):
-    """The case's timeline: status changes, assignments, internal notes and public replies."""
+class ReportEvent(models.Model):
+    """The report's timeline: status changes, assignments, internal notes and public replies."""
 
     class Kind(models.TextChoices):
         CREATED = "created", _("Received")
@@ -254,18 +254,18 @@ class FeedbackEvent(models.Model):
         MERGED = "merged", _("Merged")
         RATED = "rated", _("Rated")
 
-    # The (feedback, created_at) index below serves look-ups by case; a second one on the case alone would only
+    # The (report, created_at) index below serves look-ups by report; a second one on the report alone would only
     # slow every report down.
-    feedback = models.ForeignKey(Feedback, on_delete=models.CASCADE, related_name="events", db_index=False)
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="events", db_index=False)
     kind = models.CharField(max_length=10, choices=Kind.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     is_public = models.BooleanField(default=False)
     text = models.TextField(blank=True)
-    # With the case's status names, so every page shows "Đã giải quyết", never "resolved".
-    from_status = models.CharField(max_length=12, blank=True, choices=Feedback.Status.choices)
-    to_status = models.CharField(max_length=12, blank=True, choices=Feedback.Status.choices)
+    # With the report's status names, so every page shows "Đã giải quyết", never "resolved".
+    from_status = models.CharField(max_length=12, blank=True, choices=Report.Status.choices)
+    to_status = models.CharField(max_length=12, blank=True, choices=Report.Status.choices)
 
     class Via(models.TextChoices):
         """For a reporter's own act (a rating, a reopening): how they proved it was them."""
@@ -279,10 +279,10 @@ class FeedbackEvent(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["feedback", "created_at"])]
+        indexes = [models.Index(fields=["report", "created_at"], name="feedback_fe_feedbac_3bdfff_idx")]
 
     def __str__(self) -> str:
-        return f"{self.feedback_id} {self.kind}"
+        return f"{self.report_id} {self.kind}"
 
 
 class Open311Key(models.Model):

@@ -2,7 +2,7 @@
 
 Field names, formats (.json and .xml), ISO 8601 dates with their offset and the error list follow the standard
 (wiki.open311.org/GeoReport_v2). A jurisdiction is a ward, by its administrative code. Reading never returns a
-reporter's identity, a tip, or a case the reporter did not allow to be public.
+reporter's identity, a tip, or a report the reporter did not allow to be public.
 """
 
 import secrets
@@ -20,17 +20,17 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
 from feedback import services
-from feedback.models import Category, Feedback, Open311Key
+from feedback.models import Category, Open311Key, Report
 from groups.models import Ward
 from portal.text import clean_text
 from portal.web import moment_or_none
 
 CLOSED = {
-    Feedback.Status.RESOLVED,
-    Feedback.Status.CLOSED,
-    Feedback.Status.REJECTED,
-    Feedback.Status.DUPLICATE,
-    Feedback.Status.SPAM,
+    Report.Status.RESOLVED,
+    Report.Status.CLOSED,
+    Report.Status.REJECTED,
+    Report.Status.DUPLICATE,
+    Report.Status.SPAM,
 }
 SERVICE_GROUPS = {
     Category.ENVIRONMENT: "Môi trường",
@@ -132,35 +132,35 @@ def _service(category: str) -> dict[str, Any]:
     }
 
 
-def _request_row(feedback: Feedback) -> dict[str, Any]:
-    status_notes = feedback.resolution or feedback.status_reason or ""
+def _request_row(report: Report) -> dict[str, Any]:
+    status_notes = report.resolution or report.status_reason or ""
     return {
-        "service_request_id": feedback.tracking_code,
-        "status": "closed" if feedback.status in CLOSED else "open",
+        "service_request_id": report.tracking_code,
+        "status": "closed" if report.status in CLOSED else "open",
         "status_notes": status_notes,
-        "service_name": str(Category(feedback.category).label),
-        "service_code": feedback.category,
-        "description": feedback.description,
-        "agency_responsible": feedback.unit.name if feedback.unit else feedback.ward.name,
+        "service_name": str(Category(report.category).label),
+        "service_code": report.category,
+        "description": report.description,
+        "agency_responsible": report.unit.name if report.unit else report.ward.name,
         "service_notice": "",
-        "requested_datetime": _iso(feedback.created_at),
-        "updated_datetime": _iso(feedback.updated_at),
-        "expected_datetime": _iso(feedback.resolve_due_at),
-        "address": feedback.address,
+        "requested_datetime": _iso(report.created_at),
+        "updated_datetime": _iso(report.updated_at),
+        "expected_datetime": _iso(report.resolve_due_at),
+        "address": report.address,
         "address_id": "",
         "zipcode": "",
-        "lat": float(feedback.latitude) if feedback.latitude is not None else None,
-        "long": float(feedback.longitude) if feedback.longitude is not None else None,
+        "lat": float(report.latitude) if report.latitude is not None else None,
+        "long": float(report.longitude) if report.longitude is not None else None,
         "media_url": "",
     }
 
 
-def _readable(ward: Ward) -> models.QuerySet[Feedback]:
+def _readable(ward: Ward) -> models.QuerySet[Report]:
     """What anyone may read: public, not a tip, and accepted by staff (a new report may be spam or carry
     something personal the reporter did not mean to publish)."""
     return (
-        Feedback.objects.filter(ward=ward, is_public=True, is_confidential=False, accepted_at__isnull=False)
-        .exclude(status__in=[Feedback.Status.SPAM, Feedback.Status.REJECTED])
+        Report.objects.filter(ward=ward, is_public=True, is_confidential=False, accepted_at__isnull=False)
+        .exclude(status__in=[Report.Status.SPAM, Report.Status.REJECTED])
         .select_related("unit", "ward")
     )
 
@@ -251,7 +251,7 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     if not has_location:
         raise Open311Error(400, "a location is required: lat and long, address_string or address_id")
     name = " ".join(p for p in (data.get("first_name", ""), data.get("last_name", "")) if p).strip()
-    report = services.ReportData(
+    data_in = services.ReportData(
         category=code,
         description=data.get("description", ""),
         address=data.get("address_string", "") or data.get("address_id", ""),
@@ -261,25 +261,25 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
         name=name,
         phone=data.get("phone", ""),
         email=data.get("email", ""),
-        source=Feedback.Source.OPEN311,
+        source=Report.Source.OPEN311,
         external_ref=data.get("device_id", "") or data.get("account_id", ""),
     )
     device = data.get("device_id", "")
     try:
-        twin = None if device else services.recent_twin(ward=ward, data=report)
-        if twin is not None:
-            feedback = twin
+        duplicate = None if device else services.recent_duplicate(ward=ward, data=data_in)
+        if duplicate is not None:
+            report = duplicate
         else:
-            # A known device's repeat is the same report; from an unknown device only a twin sent within minutes
+            # A known device's repeat is the same report; from an unknown device only a duplicate sent within minutes
             # and metres is (above), so two neighbours reporting the same pothole a week apart are two reports.
-            token = f"{device}|{report.description}" if device else secrets.token_urlsafe(16)
-            feedback, _created = services.feedback_submit(ward=ward, data=report, form_token=token)
+            token = f"{device}|{data_in.description}" if device else secrets.token_urlsafe(16)
+            report, _created = services.report_submit(ward=ward, data=data_in, form_token=token)
     except ValidationError as error:
         messages = [f"{field}: {' '.join(errs)}" for field, errs in error.message_dict.items()]
         raise Open311Error(400, "; ".join(messages))
     row = {
-        "service_request_id": feedback.tracking_code,
-        "token": feedback.tracking_code,
+        "service_request_id": report.tracking_code,
+        "token": report.tracking_code,
         "service_notice": "",
         "account_id": None,
     }
@@ -289,18 +289,18 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
 @endpoint
 def request_detail(request: HttpRequest, request_id: str, fmt: str) -> HttpResponse:
     ward = _jurisdiction(request, request.GET)
-    feedback = _readable(ward).filter(tracking_code=request_id.upper()).first()
-    if feedback is None:
+    report = _readable(ward).filter(tracking_code=request_id.upper()).first()
+    if report is None:
         raise Open311Error(404, f"service_request_id {request_id} not found")
-    return _answer(fmt, [_request_row(feedback)], "service_requests", "request")
+    return _answer(fmt, [_request_row(report)], "service_requests", "request")
 
 
 @endpoint
 def token_detail(request: HttpRequest, token: str, fmt: str) -> HttpResponse:
     ward = _jurisdiction(request, request.GET)
-    # Only what anyone may read: a tip, a private case and no case at all answer alike, so a token says
+    # Only what anyone may read: a tip, a private report and no report at all answer alike, so a token says
     # nothing about a report it does not show.
-    listed = Feedback.objects.filter(ward=ward, is_public=True, is_confidential=False)
+    listed = Report.objects.filter(ward=ward, is_public=True, is_confidential=False)
     if not listed.filter(tracking_code=token.upper()).exists():
         raise Open311Error(404, f"token {token} not found")
     return _answer(fmt, [{"service_request_id": token.upper(), "token": token.upper()}], "service_requests", "request")

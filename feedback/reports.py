@@ -26,7 +26,7 @@ NUMBER_HEADERS = [
 
 def monthly_report_xlsx(*, user: object, year: int, month: int) -> bytes:
     start, end = selectors.month_bounds(year, month)
-    data = selectors.feedback_numbers_by(user=user, since=start, until=end)
+    data = selectors.report_numbers_by(user=user, since=start, until=end)
     labels = [
         _("Received"),
         _("Valid"),
@@ -64,7 +64,7 @@ def monthly_report_xlsx(*, user: object, year: int, month: int) -> bytes:
             _("In time"),
         ]
     )
-    rows = selectors.feedback_for_user(user=user).filter(created_at__gte=start, created_at__lt=end)
+    rows = selectors.reports_for_user(user=user).filter(created_at__gte=start, created_at__lt=end)
     for f in rows.select_related("group").order_by("id").iterator(chunk_size=2000):
         in_time = bool(f.resolved_at and f.resolve_due_at and f.resolved_at <= f.resolve_due_at)
         listing.append(

@@ -10,7 +10,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from feedback.models import CannedReply, Category, Feedback, FeedbackEvent, FeedbackPhoto, Holiday, Unit
+from feedback.models import CannedReply, Category, Holiday, Report, ReportEvent, ReportPhoto, Unit
 from feedback.workcalendar import Day, national_days
 from groups.models import StaffProfile
 from groups.selectors import groups_for_user, staff_profile_of
@@ -22,13 +22,13 @@ def is_tip_officer(*, user: Any, ward_id: int) -> bool:
     return Unit.objects.filter(ward_id=ward_id, handles_tips=True).filter(Q(members=user) | Q(head=user)).exists()
 
 
-def feedback_for_user(*, user: Any) -> QuerySet[Feedback]:
+def reports_for_user(*, user: Any) -> QuerySet[Report]:
     """Ward-wide staff see their ward's reports; a group leader those of their groups and of their units.
     A tip is seen only by ward-wide staff and tip officers, and its reporter only by tip officers."""
     profile = staff_profile_of(user)
     if profile is None:
-        return Feedback.objects.none()
-    rows = Feedback.objects.filter(ward_id=profile.ward_id)
+        return Report.objects.none()
+    rows = Report.objects.filter(ward_id=profile.ward_id)
     tip_officer = is_tip_officer(user=user, ward_id=profile.ward_id)
     if profile.role == StaffProfile.Role.GROUP_LEADER:
         mine = Q(group__in=groups_for_user(user=user)) | Q(unit__members=user) | Q(unit__head=user)
@@ -36,23 +36,23 @@ def feedback_for_user(*, user: Any) -> QuerySet[Feedback]:
     return rows
 
 
-def feedback_get_for_user(*, user: Any, pk: int) -> Feedback:
-    feedback = feedback_for_user(user=user).filter(pk=pk).select_related("group", "unit", "duplicate_of").first()
-    if feedback is None:
+def report_get_for_user(*, user: Any, pk: int) -> Report:
+    report = reports_for_user(user=user).filter(pk=pk).select_related("group", "unit", "duplicate_of").first()
+    if report is None:
         raise Http404
-    return feedback
+    return report
 
 
-def feedback_by_code_for_user(*, user: Any, code: str) -> Feedback | None:
-    return feedback_for_user(user=user).filter(tracking_code=code.strip().upper()).first() if code.strip() else None
+def report_by_code_for_user(*, user: Any, code: str) -> Report | None:
+    return reports_for_user(user=user).filter(tracking_code=code.strip().upper()).first() if code.strip() else None
 
 
-def can_see_reporter(*, user: Any, feedback: Feedback) -> bool:
+def can_see_reporter(*, user: Any, report: Report) -> bool:
     profile = staff_profile_of(user)
-    if profile is None or profile.ward_id != feedback.ward_id:
+    if profile is None or profile.ward_id != report.ward_id:
         return False
-    if feedback.is_confidential:
-        return is_tip_officer(user=user, ward_id=feedback.ward_id)
+    if report.is_confidential:
+        return is_tip_officer(user=user, ward_id=report.ward_id)
     return True
 
 
@@ -71,7 +71,7 @@ class QueueFilters:
 
 @dataclass
 class QueuePage:
-    rows: list[Feedback]
+    rows: list[Report]
     next_cursor: str = ""
     filters: QueueFilters = field(default_factory=QueueFilters)
 
@@ -88,14 +88,14 @@ def _decode(cursor: str) -> list[str]:
         return []
 
 
-def feedback_queue(*, user: Any, filters: QueueFilters, after: str = "", limit: int = 50) -> QueuePage:
+def report_queue(*, user: Any, filters: QueueFilters, after: str = "", limit: int = 50) -> QueuePage:
     """One page of the queue. Keyset pagination: the cursor is the last row's sort key, so page 20,000 costs what
     page 1 costs (OFFSET would read and throw away every row before it)."""
-    rows = feedback_for_user(user=user)
+    rows = reports_for_user(user=user)
     now = timezone.now()
     if filters.status == "open":
-        rows = rows.filter(status__in=Feedback.OPEN)
-    elif filters.status in Feedback.Status.values:
+        rows = rows.filter(status__in=Report.OPEN)
+    elif filters.status in Report.Status.values:
         rows = rows.filter(status=filters.status)
     if filters.category:
         rows = rows.filter(category=filters.category)
@@ -108,7 +108,7 @@ def feedback_queue(*, user: Any, filters: QueueFilters, after: str = "", limit: 
     if filters.source:
         rows = rows.filter(source=filters.source)
     if filters.overdue:
-        rows = rows.filter(status__in=Feedback.OPEN, resolve_due_at__lt=now)
+        rows = rows.filter(status__in=Report.OPEN, resolve_due_at__lt=now)
     query = filters.q.strip()
     if query:
         if query.upper().startswith("PA-"):
@@ -141,69 +141,69 @@ def feedback_queue(*, user: Any, filters: QueueFilters, after: str = "", limit: 
     return QueuePage(rows=page, next_cursor=next_cursor, filters=filters)
 
 
-def timeline(*, feedback: Feedback, public_only: bool) -> QuerySet[FeedbackEvent]:
-    events = feedback.events.select_related("actor").prefetch_related("photos")
+def timeline(*, report: Report, public_only: bool) -> QuerySet[ReportEvent]:
+    events = report.events.select_related("actor").prefetch_related("photos")
     return events.filter(is_public=True) if public_only else events
 
 
-ANSWERED = [Feedback.Status.RESOLVED, Feedback.Status.CLOSED]
+ANSWERED = [Report.Status.RESOLVED, Report.Status.CLOSED]
 
 
-def messages_sent(*, feedback: Feedback, to_reporter_only: bool = False) -> list[Any]:
+def messages_sent(*, report: Report, to_reporter_only: bool = False) -> list[Any]:
     """The messages the portal sent about a report (to its reporter, and to staff), newest first, each with its
     delivery: staff see whether the reporter got the code and every change, and why not when they did not."""
     from announcements.models import PersonalMessage
     from feedback.services.messages import topic_of
 
-    topics = [topic_of(feedback)] + ([] if to_reporter_only else [topic_of(feedback, staff=True)])
+    topics = [topic_of(report)] + ([] if to_reporter_only else [topic_of(report, staff=True)])
     found = PersonalMessage.objects.filter(topic__in=topics).select_related("delivery")
     return list(found.order_by("-created_at", "-id"))
 
 
-def is_publicly_shown(feedback: Feedback) -> bool:
-    """A case anyone may see the photos of: the reporter allowed it, it is not a tip, and the ward answered it."""
-    return feedback.is_public and not feedback.is_confidential and feedback.status in ANSWERED
+def is_publicly_shown(report: Report) -> bool:
+    """A report anyone may see the photos of: the reporter allowed it, it is not a tip, and the ward answered it."""
+    return report.is_public and not report.is_confidential and report.status in ANSWERED
 
 
-def public_photo_get(*, pk: int, reporter_codes: list[str]) -> FeedbackPhoto:
-    """A photo for a page without login: of a public, answered case (resident's photos and public replies'), or
-    of a case this browser filed. Anything else is a 404, the same as a photo that does not exist."""
-    photo = FeedbackPhoto.objects.select_related("feedback", "event").filter(pk=pk).first()
+def public_photo_get(*, pk: int, reporter_codes: list[str]) -> ReportPhoto:
+    """A photo for a page without login: of a public, answered report (resident's photos and public replies'), or
+    of a report this browser filed. Anything else is a 404, the same as a photo that does not exist."""
+    photo = ReportPhoto.objects.select_related("report", "event").filter(pk=pk).first()
     if photo is None or photo.event is None or not photo.event.is_public:
         raise Http404
-    if not (is_publicly_shown(photo.feedback) or photo.feedback.tracking_code in reporter_codes):
+    if not (is_publicly_shown(photo.report) or photo.report.tracking_code in reporter_codes):
         raise Http404
     return photo
 
 
-def staff_photo_get(*, user: Any, feedback_pk: int, pk: int) -> FeedbackPhoto:
-    """A photo of a case the person may open; the case's own scoping (tips included) decides."""
-    feedback = feedback_get_for_user(user=user, pk=feedback_pk)
-    photo = FeedbackPhoto.objects.filter(pk=pk, feedback=feedback).first()
+def staff_photo_get(*, user: Any, report_pk: int, pk: int) -> ReportPhoto:
+    """A photo of a report the person may open; the report's own scoping (tips included) decides."""
+    report = report_get_for_user(user=user, pk=report_pk)
+    photo = ReportPhoto.objects.filter(pk=pk, report=report).first()
     if photo is None:
         raise Http404
     return photo
 
 
-def feedback_by_code(*, code: str) -> Feedback | None:
-    return Feedback.objects.select_related("ward", "group").filter(tracking_code=code.strip().upper()).first()
+def report_by_code(*, code: str) -> Report | None:
+    return Report.objects.select_related("ward", "group").filter(tracking_code=code.strip().upper()).first()
 
 
-def public_answers(*, ward_id: int) -> QuerySet[Feedback]:
-    """The ward's public page of answered reports: only cases the reporter allowed, never a tip, no identity."""
+def public_answers(*, ward_id: int) -> QuerySet[Report]:
+    """The ward's public page of answered reports: only reports the reporter allowed, never a tip, no identity."""
     return (
-        Feedback.objects.filter(
+        Report.objects.filter(
             ward_id=ward_id,
             is_public=True,
             is_confidential=False,
-            status__in=[Feedback.Status.RESOLVED, Feedback.Status.CLOSED],
+            status__in=[Report.Status.RESOLVED, Report.Status.CLOSED],
         )
         .select_related("group")
         .order_by("-resolved_at", "-id")
     )
 
 
-def similar_open_cases(
+def similar_open_reports(
     *,
     ward_id: int,
     category: str,
@@ -212,12 +212,12 @@ def similar_open_cases(
     latitude: float | None = None,
     longitude: float | None = None,
     limit: int = 5,
-) -> list[Feedback]:
-    """Open public cases a resident may be about to file again: same category, in the same group or nearby."""
+) -> list[Report]:
+    """Open public reports a resident may be about to file again: same category, in the same group or nearby."""
     if not category:
         return []
-    rows = Feedback.objects.filter(
-        ward_id=ward_id, category=category, status__in=Feedback.OPEN, is_public=True, is_confidential=False
+    rows = Report.objects.filter(
+        ward_id=ward_id, category=category, status__in=Report.OPEN, is_public=True, is_confidential=False
     )
     near = Q()
     if group_id:
@@ -237,7 +237,7 @@ def similar_open_cases(
 
 
 @dataclass
-class FeedbackNumbers:
+class ReportNumbers:
     received: int = 0
     valid: int = 0
     answered: int = 0
@@ -247,13 +247,13 @@ class FeedbackNumbers:
     median_resolution_h: float | None = None
 
 
-def feedback_numbers(rows: QuerySet[Feedback]) -> FeedbackNumbers:
+def report_numbers(rows: QuerySet[Report]) -> ReportNumbers:
     """Counted the way wards report them: received, valid, answered, resolved within the deadline."""
-    numbers = FeedbackNumbers()
+    numbers = ReportNumbers()
     totals = rows.aggregate(
         received=Count("id"),
-        valid=Count("id", filter=~Q(status__in=Feedback.INVALID)),
-        answered=Count("id", filter=Q(first_response_at__isnull=False) & ~Q(status__in=Feedback.INVALID)),
+        valid=Count("id", filter=~Q(status__in=Report.INVALID)),
+        answered=Count("id", filter=Q(first_response_at__isnull=False) & ~Q(status__in=Report.INVALID)),
         resolved=Count("id", filter=Q(resolved_at__isnull=False)),
     )
     numbers.received, numbers.valid = totals["received"], totals["valid"]
@@ -270,22 +270,22 @@ def feedback_numbers(rows: QuerySet[Feedback]) -> FeedbackNumbers:
     return numbers
 
 
-def feedback_numbers_by(*, user: Any, since: datetime | None = None, until: datetime | None = None) -> dict:
-    rows = feedback_for_user(user=user)
+def report_numbers_by(*, user: Any, since: datetime | None = None, until: datetime | None = None) -> dict:
+    rows = reports_for_user(user=user)
     if since:
         rows = rows.filter(created_at__gte=since)
     if until:
         rows = rows.filter(created_at__lt=until)
     labels = dict(Category.choices)
     by_category = {
-        str(labels.get(category, category)): feedback_numbers(rows.filter(category=category))
+        str(labels.get(category, category)): report_numbers(rows.filter(category=category))
         for category in rows.values_list("category", flat=True).distinct()
     }
     by_group = {
-        name or "—": feedback_numbers(rows.filter(group__name=name) if name else rows.filter(group__isnull=True))
+        name or "—": report_numbers(rows.filter(group__name=name) if name else rows.filter(group__isnull=True))
         for name in rows.values_list("group__name", flat=True).distinct()
     }
-    return {"total": feedback_numbers(rows), "by_category": by_category, "by_group": by_group}
+    return {"total": report_numbers(rows), "by_category": by_category, "by_group": by_group}
 
 
 def month_bounds(year: int, month: int) -> tuple[datetime, datetime]:
@@ -294,15 +294,15 @@ def month_bounds(year: int, month: int) -> tuple[datetime, datetime]:
     return datetime(year, month, 1, tzinfo=zone), datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=zone)
 
 
-def feedback_numbers_by_month(*, user: Any, months: int = 12) -> list[tuple[str, FeedbackNumbers]]:
+def report_numbers_by_month(*, user: Any, months: int = 12) -> list[tuple[str, ReportNumbers]]:
     """The last `months` calendar months, newest first, as wards report them month by month."""
-    rows = feedback_for_user(user=user)
+    rows = reports_for_user(user=user)
     today = timezone.localdate()
     year, month = today.year, today.month
     result = []
     for _i in range(months):
         start, end = month_bounds(year, month)
-        result.append((f"{month:02d}/{year}", feedback_numbers(rows.filter(created_at__gte=start, created_at__lt=end))))
+        result.append((f"{month:02d}/{year}", report_numbers(rows.filter(created_at__gte=start, created_at__lt=end))))
         year, month = (year - 1, 12) if month == 1 else (year, month - 1)
     return result
 
@@ -320,7 +320,7 @@ def units_with_members(*, ward_id: int) -> QuerySet[Unit]:
         units_of_ward(ward_id=ward_id)
         .select_related("head", "group")
         .prefetch_related("members")
-        .annotate(open_cases=Count("feedback", filter=Q(feedback__status__in=Feedback.OPEN)))
+        .annotate(open_reports=Count("reports", filter=Q(reports__status__in=Report.OPEN)))
     )
 
 

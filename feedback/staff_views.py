@@ -1,4 +1,4 @@
-"""Pages for staff handling reports: the queue, a case and its actions, the bulk bar, recording a report taken by
+"""Pages for staff handling reports: the queue, a report and its actions, the bulk bar, recording a report taken by
 phone or in person, and the monthly numbers. Thin: reads through selectors, writes through services."""
 
 import secrets
@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from feedback import selectors, services
 from feedback.forms import RecordForm, ReplyForm
-from feedback.models import Category, Feedback, Unit
+from feedback.models import Category, Report, Unit
 from groups.models import ResidentialGroup
 from groups.selectors import staff_profile_of
 from portal.audit import audit_record, client_ip
@@ -39,7 +39,7 @@ BULK_ACTIONS = {
 
 @staff_required
 def staff_photo(request: HttpRequest, pk: int, photo: int) -> HttpResponse:
-    found = selectors.staff_photo_get(user=request.user, feedback_pk=pk, pk=photo)
+    found = selectors.staff_photo_get(user=request.user, report_pk=pk, pk=photo)
     return file_response(found.image, content_type="image/jpeg")
 
 
@@ -76,21 +76,21 @@ def _group_options(ward_id: int, selected: int | None) -> str:
     return mark_safe(options)  # noqa: S308 - built above from escaped names and integers
 
 
-def _queue_rows(rows: list[Feedback]) -> list[dict]:
+def _queue_rows(rows: list[Report]) -> list[dict]:
     """The queue's cells as plain strings, prepared once per row: the template engine costs about a millisecond
     a row for the same work (labels, dates, URLs), which at 50 rows is most of the page's time."""
     now = timezone.now()
     today = timezone.localdate(now)
     labels = {
         "category": {k: str(v) for k, v in Category.choices},
-        "status": {k: str(v) for k, v in Feedback.Status.choices},
-        "priority": {k: str(v) for k, v in Feedback.Priority.choices},
+        "status": {k: str(v) for k, v in Report.Status.choices},
+        "priority": {k: str(v) for k, v in Report.Priority.choices},
     }
-    case_url = reverse("feedback:case", args=[0]).rsplit("0/", 1)[0]
+    report_url = reverse("feedback:detail", args=[0]).rsplit("0/", 1)[0]
     return [
         {
             "code": f.tracking_code,
-            "url": f"{case_url}{f.pk}/",
+            "url": f"{report_url}{f.pk}/",
             "pk": f.pk,
             "category": labels["category"].get(f.category, f.category),
             "group": f.group.name if f.group else "",
@@ -116,7 +116,7 @@ def _queue_rows(rows: list[Feedback]) -> list[dict]:
 def queue(request: HttpRequest) -> HttpResponse:
     profile = staff_profile_of(request.user)
     filters = _filters(request)
-    page = selectors.feedback_queue(user=request.user, filters=filters, after=request.GET.get("after", ""))
+    page = selectors.report_queue(user=request.user, filters=filters, after=request.GET.get("after", ""))
     params = request.GET.copy()
     params.pop("after", None)
     return render(
@@ -127,10 +127,10 @@ def queue(request: HttpRequest) -> HttpResponse:
             "rows": _queue_rows(page.rows),
             "filters": filters,
             "query": params.urlencode(),
-            "statuses": Feedback.Status.choices,
+            "statuses": Report.Status.choices,
             "categories": Category.choices,
-            "priorities": Feedback.Priority.choices,
-            "sources": Feedback.Source.choices,
+            "priorities": Report.Priority.choices,
+            "sources": Report.Source.choices,
             "units": selectors.units_of_ward(ward_id=profile.ward_id),
             "group_options": _group_options(profile.ward_id, filters.group_id),
             "bulk_actions": BULK_ACTIONS.items(),
@@ -139,65 +139,65 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def case(request: HttpRequest, pk: int) -> HttpResponse:
-    feedback = selectors.feedback_get_for_user(user=request.user, pk=pk)
-    may_see = selectors.can_see_reporter(user=request.user, feedback=feedback)
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    report = selectors.report_get_for_user(user=request.user, pk=pk)
+    may_see = selectors.can_see_reporter(user=request.user, report=report)
     # A tip's reporter is shown only when an officer asks for it, so every look is a logged, deliberate act.
-    show_reporter = may_see and (not feedback.is_confidential or request.GET.get("reveal") == "1")
-    if show_reporter and (feedback.reporter_name or feedback.reporter_phone or feedback.reporter_email):
-        services.reporter_identity_viewed(feedback=feedback, by=request.user, ip=client_ip(request))
+    show_reporter = may_see and (not report.is_confidential or request.GET.get("reveal") == "1")
+    if show_reporter and (report.reporter_name or report.reporter_phone or report.reporter_email):
+        services.reporter_identity_viewed(report=report, by=request.user, ip=client_ip(request))
     return render(
         request,
-        "feedback/case.html",
+        "feedback/detail.html",
         {
-            "feedback": feedback,
+            "report": report,
             "may_see_reporter": may_see,
             "show_reporter": show_reporter,
-            "events": selectors.timeline(feedback=feedback, public_only=False),
-            "sent": selectors.messages_sent(feedback=feedback),
-            "photos": feedback.photos.filter(event__kind="created"),
+            "events": selectors.timeline(report=report, public_only=False),
+            "sent": selectors.messages_sent(report=report),
+            "photos": report.photos.filter(event__kind="created"),
             "reply_form": ReplyForm(),
-            "units": selectors.units_of_ward(ward_id=feedback.ward_id),
-            "next_statuses": [(s, Feedback.Status(s).label) for s in services.TRANSITIONS.get(feedback.status, [])],
-            "priorities": Feedback.Priority.choices,
-            "canned": selectors.canned_replies_of_ward(ward_id=feedback.ward_id, category=feedback.category),
+            "units": selectors.units_of_ward(ward_id=report.ward_id),
+            "next_statuses": [(s, Report.Status(s).label) for s in services.TRANSITIONS.get(report.status, [])],
+            "priorities": Report.Priority.choices,
+            "canned": selectors.canned_replies_of_ward(ward_id=report.ward_id, category=report.category),
         },
     )
 
 
 @require_POST
 @staff_required
-def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    feedback = selectors.feedback_get_for_user(user=request.user, pk=pk)
+def report_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    report = selectors.report_get_for_user(user=request.user, pk=pk)
     post = request.POST
     try:
         if action == "status" and not post.get("to"):
             messages.info(request, _("Nothing was changed."))
         elif action == "status":
-            twin = selectors.feedback_by_code_for_user(user=request.user, code=post.get("duplicate_of", ""))
-            services.feedback_change_status(
-                feedback=feedback,
+            duplicate = selectors.report_by_code_for_user(user=request.user, code=post.get("duplicate_of", ""))
+            services.report_change_status(
+                report=report,
                 by=request.user,
                 to=post.get("to", ""),
                 reason=post.get("reason", ""),
                 public_text=post.get("text", ""),
-                duplicate_of=twin,
+                duplicate_of=duplicate,
             )
             messages.success(request, _("Status changed."))
         elif action == "assign":
             unit_id = post.get("unit", "")
-            unit = get_object_or_404(Unit, pk=int_or_none(unit_id), ward_id=feedback.ward_id) if unit_id else None
-            services.feedback_assign(feedback=feedback, by=request.user, unit=unit)
+            unit = get_object_or_404(Unit, pk=int_or_none(unit_id), ward_id=report.ward_id) if unit_id else None
+            services.report_assign(report=report, by=request.user, unit=unit)
             messages.success(request, _("Assigned."))
         elif action == "priority":
-            services.feedback_set_priority(feedback=feedback, by=request.user, priority=post.get("priority", ""))
+            services.report_set_priority(report=report, by=request.user, priority=post.get("priority", ""))
             messages.success(request, _("Priority changed; the deadline follows it."))
         elif action == "reply":
             form = ReplyForm(post, request.FILES)
             if not form.is_valid():
                 raise ValidationError({"text": [_("Please write the reply.")]})
-            services.feedback_reply(
-                feedback=feedback,
+            services.report_reply(
+                report=report,
                 by=request.user,
                 text=form.cleaned_data["text"],
                 public=form.cleaned_data["public"],
@@ -211,14 +211,14 @@ def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
-    return redirect("feedback:case", pk=pk)
+    return redirect("feedback:detail", pk=pk)
 
 
 @require_POST
 @staff_required
 def bulk(request: HttpRequest) -> HttpResponse:
     ids = [i for i in map(int_or_none, request.POST.getlist("ids")) if i is not None]
-    rows = list(selectors.feedback_for_user(user=request.user).filter(pk__in=ids).order_by("pk"))
+    rows = list(selectors.reports_for_user(user=request.user).filter(pk__in=ids).order_by("pk"))
     action = request.POST.get("action", "")
     back = safe_next(request, request.POST.get("next"), reverse("feedback:queue"))
     if action not in BULK_ACTIONS:
@@ -227,8 +227,8 @@ def bulk(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Please tick at least one report first."))
         return redirect(back)
     if request.POST.get("confirmed") != "1":
-        # One tap changes many cases, and a merge or "spam" cannot be undone from the queue: say what will
-        # happen to which cases, and ask.
+        # One tap changes many reports, and a merge or "spam" cannot be undone from the queue: say what will
+        # happen to which reports, and ask.
         unit = Unit.objects.filter(pk=int_or_none(request.POST.get("unit")), ward_id=rows[0].ward_id).first()
         return render(
             request,
@@ -238,7 +238,7 @@ def bulk(request: HttpRequest) -> HttpResponse:
                 "action": action,
                 "action_label": BULK_ACTIONS[action],
                 "unit": unit,
-                "priority": dict(Feedback.Priority.choices).get(request.POST.get("priority", "")),
+                "priority": dict(Report.Priority.choices).get(request.POST.get("priority", "")),
                 "back": back,
             },
         )
@@ -246,20 +246,20 @@ def bulk(request: HttpRequest) -> HttpResponse:
     try:
         if action == "merge" and rows:
             primary = min(rows, key=lambda f: f.pk)
-            services.feedback_merge(primary=primary, duplicates=rows, by=request.user)
+            services.report_merge(primary=primary, duplicates=rows, by=request.user)
             done = len(rows) - 1
         else:
-            for feedback in rows:
+            for report in rows:
                 if action == "assign":
-                    unit = get_object_or_404(Unit, pk=int_or_none(request.POST.get("unit")), ward_id=feedback.ward_id)
-                    services.feedback_assign(feedback=feedback, by=request.user, unit=unit)
+                    unit = get_object_or_404(Unit, pk=int_or_none(request.POST.get("unit")), ward_id=report.ward_id)
+                    services.report_assign(report=report, by=request.user, unit=unit)
                 elif action == "priority":
-                    services.feedback_set_priority(
-                        feedback=feedback, by=request.user, priority=request.POST.get("priority", "")
+                    services.report_set_priority(
+                        report=report, by=request.user, priority=request.POST.get("priority", "")
                     )
                 elif action == "spam":
-                    services.feedback_change_status(
-                        feedback=feedback, by=request.user, to=Feedback.Status.SPAM, reason=_("Marked as spam")
+                    services.report_change_status(
+                        report=report, by=request.user, to=Report.Status.SPAM, reason=_("Marked as spam")
                     )
                 else:
                     raise Http404
@@ -285,7 +285,7 @@ def record(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             data = form.report_data(source=form.cleaned_data["source"])
             try:
-                feedback, _created = services.feedback_submit(
+                report, _created = services.report_submit(
                     ward=profile.ward,
                     data=data,
                     photos=form.cleaned_data["photos"],
@@ -295,8 +295,8 @@ def record(request: HttpRequest) -> HttpResponse:
             except ValidationError as error:
                 apply_errors(form, error)
             else:
-                messages.success(request, _("Recorded as %s.") % feedback.tracking_code)
-                return redirect("feedback:case", pk=feedback.pk)
+                messages.success(request, _("Recorded as %s.") % report.tracking_code)
+                return redirect("feedback:detail", pk=report.pk)
     else:
         form = RecordForm(groups=groups, initial={"form_token": secrets.token_urlsafe(16), "public": True})
     return render(request, "feedback/record.html", {"form": form.for_display()})
@@ -304,8 +304,8 @@ def record(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 def numbers(request: HttpRequest) -> HttpResponse:
-    data = selectors.feedback_numbers_by(user=request.user)
-    data["by_month"] = selectors.feedback_numbers_by_month(user=request.user)
+    data = selectors.report_numbers_by(user=request.user)
+    data["by_month"] = selectors.report_numbers_by_month(user=request.user)
     return render(
         request, "feedback/numbers.html", {"data": data, "this_month": timezone.localdate().strftime("%Y-%m")}
     )
@@ -326,7 +326,7 @@ def numbers_export(request: HttpRequest) -> HttpResponse:
     audit_record(
         actor=request.user,
         action="export",
-        object_type="feedback.feedback",
+        object_type="feedback.report",
         ward=staff_profile_of(request.user).ward,
         summary=f"monthly report {year}-{month:02d}",
     )

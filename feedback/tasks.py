@@ -1,4 +1,4 @@
-"""Celery tasks of feedback: thin, they call services. Messages to reporters and staff are personal messages,
+"""Celery tasks of report: thin, they call services. Messages to reporters and staff are personal messages,
 sent by the deliveries' own tasks (announcements.services.personal)."""
 
 from celery import shared_task
@@ -7,5 +7,5 @@ from feedback import services
 
 
 @shared_task
-def feedback_escalate_overdue() -> int:
-    return services.feedback_escalate_overdue()
+def reports_escalate_overdue() -> int:
+    return services.reports_escalate_overdue()

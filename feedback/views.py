@@ -34,7 +34,7 @@ CODES_SALT = "feedback.codes"
 
 def _rate_limited(keys: list[str], limit: int | None = None) -> bool:
     """Count an attempt against each key (IP, phone) for an hour; true once any is over the limit."""
-    return over_hourly_limit([f"feedback:{key}" for key in keys], limit or settings.FEEDBACK_RATE_LIMIT_PER_HOUR)
+    return over_hourly_limit([f"feedback:{key}" for key in keys], limit or settings.REPORT_RATE_LIMIT_PER_HOUR)
 
 
 def _my_codes(request: HttpRequest) -> list[str]:
@@ -76,7 +76,7 @@ def report(request: HttpRequest, ward_code: str) -> HttpResponse:
                 form.add_error(None, _("Too many reports in one hour from here. Please try again later."))
             else:
                 try:
-                    feedback, _created = services.feedback_submit(
+                    report, _created = services.report_submit(
                         ward=ward,
                         data=form.report_data(),
                         photos=form.cleaned_data["photos"],
@@ -85,8 +85,8 @@ def report(request: HttpRequest, ward_code: str) -> HttpResponse:
                 except ValidationError as error:
                     apply_errors(form, error)
                 else:
-                    done = redirect(reverse("feedback:done") + f"?code={feedback.tracking_code}")
-                    return _remember(request, done, feedback.tracking_code)
+                    done = redirect(reverse("feedback:done") + f"?code={report.tracking_code}")
+                    return _remember(request, done, report.tracking_code)
     else:
         form = ReportForm(groups=groups, initial={"form_token": secrets.token_urlsafe(16), "public": True})
     photos_lost = request.method == "POST" and bool(request.FILES.getlist("photos"))
@@ -101,20 +101,20 @@ def report_done(request: HttpRequest) -> HttpResponse:
     code = request.GET.get("code", "")
     if code not in _my_codes(request):
         raise Http404
-    feedback = selectors.feedback_by_code(code=code)
+    report = selectors.report_by_code(code=code)
     # Say the code was sent only when a message to the reporter was queued on a channel that is set up;
     # otherwise the resident must write it down, and is offered to see it large.
-    sent = selectors.messages_sent(feedback=feedback, to_reporter_only=True) if feedback else []
+    sent = selectors.messages_sent(report=report, to_reporter_only=True) if report else []
     channel = LABELS.get(sent[-1].delivery.kind) if sent else None
     return render(
         request,
         "feedback/report_done.html",
-        {"code": code, "feedback": feedback, "channel": channel, "large": request.GET.get("large") == "1"},
+        {"code": code, "report": report, "channel": channel, "large": request.GET.get("large") == "1"},
     )
 
 
-def _case_lookup(request: HttpRequest, code: str, digits: str, token: str) -> lookup.Lookup | None:
-    return lookup.case_lookup(
+def _report_lookup(request: HttpRequest, code: str, digits: str, token: str) -> lookup.Lookup | None:
+    return lookup.report_lookup(
         code=code, digits=digits, token=token, ip=client_ip(request), browser_codes=_my_codes(request)
     )
 
@@ -126,21 +126,21 @@ def status(request: HttpRequest) -> HttpResponse:
     token = request.GET.get("t", "")[:64]
     if form.is_bound and form.is_valid():
         try:
-            found = _case_lookup(request, form.cleaned_data["code"], form.cleaned_data["digits"] or "", token)
+            found = _report_lookup(request, form.cleaned_data["code"], form.cleaned_data["digits"] or "", token)
         except lookup.LookupClosed as closed:
             form.add_error(None, closed.message)
         else:
             if found is None:
                 form.add_error(None, _("No report matches this code and phone number."))
-    context: dict = {"form": form, "feedback": None}
+    context: dict = {"form": form, "report": None}
     if found is not None:
-        feedback = found.feedback
+        report = found.report
         context |= {
-            "feedback": feedback,
+            "report": report,
             "is_reporter": found.is_reporter,
-            "events": selectors.timeline(feedback=feedback, public_only=True),
-            "photos": feedback.photos.filter(event__kind="created"),
-            "show_photos": found.is_reporter or selectors.is_publicly_shown(feedback),
+            "events": selectors.timeline(report=report, public_only=True),
+            "photos": report.photos.filter(event__kind="created"),
+            "show_photos": found.is_reporter or selectors.is_publicly_shown(report),
             "rating_form": RatingForm(),
             "digits": form.cleaned_data["digits"] or "",
             "token": token if found.via == lookup.Via.LINK else "",
@@ -152,7 +152,7 @@ def status(request: HttpRequest) -> HttpResponse:
 @never_cache
 def rate(request: HttpRequest) -> HttpResponse:
     """Only the reporter rates or reopens: the browser that filed it, the code with the phone's last four digits,
-    or the link sent to them. A public case's code alone is not enough."""
+    or the link sent to them. A public report's code alone is not enough."""
     code, digits, token = request.POST.get("code", ""), request.POST.get("digits", ""), request.POST.get("t", "")
     back = (
         reverse("feedback:status")
@@ -160,7 +160,7 @@ def rate(request: HttpRequest) -> HttpResponse:
         + urlencode({"code": code, "digits": digits, **({"t": token} if token else {})})
     )
     try:
-        found = _case_lookup(request, code, digits, token)
+        found = _report_lookup(request, code, digits, token)
     except lookup.LookupClosed as closed:
         messages.error(request, closed.message)
         return redirect(back)
@@ -176,8 +176,8 @@ def rate(request: HttpRequest) -> HttpResponse:
     form = RatingForm(request.POST)
     if form.is_valid():
         try:
-            services.feedback_rate(
-                feedback=found.feedback,
+            services.report_rate(
+                report=found.report,
                 rating=form.cleaned_data["rating"],
                 comment=form.cleaned_data["comment"],
                 not_fixed=form.cleaned_data["not_fixed"],
@@ -194,8 +194,8 @@ def rate(request: HttpRequest) -> HttpResponse:
 
 def public_photo(request: HttpRequest, pk: int) -> HttpResponse:
     photo = selectors.public_photo_get(pk=pk, reporter_codes=_my_codes(request))
-    # A photo of a case this browser filed but nobody else may see stays out of shared caches.
-    public = selectors.is_publicly_shown(photo.feedback)
+    # A photo of a report this browser filed but nobody else may see stays out of shared caches.
+    public = selectors.is_publicly_shown(photo.report)
     return file_response(photo.image, content_type="image/jpeg", private=not public)
 
 
@@ -207,7 +207,7 @@ def similar(request: HttpRequest, ward_code: str) -> JsonResponse:
         return float(value) if value is not None else None
 
     group = request.GET.get("group", "")
-    cases = selectors.similar_open_cases(
+    reports = selectors.similar_open_reports(
         ward_id=ward.pk,
         category=request.GET.get("category", ""),
         group_id=int_or_none(group),
@@ -224,7 +224,7 @@ def similar(request: HttpRequest, ward_code: str) -> JsonResponse:
                     "summary": f.description[:140],
                     "url": reverse("feedback:status") + f"?code={f.tracking_code}",
                 }
-                for f in cases
+                for f in reports
             ]
         }
     )

@@ -33,7 +33,7 @@ def national_days(years: Iterable[int]) -> list[Day]:
 
 def _periods() -> list[tuple[time, time]]:
     periods = []
-    for part in settings.FEEDBACK_WORK_HOURS.split(","):
+    for part in settings.REPORT_WORK_HOURS.split(","):
         start, end = part.strip().split("-")
         periods.append((time.fromisoformat(start), time.fromisoformat(end)))
     return periods

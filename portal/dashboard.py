@@ -11,8 +11,8 @@ from django.utils import timezone
 from announcements.models import Announcement, Delivery
 from announcements.selectors import announcements_for_user
 from channels.base import missing_settings
-from feedback.models import Feedback
-from feedback.selectors import feedback_for_user
+from feedback.models import Report
+from feedback.selectors import reports_for_user
 from groups.models import Channel, Membership
 from groups.selectors import managed_groups_for_user, staff_profile_of
 from portal.db import vietnamese
@@ -79,9 +79,9 @@ def today_for_user(*, user: Any, now: datetime | None = None) -> Today:
         return today
     start, end = _day_bounds(now)
 
-    cases = feedback_for_user(user=user).filter(status__in=Feedback.OPEN)
-    counts = cases.aggregate(
-        new=Count("id", filter=Q(status=Feedback.Status.NEW)),
+    reports = reports_for_user(user=user).filter(status__in=Report.OPEN)
+    counts = reports.aggregate(
+        new=Count("id", filter=Q(status=Report.Status.NEW)),
         due_today=Count("id", filter=Q(resolve_due_at__gte=now, resolve_due_at__lt=end)),
         overdue=Count("id", filter=Q(resolve_due_at__lt=now)),
         mine=Count("id", filter=Q(unit__members=user) | Q(unit__head=user), distinct=True),

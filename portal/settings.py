@@ -215,7 +215,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "expire-stale-imports": {"task": "groups.tasks.expire_stale_imports", "schedule": 3600.0},
-    "escalate-overdue-feedback": {"task": "feedback.tasks.feedback_escalate_overdue", "schedule": 300.0},
+    "escalate-overdue-feedback": {"task": "feedback.tasks.reports_escalate_overdue", "schedule": 300.0},
     # One sweeper for due schedules, retries, mornings after quiet hours and batches a dead worker left.
     "sweep-deliveries": {
         "task": "announcements.tasks.deliveries_sweep",
@@ -251,21 +251,21 @@ ANNOUNCEMENT_MAX_IMAGES = 5
 ANNOUNCEMENT_MAX_IMAGE_BYTES = env.int("PORTAL_ANNOUNCEMENT_MAX_IMAGE_BYTES", default=10 * 1024 * 1024)
 ANNOUNCEMENT_MAX_DOCUMENT_BYTES = env.int("PORTAL_ANNOUNCEMENT_MAX_DOCUMENT_BYTES", default=10 * 1024 * 1024)
 
-# Feedback: office hours and deadlines (Hà Nội's rule for its citizen app: accept within 8 working hours,
+# Report: office hours and deadlines (Hà Nội's rule for its citizen app: accept within 8 working hours,
 # handle an urgent report within 4).
-FEEDBACK_WORK_HOURS = env.str("PORTAL_FEEDBACK_WORK_HOURS", default="07:30-11:30,13:30-17:00")
-FEEDBACK_ACCEPT_HOURS = env.float("PORTAL_FEEDBACK_ACCEPT_HOURS", default=8)
-FEEDBACK_URGENT_HOURS = env.float("PORTAL_FEEDBACK_URGENT_HOURS", default=4)
-FEEDBACK_NORMAL_DAYS = env.int("PORTAL_FEEDBACK_NORMAL_DAYS", default=5)
-FEEDBACK_COMPLEX_DAYS = env.int("PORTAL_FEEDBACK_COMPLEX_DAYS", default=15)
-FEEDBACK_MAX_PHOTOS = 5
-FEEDBACK_MAX_PHOTO_BYTES = env.int("PORTAL_FEEDBACK_MAX_PHOTO_BYTES", default=10 * 1024 * 1024)
-FEEDBACK_RATE_LIMIT_PER_HOUR = env.int("PORTAL_FEEDBACK_RATE_LIMIT_PER_HOUR", default=10)
+REPORT_WORK_HOURS = env.str("PORTAL_REPORT_WORK_HOURS", default="07:30-11:30,13:30-17:00")
+REPORT_ACCEPT_HOURS = env.float("PORTAL_REPORT_ACCEPT_HOURS", default=8)
+REPORT_URGENT_HOURS = env.float("PORTAL_REPORT_URGENT_HOURS", default=4)
+REPORT_NORMAL_DAYS = env.int("PORTAL_REPORT_NORMAL_DAYS", default=5)
+REPORT_COMPLEX_DAYS = env.int("PORTAL_REPORT_COMPLEX_DAYS", default=15)
+REPORT_MAX_PHOTOS = 5
+REPORT_MAX_PHOTO_BYTES = env.int("PORTAL_REPORT_MAX_PHOTO_BYTES", default=10 * 1024 * 1024)
+REPORT_RATE_LIMIT_PER_HOUR = env.int("PORTAL_REPORT_RATE_LIMIT_PER_HOUR", default=10)
 # The largest body a client may send: five photos at their limit and the text around them. Larger is refused from
 # its Content-Length before it is read.
 REQUEST_MAX_BYTES = env.int(
     "PORTAL_REQUEST_MAX_BYTES",
-    default=5 * max(FEEDBACK_MAX_PHOTO_BYTES, ANNOUNCEMENT_MAX_IMAGE_BYTES) + 2 * 1024 * 1024,
+    default=5 * max(REPORT_MAX_PHOTO_BYTES, ANNOUNCEMENT_MAX_IMAGE_BYTES) + 2 * 1024 * 1024,
 )
 # A photo's pixels are checked before it is decoded: 40 megapixels is more than any phone camera takes, and a
 # small file that claims more is a decompression bomb.
@@ -332,9 +332,9 @@ SPECTACULAR_SETTINGS = {
         "AnnouncementStatusEnum": "announcements.models.Announcement.Status",
         "AnnouncementCategoryEnum": "announcements.models.Announcement.Category",
         "AnnouncementActionEnum": "announcements.models.Announcement.Action",
-        "FeedbackCategoryEnum": "feedback.models.Category",
-        "FeedbackStatusEnum": "feedback.models.Feedback.Status",
-        "FeedbackEventKindEnum": "feedback.models.FeedbackEvent.Kind",
+        "ReportCategoryEnum": "feedback.models.Category",
+        "ReportStatusEnum": "feedback.models.Report.Status",
+        "ReportEventKindEnum": "feedback.models.ReportEvent.Kind",
         "ResidentialGroupKindEnum": "groups.models.ResidentialGroup.Kind",
     },
 }

@@ -64,7 +64,7 @@ def moment_or_none(value: Any) -> datetime | None:
 
 def file_response(field_file: Any, *, content_type: str, private: bool = True, filename: str = "") -> Any:
     """A stored upload, answered by a view that has already checked who may see it. Private answers are never
-    kept by a browser or a proxy: a shared phone or an office proxy must not hand a case's photo to the next
+    kept by a browser or a proxy: a shared phone or an office proxy must not hand a report's photo to the next
     person."""
     from django.http import FileResponse, Http404
 

@@ -1,16 +1,16 @@
 from rest_framework import serializers
 
-from feedback.models import Category, Feedback, FeedbackEvent
+from feedback.models import Category, Report, ReportEvent
 from portal.api.fields import id_field
 
 
-class FeedbackSerializer(serializers.ModelSerializer):
+class ReportSerializer(serializers.ModelSerializer):
     group = serializers.CharField(source="group.name", default=None, allow_null=True, read_only=True)
     unit = serializers.CharField(source="unit.name", default=None, allow_null=True, read_only=True)
     reporter = serializers.SerializerMethodField()
 
     class Meta:
-        model = Feedback
+        model = Report
         fields = [
             "id",
             "tracking_code",
@@ -39,7 +39,7 @@ class FeedbackSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    def get_reporter(self, obj: Feedback) -> dict | None:
+    def get_reporter(self, obj: Report) -> dict | None:
         # Only where the caller may see it, and never for a tip: a tip's reporter is seen in the portal page,
         # where each look is a deliberate, logged act.
         if not self.context.get("may_see_reporter") or obj.is_confidential or obj.is_anonymous:
@@ -50,8 +50,8 @@ class FeedbackSerializer(serializers.ModelSerializer):
 class QueueQuerySerializer(serializers.Serializer):
     """The queue's filters, as the list reads them; an unknown value is a 400, not quietly ignored."""
 
-    # An empty value is the default, as in a form: "status=" is the open cases.
-    status = serializers.ChoiceField(choices=["", "open", *Feedback.Status.values], default="open", allow_blank=True)
+    # An empty value is the default, as in a form: "status=" is the open reports.
+    status = serializers.ChoiceField(choices=["", "open", *Report.Status.values], default="open", allow_blank=True)
     category = serializers.ChoiceField(choices=["", *Category.values], default="", allow_blank=True)
     q = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     overdue = serializers.BooleanField(default=False)
@@ -61,28 +61,28 @@ class QueueQuerySerializer(serializers.Serializer):
     )
 
 
-class FeedbackPageSerializer(serializers.Serializer):
+class ReportPageSerializer(serializers.Serializer):
     """One page of the queue: keyset pagination, so there is no count, only the cursor of the next page."""
 
-    results = FeedbackSerializer(many=True)
+    results = ReportSerializer(many=True)
     next_cursor = serializers.CharField(
         allow_null=True, help_text="Pass as `after` for the next page; null at the end."
     )
 
 
-class FeedbackEventSerializer(serializers.ModelSerializer):
+class ReportEventSerializer(serializers.ModelSerializer):
     actor = serializers.CharField(source="actor.email", default=None, allow_null=True, read_only=True)
 
     class Meta:
-        model = FeedbackEvent
+        model = ReportEvent
         fields = ["id", "kind", "is_public", "text", "from_status", "to_status", "actor", "created_at"]
         read_only_fields = fields
 
 
-class FeedbackCreateSerializer(serializers.Serializer):
+class ReportCreateSerializer(serializers.Serializer):
     category = serializers.ChoiceField(choices=Category.choices)
     description = serializers.CharField(max_length=5000)
-    source = serializers.ChoiceField(choices=[c for c in Feedback.Source.choices if c[0] != "open311"])
+    source = serializers.ChoiceField(choices=[c for c in Report.Source.choices if c[0] != "open311"])
     group_id = id_field(required=False, allow_null=True, default=None)
     address = serializers.CharField(required=False, allow_blank=True, default="")
     name = serializers.CharField(required=False, allow_blank=True, default="")
@@ -92,7 +92,7 @@ class FeedbackCreateSerializer(serializers.Serializer):
 
 
 class StatusSerializer(serializers.Serializer):
-    to = serializers.ChoiceField(choices=Feedback.Status.choices)
+    to = serializers.ChoiceField(choices=Report.Status.choices)
     reason = serializers.CharField(required=False, allow_blank=True, default="")
     text = serializers.CharField(required=False, allow_blank=True, default="")
     duplicate_of = serializers.CharField(required=False, allow_blank=True, default="")

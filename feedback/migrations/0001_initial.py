@@ -99,7 +99,7 @@ class Migration(migrations.Migration):
             name='FeedbackPhoto',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('image', models.ImageField(max_length=300, upload_to=feedback.models.feedback_upload_to)),
+                ('image', models.ImageField(max_length=300, upload_to=feedback.models.report_upload_to)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('event', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='photos', to='feedback.feedbackevent')),
                 ('feedback', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='photos', to='feedback.feedback')),

@@ -10,14 +10,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from feedback.models import Feedback, FeedbackEvent
+from feedback.models import Report, ReportEvent
 from feedback.workcalendar import WorkCalendar
 from groups.selectors import staff_profile_of
 
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: a code is read aloud over the phone
 
 
-S = Feedback.Status
+S = Report.Status
 
 
 TRANSITIONS: dict[str, set[str]] = {
@@ -36,7 +36,7 @@ TRANSITIONS: dict[str, set[str]] = {
 NEEDS_REASON = {S.REJECTED, S.DUPLICATE, S.SPAM}
 
 
-class FeedbackError(ValidationError):
+class ReportError(ValidationError):
     """A step that is not allowed now, with a message a person can read."""
 
 
@@ -47,61 +47,61 @@ def new_tracking_code(now: datetime | None = None) -> str:
 
 def deadlines(*, ward_id: int, start: datetime, priority: str) -> tuple[datetime, datetime]:
     calendar = WorkCalendar(ward_id, start)
-    accept = calendar.add_hours(start, settings.FEEDBACK_ACCEPT_HOURS)
-    if priority == Feedback.Priority.URGENT:
-        resolve = calendar.add_hours(start, settings.FEEDBACK_URGENT_HOURS)
-    elif priority == Feedback.Priority.COMPLEX:
-        resolve = calendar.add_days(start, settings.FEEDBACK_COMPLEX_DAYS)
+    accept = calendar.add_hours(start, settings.REPORT_ACCEPT_HOURS)
+    if priority == Report.Priority.URGENT:
+        resolve = calendar.add_hours(start, settings.REPORT_URGENT_HOURS)
+    elif priority == Report.Priority.COMPLEX:
+        resolve = calendar.add_days(start, settings.REPORT_COMPLEX_DAYS)
     else:
-        resolve = calendar.add_days(start, settings.FEEDBACK_NORMAL_DAYS)
+        resolve = calendar.add_days(start, settings.REPORT_NORMAL_DAYS)
     return accept, resolve
 
 
-def _staff_case(user: Any, feedback: Feedback) -> Feedback:
+def _staff_report(user: Any, report: Report) -> Report:
     profile = staff_profile_of(user)
-    if profile is None or profile.ward_id != feedback.ward_id:
+    if profile is None or profile.ward_id != report.ward_id:
         raise PermissionDenied
-    return Feedback.objects.select_for_update().get(pk=feedback.pk)
+    return Report.objects.select_for_update().get(pk=report.pk)
 
 
-def _event(feedback: Feedback, kind: str, actor: Any, **fields: Any) -> FeedbackEvent:
-    return FeedbackEvent.objects.create(feedback=feedback, kind=kind, actor=actor, **fields)
+def _event(report: Report, kind: str, actor: Any, **fields: Any) -> ReportEvent:
+    return ReportEvent.objects.create(report=report, kind=kind, actor=actor, **fields)
 
 
-def status_check(feedback: Feedback, to: str) -> None:
+def status_check(report: Report, to: str) -> None:
     """Refuses, with words a person reads, a status the report cannot go to from where it is."""
-    if to not in TRANSITIONS.get(feedback.status, set()):
-        raise FeedbackError(
+    if to not in TRANSITIONS.get(report.status, set()):
+        raise ReportError(
             _("A report that is “%(current)s” cannot become “%(next)s”.")
-            % {"current": feedback.get_status_display(), "next": S(to).label}
+            % {"current": report.get_status_display(), "next": S(to).label}
         )
 
 
 def status_move(
-    feedback: Feedback,
+    report: Report,
     to: str,
     *,
     actor: Any,
     text: str = "",
     via: str = "",
-    kind: str = FeedbackEvent.Kind.STATUS,
+    kind: str = ReportEvent.Kind.STATUS,
     now: datetime | None = None,
-) -> FeedbackEvent:
+) -> ReportEvent:
     """The one way a report's status changes: allowed by TRANSITIONS, with the times it sets or clears, and the
     event on the timeline (public: the reporter follows their report by it). The caller holds the row locked
     and saves it."""
-    status_check(feedback, to)
+    status_check(report, to)
     now = now or timezone.now()
-    previous = feedback.status
-    feedback.status = to
-    if to in {S.TRIAGED, S.ASSIGNED, S.IN_PROGRESS} and feedback.accepted_at is None:
-        feedback.accepted_at = now
+    previous = report.status
+    report.status = to
+    if to in {S.TRIAGED, S.ASSIGNED, S.IN_PROGRESS} and report.accepted_at is None:
+        report.accepted_at = now
     if to == S.RESOLVED:
-        feedback.resolved_at = now
+        report.resolved_at = now
     if to == S.CLOSED:
-        feedback.closed_at = now
+        report.closed_at = now
     if to == S.IN_PROGRESS and previous in {S.RESOLVED, S.CLOSED}:
-        feedback.resolved_at = feedback.closed_at = None
-    if to in NEEDS_REASON | {S.RESOLVED} and feedback.first_response_at is None:
-        feedback.first_response_at = now
-    return _event(feedback, kind, actor, from_status=previous, to_status=to, is_public=True, text=text, via=via)
+        report.resolved_at = report.closed_at = None
+    if to in NEEDS_REASON | {S.RESOLVED} and report.first_response_at is None:
+        report.first_response_at = now
+    return _event(report, kind, actor, from_status=previous, to_status=to, is_public=True, text=text, via=via)

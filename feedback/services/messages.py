@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from channels.sms_text import unaccented
 from feedback.lookup import reporter_link_token
-from feedback.models import Feedback
+from feedback.models import Report
 
 # Plain ASCII: one SMS segment holds 160 of these, against 70 with Vietnamese marks.
 MESSAGES = {
@@ -20,33 +20,33 @@ MESSAGES = {
 }
 
 
-def topic_of(feedback: Feedback, *, staff: bool = False) -> str:
+def topic_of(report: Report, *, staff: bool = False) -> str:
     """What the messages about a report are filed under: those to its reporter, and those to staff."""
-    return f"report:{feedback.pk}" + (":staff" if staff else "")
+    return f"report:{report.pk}" + (":staff" if staff else "")
 
 
-def reporter_notify(feedback: Feedback, what: str) -> None:
+def reporter_notify(report: Report, what: str) -> None:
     """Tell the reporter, on the channel they came from or left (tips too: only the reporter's own phone gets
     the code). Inside the caller's transaction."""
     from announcements.services import personal_message_to_person
 
-    if not (feedback.reporter_phone or feedback.reporter_email or feedback.reporter_zalo_id):
+    if not (report.reporter_phone or report.reporter_email or report.reporter_zalo_id):
         return
     # The link proves the reporter (it may rate or reopen the report); the code alone only shows a public one.
-    token = reporter_link_token(feedback.tracking_code)
-    url = settings.PUBLIC_BASE_URL + reverse("feedback:status") + f"?code={feedback.tracking_code}&t={token}"
+    token = reporter_link_token(report.tracking_code)
+    url = settings.PUBLIC_BASE_URL + reverse("feedback:status") + f"?code={report.tracking_code}&t={token}"
     with translation.override("vi"):
-        status = str(feedback.get_status_display())
+        status = str(report.get_status_display())
         text = MESSAGES[what].format(
-            ward=unaccented(feedback.ward.name), code=feedback.tracking_code, url=url, status=unaccented(status)
+            ward=unaccented(report.ward.name), code=report.tracking_code, url=url, status=unaccented(status)
         )
         label = {"received": _("Tracking code"), "status": status, "reply": _("New answer")}[what]
-        title = _("Your report %s") % feedback.tracking_code
+        title = _("Your report %s") % report.tracking_code
     personal_message_to_person(
-        zalo_user_id=feedback.reporter_zalo_id,
-        phone=feedback.reporter_phone,
-        email=feedback.reporter_email,
-        topic=topic_of(feedback),
+        zalo_user_id=report.reporter_zalo_id,
+        phone=report.reporter_phone,
+        email=report.reporter_email,
+        topic=topic_of(report),
         what=label,
         title=title,
         text=text,
@@ -56,23 +56,23 @@ def reporter_notify(feedback: Feedback, what: str) -> None:
     )
 
 
-def staff_mail(feedback: Feedback, emails: list[str], subject: str) -> None:
+def staff_mail(report: Report, emails: list[str], subject: str) -> None:
     """Mail staff a link to the report; no reporter identity in the mail: a tip's reporter is seen only in the
     portal, where each look is logged."""
     from announcements.services import personal_message_queue
 
-    url = settings.PUBLIC_BASE_URL + reverse("feedback:case", args=[feedback.pk])
+    url = settings.PUBLIC_BASE_URL + reverse("feedback:detail", args=[report.pk])
     with translation.override(settings.LANGUAGE_CODE):
         body = _("Report %(code)s (%(category)s): %(url)s") % {
-            "code": feedback.tracking_code,
-            "category": feedback.get_category_display(),
+            "code": report.tracking_code,
+            "category": report.get_category_display(),
             "url": url,
         }
     for email in sorted(set(emails)):
         personal_message_queue(
             kind="email",
             address=email,
-            topic=topic_of(feedback, staff=True),
+            topic=topic_of(report, staff=True),
             what=subject,
             title=subject,
             text=body,
@@ -80,28 +80,28 @@ def staff_mail(feedback: Feedback, emails: list[str], subject: str) -> None:
         )
 
 
-def unit_notify(feedback: Feedback) -> None:
+def unit_notify(report: Report) -> None:
     """A report handed to a unit: its members and head are mailed."""
-    unit = feedback.unit
+    unit = report.unit
     if unit is None:
         return
     people = [u.email for u in unit.members.all() if u.email]
     if unit.head and unit.head.email:
         people.append(unit.head.email)
     with translation.override(settings.LANGUAGE_CODE):
-        subject = _("New report for %(unit)s: %(code)s") % {"unit": unit.name, "code": feedback.tracking_code}
-    staff_mail(feedback, people, subject)
+        subject = _("New report for %(unit)s: %(code)s") % {"unit": unit.name, "code": report.tracking_code}
+    staff_mail(report, people, subject)
 
 
-def escalation_notify(feedback: Feedback) -> None:
+def escalation_notify(report: Report) -> None:
     """A report past its deadline: its unit's head is mailed, or the ward admins when it has none."""
     from groups.models import StaffProfile
 
-    if feedback.unit and feedback.unit.head and feedback.unit.head.email:
-        people = [feedback.unit.head.email]
+    if report.unit and report.unit.head and report.unit.head.email:
+        people = [report.unit.head.email]
     else:
-        admins = StaffProfile.objects.filter(ward_id=feedback.ward_id, role=StaffProfile.Role.WARD_ADMIN)
+        admins = StaffProfile.objects.filter(ward_id=report.ward_id, role=StaffProfile.Role.WARD_ADMIN)
         people = [p.user.email for p in admins.select_related("user") if p.user.email]
     with translation.override(settings.LANGUAGE_CODE):
-        subject = _("Overdue report: %s") % feedback.tracking_code
-    staff_mail(feedback, people, subject)
+        subject = _("Overdue report: %s") % report.tracking_code
+    staff_mail(report, people, subject)

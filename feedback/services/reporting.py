@@ -19,7 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from feedback.models import Category, Feedback, FeedbackEvent, FeedbackPhoto
+from feedback.models import Category, Report, ReportEvent, ReportPhoto
 from feedback.services.base import S, deadlines, new_tracking_code
 from feedback.services.messages import reporter_notify
 from groups.models import ResidentialGroup, Ward
@@ -44,7 +44,7 @@ class ReportData:
     # True: the reporter asked not to be known (the web form's box). None: decided by report_clean's one rule.
     anonymous: bool | None = None
     public: bool = True
-    source: str = Feedback.Source.WEB
+    source: str = Report.Source.WEB
     external_ref: str = ""
 
 
@@ -96,7 +96,7 @@ def report_clean(*, ward: Ward, data: ReportData) -> tuple[dict[str, Any], Resid
     # One rule for every way a report comes in (the form, a call recorded by staff, the API, Open311): anonymous
     # when the reporter asked for it, or when nothing in the report says who they are.
     anonymous = bool(data.anonymous) or not (name or phone or email)
-    if not data.anonymous and data.source == Feedback.Source.WEB:
+    if not data.anonymous and data.source == Report.Source.WEB:
         # The error goes on the field that is missing, not on one that was filled in right.
         if not name:
             add("name", _("Please give your name, or choose to report anonymously."))
@@ -139,21 +139,21 @@ def _submission_key(ward: Ward, values: dict[str, Any], token: str) -> str:
     return hashlib.sha256(f"{ward.pk}|{basis}".encode()).hexdigest()
 
 
-def feedback_submit(
+def report_submit(
     *,
     ward: Ward,
     data: ReportData,
     photos: Iterable[UploadedFile] = (),
     form_token: str = "",
     recorded_by: Any = None,
-) -> tuple[Feedback, bool]:
-    """File a report. Returns (case, created); a repeat of the same submission returns the first case."""
+) -> tuple[Report, bool]:
+    """File a report. Returns (report, created); a repeat of the same submission returns the first report."""
     values, group = report_clean(ward=ward, data=data)
     photos = list(photos)
-    if len(photos) > settings.FEEDBACK_MAX_PHOTOS:
-        raise ValidationError({"photos": [_("At most %d photos.") % settings.FEEDBACK_MAX_PHOTOS]})
+    if len(photos) > settings.REPORT_MAX_PHOTOS:
+        raise ValidationError({"photos": [_("At most %d photos.") % settings.REPORT_MAX_PHOTOS]})
     prepared: list[PreparedImage] = [
-        image_prepare(p, field="photos", max_bytes=settings.FEEDBACK_MAX_PHOTO_BYTES, keep_location=data.share_location)
+        image_prepare(p, field="photos", max_bytes=settings.REPORT_MAX_PHOTO_BYTES, keep_location=data.share_location)
         for p in photos
     ]
     if data.share_location and values["latitude"] is None:
@@ -164,12 +164,12 @@ def feedback_submit(
     # A repeat is caught by the unique submission key when it is inserted (below), not by a look-up first:
     # one query less on every report, and no window between the look and the insert.
     now = timezone.now()
-    accept_due, resolve_due = deadlines(ward_id=ward.pk, start=now, priority=Feedback.Priority.NORMAL)
+    accept_due, resolve_due = deadlines(ward_id=ward.pk, start=now, priority=Report.Priority.NORMAL)
     search_text = fold(f"{values['description']} {values['address']}")
     for _attempt in range(5):
         try:
             with transaction.atomic():
-                feedback = Feedback.objects.create(
+                report = Report.objects.create(
                     ward=ward,
                     group=group,
                     tracking_code=new_tracking_code(now),
@@ -180,36 +180,36 @@ def feedback_submit(
                     recorded_by=recorded_by if getattr(recorded_by, "is_authenticated", False) else None,
                     **values,
                 )
-                event = FeedbackEvent.objects.create(
-                    feedback=feedback,
-                    kind=FeedbackEvent.Kind.CREATED,
+                event = ReportEvent.objects.create(
+                    report=report,
+                    kind=ReportEvent.Kind.CREATED,
                     is_public=True,
                     to_status=S.NEW,
-                    actor=feedback.recorded_by,
+                    actor=report.recorded_by,
                 )
-                _photos_store(feedback, event, prepared)
-                if feedback.source != Feedback.Source.ZALO_OA:
-                    reporter_notify(feedback, "received")
-            return feedback, True
+                _photos_store(report, event, prepared)
+                if report.source != Report.Source.ZALO_OA:
+                    reporter_notify(report, "received")
+            return report, True
         except IntegrityError:
-            existing = Feedback.objects.filter(submission_key=key).first()
+            existing = Report.objects.filter(submission_key=key).first()
             if existing is not None:
-                return existing, False  # the twin request won the race
+                return existing, False  # the duplicate request won the race
     raise RuntimeError("could not allocate a tracking code")
 
 
-TWIN_WINDOW = timedelta(minutes=10)
+DUPLICATE_WINDOW = timedelta(minutes=10)
 
 
-TWIN_METRES = 50
+DUPLICATE_METRES = 50
 
 
-def recent_twin(*, ward: Ward, data: ReportData, now: datetime | None = None) -> Feedback | None:
+def recent_duplicate(*, ward: Ward, data: ReportData, now: datetime | None = None) -> Report | None:
     """The same report sent again by an app that gives no device id: the same text in the same category within
     10 minutes and 50 metres (or at the same address when neither has a position)."""
     values, _group = report_clean(ward=ward, data=data)
-    since = (now or timezone.now()) - TWIN_WINDOW
-    candidates = Feedback.objects.filter(
+    since = (now or timezone.now()) - DUPLICATE_WINDOW
+    candidates = Report.objects.filter(
         ward=ward,
         source=values["source"],
         category=values["category"],
@@ -219,7 +219,7 @@ def recent_twin(*, ward: Ward, data: ReportData, now: datetime | None = None) ->
     for candidate in candidates:
         if values["latitude"] is not None and candidate.latitude is not None:
             if distance_metres(values["latitude"], values["longitude"], candidate.latitude, candidate.longitude) <= (
-                TWIN_METRES
+                DUPLICATE_METRES
             ):
                 return candidate
         elif values["latitude"] is None and candidate.latitude is None and values["address"] == candidate.address:
@@ -235,9 +235,9 @@ def distance_metres(lat1: Any, lon1: Any, lat2: Any, lon2: Any) -> float:
     return 2 * 6_371_000 * math.asin(math.sqrt(a))
 
 
-def feedback_from_zalo_message(*, ward: Ward, zalo_user_id: str, message_id: str, text: str) -> tuple[Feedback, bool]:
-    """A follower's message to the ward's Zalo OA becomes a case; Zalo retries webhooks, so the message id makes
-    a repeat the same case."""
+def report_from_zalo_message(*, ward: Ward, zalo_user_id: str, message_id: str, text: str) -> tuple[Report, bool]:
+    """A follower's message to the ward's Zalo OA becomes a report; Zalo retries webhooks, so the message id makes
+    a repeat the same report."""
     from groups.models import Member
 
     member = Member.objects.filter(ward=ward, zalo_user_id=zalo_user_id).first() if zalo_user_id else None
@@ -248,22 +248,22 @@ def feedback_from_zalo_message(*, ward: Ward, zalo_user_id: str, message_id: str
         phone=member.phone if member else "",
         anonymous=member is None,
         public=False,  # the resident did not choose to publish; staff may ask
-        source=Feedback.Source.ZALO_OA,
+        source=Report.Source.ZALO_OA,
         external_ref=message_id,
     )
-    feedback, created = feedback_submit(ward=ward, data=data, form_token=f"zalo:{message_id}")
+    report, created = report_submit(ward=ward, data=data, form_token=f"zalo:{message_id}")
     if created and zalo_user_id:
         with transaction.atomic():
-            Feedback.objects.filter(pk=feedback.pk).update(reporter_zalo_id=zalo_user_id)
-            feedback.reporter_zalo_id = zalo_user_id
-            reporter_notify(feedback, "received")
-    return feedback, created
+            Report.objects.filter(pk=report.pk).update(reporter_zalo_id=zalo_user_id)
+            report.reporter_zalo_id = zalo_user_id
+            reporter_notify(report, "received")
+    return report, created
 
 
-def _photos_store(feedback: Feedback, event: FeedbackEvent, images: list[PreparedImage]) -> None:
+def _photos_store(report: Report, event: ReportEvent, images: list[PreparedImage]) -> None:
     for image in images:
-        photo = FeedbackPhoto(feedback=feedback, event=event)
+        photo = ReportPhoto(report=report, event=event)
         # A random name, never the phone's: "Nguyen-Van-A-selfie.jpg" would name a tipster to everyone who
-        # opens the case.
+        # opens the report.
         photo.image.save(f"{secrets.token_urlsafe(18)}.jpg", ContentFile(image.content), save=False)
         photo.save()

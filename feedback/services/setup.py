@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from feedback.models import CannedReply, Category, Feedback, Holiday, Unit
+from feedback.models import CannedReply, Category, Holiday, Report, Unit
 from feedback.selectors import ward_staff_users
 from feedback.workcalendar import national_days
 from groups.models import ResidentialGroup, Ward
@@ -83,15 +83,15 @@ def unit_save(
 
 
 def unit_delete(*, unit: Unit, by: Any) -> None:
-    """A unit with open cases cannot go: they would be left with nobody responsible."""
+    """A unit with open reports cannot go: they would be left with nobody responsible."""
     _require_ward_admin(by, unit.ward)
     with transaction.atomic():
         unit = Unit.objects.select_for_update().get(pk=unit.pk)
-        open_cases = Feedback.objects.filter(unit=unit, status__in=Feedback.OPEN).count()
-        if open_cases:
+        open_reports = Report.objects.filter(unit=unit, status__in=Report.OPEN).count()
+        if open_reports:
             raise ValidationError(
                 _("%(name)s still has %(count)d open reports; assign them to another unit first.")
-                % {"name": unit.name, "count": open_cases}
+                % {"name": unit.name, "count": open_reports}
             )
         audit_record(actor=by, action="delete", obj=unit, ward=unit.ward, summary=unit.name)
         unit.delete()

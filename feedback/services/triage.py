@@ -1,4 +1,4 @@
-"""Staff handling a report: status changes through the transition table, assignment, priority, merging twins, the
+"""Staff handling a report: status changes through the transition table, assignment, priority, merging duplicates, the
 overdue escalation, and the audit of who saw a reporter's identity."""
 
 from datetime import datetime
@@ -9,13 +9,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from feedback.models import Feedback, FeedbackEvent, Unit
+from feedback.models import Report, ReportEvent, Unit
 from feedback.services.base import (
     NEEDS_REASON,
-    FeedbackError,
+    ReportError,
     S,
     _event,
-    _staff_case,
+    _staff_report,
     deadlines,
     status_check,
     status_move,
@@ -25,140 +25,138 @@ from portal.audit import audit_record
 from portal.text import clean_multiline, normalize_spaces
 
 
-def feedback_change_status(
+def report_change_status(
     *,
-    feedback: Feedback,
+    report: Report,
     by: Any,
     to: str,
     reason: str = "",
     public_text: str = "",
-    duplicate_of: Feedback | None = None,
-) -> Feedback:
+    duplicate_of: Report | None = None,
+) -> Report:
     if to not in S.values:
         raise ValidationError({"to": [_("Please choose the new status.")]})
     reason = normalize_spaces(reason)[:500]
     public_text = clean_multiline(public_text)
     with transaction.atomic():
-        feedback = _staff_case(by, feedback)
-        status_check(feedback, to)
+        report = _staff_report(by, report)
+        status_check(report, to)
         if to in NEEDS_REASON and not reason:
             raise ValidationError({"reason": [_("Please give the reason.")]})
-        if to == S.RESOLVED and not public_text.strip() and not feedback.resolution:
+        if to == S.RESOLVED and not public_text.strip() and not report.resolution:
             raise ValidationError({"text": [_("Please write how it was resolved; the reporter will read it.")]})
         if to == S.DUPLICATE:
-            if duplicate_of is None or duplicate_of.pk == feedback.pk or duplicate_of.ward_id != feedback.ward_id:
+            if duplicate_of is None or duplicate_of.pk == report.pk or duplicate_of.ward_id != report.ward_id:
                 raise ValidationError({"duplicate_of": [_("Please give the code of the report it repeats.")]})
-            feedback.duplicate_of = duplicate_of
-        previous = feedback.status
-        feedback.status_reason = reason
+            report.duplicate_of = duplicate_of
+        previous = report.status
+        report.status_reason = reason
         if to == S.RESOLVED and public_text.strip():
-            feedback.resolution = public_text.strip()
-        status_move(feedback, to, actor=by, text=public_text.strip() if to == S.RESOLVED else reason)
-        feedback.save()
-        audit_record(actor=by, action="update", obj=feedback, ward=feedback.ward, summary=f"{previous} → {to}")
-        reporter_notify(feedback, "status")
-    return feedback
+            report.resolution = public_text.strip()
+        status_move(report, to, actor=by, text=public_text.strip() if to == S.RESOLVED else reason)
+        report.save()
+        audit_record(actor=by, action="update", obj=report, ward=report.ward, summary=f"{previous} → {to}")
+        reporter_notify(report, "status")
+    return report
 
 
-def feedback_assign(*, feedback: Feedback, by: Any, unit: Unit | None, assignee: Any = None) -> Feedback:
+def report_assign(*, report: Report, by: Any, unit: Unit | None, assignee: Any = None) -> Report:
     with transaction.atomic():
-        feedback = _staff_case(by, feedback)
-        if unit is not None and unit.ward_id != feedback.ward_id:
+        report = _staff_report(by, report)
+        if unit is not None and unit.ward_id != report.ward_id:
             raise PermissionDenied
-        if feedback.status not in Feedback.OPEN:
-            raise FeedbackError(_("Only an open report can be assigned."))
+        if report.status not in Report.OPEN:
+            raise ReportError(_("Only an open report can be assigned."))
         if assignee is not None and (unit is None or not unit.members.filter(pk=assignee.pk).exists()):
             raise ValidationError({"assignee": [_("The person must be a member of the unit.")]})
-        feedback.unit, feedback.assignee = unit, assignee
-        if unit is not None and feedback.status in {S.NEW, S.TRIAGED}:
-            status_move(feedback, S.ASSIGNED, actor=by, text=unit.name, kind=FeedbackEvent.Kind.ASSIGNED)
+        report.unit, report.assignee = unit, assignee
+        if unit is not None and report.status in {S.NEW, S.TRIAGED}:
+            status_move(report, S.ASSIGNED, actor=by, text=unit.name, kind=ReportEvent.Kind.ASSIGNED)
         else:  # a change of hands, the status as it was
-            status = feedback.status
+            status = report.status
             _event(
-                feedback,
-                FeedbackEvent.Kind.ASSIGNED,
+                report,
+                ReportEvent.Kind.ASSIGNED,
                 by,
                 text=unit.name if unit else "",
                 from_status=status,
                 to_status=status,
             )
-        feedback.save()
+        report.save()
         audit_record(
             actor=by,
             action="update",
-            obj=feedback,
-            ward=feedback.ward,
+            obj=report,
+            ward=report.ward,
             summary=f"assigned to {unit.name if unit else '-'}",
         )
-        unit_notify(feedback)
-    return feedback
+        unit_notify(report)
+    return report
 
 
-def feedback_set_priority(*, feedback: Feedback, by: Any, priority: str) -> Feedback:
-    if priority not in Feedback.Priority.values:
+def report_set_priority(*, report: Report, by: Any, priority: str) -> Report:
+    if priority not in Report.Priority.values:
         raise ValidationError({"priority": [_("Unknown priority.")]})
     with transaction.atomic():
-        feedback = _staff_case(by, feedback)
-        if feedback.priority == priority:
-            return feedback
-        feedback.priority = priority
-        _accept, feedback.resolve_due_at = deadlines(
-            ward_id=feedback.ward_id, start=feedback.created_at, priority=priority
-        )
-        feedback.save(update_fields=["priority", "resolve_due_at", "updated_at"])
-        _event(feedback, FeedbackEvent.Kind.PRIORITY, by, text=priority)
-    return feedback
+        report = _staff_report(by, report)
+        if report.priority == priority:
+            return report
+        report.priority = priority
+        _accept, report.resolve_due_at = deadlines(ward_id=report.ward_id, start=report.created_at, priority=priority)
+        report.save(update_fields=["priority", "resolve_due_at", "updated_at"])
+        _event(report, ReportEvent.Kind.PRIORITY, by, text=priority)
+    return report
 
 
-def feedback_merge(*, primary: Feedback, duplicates: list[Feedback], by: Any) -> Feedback:
-    """Fold twins into one case: each becomes a duplicate pointing at the primary, and its reporter is told."""
+def report_merge(*, primary: Report, duplicates: list[Report], by: Any) -> Report:
+    """Fold duplicates into one report: each becomes a duplicate pointing at the primary, and its reporter is told."""
     with transaction.atomic():
-        primary = _staff_case(by, primary)
+        primary = _staff_report(by, primary)
         codes = []
-        for twin in duplicates:
-            if twin.pk == primary.pk:
+        for duplicate in duplicates:
+            if duplicate.pk == primary.pk:
                 continue
-            feedback_change_status(
-                feedback=twin,
+            report_change_status(
+                report=duplicate,
                 by=by,
                 to=S.DUPLICATE,
                 duplicate_of=primary,
                 reason=_("Merged into %s") % primary.tracking_code,
             )
-            codes.append(twin.tracking_code)
+            codes.append(duplicate.tracking_code)
         if codes:
-            _event(primary, FeedbackEvent.Kind.MERGED, by, text=", ".join(codes))
+            _event(primary, ReportEvent.Kind.MERGED, by, text=", ".join(codes))
     return primary
 
 
-def feedback_escalate_overdue(*, now: datetime | None = None) -> int:
-    """Beat job: open cases past their deadline are escalated once to their unit's head (or the ward admins)."""
+def reports_escalate_overdue(*, now: datetime | None = None) -> int:
+    """Beat job: open reports past their deadline are escalated once to their unit's head (or the ward admins)."""
     now = now or timezone.now()
-    overdue = Feedback.objects.filter(status__in=Feedback.OPEN, resolve_due_at__lt=now, escalated_at__isnull=True)
+    overdue = Report.objects.filter(status__in=Report.OPEN, resolve_due_at__lt=now, escalated_at__isnull=True)
     count = 0
-    for feedback in overdue.select_related("unit")[:500]:
+    for report in overdue.select_related("unit")[:500]:
         with transaction.atomic():
-            updated = Feedback.objects.filter(pk=feedback.pk, escalated_at__isnull=True).update(escalated_at=now)
+            updated = Report.objects.filter(pk=report.pk, escalated_at__isnull=True).update(escalated_at=now)
             if not updated:
                 continue
             _event(
-                feedback,
-                FeedbackEvent.Kind.ESCALATED,
+                report,
+                ReportEvent.Kind.ESCALATED,
                 None,
-                text=feedback.unit.head.get_full_name() if feedback.unit and feedback.unit.head else "",
+                text=report.unit.head.get_full_name() if report.unit and report.unit.head else "",
             )
-            escalation_notify(feedback)
+            escalation_notify(report)
             count += 1
     return count
 
 
-def reporter_identity_viewed(*, feedback: Feedback, by: Any, ip: str | None) -> None:
+def reporter_identity_viewed(*, report: Report, by: Any, ip: str | None) -> None:
     """Every look at a tip's reporter is written down."""
     audit_record(
         actor=by,
         action="view",
-        obj=feedback,
-        ward=feedback.ward,
+        obj=report,
+        ward=report.ward,
         ip=ip,
-        summary="reporter identity of a confidential tip" if feedback.is_confidential else "reporter",
+        summary="reporter identity of a confidential tip" if report.is_confidential else "reporter",
     )

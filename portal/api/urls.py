@@ -2,7 +2,7 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from announcements.api import views as announcement_api
-from feedback.api import views as feedback_api
+from feedback.api import views as report_api
 from groups.api import views as group_api
 
 router = DefaultRouter()
@@ -12,6 +12,6 @@ router.register("households", group_api.HouseholdViewSet, basename="household")
 router.register("members", group_api.MemberViewSet, basename="member")
 router.register("memberships", group_api.MembershipViewSet, basename="membership")
 router.register("announcements", announcement_api.AnnouncementViewSet, basename="announcement")
-router.register("feedback", feedback_api.FeedbackViewSet, basename="feedback")
+router.register("reports", report_api.ReportViewSet, basename="report")
 
 urlpatterns = [path("", include(router.urls))]

@@ -135,13 +135,13 @@ def test_the_schema_tells_the_truth_about_the_queue_timeline_nulls_patch_and_err
         return components[node["$ref"].rsplit("/", 1)[1]] if "$ref" in node else node
 
     queue = resolve(
-        schema["paths"]["/api/feedback/"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+        schema["paths"]["/api/reports/"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
     )
     assert set(queue["properties"]) == {"results", "next_cursor"} and queue["properties"]["next_cursor"]["nullable"]
-    timeline = schema["paths"]["/api/feedback/{id}/timeline/"]["get"]["responses"]["200"]["content"]
+    timeline = schema["paths"]["/api/reports/{id}/timeline/"]["get"]["responses"]["200"]["content"]
     assert timeline["application/json"]["schema"]["type"] == "array"
-    case = components["Feedback"]["properties"]
-    assert case["unit"]["nullable"] and case["group"]["nullable"]
+    report = components["Report"]["properties"]
+    assert report["unit"]["nullable"] and report["group"]["nullable"]
     patch = schema["paths"]["/api/members/{id}/"]["patch"]["requestBody"]["content"]["application/json"]["schema"]
     assert not resolve(patch).get("required")  # PATCH changes only the fields it names
     for path, methods in schema["paths"].items():

@@ -21,14 +21,14 @@ def token(alice, group_a1, monkeypatch):
     from rest_framework.authtoken.models import Token
 
     from tests.factories import member_in
-    from tests.feedback.conftest import report
+    from tests.feedback.conftest import submitted
 
     # The app runs in this thread, inside the test's transaction: it must not close the connection after each
     # request as a served request does (Django's test client switches this off the same way).
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
     member_in(group_a1)
-    report(group_a1.ward, group_id=group_a1.pk)
+    submitted(group_a1.ward, group_id=group_a1.pk)
     yield Token.objects.get_or_create(user=alice)[0].key
     request_started.connect(close_old_connections)
     request_finished.connect(close_old_connections)

@@ -7,7 +7,7 @@ from axe_playwright_python.sync_playwright import Axe
 from announcements import services as announcement_services
 from tests.announcements.conftest import announcement_data
 from tests.factories import PASSWORD
-from tests.feedback.conftest import report
+from tests.feedback.conftest import submitted
 
 pytestmark = pytest.mark.e2e
 
@@ -17,20 +17,20 @@ TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice",
 
 def test_the_journeys_pages_have_no_serious_accessibility_violation(browser, live_server, bob, group_a1):
     ward = group_a1.ward
-    case = report(ward, group_id=group_a1.pk)
+    report = submitted(ward, group_id=group_a1.pk)
     draft = announcement_services.announcement_save(user=bob, data=announcement_data(group_ids=[group_a1.pk]))
     public = [
         "/",
         f"/p/{ward.code}/",
         f"/p/{ward.code}/report/",
-        f"/report/status/?code={case.tracking_code}",
+        f"/report/status/?code={report.tracking_code}",
         f"/join/{group_a1.invite_token}/",
         "/accounts/password/reset/",
     ]
     staff = [
         "/today/",
-        "/feedback/",
-        f"/feedback/{case.pk}/",
+        "/reports/",
+        f"/reports/{report.pk}/",
         "/groups/",
         f"/groups/{group_a1.pk}/",
         f"/groups/{group_a1.pk}/import/",

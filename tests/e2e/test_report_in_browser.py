@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
-from feedback.models import Feedback
+from feedback.models import Report
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.e2e
@@ -75,17 +75,17 @@ def test_a_resident_reports_from_the_front_door_loses_nothing_to_an_error_follow
     assert re.fullmatch(r"PA-\d\d-[A-Z2-9]{5}", code)
     # The browser sent a photo of at most 1600 px, not the 12 MB: the whole form was well under 2 MB.
     assert max(bodies) < 2 * 1024 * 1024, bodies
-    case = Feedback.objects.get()
-    stored = Image.open(case.photos.get().image)
+    report = Report.objects.get()
+    stored = Image.open(report.photos.get().image)
     assert max(stored.size) <= 1600
-    assert (round(float(case.latitude), 2), round(float(case.longitude), 2)) == (12.25, 109.18)  # from the photo
+    assert (round(float(report.latitude), 2), round(float(report.longitude), 2)) == (12.25, 109.18)  # from the photo
 
     staff = browser.new_context(viewport={"width": 390, "height": 844}, base_url=live_server.url).new_page()
     staff.goto("/accounts/login/")
     staff.get_by_label("Email").fill("bob@an-binh.vn")
     staff.get_by_label("Mật khẩu").fill(PASSWORD)
     staff.get_by_role("button", name="Đăng nhập").click()
-    staff.goto("/feedback/?q=rac+thai")
+    staff.goto("/reports/?q=rac+thai")
     staff.get_by_role("link", name=code).click()
     staff.locator("select[name=to]").select_option("triaged")
     staff.get_by_role("button", name="Lưu").first.click()
@@ -94,7 +94,7 @@ def test_a_resident_reports_from_the_front_door_loses_nothing_to_an_error_follow
     staff.get_by_role("button", name="Lưu").first.click()
     expect(staff.locator("[data-status]")).to_have_text("Đã giải quyết")
 
-    # The resident follows the case from the ward page, by its code, and rates the answer.
+    # The resident follows the report from the ward page, by its code, and rates the answer.
     page.goto(f"/p/{group_a1.ward.code}/")
     page.get_by_role("link", name=re.compile("Theo dõi phản ánh")).click()
     page.get_by_label("Mã tra cứu").fill(code)
@@ -105,7 +105,7 @@ def test_a_resident_reports_from_the_front_door_loses_nothing_to_an_error_follow
     page.get_by_label("★★★★★", exact=True).check()
     page.get_by_role("button", name="Gửi đánh giá").click()
     expect(page.locator("[data-status]")).to_have_text("Đã đóng")
-    assert Feedback.objects.get().rating == 5
+    assert Report.objects.get().rating == 5
 
 
 def test_the_browser_refuses_a_photo_too_large_or_not_a_photo_before_uploading(phone_page, group_a1, tmp_path):

@@ -7,10 +7,10 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from feedback.models import Feedback
+from feedback.models import Report
 from groups.models import Membership
 from tests.factories import PASSWORD
-from tests.feedback.conftest import report
+from tests.feedback.conftest import submitted
 
 pytestmark = pytest.mark.e2e
 
@@ -28,22 +28,22 @@ def _no_sideways_scroll(page) -> None:
 
 def test_an_officer_triages_an_overdue_report_on_a_phone(phone_page, bob, ward_a):
     page = phone_page
-    late = report(ward_a, description="Đèn đường hẻm 40 hỏng hai tuần, tối không dám đi")
-    Feedback.objects.filter(pk=late.pk).update(resolve_due_at=timezone.now() - timedelta(hours=3))
-    report(ward_a, description="Lề đường trước chợ bị lấn chiếm", phone="0987 654 321")
+    late = submitted(ward_a, description="Đèn đường hẻm 40 hỏng hai tuần, tối không dám đi")
+    Report.objects.filter(pk=late.pk).update(resolve_due_at=timezone.now() - timedelta(hours=3))
+    submitted(ward_a, description="Lề đường trước chợ bị lấn chiếm", phone="0987 654 321")
 
     _log_in(page, "bob@an-binh.vn")
     expect(page.locator('[data-count="reports_overdue"]')).to_have_text("1")
     page.get_by_role("link", name="quá hạn").click()
 
-    # The queue on a phone: the filters fold behind one button, the late case stands out, rows are cards.
+    # The queue on a phone: the filters fold behind one button, the late report stands out, rows are cards.
     expect(page.locator("details.filters-fold")).not_to_have_attribute("open", "")
     expect(page.locator("[data-filters-on]")).to_be_visible()  # folded, yet it says a filter is on
-    expect(page.locator(f'[data-case="{late.tracking_code}"]')).to_have_class("overdue")
+    expect(page.locator(f'[data-report="{late.tracking_code}"]')).to_have_class("overdue")
     _no_sideways_scroll(page)
     page.get_by_role("link", name=late.tracking_code).click()
 
-    # The case: nothing changes unless chosen, the reason shows only when it applies, the phone is a tel: link.
+    # The report: nothing changes unless chosen, the reason shows only when it applies, the phone is a tel: link.
     status = page.locator("select[name=to]")
     expect(status).to_have_value("")
     expect(page.get_by_role("link", name="0912 345 678")).to_have_attribute("href", "tel:+84912345678")
@@ -57,7 +57,7 @@ def test_an_officer_triages_an_overdue_report_on_a_phone(phone_page, bob, ward_a
     expect(page.locator("[data-status]")).to_have_text("Đã tiếp nhận")
     expect(page.locator(".timeline")).to_contain_text("Đã tiếp nhận")  # the history in Vietnamese
     _no_sideways_scroll(page)
-    assert Feedback.objects.get(pk=late.pk).status == "triaged"
+    assert Report.objects.get(pk=late.pk).status == "triaged"
 
 
 def test_a_leader_approves_a_join_request_made_from_the_invite_link(phone_page, carol, group_a1):

@@ -1,7 +1,7 @@
 import pytest
 
 from feedback.models import Unit
-from feedback.services import ReportData, feedback_submit
+from feedback.services import ReportData, report_submit
 
 
 @pytest.fixture
@@ -29,7 +29,7 @@ TIP = {
 }
 
 
-def report(ward, **overrides):
+def submitted(ward, **overrides):
     values = {
         "category": "environment",
         "description": "Rác thải để ở đầu hẻm 12 ba tuần chưa ai thu gom.",
@@ -37,5 +37,5 @@ def report(ward, **overrides):
         "phone": "0912 345 678",
     }
     values.update(overrides)
-    feedback, _created = feedback_submit(ward=ward, data=ReportData(**values))
-    return feedback
+    report, _created = report_submit(ward=ward, data=ReportData(**values))
+    return report

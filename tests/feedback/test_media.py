@@ -7,10 +7,10 @@ from django.test import override_settings
 from announcements import services as announcement_services
 from announcements.models import AnnouncementFile
 from feedback import services
-from feedback.models import Feedback, FeedbackPhoto
+from feedback.models import Report, ReportPhoto
 from tests.announcements.conftest import announcement_data
 from tests.announcements.test_compose import jpeg_bytes
-from tests.feedback.conftest import TIP, report
+from tests.feedback.conftest import TIP, submitted
 
 pytestmark = pytest.mark.django_db
 
@@ -20,26 +20,26 @@ def _selfie() -> SimpleUploadedFile:
 
 
 def _tip_with_photo(ward):
-    feedback, _created = services.feedback_submit(ward=ward, data=services.ReportData(**TIP), photos=[_selfie()])
-    return feedback
+    report, _created = services.report_submit(ward=ward, data=services.ReportData(**TIP), photos=[_selfie()])
+    return report
 
 
 def test_a_tip_photo_never_keeps_the_name_the_phone_gave_it(ward_a, bob, police, client_for):
-    feedback = _tip_with_photo(ward_a)
-    photo = FeedbackPhoto.objects.get(feedback=feedback)
+    report = _tip_with_photo(ward_a)
+    photo = ReportPhoto.objects.get(report=report)
 
-    page = client_for(bob).get(f"/feedback/{feedback.pk}/").content.decode()
+    page = client_for(bob).get(f"/reports/{report.pk}/").content.decode()
 
     assert "Nguyen-Van-A" not in photo.image.name and "selfie" not in photo.image.name
-    assert "Nguyen-Van-A" not in page and f"/feedback/{feedback.pk}/photos/{photo.pk}/" in page
+    assert "Nguyen-Van-A" not in page and f"/reports/{report.pk}/photos/{photo.pk}/" in page
 
 
-def test_case_photos_are_served_only_to_staff_who_may_open_the_case_and_never_cached(
+def test_report_photos_are_served_only_to_staff_who_may_open_the_report_and_never_cached(
     ward_a, group_a1, bob, carol, dave, police, client_for, client
 ):
-    feedback = _tip_with_photo(ward_a)
-    photo = FeedbackPhoto.objects.get(feedback=feedback)
-    url = f"/feedback/{feedback.pk}/photos/{photo.pk}/"
+    report = _tip_with_photo(ward_a)
+    photo = ReportPhoto.objects.get(report=report)
+    url = f"/reports/{report.pk}/photos/{photo.pk}/"
 
     seen = client_for(bob).get(url)
     assert seen.status_code == 200 and seen["Content-Type"] == "image/jpeg"
@@ -53,8 +53,8 @@ def test_case_photos_are_served_only_to_staff_who_may_open_the_case_and_never_ca
 
 @pytest.mark.parametrize("debug", [True, False])
 def test_nothing_under_media_is_reachable_by_its_path(ward_a, client, settings, debug):
-    feedback = _tip_with_photo(ward_a)
-    photo = FeedbackPhoto.objects.get(feedback=feedback)
+    report = _tip_with_photo(ward_a)
+    photo = ReportPhoto.objects.get(report=report)
 
     with override_settings(DEBUG=debug):
         response = client.get("/" + settings.MEDIA_URL.strip("/") + "/" + photo.image.name)
@@ -62,20 +62,20 @@ def test_nothing_under_media_is_reachable_by_its_path(ward_a, client, settings, 
     assert response.status_code == 404
 
 
-def test_public_pages_show_photos_only_of_public_answered_cases(ward_a, bob, client):
-    feedback, _created = services.feedback_submit(
+def test_public_pages_show_photos_only_of_public_answered_reports(ward_a, bob, client):
+    report, _created = services.report_submit(
         ward=ward_a,
         data=services.ReportData(category="environment", description="Rác ùn ứ trước chợ ba ngày nay", anonymous=True),
         photos=[_selfie()],
     )
-    photo = FeedbackPhoto.objects.get(feedback=feedback)
+    photo = ReportPhoto.objects.get(report=report)
     url = f"/report/photos/{photo.pk}/"
 
     before = client.get(url).status_code
-    services.feedback_change_status(feedback=feedback, by=bob, to="triaged")
-    services.feedback_change_status(feedback=feedback, by=bob, to="resolved", public_text="Đã thu gom.")
+    services.report_change_status(report=report, by=bob, to="triaged")
+    services.report_change_status(report=report, by=bob, to="resolved", public_text="Đã thu gom.")
     after = client.get(url)
-    Feedback.objects.filter(pk=feedback.pk).update(is_public=False)
+    Report.objects.filter(pk=report.pk).update(is_public=False)
 
     assert before == 404
     assert after.status_code == 200 and after["Content-Type"] == "image/jpeg"
@@ -94,7 +94,7 @@ def test_the_browser_that_filed_a_report_sees_its_own_photos(ward_a, client):
             "photos": [_selfie()],
         },
     )
-    photo = FeedbackPhoto.objects.get()
+    photo = ReportPhoto.objects.get()
 
     mine = client.get(f"/report/photos/{photo.pk}/")
     client.cookies.clear()
@@ -128,12 +128,12 @@ def test_announcement_files_follow_the_announcement_s_own_visibility(alice, bob,
 
 
 def test_staff_pages_and_the_status_page_are_never_cached(ward_a, bob, client_for, client):
-    feedback = report(ward_a)
+    report = submitted(ward_a)
 
-    queue = client_for(bob).get("/feedback/")
-    case = client_for(bob).get(f"/feedback/{feedback.pk}/")
+    queue = client_for(bob).get("/reports/")
+    detail = client_for(bob).get(f"/reports/{report.pk}/")
     client.logout()
-    status = client.get("/report/status/", {"code": feedback.tracking_code})
+    status = client.get("/report/status/", {"code": report.tracking_code})
 
-    for response in (queue, case, status):
+    for response in (queue, detail, status):
         assert "no-store" in response["Cache-Control"]

@@ -12,45 +12,43 @@ from channels.sms import callback_signature
 from feedback import selectors, services
 from tests.announcements.conftest import back_off_over
 from tests.factories import send_personal
-from tests.feedback.conftest import report
+from tests.feedback.conftest import submitted
 
 pytestmark = pytest.mark.django_db
 
 
-def _statuses(feedback):
-    return [m.delivery.status for m in selectors.messages_sent(feedback=feedback)]
+def _statuses(report):
+    return [m.delivery.status for m in selectors.messages_sent(report=report)]
 
 
 def test_two_quick_status_changes_reach_the_reporter_as_two_messages(ward_a, bob, sms_gateway):
-    feedback = report(ward_a)
-    services.feedback_change_status(feedback=feedback, by=bob, to="triaged")
-    services.feedback_change_status(
-        feedback=feedback, by=bob, to="resolved", public_text="Đội vệ sinh đã thu gom sáng nay."
-    )
+    report = submitted(ward_a)
+    services.report_change_status(report=report, by=bob, to="triaged")
+    services.report_change_status(report=report, by=bob, to="resolved", public_text="Đội vệ sinh đã thu gom sáng nay.")
 
     send_personal()
 
     texts = [text for _phone, text in sms_gateway.contents]
-    assert len(texts) == 3 and feedback.tracking_code in texts[0]
+    assert len(texts) == 3 and report.tracking_code in texts[0]
     assert "Da tiep nhan" in texts[1] and "Da giai quyet" in texts[2]
     assert len(sms_gateway.request_ids) == 3  # none dropped by the gateway as a repeat
-    assert _statuses(feedback) == ["sent", "sent", "sent"]
+    assert _statuses(report) == ["sent", "sent", "sent"]
 
 
 def test_a_gateway_error_is_retried_and_staff_see_the_message_waiting(ward_a, bob, sms_gateway, client_for):
     sms_gateway.fail_next(500)
-    feedback = report(ward_a)
+    report = submitted(ward_a)
 
     send_personal()
 
-    assert sms_gateway.messages_total == 0 and _statuses(feedback) == ["queued"]
-    page = client_for(bob).get(reverse("feedback:case", args=[feedback.pk])).content.decode()
+    assert sms_gateway.messages_total == 0 and _statuses(report) == ["queued"]
+    page = client_for(bob).get(reverse("feedback:detail", args=[report.pk])).content.decode()
     assert 'data-message-status="queued"' in page and "HTTP 500" in page
 
     back_off_over()
     send_personal()
 
-    assert list(sms_gateway.received) == ["0912345678"] and _statuses(feedback) == ["sent"]
+    assert list(sms_gateway.received) == ["0912345678"] and _statuses(report) == ["sent"]
 
 
 def test_a_status_message_waits_for_the_morning_but_the_code_of_a_new_report_does_not(
@@ -58,20 +56,20 @@ def test_a_status_message_waits_for_the_morning_but_the_code_of_a_new_report_doe
 ):
     now = timezone.localtime()
     settings.QUIET_HOURS_SMS = f"{(now - timedelta(hours=1)):%H:%M}-{(now + timedelta(hours=2)):%H:%M}"
-    feedback = report(ward_a)
-    services.feedback_change_status(feedback=feedback, by=bob, to="triaged")
+    report = submitted(ward_a)
+    services.report_change_status(report=report, by=bob, to="triaged")
 
     send_personal()
 
-    assert sms_gateway.messages_total == 1 and feedback.tracking_code in sms_gateway.contents[0][1]
-    status_message = selectors.messages_sent(feedback=feedback)[0].delivery
+    assert sms_gateway.messages_total == 1 and report.tracking_code in sms_gateway.contents[0][1]
+    status_message = selectors.messages_sent(report=report)[0].delivery
     assert status_message.status == "queued" and status_message.not_before > timezone.now() + timedelta(hours=1)
 
 
 def test_a_delivery_report_shows_the_message_arrived_on_the_report_page(ward_a, bob, sms_gateway, client, client_for):
-    feedback = report(ward_a)
+    report = submitted(ward_a)
     send_personal()
-    delivery = Delivery.objects.get(personal__topic=f"report:{feedback.pk}")
+    delivery = Delivery.objects.get(personal__topic=f"report:{report.pk}")
     request_id = f"d{delivery.pk}"
     assert sms_gateway.request_ids == {request_id}
 
@@ -86,16 +84,16 @@ def test_a_delivery_report_shows_the_message_arrived_on_the_report_page(ward_a, 
         },
     )
 
-    page = client_for(bob).get(reverse("feedback:case", args=[feedback.pk])).content.decode()
+    page = client_for(bob).get(reverse("feedback:detail", args=[report.pk])).content.decode()
     assert 'data-message-status="delivered"' in page
 
 
 def test_a_report_with_no_way_to_reach_its_reporter_sends_nothing(ward_a, sms_gateway):
-    feedback = report(ward_a, phone="", name="", anonymous=True)
+    report = submitted(ward_a, phone="", name="", anonymous=True)
 
     send_personal()
 
-    assert sms_gateway.messages_total == 0 and selectors.messages_sent(feedback=feedback) == []
+    assert sms_gateway.messages_total == 0 and selectors.messages_sent(report=report) == []
 
 
 @pytest.mark.worker
@@ -106,7 +104,7 @@ def test_a_message_whose_task_was_lost_is_sent_by_the_sweeper(ward_a, sms_gatewa
     from announcements.services import personal
 
     monkeypatch.setattr(personal, "personal_chain_start", lambda kind: None)  # the broker lost the task
-    feedback = report(ward_a)
+    report = submitted(ward_a)
     time.sleep(0.5)
     assert sms_gateway.messages_total == 0
 
@@ -115,4 +113,4 @@ def test_a_message_whose_task_was_lost_is_sent_by_the_sweeper(ward_a, sms_gatewa
     deadline = time.monotonic() + 30
     while not sms_gateway.messages_total and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert list(sms_gateway.received) == ["0912345678"] and feedback.tracking_code in sms_gateway.contents[0][1]
+    assert list(sms_gateway.received) == ["0912345678"] and report.tracking_code in sms_gateway.contents[0][1]

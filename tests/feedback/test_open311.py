@@ -6,8 +6,8 @@ from xml.etree import ElementTree
 import pytest
 
 from feedback import services
-from feedback.models import Feedback, Open311Key
-from tests.feedback.conftest import report
+from feedback.models import Open311Key, Report
+from tests.feedback.conftest import submitted
 
 pytestmark = pytest.mark.django_db
 
@@ -48,11 +48,11 @@ def test_a_client_files_a_request_and_reads_it_back_once_staff_accepted_it(ward_
 
     assert created.status_code == 201
     request_id = created.json()[0]["service_request_id"]
-    feedback = Feedback.objects.get(tracking_code=request_id)
-    assert (feedback.source, feedback.reporter_phone) == ("open311", "+84912345678")
+    report = Report.objects.get(tracking_code=request_id)
+    assert (report.source, report.reporter_phone) == ("open311", "+84912345678")
     unread = client.get(f"/open311/v2/requests/{request_id}.json", {"jurisdiction_id": ward_a.code})
     assert unread.status_code == 404  # not public until staff accepted it
-    services.feedback_change_status(feedback=feedback, by=bob, to="triaged")
+    services.report_change_status(report=report, by=bob, to="triaged")
     row = client.get(f"/open311/v2/requests/{request_id}.json", {"jurisdiction_id": ward_a.code}).json()[0]
     assert row["status"] == "open" and row["lat"] == 12.2451 and row["service_code"] == "environment"
     assert ISO_WITH_OFFSET.match(row["requested_datetime"]) and ISO_WITH_OFFSET.match(row["expected_datetime"])
@@ -76,18 +76,18 @@ def test_posting_needs_a_valid_api_key_and_a_location(ward_a, client, api_key):
     assert no_key.json() == [{"code": 403, "description": "api_key is missing or not valid for this jurisdiction"}]
     assert no_place.status_code == 400 and "location" in no_place.json()[0]["description"]
     assert unknown.status_code == 400
-    assert not Feedback.objects.exists()
+    assert not Report.objects.exists()
 
 
-def test_the_list_filters_by_status_and_hides_new_and_private_cases_and_tips(ward_a, bob, client):
-    open_one = report(ward_a)
-    services.feedback_change_status(feedback=open_one, by=bob, to="triaged")
-    not_accepted = report(ward_a, description="Ổ gà lớn giữa đường Trần Phú")
-    closed = report(ward_a, description="Cây đổ chắn ngang đường sau bão")
-    services.feedback_change_status(feedback=closed, by=bob, to="triaged")
-    services.feedback_change_status(feedback=closed, by=bob, to="resolved", public_text="Đã dọn cây.")
-    private = report(ward_a, public=False, description="Hàng xóm đổ nước thải ra đường")
-    tip = report(ward_a, category="tip", description="Có người buôn bán ma túy ở hẻm 3 ban đêm")
+def test_the_list_filters_by_status_and_hides_new_and_private_reports_and_tips(ward_a, bob, client):
+    open_one = submitted(ward_a)
+    services.report_change_status(report=open_one, by=bob, to="triaged")
+    not_accepted = submitted(ward_a, description="Ổ gà lớn giữa đường Trần Phú")
+    closed = submitted(ward_a, description="Cây đổ chắn ngang đường sau bão")
+    services.report_change_status(report=closed, by=bob, to="triaged")
+    services.report_change_status(report=closed, by=bob, to="resolved", public_text="Đã dọn cây.")
+    private = submitted(ward_a, public=False, description="Hàng xóm đổ nước thải ra đường")
+    tip = submitted(ward_a, category="tip", description="Có người buôn bán ma túy ở hẻm 3 ban đêm")
 
     listed = client.get("/open311/v2/requests.json", {"jurisdiction_id": ward_a.code}).json()
     closed_only = client.get("/open311/v2/requests.json", {"jurisdiction_id": ward_a.code, "status": "closed"}).json()
@@ -101,30 +101,30 @@ def test_the_list_filters_by_status_and_hides_new_and_private_cases_and_tips(war
 
 
 def test_xml_is_served_with_the_standard_element_names(ward_a, bob, client):
-    feedback = report(ward_a)
-    services.feedback_change_status(feedback=feedback, by=bob, to="triaged")
+    report = submitted(ward_a)
+    services.report_change_status(report=report, by=bob, to="triaged")
 
-    response = client.get(f"/open311/v2/requests/{feedback.tracking_code}.xml", {"jurisdiction_id": ward_a.code})
+    response = client.get(f"/open311/v2/requests/{report.tracking_code}.xml", {"jurisdiction_id": ward_a.code})
     missing = client.get("/open311/v2/requests/PA-00-XXXXX.xml", {"jurisdiction_id": ward_a.code})
 
     root = ElementTree.fromstring(response.content)
     assert response["Content-Type"].startswith("text/xml") and root.tag == "service_requests"
-    assert root.find("request/service_request_id").text == feedback.tracking_code
+    assert root.find("request/service_request_id").text == report.tracking_code
     error = ElementTree.fromstring(missing.content)
     assert missing.status_code == 404 and error.tag == "errors" and error.find("error/code").text == "404"
 
 
 def test_an_unknown_jurisdiction_and_a_token_lookup(ward_a, client):
-    feedback = report(ward_a)
+    report = submitted(ward_a)
 
     assert client.get("/open311/v2/services.json", {"jurisdiction_id": "00000"}).status_code == 404
-    token = client.get(f"/open311/v2/tokens/{feedback.tracking_code}.json", {"jurisdiction_id": ward_a.code}).json()
-    assert token == [{"service_request_id": feedback.tracking_code, "token": feedback.tracking_code}]
+    token = client.get(f"/open311/v2/tokens/{report.tracking_code}.json", {"jurisdiction_id": ward_a.code}).json()
+    assert token == [{"service_request_id": report.tracking_code, "token": report.tracking_code}]
 
 
-def test_a_token_answers_alike_for_a_tip_a_private_case_and_no_case(ward_a, client):
-    tip = report(ward_a, category="tip", description="Có người buôn bán ma túy ở hẻm 3 ban đêm")
-    private = report(ward_a, public=False, description="Hàng xóm đổ nước thải ra đường")
+def test_a_token_answers_alike_for_a_tip_a_private_report_and_no_report(ward_a, client):
+    tip = submitted(ward_a, category="tip", description="Có người buôn bán ma túy ở hẻm 3 ban đêm")
+    private = submitted(ward_a, public=False, description="Hàng xóm đổ nước thải ra đường")
 
     answers = [
         client.get(f"/open311/v2/tokens/{code}.json", {"jurisdiction_id": ward_a.code})
@@ -158,13 +158,13 @@ def test_identical_text_from_an_unknown_device_is_one_report_only_within_ten_min
     first = client.post("/open311/v2/requests.json", base).json()[0]["service_request_id"]
     near = client.post("/open311/v2/requests.json", {**base, "lat": "12.245300"}).json()[0]["service_request_id"]
     far = client.post("/open311/v2/requests.json", {**base, "lat": "12.246100"}).json()[0]["service_request_id"]
-    Feedback.objects.filter(tracking_code=first).update(created_at=timezone.now() - timedelta(minutes=11))
+    Report.objects.filter(tracking_code=first).update(created_at=timezone.now() - timedelta(minutes=11))
     later = client.post("/open311/v2/requests.json", base).json()[0]["service_request_id"]
 
     assert near == first  # 22 m away, seconds later: the same report sent twice
     assert far != first  # 111 m away: another place
     assert later not in {first, far}  # the same words eleven minutes later: a new report
-    assert Feedback.objects.count() == 3
+    assert Report.objects.count() == 3
 
 
 @pytest.mark.parametrize("lat,long", [("nan", "109.19"), ("12.2", "inf"), ("91", "109"), ("12", "-181"), ("x", "1")])
@@ -183,7 +183,7 @@ def test_invalid_coordinates_are_a_400_with_the_error_list(ward_a, client, api_k
 
     assert response.status_code == 400
     assert response.json()[0]["code"] == 400 and "lat" in response.json()[0]["description"]
-    assert not Feedback.objects.exists()
+    assert not Report.objects.exists()
 
 
 @pytest.mark.parametrize("value", ["2026-13-45T00:00:00Z", "2026-02-30T10:00:00+07:00", "yesterday"])
@@ -198,10 +198,10 @@ def test_requests_without_dates_cover_the_last_90_days(ward_a, bob, client):
 
     from django.utils import timezone
 
-    recent, old = report(ward_a), report(ward_a, description="Đèn đường hỏng từ đầu năm ở hẻm 5")
-    for feedback in (recent, old):
-        services.feedback_change_status(feedback=feedback, by=bob, to="triaged")
-    Feedback.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=91))
+    recent, old = submitted(ward_a), submitted(ward_a, description="Đèn đường hỏng từ đầu năm ở hẻm 5")
+    for report in (recent, old):
+        services.report_change_status(report=report, by=bob, to="triaged")
+    Report.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=91))
 
     listed = client.get("/open311/v2/requests.json", {"jurisdiction_id": ward_a.code}).json()
     since = (timezone.now() - timedelta(days=120)).isoformat()
@@ -228,10 +228,10 @@ def test_discovery_and_service_definition_xml_follow_the_georeport_shapes(ward_a
 
 
 def test_a_control_character_in_stored_text_never_breaks_the_xml(ward_a, bob, client):
-    feedback = report(ward_a)
-    services.feedback_change_status(feedback=feedback, by=bob, to="triaged")
+    report = submitted(ward_a)
+    services.report_change_status(report=report, by=bob, to="triaged")
     # Stored before input was cleaned (or by a path that skipped it): the XML must still be valid.
-    Feedback.objects.filter(pk=feedback.pk).update(description="Cống tắc\x0b nước tràn\x1f ra đường")
+    Report.objects.filter(pk=report.pk).update(description="Cống tắc\x0b nước tràn\x1f ra đường")
 
     response = client.get("/open311/v2/requests.xml", {"jurisdiction_id": ward_a.code})
 

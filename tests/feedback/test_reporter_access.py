@@ -1,4 +1,4 @@
-"""Only the reporter follows a private case, rates or reopens it; codes cannot be walked."""
+"""Only the reporter follows a private report, rates or reopens it; codes cannot be walked."""
 
 import re
 
@@ -6,46 +6,46 @@ import pytest
 
 from feedback import services
 from feedback.lookup import reporter_link_token
-from feedback.models import FeedbackEvent
-from tests.feedback.conftest import report
+from feedback.models import ReportEvent
+from tests.feedback.conftest import submitted
 
 pytestmark = pytest.mark.django_db
 
 
 def _resolved(ward, bob, **overrides):
-    feedback = report(ward, **overrides)
-    services.feedback_change_status(feedback=feedback, by=bob, to="triaged")
-    services.feedback_change_status(feedback=feedback, by=bob, to="resolved", public_text="Đã thu gom xong.")
-    return feedback
+    report = submitted(ward, **overrides)
+    services.report_change_status(report=report, by=bob, to="triaged")
+    services.report_change_status(report=report, by=bob, to="resolved", public_text="Đã thu gom xong.")
+    return report
 
 
 def test_ten_wrong_digits_close_the_check_for_that_code_for_an_hour_whatever_is_typed(ward_a, client):
-    feedback = report(ward_a, public=False)
+    report = submitted(ward_a, public=False)
 
     for _try in range(10):
-        wrong = client.get("/report/status/", {"code": feedback.tracking_code, "digits": "0000"})
-        assert feedback.description not in wrong.content.decode()
-    right = client.get("/report/status/", {"code": feedback.tracking_code, "digits": "5678"}).content.decode()
+        wrong = client.get("/report/status/", {"code": report.tracking_code, "digits": "0000"})
+        assert report.description not in wrong.content.decode()
+    right = client.get("/report/status/", {"code": report.tracking_code, "digits": "5678"}).content.decode()
 
-    assert feedback.description not in right
+    assert report.description not in right
     assert "Bạn đã thử sai quá nhiều lần" in right and "đến" in right  # says until when, in Vietnamese
 
 
 def test_thirty_wrong_codes_from_one_address_close_the_check_for_that_address(ward_a, client):
-    feedback = report(ward_a)  # public: its code alone opens it
+    report = submitted(ward_a)  # public: its code alone opens it
 
     for number in range(30):
         client.get("/report/status/", {"code": f"PA-26-{number:05d}"})
-    blocked = client.get("/report/status/", {"code": feedback.tracking_code}).content.decode()
-    elsewhere = client.get("/report/status/", {"code": feedback.tracking_code}, REMOTE_ADDR="10.9.9.9")
+    blocked = client.get("/report/status/", {"code": report.tracking_code}).content.decode()
+    elsewhere = client.get("/report/status/", {"code": report.tracking_code}, REMOTE_ADDR="10.9.9.9")
 
-    assert feedback.description not in blocked and "Bạn đã thử sai quá nhiều lần" in blocked
-    assert feedback.description in elsewhere.content.decode()
+    assert report.description not in blocked and "Bạn đã thử sai quá nhiều lần" in blocked
+    assert report.description in elsewhere.content.decode()
 
 
-def test_a_tip_a_private_case_and_no_case_answer_alike_by_code(ward_a, client):
-    tip = report(ward_a, category="tip", description="Có người buôn bán ma túy ở hẻm 3 ban đêm")
-    private = report(ward_a, public=False, description="Hàng xóm đổ nước thải ra đường")
+def test_a_tip_a_private_report_and_no_report_answer_alike_by_code(ward_a, client):
+    tip = submitted(ward_a, category="tip", description="Có người buôn bán ma túy ở hẻm 3 ban đêm")
+    private = submitted(ward_a, public=False, description="Hàng xóm đổ nước thải ra đường")
 
     def page(code):
         html = client.get("/report/status/", {"code": code}).content.decode().replace(code, "CODE")
@@ -57,15 +57,15 @@ def test_a_tip_a_private_case_and_no_case_answer_alike_by_code(ward_a, client):
     assert "Không có phản ánh nào khớp" in pages[0]
 
 
-def test_a_public_case_s_code_alone_shows_it_but_does_not_rate_it(ward_a, bob, client):
-    feedback = _resolved(ward_a, bob)
+def test_a_public_report_s_code_alone_shows_it_but_does_not_rate_it(ward_a, bob, client):
+    report = _resolved(ward_a, bob)
 
-    page = client.get("/report/status/", {"code": feedback.tracking_code}).content.decode()
-    client.post("/report/rate/", {"code": feedback.tracking_code, "digits": "", "rating": "1"})
+    page = client.get("/report/status/", {"code": report.tracking_code}).content.decode()
+    client.post("/report/rate/", {"code": report.tracking_code, "digits": "", "rating": "1"})
 
     assert "Đã thu gom xong." in page and 'name="rating"' not in page
-    feedback.refresh_from_db()
-    assert (feedback.status, feedback.rating) == ("resolved", None)
+    report.refresh_from_db()
+    assert (report.status, report.rating) == ("resolved", None)
 
 
 def test_the_browser_that_filed_it_rates_once_and_staff_see_how_the_reporter_proved_it(ward_a, bob, client, client_for):
@@ -81,35 +81,35 @@ def test_the_browser_that_filed_it_rates_once_and_staff_see_how_the_reporter_pro
             "form_token": token,
         },
     )
-    from feedback.models import Feedback
+    from feedback.models import Report
 
-    feedback = Feedback.objects.get()
-    services.feedback_change_status(feedback=feedback, by=bob, to="triaged")
-    services.feedback_change_status(feedback=feedback, by=bob, to="resolved", public_text="Đã thu gom xong.")
+    report = Report.objects.get()
+    services.report_change_status(report=report, by=bob, to="triaged")
+    services.report_change_status(report=report, by=bob, to="resolved", public_text="Đã thu gom xong.")
 
-    client.post("/report/rate/", {"code": feedback.tracking_code, "rating": "5"})
-    again = client.post("/report/rate/", {"code": feedback.tracking_code, "rating": "1"}, follow=True)
-    client.post("/report/rate/", {"code": feedback.tracking_code, "rating": "5", "not_fixed": "on"})
+    client.post("/report/rate/", {"code": report.tracking_code, "rating": "5"})
+    again = client.post("/report/rate/", {"code": report.tracking_code, "rating": "1"}, follow=True)
+    client.post("/report/rate/", {"code": report.tracking_code, "rating": "5", "not_fixed": "on"})
 
-    feedback.refresh_from_db()
-    assert feedback.rating == 5 and "Bạn đã đánh giá phản ánh này" in again.content.decode()
-    assert feedback.status == "in_progress"  # "not fixed" still reopens, without a second rating
-    reopened = FeedbackEvent.objects.get(feedback=feedback, kind="status", to_status="in_progress")
+    report.refresh_from_db()
+    assert report.rating == 5 and "Bạn đã đánh giá phản ánh này" in again.content.decode()
+    assert report.status == "in_progress"  # "not fixed" still reopens, without a second rating
+    reopened = ReportEvent.objects.get(report=report, kind="status", to_status="in_progress")
     assert reopened.via == "browser"
-    case_page = client_for(bob).get(f"/feedback/{feedback.pk}/").content.decode()
-    assert 'data-via="browser"' in case_page
+    report_page = client_for(bob).get(f"/reports/{report.pk}/").content.decode()
+    assert 'data-via="browser"' in report_page
 
 
 def test_the_link_sent_to_the_reporter_lets_them_rate(ward_a, bob, client):
-    feedback = _resolved(ward_a, bob, phone="", email="lan@example.vn")
-    token = reporter_link_token(feedback.tracking_code)
+    report = _resolved(ward_a, bob, phone="", email="lan@example.vn")
+    token = reporter_link_token(report.tracking_code)
 
-    page = client.get("/report/status/", {"code": feedback.tracking_code, "t": token}).content.decode()
-    client.post("/report/rate/", {"code": feedback.tracking_code, "t": "forged-token", "rating": "1"})
-    untouched = feedback.__class__.objects.get(pk=feedback.pk).rating
-    client.post("/report/rate/", {"code": feedback.tracking_code, "t": token, "rating": "4"})
+    page = client.get("/report/status/", {"code": report.tracking_code, "t": token}).content.decode()
+    client.post("/report/rate/", {"code": report.tracking_code, "t": "forged-token", "rating": "1"})
+    untouched = report.__class__.objects.get(pk=report.pk).rating
+    client.post("/report/rate/", {"code": report.tracking_code, "t": token, "rating": "4"})
 
     assert 'name="rating"' in page and untouched is None
-    feedback.refresh_from_db()
-    assert feedback.rating == 4
-    assert FeedbackEvent.objects.get(feedback=feedback, kind="rated").via == "link"
+    report.refresh_from_db()
+    assert report.rating == 4
+    assert ReportEvent.objects.get(report=report, kind="rated").via == "link"

@@ -1,4 +1,4 @@
-"""Staff triage the queue: filters, search without diacritics, keyset pages, the case's states and deadlines."""
+"""Staff triage the queue: filters, search without diacritics, keyset pages, the report's states and deadlines."""
 
 from datetime import datetime, timedelta
 
@@ -8,11 +8,11 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from feedback import services
-from feedback.models import Feedback, FeedbackEvent, Holiday
+from feedback.models import Holiday, Report, ReportEvent
 from feedback.workcalendar import WorkCalendar, holidays_forget
 from portal.models import AuditEvent
 from tests.factories import send_personal
-from tests.feedback.conftest import report
+from tests.feedback.conftest import submitted
 
 pytestmark = pytest.mark.django_db
 
@@ -20,26 +20,26 @@ pytestmark = pytest.mark.django_db
 def _codes(page: str) -> list[str]:
     import re
 
-    return re.findall(r'data-case="(PA-[^"]+)"', page)
+    return re.findall(r'data-report="(PA-[^"]+)"', page)
 
 
 def test_rac_thai_finds_rac_thai_with_its_diacritics(ward_a, bob, client_for):
-    hit = report(ward_a, description="Rác thải đổ trộm ở bãi đất trống")
-    report(ward_a, description="Đèn đường hỏng ở ngõ 4", category="utilities")
+    hit = submitted(ward_a, description="Rác thải đổ trộm ở bãi đất trống")
+    submitted(ward_a, description="Đèn đường hỏng ở ngõ 4", category="utilities")
 
-    page = client_for(bob).get("/feedback/", {"q": "rac thai"}).content.decode()
+    page = client_for(bob).get("/reports/", {"q": "rac thai"}).content.decode()
 
     assert _codes(page) == [hit.tracking_code]
 
 
-def test_keyset_pages_cover_every_case_once(ward_a, bob, client_for):
+def test_keyset_pages_cover_every_report_once(ward_a, bob, client_for):
     made = {
-        report(ward_a, description=f"Vỉa hè bị lấn chiếm số {n}", category="urban_order").tracking_code
+        submitted(ward_a, description=f"Vỉa hè bị lấn chiếm số {n}", category="urban_order").tracking_code
         for n in range(120)
     }
     client = client_for(bob)
     seen: list[str] = []
-    url, params = "/feedback/", {"category": "urban_order"}
+    url, params = "/reports/", {"category": "urban_order"}
     while True:
         response = client.get(url, params)
         seen += _codes(response.content.decode())
@@ -52,123 +52,122 @@ def test_keyset_pages_cover_every_case_once(ward_a, bob, client_for):
 
 
 def test_filters_narrow_the_queue(ward_a, group_a1, bob, client_for):
-    in_group = report(ward_a, group_id=group_a1.pk)
-    report(ward_a)
-    late = report(ward_a, description="Cống bị tắc gây ngập khi mưa")
-    Feedback.objects.filter(pk=late.pk).update(resolve_due_at=timezone.now() - timedelta(hours=1))
+    in_group = submitted(ward_a, group_id=group_a1.pk)
+    submitted(ward_a)
+    late = submitted(ward_a, description="Cống bị tắc gây ngập khi mưa")
+    Report.objects.filter(pk=late.pk).update(resolve_due_at=timezone.now() - timedelta(hours=1))
     client = client_for(bob)
 
-    assert _codes(client.get("/feedback/", {"group": group_a1.pk}).content.decode()) == [in_group.tracking_code]
-    assert _codes(client.get("/feedback/", {"overdue": "1"}).content.decode()) == [late.tracking_code]
+    assert _codes(client.get("/reports/", {"group": group_a1.pk}).content.decode()) == [in_group.tracking_code]
+    assert _codes(client.get("/reports/", {"overdue": "1"}).content.decode()) == [late.tracking_code]
 
 
 def test_a_change_not_allowed_from_the_current_state_is_refused_and_nothing_changes(ward_a, bob, client_for):
-    feedback = report(ward_a)
+    report = submitted(ward_a)
 
-    response = client_for(bob).post(f"/feedback/{feedback.pk}/status/", {"to": "closed"}, follow=True)
+    response = client_for(bob).post(f"/reports/{report.pk}/status/", {"to": "closed"}, follow=True)
 
     assert "không thể chuyển thành" in response.content.decode()
-    assert Feedback.objects.get().status == "new"
+    assert Report.objects.get().status == "new"
 
 
 def test_rejecting_needs_a_reason(ward_a, bob):
-    feedback = report(ward_a)
+    report = submitted(ward_a)
 
     with pytest.raises(ValidationError):
-        services.feedback_change_status(feedback=feedback, by=bob, to="rejected")
+        services.report_change_status(report=report, by=bob, to="rejected")
     assert (
-        services.feedback_change_status(feedback=feedback, by=bob, to="rejected", reason="Ngoài địa bàn").status
-        == "rejected"
+        services.report_change_status(report=report, by=bob, to="rejected", reason="Ngoài địa bàn").status == "rejected"
     )
 
 
 def test_assigning_tells_the_unit_by_mail_without_the_reporter(ward_a, bob, police):
-    feedback = report(ward_a, category="security", description="Có nhóm thanh niên tụ tập gây ồn ào lúc nửa đêm")
-    services.feedback_assign(feedback=feedback, by=bob, unit=police)
+    report = submitted(ward_a, category="security", description="Có nhóm thanh niên tụ tập gây ồn ào lúc nửa đêm")
+    services.report_assign(report=report, by=bob, unit=police)
     send_personal()
 
-    assert Feedback.objects.get().status == "assigned"
+    assert Report.objects.get().status == "assigned"
     assert [m.to for m in mail.outbox] == [["cskv@an-binh.vn"]]
-    assert feedback.tracking_code in mail.outbox[0].body and "Lan" not in mail.outbox[0].body
+    assert report.tracking_code in mail.outbox[0].body and "Lan" not in mail.outbox[0].body
 
 
 def test_a_public_reply_reaches_the_status_page_and_a_note_does_not(ward_a, bob, client):
-    feedback = report(ward_a)
-    services.feedback_reply(feedback=feedback, by=bob, text="Đã báo đội vệ sinh, sáng mai thu gom.", public=True)
-    services.feedback_reply(feedback=feedback, by=bob, text="Nhắc anh Tùng kiểm tra", public=False)
+    report = submitted(ward_a)
+    services.report_reply(report=report, by=bob, text="Đã báo đội vệ sinh, sáng mai thu gom.", public=True)
+    services.report_reply(report=report, by=bob, text="Nhắc anh Tùng kiểm tra", public=False)
 
-    page = client.get("/report/status/", {"code": feedback.tracking_code}).content.decode()
+    page = client.get("/report/status/", {"code": report.tracking_code}).content.decode()
 
     assert "Đã báo đội vệ sinh" in page and "Nhắc anh Tùng" not in page
-    assert Feedback.objects.get().first_response_at is not None
+    assert Report.objects.get().first_response_at is not None
 
 
-def test_no_public_reply_to_a_closed_case(ward_a, bob):
-    feedback = report(ward_a)
-    services.feedback_change_status(feedback=feedback, by=bob, to="triaged")
-    services.feedback_change_status(feedback=feedback, by=bob, to="resolved", public_text="Đã thu gom xong.")
-    services.feedback_change_status(feedback=feedback, by=bob, to="closed")
+def test_no_public_reply_to_a_closed_report(ward_a, bob):
+    report = submitted(ward_a)
+    services.report_change_status(report=report, by=bob, to="triaged")
+    services.report_change_status(report=report, by=bob, to="resolved", public_text="Đã thu gom xong.")
+    services.report_change_status(report=report, by=bob, to="closed")
 
-    with pytest.raises(services.FeedbackError):
-        services.feedback_reply(feedback=feedback, by=bob, text="Thêm nữa", public=True)
+    with pytest.raises(services.ReportError):
+        services.report_reply(report=report, by=bob, text="Thêm nữa", public=True)
 
 
-def test_a_low_rating_reopens_the_case(ward_a, bob, client):
-    feedback = report(ward_a)
-    services.feedback_change_status(feedback=feedback, by=bob, to="triaged")
-    services.feedback_change_status(feedback=feedback, by=bob, to="resolved", public_text="Đã thu gom xong.")
-    client.get("/report/status/", {"code": feedback.tracking_code})
+def test_a_low_rating_reopens_the_report(ward_a, bob, client):
+    report = submitted(ward_a)
+    services.report_change_status(report=report, by=bob, to="triaged")
+    services.report_change_status(report=report, by=bob, to="resolved", public_text="Đã thu gom xong.")
+    client.get("/report/status/", {"code": report.tracking_code})
 
     client.post(
-        "/report/rate/", {"code": feedback.tracking_code, "digits": "5678", "rating": "1", "comment": "Vẫn còn rác"}
+        "/report/rate/", {"code": report.tracking_code, "digits": "5678", "rating": "1", "comment": "Vẫn còn rác"}
     )
 
-    feedback.refresh_from_db()
-    assert (feedback.status, feedback.rating) == ("in_progress", 1)
+    report.refresh_from_db()
+    assert (report.status, report.rating) == ("in_progress", 1)
 
 
-def test_a_public_reply_from_the_unit_puts_the_case_in_progress_on_its_timeline(ward_a, bob, police, client):
-    feedback = report(ward_a)
-    services.feedback_assign(feedback=feedback, by=bob, unit=police)
+def test_a_public_reply_from_the_unit_puts_the_report_in_progress_on_its_timeline(ward_a, bob, police, client):
+    report = submitted(ward_a)
+    services.report_assign(report=report, by=bob, unit=police)
 
-    services.feedback_reply(feedback=feedback, by=bob, text="Công an khu vực đã xuống kiểm tra.", public=True)
+    services.report_reply(report=report, by=bob, text="Công an khu vực đã xuống kiểm tra.", public=True)
 
-    feedback.refresh_from_db()
-    assert feedback.status == "in_progress"
-    moved = FeedbackEvent.objects.get(feedback=feedback, kind="status")
+    report.refresh_from_db()
+    assert report.status == "in_progress"
+    moved = ReportEvent.objects.get(report=report, kind="status")
     assert (moved.from_status, moved.to_status, moved.actor) == ("assigned", "in_progress", bob)
-    assert "Đang xử lý" in client.get("/report/status/", {"code": feedback.tracking_code}).content.decode()
+    assert "Đang xử lý" in client.get("/report/status/", {"code": report.tracking_code}).content.decode()
 
 
-def test_a_good_rating_closes_the_case_with_an_event_the_reporter_sees(ward_a, bob, client):
-    feedback = report(ward_a)
-    services.feedback_change_status(feedback=feedback, by=bob, to="triaged")
-    services.feedback_change_status(feedback=feedback, by=bob, to="resolved", public_text="Đã thu gom xong.")
-    client.get("/report/status/", {"code": feedback.tracking_code})
+def test_a_good_rating_closes_the_report_with_an_event_the_reporter_sees(ward_a, bob, client):
+    report = submitted(ward_a)
+    services.report_change_status(report=report, by=bob, to="triaged")
+    services.report_change_status(report=report, by=bob, to="resolved", public_text="Đã thu gom xong.")
+    client.get("/report/status/", {"code": report.tracking_code})
 
-    client.post("/report/rate/", {"code": feedback.tracking_code, "digits": "5678", "rating": "5"})
+    client.post("/report/rate/", {"code": report.tracking_code, "digits": "5678", "rating": "5"})
 
-    feedback.refresh_from_db()
-    assert (feedback.status, feedback.rating) == ("closed", 5) and feedback.closed_at is not None
-    closing = FeedbackEvent.objects.filter(feedback=feedback, kind="status").latest("pk")
+    report.refresh_from_db()
+    assert (report.status, report.rating) == ("closed", 5) and report.closed_at is not None
+    closing = ReportEvent.objects.filter(report=report, kind="status").latest("pk")
     assert (closing.from_status, closing.to_status, closing.via) == ("resolved", "closed", "phone")
 
 
-def test_merging_twins_asks_first_then_keeps_one_case(ward_a, bob, client_for):
-    first = report(ward_a)
-    twin = report(ward_a, description="Rác ở đầu hẻm 12 không ai thu, bốc mùi", phone="0987 654 321")
+def test_merging_twins_asks_first_then_keeps_one_report(ward_a, bob, client_for):
+    first = submitted(ward_a)
+    duplicate = submitted(ward_a, description="Rác ở đầu hẻm 12 không ai thu, bốc mùi", phone="0987 654 321")
 
-    asking = client_for(bob).post("/feedback/bulk/", {"ids": [first.pk, twin.pk], "action": "merge"})
-    twin.refresh_from_db()
-    assert twin.status == "new"  # the first tap only asks
+    asking = client_for(bob).post("/reports/bulk/", {"ids": [first.pk, duplicate.pk], "action": "merge"})
+    duplicate.refresh_from_db()
+    assert duplicate.status == "new"  # the first tap only asks
     page = asking.content.decode()
-    assert "Gộp vào phản ánh cũ nhất" in page and first.tracking_code in page and twin.tracking_code in page
+    assert "Gộp vào phản ánh cũ nhất" in page and first.tracking_code in page and duplicate.tracking_code in page
 
-    client_for(bob).post("/feedback/bulk/", {"ids": [first.pk, twin.pk], "action": "merge", "confirmed": "1"})
+    client_for(bob).post("/reports/bulk/", {"ids": [first.pk, duplicate.pk], "action": "merge", "confirmed": "1"})
 
-    twin.refresh_from_db()
-    assert (twin.status, twin.duplicate_of_id) == ("duplicate", first.pk)
-    assert FeedbackEvent.objects.filter(feedback=first, kind="merged", text=twin.tracking_code).exists()
+    duplicate.refresh_from_db()
+    assert (duplicate.status, duplicate.duplicate_of_id) == ("duplicate", first.pk)
+    assert ReportEvent.objects.filter(report=first, kind="merged", text=duplicate.tracking_code).exists()
 
 
 def test_deadlines_skip_weekends_and_tet(ward_a):
@@ -197,23 +196,23 @@ def test_a_substitute_day_the_government_announces_late_is_skipped_too(ward_a):
     assert timezone.localtime(calendar.add_hours(friday_afternoon, 2)).date() == datetime(2031, 6, 3).date()
 
 
-def test_overdue_cases_are_escalated_once(ward_a, police, bob):
-    feedback = report(ward_a)
-    services.feedback_assign(feedback=feedback, by=bob, unit=police)
-    Feedback.objects.filter(pk=feedback.pk).update(resolve_due_at=timezone.now() - timedelta(minutes=5))
+def test_overdue_reports_are_escalated_once(ward_a, police, bob):
+    report = submitted(ward_a)
+    services.report_assign(report=report, by=bob, unit=police)
+    Report.objects.filter(pk=report.pk).update(resolve_due_at=timezone.now() - timedelta(minutes=5))
 
-    assert services.feedback_escalate_overdue() == 1
-    assert services.feedback_escalate_overdue() == 0
-    assert FeedbackEvent.objects.filter(feedback=feedback, kind="escalated").count() == 1
+    assert services.reports_escalate_overdue() == 1
+    assert services.reports_escalate_overdue() == 0
+    assert ReportEvent.objects.filter(report=report, kind="escalated").count() == 1
 
 
 def test_the_public_page_shows_answers_without_anyone_s_identity(ward_a, bob, client):
-    answered = report(ward_a)
-    services.feedback_change_status(feedback=answered, by=bob, to="triaged")
-    services.feedback_change_status(feedback=answered, by=bob, to="resolved", public_text="Đã thu gom ngày 20/11.")
-    private = report(ward_a, public=False, description="Nhà bên cạnh xả nước thải ra đường")
-    services.feedback_change_status(feedback=private, by=bob, to="triaged")
-    services.feedback_change_status(feedback=private, by=bob, to="resolved", public_text="Đã nhắc nhở.")
+    answered = submitted(ward_a)
+    services.report_change_status(report=answered, by=bob, to="triaged")
+    services.report_change_status(report=answered, by=bob, to="resolved", public_text="Đã thu gom ngày 20/11.")
+    private = submitted(ward_a, public=False, description="Nhà bên cạnh xả nước thải ra đường")
+    services.report_change_status(report=private, by=bob, to="triaged")
+    services.report_change_status(report=private, by=bob, to="resolved", public_text="Đã nhắc nhở.")
 
     page = client.get(f"/p/{ward_a.code}/answers/").content.decode()
 
@@ -224,7 +223,7 @@ def test_the_public_page_shows_answers_without_anyone_s_identity(ward_a, bob, cl
 
 def test_staff_record_a_report_from_a_meeting(ward_a, bob, client_for):
     response = client_for(bob).post(
-        "/feedback/new/",
+        "/reports/new/",
         {
             "category": "traffic",
             "source": "meeting",
@@ -234,27 +233,27 @@ def test_staff_record_a_report_from_a_meeting(ward_a, bob, client_for):
         },
     )
 
-    feedback = Feedback.objects.get()
-    assert response.status_code == 302 and (feedback.source, feedback.recorded_by) == ("meeting", bob)
-    assert feedback.is_anonymous
+    report = Report.objects.get()
+    assert response.status_code == 302 and (report.source, report.recorded_by) == ("meeting", bob)
+    assert report.is_anonymous
 
 
 def test_every_status_change_is_in_the_audit_log(ward_a, bob):
-    feedback = report(ward_a)
-    services.feedback_change_status(feedback=feedback, by=bob, to="triaged")
+    report = submitted(ward_a)
+    services.report_change_status(report=report, by=bob, to="triaged")
 
-    assert AuditEvent.objects.filter(object_id=str(feedback.pk), actor=bob, action="update").exists()
+    assert AuditEvent.objects.filter(object_id=str(report.pk), actor=bob, action="update").exists()
 
 
 def test_the_numbers_page_counts_by_month_and_category(ward_a, bob, client_for):
     import re
 
-    first = report(ward_a)
-    report(ward_a, category="traffic", description="Ổ gà lớn trước số 20 đường Lê Lợi")
-    services.feedback_change_status(feedback=first, by=bob, to="spam", reason="Trùng quảng cáo")
+    first = submitted(ward_a)
+    submitted(ward_a, category="traffic", description="Ổ gà lớn trước số 20 đường Lê Lợi")
+    services.report_change_status(report=first, by=bob, to="spam", reason="Trùng quảng cáo")
     this_month = timezone.localdate().strftime("%m/%Y")
 
-    page = client_for(bob).get("/feedback/numbers/").content.decode()
+    page = client_for(bob).get("/reports/numbers/").content.decode()
 
     row = re.search(rf'data-month="{this_month}"><td>[^<]+</td><td>(\d+)</td><td>(\d+)</td>', page)
     assert row.groups() == ("2", "1")  # two received, one of them valid
@@ -267,17 +266,17 @@ def test_on_a_phone_the_status_control_changes_nothing_unless_asked_and_due_rows
     from django.utils import timezone
 
     staff = client_for(bob)
-    feedback = report(ward_a)
-    Feedback.objects.filter(pk=feedback.pk).update(resolve_due_at=timezone.now() + timedelta(minutes=5))
+    report = submitted(ward_a)
+    Report.objects.filter(pk=report.pk).update(resolve_due_at=timezone.now() + timedelta(minutes=5))
 
-    kept = staff.post(f"/feedback/{feedback.pk}/status/", {"to": ""}, follow=True).content.decode()
-    bogus = staff.post(f"/feedback/{feedback.pk}/status/", {"to": "bogus"}, follow=True)
-    case = staff.get(f"/feedback/{feedback.pk}/").content.decode()
-    queue = staff.get("/feedback/").content.decode()
+    kept = staff.post(f"/reports/{report.pk}/status/", {"to": ""}, follow=True).content.decode()
+    bogus = staff.post(f"/reports/{report.pk}/status/", {"to": "bogus"}, follow=True)
+    detail = staff.get(f"/reports/{report.pk}/").content.decode()
+    queue = staff.get("/reports/").content.decode()
 
-    assert "Không có gì thay đổi" in kept and Feedback.objects.get(pk=feedback.pk).status == "new"
+    assert "Không có gì thay đổi" in kept and Report.objects.get(pk=report.pk).status == "new"
     assert bogus.status_code == 200 and "Xin chọn trạng thái mới" in bogus.content.decode()
-    assert '<option value="">— Giữ nguyên —</option>' in case
-    assert 'data-show-for="rejected duplicate spam"' in case and 'data-show-for="duplicate"' in case
-    assert f'data-case="{feedback.tracking_code}" class="due-today"' in queue and "Đến hạn hôm nay" in queue
+    assert '<option value="">— Giữ nguyên —</option>' in detail
+    assert 'data-show-for="rejected duplicate spam"' in detail and 'data-show-for="duplicate"' in detail
+    assert f'data-report="{report.tracking_code}" class="due-today"' in queue and "Đến hạn hôm nay" in queue
     assert 'for="bulk-action"' in queue and "data-fold-on-phone" in queue

@@ -31,8 +31,8 @@ from django.utils import timezone
 from announcements import rendering
 from announcements import services as announcements
 from announcements.models import Announcement, Delivery
-from feedback import services as feedback
-from feedback.models import CannedReply, Feedback, FeedbackPhoto, Holiday, Unit
+from feedback import services as report_services
+from feedback.models import CannedReply, Holiday, Report, ReportPhoto, Unit
 from groups import services as groups
 from groups.models import Household, Member, MemberImport, Membership, StaffProfile
 from tests.announcements.conftest import announcement_data
@@ -135,11 +135,11 @@ def _ward_objects(ward: Any, group: Any, other_group: Any, admin: Any, staff: An
                 "photos": [photo],
             },
         )
-        o.case = Feedback.objects.filter(ward=ward).latest("id")
+        o.report = Report.objects.filter(ward=ward).latest("id")
     else:
-        o.case, _created = feedback.feedback_submit(
+        o.report, _created = report_services.report_submit(
             ward=ward,
-            data=feedback.ReportData(
+            data=report_services.ReportData(
                 category="environment",
                 description="Rác thải để ở đầu hẻm 12 ba tuần chưa ai thu gom.",
                 name="Nguyễn Thị Lan",
@@ -148,19 +148,19 @@ def _ward_objects(ward: Any, group: Any, other_group: Any, admin: Any, staff: An
             ),
             photos=[photo],
         )
-    Feedback.objects.filter(pk=o.case.pk).update(is_public=False)
-    o.case.refresh_from_db()
-    o.photo = FeedbackPhoto.objects.get(feedback=o.case)
-    o.resolved = o.case
-    feedback.feedback_change_status(feedback=o.case, by=staff, to="triaged")
-    o.open_case, _created = feedback.feedback_submit(
+    Report.objects.filter(pk=o.report.pk).update(is_public=False)
+    o.report.refresh_from_db()
+    o.photo = ReportPhoto.objects.get(report=o.report)
+    o.resolved = o.report
+    report_services.report_change_status(report=o.report, by=staff, to="triaged")
+    o.open_report, _created = report_services.report_submit(
         ward=ward,
-        data=feedback.ReportData(
+        data=report_services.ReportData(
             category="traffic", description="Đèn tín hiệu hỏng ở ngã tư Lê Lợi", anonymous=True, group_id=group.pk
         ),
     )
-    feedback.feedback_change_status(feedback=o.open_case, by=staff, to="triaged")
-    feedback.feedback_change_status(feedback=o.case, by=staff, to="resolved", public_text="Đã thu gom.")
+    report_services.report_change_status(report=o.open_report, by=staff, to="triaged")
+    report_services.report_change_status(report=o.report, by=staff, to="resolved", public_text="Đã thu gom.")
     o.unit = Unit.objects.create(ward=ward, name="Tổ môi trường", kind="environment")
     o.reply = CannedReply.objects.create(ward=ward, category="environment", title="Đã nhận", text="Đã nhận.")
     o.holiday = Holiday.objects.create(ward=ward, date=timezone.localdate() + timedelta(days=40), name="Lễ hội")
@@ -219,14 +219,14 @@ ROWS: dict[str, Row] = {
     # The page after sending opens only in the browser that sent it.
     "report/done/": Row(
         "GET",
-        lambda o: f"/report/done/?code={o.case.tracking_code}",
+        lambda o: f"/report/done/?code={o.report.tracking_code}",
         "404 200 404 404 404 404 404",
         "404 404 404 404 404 404 404",
     ),
-    # A private case by its code alone: the page answers, but shows the case only to its reporter.
+    # A private report by its code alone: the page answers, but shows the report only to its reporter.
     "report/status/": Row(
         "GET",
-        lambda o: f"/report/status/?code={o.case.tracking_code}",
+        lambda o: f"/report/status/?code={o.report.tracking_code}",
         "200 200* 200 200 200 200 200",
         ALL_200,
     ),
@@ -235,8 +235,8 @@ ROWS: dict[str, Row] = {
         lambda o: "/report/rate/",
         "302 302* 302 302 302 302 302",
         "302 302 302 302 302 302 302",
-        data=lambda o: {"code": o.case.tracking_code, "rating": "4"},
-        changed=lambda o: Feedback.objects.get(pk=o.case.pk).rating is not None,
+        data=lambda o: {"code": o.report.tracking_code, "rating": "4"},
+        changed=lambda o: Report.objects.get(pk=o.report.pk).rating is not None,
     ),
     "report/photos/<id:pk>/": Row(
         "GET",
@@ -254,7 +254,7 @@ ROWS: dict[str, Row] = {
         changed=lambda o: _status(o, Membership, o.pending.pk) == "rejected",
     ),
     "join/<str:token>/": Row("GET", lambda o: f"/join/{o.group.invite_token}/", ALL_200, ALL_200),
-    # Open311: public reading, tokens answer alike for a private case and no case.
+    # Open311: public reading, tokens answer alike for a private report and no report.
     "open311/v2/discovery.<str:fmt>": Row("GET", lambda o: "/open311/v2/discovery.json", ALL_200),
     "open311/v2/services.<str:fmt>": Row(
         "GET", lambda o: f"/open311/v2/services.json?jurisdiction_id={o.ward.code}", ALL_200, ALL_200
@@ -267,13 +267,13 @@ ROWS: dict[str, Row] = {
     ),
     "open311/v2/requests/<str:request_id>.<str:fmt>": Row(
         "GET",
-        lambda o: f"/open311/v2/requests/{o.open_case.tracking_code}.json?jurisdiction_id={o.ward.code}",
+        lambda o: f"/open311/v2/requests/{o.open_report.tracking_code}.json?jurisdiction_id={o.ward.code}",
         ALL_200,
         ALL_200,
     ),
     "open311/v2/tokens/<str:token>.<str:fmt>": Row(
         "GET",
-        lambda o: f"/open311/v2/tokens/{o.case.tracking_code}.json?jurisdiction_id={o.ward.code}",
+        lambda o: f"/open311/v2/tokens/{o.report.tracking_code}.json?jurisdiction_id={o.ward.code}",
         "404 404 404 404 404 404 404",
         "404 404 404 404 404 404 404",
     ),
@@ -409,72 +409,72 @@ ROWS: dict[str, Row] = {
         f"{LOGIN} 404 404 404 200 403",
     ),
     # --- reports ---
-    "feedback/": Row("GET", lambda o: "/feedback/", f"{LOGIN} 200 200 200 200 403"),
-    "feedback/new/": Row("GET", lambda o: "/feedback/new/", f"{LOGIN} 200 200 200 200 403"),
-    "feedback/bulk/": Row(
+    "reports/": Row("GET", lambda o: "/reports/", f"{LOGIN} 200 200 200 200 403"),
+    "reports/new/": Row("GET", lambda o: "/reports/new/", f"{LOGIN} 200 200 200 200 403"),
+    "reports/bulk/": Row(
         "POST",
-        lambda o: "/feedback/bulk/",
+        lambda o: "/reports/bulk/",
         f"{LOGIN} 302* 302* 302* 302 403",
         f"{LOGIN} 302 302 302 302* 403",
-        data=lambda o: {"ids": [o.open_case.pk], "action": "priority", "priority": "urgent", "confirmed": "1"},
-        changed=lambda o: Feedback.objects.get(pk=o.open_case.pk).priority == "urgent",
+        data=lambda o: {"ids": [o.open_report.pk], "action": "priority", "priority": "urgent", "confirmed": "1"},
+        changed=lambda o: Report.objects.get(pk=o.open_report.pk).priority == "urgent",
     ),
-    "feedback/numbers/": Row("GET", lambda o: "/feedback/numbers/", f"{LOGIN} 200 200 200 200 403"),
-    "feedback/numbers/export.xlsx": Row(
-        "GET", lambda o: "/feedback/numbers/export.xlsx?month=2026-11", f"{LOGIN} 200 200 200 200 403"
+    "reports/numbers/": Row("GET", lambda o: "/reports/numbers/", f"{LOGIN} 200 200 200 200 403"),
+    "reports/numbers/export.xlsx": Row(
+        "GET", lambda o: "/reports/numbers/export.xlsx?month=2026-11", f"{LOGIN} 200 200 200 200 403"
     ),
-    "feedback/setup/": Row("GET", lambda o: "/feedback/setup/", f"{LOGIN} 403 403 200 200 403"),
-    "feedback/setup/units/new/": Row("GET", lambda o: "/feedback/setup/units/new/", f"{LOGIN} 403 403 200 200 403"),
-    "feedback/setup/units/<id:pk>/": Row(
+    "reports/setup/": Row("GET", lambda o: "/reports/setup/", f"{LOGIN} 403 403 200 200 403"),
+    "reports/setup/units/new/": Row("GET", lambda o: "/reports/setup/units/new/", f"{LOGIN} 403 403 200 200 403"),
+    "reports/setup/units/<id:pk>/": Row(
         "GET",
-        lambda o: f"/feedback/setup/units/{o.unit.pk}/",
+        lambda o: f"/reports/setup/units/{o.unit.pk}/",
         f"{LOGIN} 403 403 200 404 403",
         f"{LOGIN} 403 403 404 200 403",
     ),
-    "feedback/setup/units/<id:pk>/delete/": Row(
+    "reports/setup/units/<id:pk>/delete/": Row(
         "POST",
-        lambda o: f"/feedback/setup/units/{o.unit.pk}/delete/",
+        lambda o: f"/reports/setup/units/{o.unit.pk}/delete/",
         f"{LOGIN} 403 403 302* 404 403",
         f"{LOGIN} 403 403 404 302* 403",
         changed=lambda o: not Unit.objects.filter(pk=o.unit.pk).exists(),
     ),
-    "feedback/setup/replies/new/": Row("GET", lambda o: "/feedback/setup/replies/new/", f"{LOGIN} 403 403 200 200 403"),
-    "feedback/setup/replies/<id:pk>/": Row(
+    "reports/setup/replies/new/": Row("GET", lambda o: "/reports/setup/replies/new/", f"{LOGIN} 403 403 200 200 403"),
+    "reports/setup/replies/<id:pk>/": Row(
         "GET",
-        lambda o: f"/feedback/setup/replies/{o.reply.pk}/",
+        lambda o: f"/reports/setup/replies/{o.reply.pk}/",
         f"{LOGIN} 403 403 200 404 403",
         f"{LOGIN} 403 403 404 200 403",
     ),
-    "feedback/setup/replies/<id:pk>/delete/": Row(
+    "reports/setup/replies/<id:pk>/delete/": Row(
         "POST",
-        lambda o: f"/feedback/setup/replies/{o.reply.pk}/delete/",
+        lambda o: f"/reports/setup/replies/{o.reply.pk}/delete/",
         f"{LOGIN} 403 403 302* 404 403",
         f"{LOGIN} 403 403 404 302* 403",
         changed=lambda o: not CannedReply.objects.filter(pk=o.reply.pk).exists(),
     ),
-    "feedback/setup/holidays/": Row(
+    "reports/setup/holidays/": Row(
         "POST",
-        lambda o: "/feedback/setup/holidays/",
+        lambda o: "/reports/setup/holidays/",
         f"{LOGIN} 403 403 302* 302* 403",
         data={"date": "2027-03-03", "name": "Lễ hội làng"},
         changed=lambda o: Holiday.objects.filter(name="Lễ hội làng").exists(),
     ),
-    "feedback/setup/holidays/<id:pk>/delete/": Row(
+    "reports/setup/holidays/<id:pk>/delete/": Row(
         "POST",
-        lambda o: f"/feedback/setup/holidays/{o.holiday.pk}/delete/",
+        lambda o: f"/reports/setup/holidays/{o.holiday.pk}/delete/",
         f"{LOGIN} 403 403 302* 404 403",
         f"{LOGIN} 403 403 404 302* 403",
         changed=lambda o: not Holiday.objects.filter(pk=o.holiday.pk).exists(),
     ),
-    "feedback/<id:pk>/": Row(
+    "reports/<id:pk>/": Row(
         "GET",
-        lambda o: f"/feedback/{o.case.pk}/",
+        lambda o: f"/reports/{o.report.pk}/",
         f"{LOGIN} 200 200 200 404 403",
         f"{LOGIN} 404 404 404 200 403",
     ),
-    "feedback/<id:pk>/photos/<id:photo>/": Row(
+    "reports/<id:pk>/photos/<id:photo>/": Row(
         "GET",
-        lambda o: f"/feedback/{o.case.pk}/photos/{o.photo.pk}/",
+        lambda o: f"/reports/{o.report.pk}/photos/{o.photo.pk}/",
         f"{LOGIN} 200 200 200 404 403",
         f"{LOGIN} 404 404 404 200 403",
     ),
@@ -610,45 +610,45 @@ ROWS: dict[str, Row] = {
         "401 401 200 200 200 404 403",
         "401 401 404 404 404 200 403",
     ),
-    "api/^feedback/$": Row("GET", lambda o: "/api/feedback/", "401 401 200 200 200 200 403"),
-    "api/^feedback/numbers/$": Row("GET", lambda o: "/api/feedback/numbers/", "401 401 200 200 200 200 403"),
-    "api/^feedback/(?P<pk>[0-9]{1,18})/$": Row(
+    "api/^reports/$": Row("GET", lambda o: "/api/reports/", "401 401 200 200 200 200 403"),
+    "api/^reports/numbers/$": Row("GET", lambda o: "/api/reports/numbers/", "401 401 200 200 200 200 403"),
+    "api/^reports/(?P<pk>[0-9]{1,18})/$": Row(
         "GET",
-        lambda o: f"/api/feedback/{o.case.pk}/",
+        lambda o: f"/api/reports/{o.report.pk}/",
         "401 401 200 200 200 404 403",
         "401 401 404 404 404 200 403",
     ),
-    "api/^feedback/(?P<pk>[0-9]{1,18})/timeline/$": Row(
+    "api/^reports/(?P<pk>[0-9]{1,18})/timeline/$": Row(
         "GET",
-        lambda o: f"/api/feedback/{o.case.pk}/timeline/",
+        lambda o: f"/api/reports/{o.report.pk}/timeline/",
         "401 401 200 200 200 404 403",
         "401 401 404 404 404 200 403",
     ),
-    "api/^feedback/(?P<pk>[0-9]{1,18})/status/$": Row(
+    "api/^reports/(?P<pk>[0-9]{1,18})/status/$": Row(
         "POST",
-        lambda o: f"/api/feedback/{o.open_case.pk}/status/",
+        lambda o: f"/api/reports/{o.open_report.pk}/status/",
         "401 401 200* 200* 200* 404 403",
         "401 401 404 404 404 200* 403",
         data={"to": "assigned"},
-        changed=lambda o: _status(o, Feedback, o.open_case.pk) == "assigned",
+        changed=lambda o: _status(o, Report, o.open_report.pk) == "assigned",
         api=True,
     ),
-    "api/^feedback/(?P<pk>[0-9]{1,18})/assign/$": Row(
+    "api/^reports/(?P<pk>[0-9]{1,18})/assign/$": Row(
         "POST",
-        lambda o: f"/api/feedback/{o.open_case.pk}/assign/",
+        lambda o: f"/api/reports/{o.open_report.pk}/assign/",
         "401 401 200* 200* 200* 404 403",
         "401 401 404 404 404 200* 403",
         data=lambda o: {"unit": o.unit.pk},
-        changed=lambda o: Feedback.objects.get(pk=o.open_case.pk).unit_id == o.unit.pk,
+        changed=lambda o: Report.objects.get(pk=o.open_report.pk).unit_id == o.unit.pk,
         api=True,
     ),
-    "api/^feedback/(?P<pk>[0-9]{1,18})/replies/$": Row(
+    "api/^reports/(?P<pk>[0-9]{1,18})/replies/$": Row(
         "POST",
-        lambda o: f"/api/feedback/{o.open_case.pk}/replies/",
+        lambda o: f"/api/reports/{o.open_report.pk}/replies/",
         "401 401 201* 201* 201* 404 403",
         "401 401 404 404 404 201* 403",
         data={"text": "Đã chuyển tổ môi trường.", "public": True},
-        changed=lambda o: Feedback.objects.get(pk=o.open_case.pk).events.filter(kind="reply").exists(),
+        changed=lambda o: Report.objects.get(pk=o.open_report.pk).events.filter(kind="reply").exists(),
         api=True,
     ),
 }
@@ -713,12 +713,12 @@ WRITE_ROWS: dict[str, Row] = {
         changed=lambda o: _ann(o, "draft").title == "Sửa tiêu đề",
         api=True,
     ),
-    "api/^feedback/$ POST": Row(
+    "api/^reports/$ POST": Row(
         "POST",
-        lambda o: "/api/feedback/",
+        lambda o: "/api/reports/",
         "401 401 201* 201* 201* 201* 403",
         data={"category": "traffic", "description": "Cột đèn đổ sau mưa lớn", "source": "phone"},
-        changed=lambda o: Feedback.objects.filter(description="Cột đèn đổ sau mưa lớn").exists(),
+        changed=lambda o: Report.objects.filter(description="Cột đèn đổ sau mưa lớn").exists(),
         api=True,
     ),
 }
@@ -840,38 +840,38 @@ ACTION_ROWS: dict[str, dict[str, Row]] = {
             changed=lambda o: not o.draft.files.exists(),
         ),
     },
-    "feedback/<id:pk>/<str:action>/": {
+    "reports/<id:pk>/<str:action>/": {
         "status": Row(
             "POST",
-            lambda o: f"/feedback/{o.open_case.pk}/status/",
+            lambda o: f"/reports/{o.open_report.pk}/status/",
             f"{LOGIN} 302* 302* 302* 404 403",
             f"{LOGIN} 404 404 404 302* 403",
             data={"to": "assigned"},
-            changed=lambda o: _status(o, Feedback, o.open_case.pk) == "assigned",
+            changed=lambda o: _status(o, Report, o.open_report.pk) == "assigned",
         ),
         "assign": Row(
             "POST",
-            lambda o: f"/feedback/{o.open_case.pk}/assign/",
+            lambda o: f"/reports/{o.open_report.pk}/assign/",
             f"{LOGIN} 302* 302* 302* 404 403",
             f"{LOGIN} 404 404 404 302* 403",
             data=lambda o: {"unit": o.unit.pk},
-            changed=lambda o: Feedback.objects.get(pk=o.open_case.pk).unit_id == o.unit.pk,
+            changed=lambda o: Report.objects.get(pk=o.open_report.pk).unit_id == o.unit.pk,
         ),
         "priority": Row(
             "POST",
-            lambda o: f"/feedback/{o.open_case.pk}/priority/",
+            lambda o: f"/reports/{o.open_report.pk}/priority/",
             f"{LOGIN} 302* 302* 302* 404 403",
             f"{LOGIN} 404 404 404 302* 403",
             data={"priority": "urgent"},
-            changed=lambda o: Feedback.objects.get(pk=o.open_case.pk).priority == "urgent",
+            changed=lambda o: Report.objects.get(pk=o.open_report.pk).priority == "urgent",
         ),
         "reply": Row(
             "POST",
-            lambda o: f"/feedback/{o.open_case.pk}/reply/",
+            lambda o: f"/reports/{o.open_report.pk}/reply/",
             f"{LOGIN} 302* 302* 302* 404 403",
             f"{LOGIN} 404 404 404 302* 403",
             data={"text": "Đã chuyển tổ môi trường.", "public": "on"},
-            changed=lambda o: Feedback.objects.get(pk=o.open_case.pk).events.filter(kind="reply").exists(),
+            changed=lambda o: Report.objects.get(pk=o.open_report.pk).events.filter(kind="reply").exists(),
         ),
     },
 }
@@ -894,7 +894,7 @@ ADMIN_MODELS = {
     "feedback/holiday",
     "feedback/cannedreply",
     "feedback/open311key",
-    "feedback/feedback",
+    "feedback/report",
 }
 ADMIN_OTHER = {
     "admin/login/": Row("GET", lambda o: "/admin/login/", "302 302 403 403 403 403 302"),
@@ -974,7 +974,7 @@ def _routes() -> list[str]:
 
     routes = []
     for route in walk(get_resolver().url_patterns):
-        # DRF's format-suffix twins (".json") answer as the route they repeat.
+        # DRF's format-suffix duplicates (".json") answer as the route they repeat.
         if "(?P<format>" in route or "<drf_format_suffix:format>" in route:
             continue
         routes.append(route)
@@ -1021,7 +1021,7 @@ def _run(world: Any, name: str, row: Row) -> list[str]:
                     response = client.post(path, data)
                 changed = False
                 if name == "report/status/":
-                    changed = objects.case.description in response.content.decode()
+                    changed = objects.report.description in response.content.decode()
                 elif row.changed is not None:
                     changed = bool(row.changed(objects))
                 if response.status_code != status or changed != must_change:

@@ -9,10 +9,10 @@ import pytest
 
 from announcements import services as announcement_services
 from announcements.hooks import zalo_signature
-from feedback.models import Feedback
+from feedback.models import Report
 from tests.announcements.conftest import announcement_data
 from tests.factories import member_in
-from tests.feedback.conftest import report
+from tests.feedback.conftest import submitted
 
 pytestmark = pytest.mark.django_db
 
@@ -45,8 +45,8 @@ def test_a_non_finite_or_impossible_position_on_the_report_form_is_dropped_not_a
     )
 
     assert response.status_code == 302
-    feedback = Feedback.objects.get()
-    assert (feedback.latitude, feedback.longitude) == (None, None)
+    report = Report.objects.get()
+    assert (report.latitude, report.longitude) == (None, None)
 
 
 @pytest.mark.parametrize("value", ["nan", "inf", "-inf", HUGE, "1e999"])
@@ -63,7 +63,7 @@ def test_a_huge_or_foreign_digit_group_on_the_report_form_is_a_field_error(ward_
     foreign = client.post(f"/p/{ward_a.code}/report/", {**REPORT, "group_id": "²", "form_token": "tok-2"})
 
     assert huge.status_code == foreign.status_code == 200
-    assert not Feedback.objects.exists()
+    assert not Report.objects.exists()
 
 
 @pytest.mark.parametrize(
@@ -78,39 +78,39 @@ def test_a_huge_or_foreign_digit_group_on_the_report_form_is_a_field_error(ward_
     ],
 )
 def test_a_forged_cursor_starts_from_the_first_page(ward_a, bob, client_for, api_for, cursor):
-    report(ward_a)
+    submitted(ward_a)
 
     for sort in ("new", "old", "due"):
-        page = client_for(bob).get("/feedback/", {"after": cursor, "sort": sort})
-        api = api_for(bob).get("/api/feedback/", {"after": cursor, "sort": sort})
+        page = client_for(bob).get("/reports/", {"after": cursor, "sort": sort})
+        api = api_for(bob).get("/api/reports/", {"after": cursor, "sort": sort})
         assert page.status_code == 200 and api.status_code == 200
 
 
 @pytest.mark.parametrize("value", ["²", "٣", HUGE, "-1", "1.5", ""])
 def test_ids_that_are_not_plain_numbers_are_ignored_or_a_404(ward_a, group_a1, bob, alice, client_for, api_for, value):
-    feedback = report(ward_a)
+    report = submitted(ward_a)
     staff = client_for(bob)
 
-    assert staff.get("/feedback/", {"group": value, "unit": value}).status_code == 200
+    assert staff.get("/reports/", {"group": value, "unit": value}).status_code == 200
     assert api_for(bob).get("/api/households/", {"group": value}).status_code == 200
     assert api_for(bob).get("/api/members/", {"group": value}).status_code == 200
     assert api_for(bob).get("/api/memberships/", {"group": value}).status_code == 200
     bulk = staff.post(
-        "/feedback/bulk/", {"ids": [value, str(feedback.pk)], "action": "assign", "unit": value, "confirmed": "1"}
+        "/reports/bulk/", {"ids": [value, str(report.pk)], "action": "assign", "unit": value, "confirmed": "1"}
     )
     assert bulk.status_code in {302, 404}
-    assign = staff.post(f"/feedback/{feedback.pk}/assign/", {"unit": value or "x"})
+    assign = staff.post(f"/reports/{report.pk}/assign/", {"unit": value or "x"})
     assert assign.status_code in {302, 404}
-    assert Feedback.objects.get(pk=feedback.pk).unit is None
+    assert Report.objects.get(pk=report.pk).unit is None
     draft = announcement_services.announcement_save(user=alice, data=announcement_data(group_ids=[group_a1.pk]))
     remove = client_for(alice).post(f"/announcements/{draft.pk}/remove-file-{value}/")
     assert remove.status_code in {302, 404}
 
 
 def test_a_number_too_long_for_the_database_in_a_path_is_a_404(ward_a, bob, client_for, api_for):
-    for path in (f"/feedback/{HUGE}/", f"/groups/{HUGE}/", f"/announcements/{HUGE}/", f"/a/{HUGE}/"):
+    for path in (f"/reports/{HUGE}/", f"/groups/{HUGE}/", f"/announcements/{HUGE}/", f"/a/{HUGE}/"):
         assert client_for(bob).get(path).status_code == 404, path
-    for path in (f"/api/feedback/{HUGE}/", f"/api/members/{HUGE}/", f"/api/groups/{HUGE}/"):
+    for path in (f"/api/reports/{HUGE}/", f"/api/members/{HUGE}/", f"/api/groups/{HUGE}/"):
         response = api_for(bob).get(path)
         assert response.status_code == 404 and "detail" in response.json(), path
 
@@ -178,18 +178,18 @@ def test_control_characters_are_removed_on_the_way_in(ward_a, group_a1, alice, c
         user=alice, data=announcement_data(group_ids=[group_a1.pk], title="Họp\x0c tổ", body="Mời\x1b bà con")
     )
 
-    feedback = Feedback.objects.get()
-    assert feedback.description == "Cống tắc nước tràn ra đường" and feedback.address == "Hẻm 5"
+    report = Report.objects.get()
+    assert report.description == "Cống tắc nước tràn ra đường" and report.address == "Hẻm 5"
     assert (announcement.title, announcement.body) == ("Họp tổ", "Mời bà con")
 
 
 def test_a_lone_surrogate_sent_as_a_json_escape_is_a_400_naming_the_field(ward_a, bob, api_for):
     body = '{"category": "environment", "description": "Cống tắc \\ud800 nước tràn ra đường", "source": "phone"}'
 
-    response = api_for(bob).post("/api/feedback/", body, content_type="application/json")
+    response = api_for(bob).post("/api/reports/", body, content_type="application/json")
 
     assert response.status_code == 400 and "description" in response.json()
-    assert not Feedback.objects.exists()
+    assert not Report.objects.exists()
 
 
 def test_one_bad_character_stored_in_an_announcement_never_takes_the_atom_feed_down(alice, group_a1, client):
@@ -241,14 +241,14 @@ def test_a_provider_refusal_quoting_the_reporter_s_address_is_masked_on_the_time
     from tests.factories import send_personal
     from tests.fakes.smtp import LocalSmtpServer
 
-    feedback = report(ward_a, phone="", email="to-giac@example.vn")
+    report = submitted(ward_a, phone="", email="to-giac@example.vn")
     with LocalSmtpServer() as smtp:
         settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
         settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", smtp.port
         smtp.inbox.refuse.add("to-giac@example.vn")
         send_personal()
 
-    [message] = messages_sent(feedback=feedback)
+    [message] = messages_sent(report=report)
     note = message.delivery.reason
     assert message.delivery.status == "failed" and "to-giac@example.vn" not in note and "t***@example.vn" in note
 

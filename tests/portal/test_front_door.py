@@ -6,11 +6,11 @@ import pytest
 from django.utils import timezone
 
 from announcements import services as announcements
-from feedback.models import Feedback
+from feedback.models import Report
 from groups.models import Membership, Ward
 from tests.announcements.conftest import announcement_data
 from tests.factories import WardFactory, member_in
-from tests.feedback.conftest import report
+from tests.feedback.conftest import submitted
 
 pytestmark = pytest.mark.django_db
 
@@ -48,9 +48,9 @@ def test_staff_land_on_today_after_signing_in(alice, client):
 
 
 def test_today_counts_what_waits_for_this_person(ward_a, group_a1, group_a2, alice, bob, carol, client_for):
-    overdue = report(ward_a, group_id=group_a1.pk)
-    Feedback.objects.filter(pk=overdue.pk).update(resolve_due_at=timezone.now() - timedelta(hours=1))
-    report(ward_a, description="Cột đèn đổ ở tổ 2 sau mưa lớn", group_id=group_a2.pk)
+    overdue = submitted(ward_a, group_id=group_a1.pk)
+    Report.objects.filter(pk=overdue.pk).update(resolve_due_at=timezone.now() - timedelta(hours=1))
+    submitted(ward_a, description="Cột đèn đổ ở tổ 2 sau mưa lớn", group_id=group_a2.pk)
     draft = announcements.announcement_save(user=bob, data=announcement_data(group_ids=[group_a1.pk]))
     announcements.announcement_submit(announcement=draft, by=bob)
     joiner = member_in(group_a1)
@@ -100,10 +100,10 @@ def test_the_page_after_sending_says_the_code_was_sent_only_when_a_channel_reall
 def test_the_status_page_shows_the_expected_date_and_the_history_in_plain_vietnamese(ward_a, bob, client):
     from feedback import services
 
-    feedback = report(ward_a)
-    services.feedback_change_status(feedback=feedback, by=bob, to="triaged")
+    report = submitted(ward_a)
+    services.report_change_status(report=report, by=bob, to="triaged")
 
-    page = client.get("/report/status/", {"code": feedback.tracking_code}).content.decode()
+    page = client.get("/report/status/", {"code": report.tracking_code}).content.decode()
 
     assert "data-expected" in page and "Phường sẽ trả lời trước" in page
     assert "Đã tiếp nhận" in page and "triaged" not in page

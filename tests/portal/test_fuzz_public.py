@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from feedback.models import Open311Key
-from tests.feedback.conftest import report
+from tests.feedback.conftest import submitted
 
 pytestmark = pytest.mark.django_db
 
@@ -108,13 +108,13 @@ FUZZ = settings(
 
 @pytest.fixture
 def public(ward_a, group_a1, client):
-    case = report(ward_a)
+    report = submitted(ward_a)
     _key, secret = Open311Key.issue(ward=ward_a, name="fuzz")
-    return {"ward": ward_a, "group": group_a1, "case": case, "key": secret, "client": client}
+    return {"ward": ward_a, "group": group_a1, "report": report, "key": secret, "client": client}
 
 
 def _paths(p):
-    code, ward = p["case"].tracking_code, p["ward"].code
+    code, ward = p["report"].tracking_code, p["ward"].code
     return [
         ("GET", f"/p/{ward}/"),
         ("GET", f"/p/{ward}/feed.atom"),

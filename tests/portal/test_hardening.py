@@ -12,8 +12,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from feedback.models import Feedback
-from tests.feedback.conftest import report
+from feedback.models import Report
+from tests.feedback.conftest import submitted
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]
@@ -27,7 +27,7 @@ REPORT = {
 def test_every_page_has_a_content_security_policy_and_no_inline_script(ward_a, group_a1, alice, client_for, client):
     pages = [client.get(f"/p/{ward_a.code}/"), client.get(f"/p/{ward_a.code}/report/"), client.get("/accounts/login/")]
     staff = client_for(alice)
-    pages += [staff.get(path) for path in ("/feedback/", "/announcements/", f"/groups/{group_a1.pk}/", "/groups/")]
+    pages += [staff.get(path) for path in ("/reports/", "/announcements/", f"/groups/{group_a1.pk}/", "/groups/")]
 
     for page in pages:
         policy = page["Content-Security-Policy"]
@@ -58,7 +58,7 @@ def test_forwarded_headers_are_believed_only_behind_a_trusted_proxy(ward_a, clie
 
 def test_behind_a_trusted_proxy_rate_limits_count_each_real_client(ward_a, client, settings):
     settings.TRUSTED_PROXY = True
-    settings.FEEDBACK_RATE_LIMIT_PER_HOUR = 2
+    settings.REPORT_RATE_LIMIT_PER_HOUR = 2
 
     def send(address, number):
         return client.post(
@@ -127,13 +127,13 @@ def test_the_portal_refuses_to_start_without_a_secret_key_when_debug_is_off():
 
 
 def test_the_bulk_action_redirects_only_within_the_portal(ward_a, bob, client_for):
-    feedback = report(ward_a)
+    report = submitted(ward_a)
     staff = client_for(bob)
 
     outside = staff.post(
-        "/feedback/bulk/",
+        "/reports/bulk/",
         {
-            "ids": [feedback.pk],
+            "ids": [report.pk],
             "action": "priority",
             "priority": "urgent",
             "next": "https://evil.example/phish",
@@ -141,22 +141,22 @@ def test_the_bulk_action_redirects_only_within_the_portal(ward_a, bob, client_fo
         },
     )
     scheme = staff.post(
-        "/feedback/bulk/",
-        {"ids": [feedback.pk], "action": "priority", "priority": "normal", "next": "//evil.example/", "confirmed": "1"},
+        "/reports/bulk/",
+        {"ids": [report.pk], "action": "priority", "priority": "normal", "next": "//evil.example/", "confirmed": "1"},
     )
     inside = staff.post(
-        "/feedback/bulk/",
+        "/reports/bulk/",
         {
-            "ids": [feedback.pk],
+            "ids": [report.pk],
             "action": "priority",
             "priority": "urgent",
-            "next": "/feedback/?status=open",
+            "next": "/reports/?status=open",
             "confirmed": "1",
         },
     )
 
-    assert outside["Location"] == scheme["Location"] == "/feedback/"
-    assert inside["Location"] == "/feedback/?status=open"
+    assert outside["Location"] == scheme["Location"] == "/reports/"
+    assert inside["Location"] == "/reports/?status=open"
 
 
 def test_a_photo_of_more_than_40_megapixels_is_refused_before_it_is_decoded(ward_a, client):
@@ -167,7 +167,7 @@ def test_a_photo_of_more_than_40_megapixels_is_refused_before_it_is_decoded(ward
     response = client.post(f"/p/{ward_a.code}/report/", {**REPORT, "form_token": "mp", "photos": [bomb]})
 
     assert response.status_code == 200 and "40 megapixel" in response.content.decode()
-    assert not Feedback.objects.exists()
+    assert not Report.objects.exists()
 
 
 def test_a_body_over_the_limit_is_refused_before_it_is_read(ward_a, client, settings):
@@ -175,11 +175,11 @@ def test_a_body_over_the_limit_is_refused_before_it_is_read(ward_a, client, sett
     photo = SimpleUploadedFile("anh.jpg", b"x" * 4096, content_type="image/jpeg")
 
     page = client.post(f"/p/{ward_a.code}/report/", {**REPORT, "form_token": "big", "photos": [photo]})
-    api = client.post("/api/feedback/", {"description": "x" * 4096})
+    api = client.post("/api/reports/", {"description": "x" * 4096})
 
     assert page.status_code == 413 and "MB" in page.content.decode() and "<html" in page.content.decode()
     assert api.status_code == 413 and "detail" in api.json()
-    assert not Feedback.objects.exists()
+    assert not Report.objects.exists()
 
 
 def test_file_inputs_tell_the_browser_their_limits(ward_a, client):

@@ -104,7 +104,7 @@ class Command(BaseCommand):
             self.stdout.write(f"The demo ward {ward.name} already exists; left as it is.")
         self._ensure_accounts(ward)
         self._ensure_announcement(ward)
-        self._ensure_feedback(ward)
+        self._ensure_reports(ward)
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for email, _name, role in DEMO_ACCOUNTS:
             self.stdout.write(f"  {role:<13} {email}")
@@ -261,9 +261,9 @@ class Command(BaseCommand):
         while announcements.deliveries_send_batch(announcement_id=announcement.pk, kind="web_feed"):
             pass
 
-    def _ensure_feedback(self, ward: Ward) -> None:
+    def _ensure_reports(self, ward: Ward) -> None:
         """Units that handle reports (the ward police receive tips), canned replies, and a few reports."""
-        from feedback import services as feedback
+        from feedback import services as report_services
         from feedback.models import CannedReply, Unit
 
         if ward.units.exists():
@@ -297,9 +297,9 @@ class Command(BaseCommand):
             ),
         ]
         for category, description, name, phone in samples:
-            created, _new = feedback.feedback_submit(
+            created, _new = report_services.report_submit(
                 ward=ward,
-                data=feedback.ReportData(
+                data=report_services.ReportData(
                     category=category,
                     description=description,
                     group_id=group.pk,
@@ -309,7 +309,7 @@ class Command(BaseCommand):
                 ),
             )
             if category == "environment":
-                feedback.feedback_assign(feedback=created, by=staff, unit=environment)
+                report_services.report_assign(report=created, by=staff, unit=environment)
 
     @staticmethod
     def _new_phone(rng: random.Random, used: set[str]) -> str:
