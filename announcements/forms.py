@@ -10,11 +10,11 @@ from django.utils.translation import gettext_lazy as _
 from announcements.models import Announcement
 from announcements.services import ALL_KINDS, AnnouncementData
 from channels.base import missing_settings
-from groups.models import Channel, Membership, ResidentialGroup
+from groups.models import ChannelKind, Membership, ResidentialGroup
 from portal.forms import MultipleFileField, photo_input
 from portal.text import natural_sorted
 
-CHANNEL_CHOICES = [(c, dict(Channel.Kind.choices)[c]) for c in ALL_KINDS]
+CHANNEL_CHOICES = [(c, dict(ChannelKind.choices)[c]) for c in ALL_KINDS]
 DEFAULT_CHANNELS = ["zalo_oa", "sms", "zalo_group", "web_feed"]
 
 

@@ -109,20 +109,20 @@ def zalo_webhook(request: HttpRequest) -> HttpResponse:
 def _message_to_report(event: dict) -> HttpResponse:
     """A follower wrote to the ward's OA: the OA (recipient id) names the ward through its Zalo OA channel."""
     from feedback.services import report_from_zalo_message
-    from groups.models import Channel
+    from groups.models import ChannelKind, Outlet
 
     recipient, sender = event.get("recipient"), event.get("sender")
     if not isinstance(recipient or {}, dict) or not isinstance(sender or {}, dict):
         return JsonResponse({"error": "sender and recipient must be JSON objects"}, status=400)
     oa_id = str((recipient or {}).get("id", ""))
-    channel = Channel.objects.filter(kind=Channel.Kind.ZALO_OA, external_id=oa_id, is_active=True).first()
+    outlet = Outlet.objects.filter(kind=ChannelKind.ZALO_OA, external_id=oa_id, is_active=True).first()
     message = event.get("message") or {}
     text = str(message.get("text", "")).strip()
-    if channel is None or not text:
+    if outlet is None or not text:
         return JsonResponse({"ok": True, "report": None})
     try:
         report, _created = report_from_zalo_message(
-            ward=channel.ward,
+            ward=outlet.ward,
             zalo_user_id=str((sender or {}).get("id", "")),
             message_id=str(message.get("msg_id", "")),
             text=text,

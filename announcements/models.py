@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from groups.models import Channel, Member, ResidentialGroup, Ward
+from groups.models import ChannelKind, Member, Outlet, ResidentialGroup, Ward
 
 
 class Announcement(models.Model):
@@ -140,7 +140,7 @@ class DeliveryBatch(models.Model):
     announcement = models.ForeignKey(
         Announcement, on_delete=models.CASCADE, null=True, blank=True, related_name="batches", db_constraint=False
     )
-    kind = models.CharField(max_length=20, choices=Channel.Kind.choices)
+    kind = models.CharField(max_length=20, choices=ChannelKind.choices)
     number = models.PositiveIntegerField()
     attempts = models.PositiveSmallIntegerField(default=0)
     # While a worker holds the batch; NULL when nobody does.
@@ -178,7 +178,7 @@ def batch_deliveries(
 
 
 class Delivery(models.Model):
-    """One message to one recipient (a member) or one post to one outlet (a group's channel) of an announcement, or
+    """One message to one recipient (a member) or one post to one outlet (a group's Zalo group, Page or feed) of an announcement, or
     one personal message (a report's tracking code, a request to confirm a group, a mail to staff).
 
     Written for speed at millions of rows: made in one INSERT … SELECT with its batch number, then written once
@@ -205,12 +205,12 @@ class Delivery(models.Model):
         db_index=False,
         db_constraint=False,
     )
-    kind = models.CharField(max_length=20, choices=Channel.Kind.choices, blank=True)
+    kind = models.CharField(max_length=20, choices=ChannelKind.choices, blank=True)
     member = models.ForeignKey(
         Member, on_delete=models.CASCADE, null=True, blank=True, related_name="+", db_index=False, db_constraint=False
     )
     outlet = models.ForeignKey(
-        Channel, on_delete=models.CASCADE, null=True, blank=True, related_name="+", db_index=False, db_constraint=False
+        Outlet, on_delete=models.CASCADE, null=True, blank=True, related_name="+", db_index=False, db_constraint=False
     )
     # Its DeliveryBatch's number (per announcement and channel); NULL for a delivery skipped when it was made.
     # Not indexed: a batch's rows are found by the batch's range of ids.

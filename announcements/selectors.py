@@ -167,7 +167,7 @@ def audience_estimate(announcement: Announcement, group_ids: list[int] | None = 
 
     from announcements import rendering
     from channels.sms_text import sms_length
-    from groups.models import Channel, ResidentialGroup
+    from groups.models import Outlet, ResidentialGroup
 
     estimate = AudienceEstimate()
     people, params = audience_sql(announcement, group_ids)
@@ -187,11 +187,11 @@ def audience_estimate(announcement: Announcement, group_ids: list[int] | None = 
         targets = ResidentialGroup.objects.filter(ward_id=announcement.ward_id, is_active=True, pk__in=group_ids)
     else:
         targets = announcement.groups.all()
-    outlets = Channel.objects.filter(
+    outlets = Outlet.objects.filter(
         Q(group__isnull=True) | Q(group__in=targets),
         ward_id=announcement.ward_id,
         is_active=True,
-        delivery=Channel.Delivery.PER_GROUP,
+        mode=Outlet.Mode.PER_GROUP,
         kind__in=[k for k in announcement.channels if k in {"zalo_group", "facebook_page", "web_feed"}],
     )
     for row in outlets.values("kind").annotate(n=Count("id")):

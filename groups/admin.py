@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from groups.models import Channel, Household, Member, MemberImport, Membership, ResidentialGroup, StaffProfile, Ward
+from groups.models import Household, Member, MemberImport, Membership, Outlet, ResidentialGroup, StaffProfile, Ward
 
 
 @admin.register(Ward)
@@ -40,9 +40,9 @@ class MemberAdmin(admin.ModelAdmin):
     inlines = [MembershipInline]
 
 
-@admin.register(Channel)
+@admin.register(Outlet)
 class ChannelAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "ward", "group", "kind", "delivery", "is_active"]
+    list_display = ["__str__", "ward", "group", "kind", "mode", "is_active"]
     list_filter = ["ward", "kind", "is_active"]
 
 

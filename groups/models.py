@@ -222,43 +222,49 @@ class Membership(models.Model):
         return self.status == self.Status.PENDING and self.source != self.Source.SELF_JOIN
 
 
-class Channel(models.Model):
-    """An outlet of a group or of the ward where announcements go. Provider secrets live in settings, never here."""
+class ChannelKind(models.TextChoices):
+    """How a message travels. One vocabulary for the whole portal: an announcement goes on channels (these
+    kinds); each delivery has one kind; an outlet (a group's or the ward's own place for posts) is of one kind;
+    and a person's contact channels (ContactChannel) are the ones they agreed to be reached on."""
 
-    class Kind(models.TextChoices):
-        ZALO_OA = "zalo_oa", _("Zalo Official Account")
-        ZALO_GROUP = "zalo_group", _("Zalo group")
-        FACEBOOK_PAGE = "facebook_page", _("Facebook Page")
-        SMS = "sms", _("SMS")
-        EMAIL = "email", _("Email")
-        WEB_FEED = "web_feed", _("Web feed")
+    ZALO_OA = "zalo_oa", _("Zalo Official Account")
+    ZALO_GROUP = "zalo_group", _("Zalo group")
+    FACEBOOK_PAGE = "facebook_page", _("Facebook Page")
+    SMS = "sms", _("SMS")
+    EMAIL = "email", _("Email")
+    WEB_FEED = "web_feed", _("Web feed")
 
-    class Delivery(models.TextChoices):
+
+class Outlet(models.Model):
+    """A group's or the ward's own place where announcements go: a Zalo group, a Facebook Page, the web feed, the
+    Official Account. Provider secrets live in settings, never here."""
+
+    class Mode(models.TextChoices):
         PER_GROUP = "per_group", _("One post per group")
         PER_MEMBER = "per_member", _("One message per member")
 
-    ward = models.ForeignKey(Ward, on_delete=models.CASCADE, related_name="channels", verbose_name=_("ward"))
+    ward = models.ForeignKey(Ward, on_delete=models.CASCADE, related_name="outlets", verbose_name=_("ward"))
     group = models.ForeignKey(
         ResidentialGroup,
         on_delete=models.CASCADE,
         null=True,
         blank=True,
-        related_name="channels",
+        related_name="outlets",
         verbose_name=_("residential group"),
-        help_text=_("Empty for a channel of the whole ward."),
+        help_text=_("Empty for an outlet of the whole ward."),
     )
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    kind = models.CharField(_("kind"), max_length=20, choices=ChannelKind.choices)
     name = models.CharField(_("name"), max_length=200, blank=True)
     external_id = models.CharField(
         _("external id"), max_length=128, blank=True, help_text=_("Zalo group id, Facebook Page id, ...")
     )
-    delivery = models.CharField(_("delivery"), max_length=10, choices=Delivery.choices)
+    mode = models.CharField(_("sends"), max_length=10, choices=Mode.choices)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = _("channel")
-        verbose_name_plural = _("channels")
+        verbose_name = _("outlet")
+        verbose_name_plural = _("outlets")
         ordering = ["ward", "group", "kind"]
 
     def __str__(self) -> str:

@@ -7,11 +7,11 @@ profile sees nothing, a ward's staff see only their ward, a group leader only th
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from groups.models import Channel, Household, Member, Membership, ResidentialGroup, StaffProfile, Ward
+from groups.models import Household, Member, Membership, ResidentialGroup, StaffProfile, Ward
 from portal.db import vietnamese
 from portal.text import fold
 
@@ -160,15 +160,6 @@ def membership_get_for_user(*, user: Any, pk: int) -> Membership:
 
 def households_for_user(*, user: Any) -> QuerySet[Household]:
     return Household.objects.filter(group__in=groups_for_user(user=user))
-
-
-def channels_for_user(*, user: Any) -> QuerySet[Channel]:
-    profile = staff_profile_of(user)
-    if profile is None:
-        return Channel.objects.none()
-    return Channel.objects.filter(ward_id=profile.ward_id).filter(
-        Q(group__isnull=True) | Q(group__in=groups_for_user(user=user))
-    )
 
 
 # --- coverage -------------------------------------------------------------------------------------------------

@@ -13,14 +13,14 @@ from announcements.selectors import announcements_for_user
 from channels.base import missing_settings
 from feedback.models import Report
 from feedback.selectors import reports_for_user
-from groups.models import Channel, Membership
+from groups.models import ChannelKind, Membership, Outlet
 from groups.selectors import managed_groups_for_user, staff_profile_of
 from portal.db import vietnamese
 
 
 def channel_label(kind: str) -> str:
     """A channel as people call it: the same (translated) name the compose form and every page use."""
-    return str(dict(Channel.Kind.choices).get(kind, kind))
+    return str(dict(ChannelKind.choices).get(kind, kind))
 
 
 @dataclass
@@ -139,7 +139,7 @@ def _channel_health(*, ward_id: int, now: datetime, start: datetime) -> list[Cha
     """Each channel the ward uses: its missing settings, what waits (quiet hours, out of quota) and until when,
     and today's failures with the most common reason."""
     kinds = ["sms", "zalo_oa", "email"] + sorted(
-        set(Channel.objects.filter(ward_id=ward_id, is_active=True).values_list("kind", flat=True))
+        set(Outlet.objects.filter(ward_id=ward_id, is_active=True).values_list("kind", flat=True))
         - {"sms", "zalo_oa", "email"}
     )
     deliveries = Delivery.objects.filter(announcement__ward_id=ward_id)

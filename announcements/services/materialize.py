@@ -185,8 +185,8 @@ def _make_part(
             FROM (
                 SELECT ch.id, ch.kind, ch.external_id,
                        ROW_NUMBER() OVER (PARTITION BY ch.kind ORDER BY ch.id) AS n, {sizes_sql} AS size
-                FROM groups_channel ch
-                WHERE ch.ward_id = %s AND ch.is_active AND ch.delivery = 'per_group'
+                FROM groups_outlet ch
+                WHERE ch.ward_id = %s AND ch.is_active AND ch.mode = 'per_group'
                   AND ch.kind IN ({", ".join(["%s"] * len(outlet_kinds))})
                   AND (ch.group_id IS NULL OR ch.group_id IN ({groups_sql}))
             ) c

@@ -11,7 +11,7 @@ from django.utils import timezone
 from announcements import services
 from announcements.hooks import zalo_signature
 from announcements.models import Delivery, ProviderToken
-from groups.models import Channel
+from groups.models import Outlet
 from tests.announcements.conftest import announcement_data, back_off_over, drain, sent_out
 from tests.announcements.test_compose import jpeg_bytes
 from tests.factories import member_in
@@ -130,9 +130,7 @@ def test_a_blocked_or_unfollowed_user_fails_with_the_reason(alice, bob, group_a1
 
 
 def test_a_zalo_group_gets_one_post_with_its_picture(alice, bob, group_a1, zalo):
-    Channel.objects.create(
-        ward=group_a1.ward, group=group_a1, kind="zalo_group", external_id="g-77", delivery="per_group"
-    )
+    Outlet.objects.create(ward=group_a1.ward, group=group_a1, kind="zalo_group", external_id="g-77", mode="per_group")
     zalo.groups.add("g-77")
     announcement = services.announcement_save(
         user=bob,
@@ -152,7 +150,7 @@ def test_a_zalo_group_gets_one_post_with_its_picture(alice, bob, group_a1, zalo)
 
 def test_the_facebook_page_gets_a_post_with_the_link(alice, bob, group_a1, graph):
     graph.pages.add("104729")
-    Channel.objects.create(ward=group_a1.ward, kind="facebook_page", external_id="104729", delivery="per_group")
+    Outlet.objects.create(ward=group_a1.ward, kind="facebook_page", external_id="104729", mode="per_group")
 
     announcement = _send(alice, bob, group_a1, channels=["facebook_page"])
 
@@ -164,7 +162,7 @@ def test_the_facebook_page_gets_a_post_with_the_link(alice, bob, group_a1, graph
 
 def test_facebook_throttling_is_retried_and_an_expired_page_token_is_reported(alice, bob, group_a1, graph, settings):
     graph.pages.add("104729")
-    Channel.objects.create(ward=group_a1.ward, kind="facebook_page", external_id="104729", delivery="per_group")
+    Outlet.objects.create(ward=group_a1.ward, kind="facebook_page", external_id="104729", mode="per_group")
     graph.failures.append((400, 32))
 
     _send(alice, bob, group_a1, channels=["facebook_page"])

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from announcements import services
 from announcements.models import Announcement, Delivery, DeliveryBatch
-from groups.models import Channel, Membership
+from groups.models import Membership, Outlet
 from tests.announcements.conftest import back_off_over, drain, lease_runs_out, sent_out
 from tests.factories import HouseholdFactory, MembershipFactory, member_in
 
@@ -57,7 +57,7 @@ def test_only_the_chosen_roles_are_addressed(alice, bob, group_a1, sms_gateway):
 def test_materialising_twice_adds_nothing(alice, bob, group_a1, sms_gateway):
     for _ in range(5):
         member_in(group_a1)
-    Channel.objects.create(ward=group_a1.ward, group=group_a1, kind="web_feed", delivery="per_group")
+    Outlet.objects.create(ward=group_a1.ward, group=group_a1, kind="web_feed", mode="per_group")
     announcement = sent_out(author=bob, approver=alice, group_ids=[group_a1.pk], channels=["sms", "web_feed"])
     announcement.refresh_from_db()
 
@@ -184,7 +184,7 @@ def test_a_large_audience_made_in_parts_still_gets_one_sms_each(alice, bob, grou
     settings.DELIVERY_MATERIALIZE_PARTS = 3
     people = [member_in(group_a1 if i % 2 else group_a2, phone=f"+8491200{i:04d}") for i in range(30)]
     MembershipFactory(member=people[0], group=group_a1)  # in both groups: still one message
-    Channel.objects.create(ward=group_a1.ward, group=group_a1, kind="web_feed", delivery="per_group")
+    Outlet.objects.create(ward=group_a1.ward, group=group_a1, kind="web_feed", mode="per_group")
     announcement = sent_out(
         author=bob, approver=alice, group_ids=[group_a1.pk, group_a2.pk], channels=["sms", "web_feed"]
     )

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from announcements.hooks import zalo_signature
 from feedback import services
 from feedback.models import Report, ReportEvent
-from groups.models import Channel
+from groups.models import Outlet
 from tests.announcements.test_channels import zalo  # noqa: F401 - the fake Zalo OA
 from tests.factories import member_in, send_personal
 from tests.feedback.conftest import submitted
@@ -25,7 +25,7 @@ def _webhook(client, event: dict):
 
 
 def test_a_followers_message_to_the_oa_becomes_a_report_once_and_is_answered_on_zalo(ward_a, group_a1, zalo, client):  # noqa: F811
-    Channel.objects.create(ward=ward_a, kind="zalo_oa", external_id="oa-579", delivery="per_member")
+    Outlet.objects.create(ward=ward_a, kind="zalo_oa", external_id="oa-579", mode="per_member")
     resident = member_in(group_a1, zalo_user_id="u-42", consent_zalo=True)
     zalo.followers.add("u-42")
     event = {

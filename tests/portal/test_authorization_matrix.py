@@ -887,7 +887,7 @@ ADMIN_MODELS = {
     "groups/residentialgroup",
     "groups/household",
     "groups/member",
-    "groups/channel",
+    "groups/outlet",
     "groups/staffprofile",
     "groups/memberimport",
     "feedback/unit",

@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from groups.models import Channel, Household, Member, Membership, ResidentialGroup, StaffProfile, Ward
+from groups.models import ChannelKind, Household, Member, Membership, Outlet, ResidentialGroup, StaffProfile, Ward
 from portal.phones import phone_search_keys
 from portal.text import fold
 
@@ -182,13 +182,13 @@ class Command(BaseCommand):
                     for member, role in zip(members, roles, strict=True)
                 ]
             )
-            Channel.objects.create(
+            Outlet.objects.create(
                 ward=ward,
                 group=group,
-                kind=Channel.Kind.ZALO_GROUP,
+                kind=ChannelKind.ZALO_GROUP,
                 name=f"Zalo {group.name}",
                 external_id=f"demo-zalo-group-{index + 1}",
-                delivery=Channel.Delivery.PER_GROUP,
+                mode=Outlet.Mode.PER_GROUP,
             )
         # The ward police officer and a ward leader sit in every group, as they do in the field.
         for full_name, role in (
@@ -208,12 +208,12 @@ class Command(BaseCommand):
                 [Membership(member=leader, group=g, role=role, status="active", joined_at=now) for g in groups]
             )
         for kind, name, delivery in (
-            (Channel.Kind.ZALO_OA, "Zalo OA Phường Ngọc Hiệp", Channel.Delivery.PER_MEMBER),
-            (Channel.Kind.FACEBOOK_PAGE, "Fanpage Phường Ngọc Hiệp", Channel.Delivery.PER_GROUP),
-            (Channel.Kind.SMS, "SMS brandname", Channel.Delivery.PER_MEMBER),
-            (Channel.Kind.WEB_FEED, "Trang tin phường", Channel.Delivery.PER_GROUP),
+            (ChannelKind.ZALO_OA, "Zalo OA Phường Ngọc Hiệp", Outlet.Mode.PER_MEMBER),
+            (ChannelKind.FACEBOOK_PAGE, "Fanpage Phường Ngọc Hiệp", Outlet.Mode.PER_GROUP),
+            (ChannelKind.SMS, "SMS brandname", Outlet.Mode.PER_MEMBER),
+            (ChannelKind.WEB_FEED, "Trang tin phường", Outlet.Mode.PER_GROUP),
         ):
-            Channel.objects.create(ward=ward, kind=kind, name=name, delivery=delivery)
+            Outlet.objects.create(ward=ward, kind=kind, name=name, mode=delivery)
         # Two residents waiting for the leader's approval, as after a poster went up.
         for full_name in ("Châu Thị Kim", "Lương Văn Tài"):
             phone = self._new_phone(rng, used_phones)
