@@ -149,8 +149,11 @@ def _make_part(
     batches, in this connection's transaction."""
     urgent = announcement.urgency == Announcement.Urgency.URGENT
     sms_not_before = None if urgent else quiet_sms_not_before(now)
+
     # A bare NULL, not a CASE of NULLs, which PostgreSQL would type as text.
-    not_before_sql = "CASE WHEN kind = 'sms' THEN %s ELSE NULL END" if sms_not_before else "NULL"
+    def not_before_sql(kind_column: str) -> str:
+        return f"CASE WHEN {kind_column} = 'sms' THEN %s ELSE NULL END" if sms_not_before else "NULL"
+
     not_before_params = [sms_not_before] if sms_not_before else []
     sizes_sql, sizes_params = _batch_sizes()
     people, people_params = audience_sql(announcement, id_from=id_from, id_to=id_to)
@@ -162,7 +165,7 @@ def _make_part(
             CASE c.kind WHEN 'sms' THEN c.phone WHEN 'email' THEN c.email
                 WHEN 'zalo_oa' THEN CASE WHEN c.zalo_user_id <> '' THEN c.zalo_user_id ELSE c.phone END
                 ELSE '' END,
-            CASE WHEN c.kind = '' THEN 'skipped' ELSE 'queued' END, 0, {not_before_sql.replace("kind", "c.kind")},
+            CASE WHEN c.kind = '' THEN 'skipped' ELSE 'queued' END, 0, {not_before_sql("c.kind")},
             '', '', CASE WHEN c.kind = '' THEN 'no_consent' ELSE '' END, NULL, NULL, %s
         FROM (
             SELECT p.*, ROW_NUMBER() OVER (PARTITION BY p.kind ORDER BY p.member_id) AS n, {sizes_sql} AS size
@@ -196,7 +199,7 @@ def _make_part(
         selects.append((outlets_select, [*outlet_params, *groups_params]))
     # The batches, with the quiet hours their SMS wait for.
     batches_select = f"""
-        SELECT %s, kind, batch, 0, NULL, {not_before_sql}, NULL, %s, MIN(id), MAX(id)
+        SELECT %s, kind, batch, 0, NULL, {not_before_sql("kind")}, NULL, %s, MIN(id), MAX(id)
         FROM {{rows}} WHERE batch IS NOT NULL GROUP BY kind, batch
     """
     batches_params = [announcement.pk, *not_before_params, False]
