@@ -20,16 +20,13 @@ class Migration(migrations.Migration):
         migrations.RenameModel("FeedbackPhoto", "ReportPhoto"),
         migrations.RenameModel("FeedbackEvent", "ReportEvent"),
         migrations.RenameField("reportphoto", "feedback", "report"),
+        # The timeline's index names the column: dropped around the rename and made again, as SQLite remakes the
+        # whole table to rename a column and would otherwise look for the old name.
+        migrations.RemoveIndex(model_name="reportevent", name="feedback_fe_feedbac_3bdfff_idx"),
         migrations.RenameField("reportevent", "feedback", "report"),
-        # The timeline's index keeps its name and columns; only the model state learns its field's new name.
-        migrations.SeparateDatabaseAndState(
-            state_operations=[
-                migrations.RemoveIndex(model_name="reportevent", name="feedback_fe_feedbac_3bdfff_idx"),
-                migrations.AddIndex(
-                    model_name="reportevent",
-                    index=models.Index(fields=["report", "created_at"], name="feedback_fe_feedbac_3bdfff_idx"),
-                ),
-            ],
+        migrations.AddIndex(
+            model_name="reportevent",
+            index=models.Index(fields=["report", "created_at"], name="feedback_fe_feedbac_3bdfff_idx"),
         ),
         migrations.AlterField(
             model_name="report",

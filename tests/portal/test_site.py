@@ -63,6 +63,23 @@ def test_production_settings_pass_the_deploy_check_when_the_secrets_are_set():
     assert "no issues" in result.stdout
 
 
+def test_the_embedded_database_of_make_run_takes_every_migration_and_the_demo(tmp_path):
+    """`make run` without a DATABASE_URL keeps its data in SQLite, which renames a column by remaking its table:
+    a migration that only works on PostgreSQL would stop the portal from starting for a ward trying it out."""
+    env = {
+        **{k: v for k, v in os.environ.items() if k not in {"DJANGO_ALLOW_ASYNC_UNSAFE", "DATABASE_URL"}},
+        "DJANGO_SETTINGS_MODULE": "portal.settings",
+        "DJANGO_DEBUG": "1",
+        "PORTAL_VAR_DIR": str(tmp_path),
+    }
+    for command in (["migrate", "--no-input"], ["seed_demo"]):
+        result = subprocess.run(
+            [sys.executable, "manage.py", *command], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+    assert list(tmp_path.glob("*.sqlite3"))
+
+
 def test_pages_are_in_vietnamese_even_for_a_phone_set_to_english(client, db):
     page = client.get(reverse("account_login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert "Đăng nhập" in page and 'lang="vi"' in page
