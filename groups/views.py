@@ -88,6 +88,9 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
         _pending_row(request, m) for m in selectors.group_memberships(group=group, statuses=[Membership.Status.PENDING])
     ]
     asked_of_us = [_pending_row(request, m) for m in selectors.requests_about_members_of(group=group)]
+    asked = selectors.confirmation_messages(membership_ids=[row["membership"].pk for row in pending + asked_of_us])
+    for row in pending + asked_of_us:
+        row["asked"] = asked.get(row["membership"].pk)
     return render(
         request,
         "groups/group_detail.html",

@@ -17,6 +17,11 @@ from groups.models import Membership
 CONFIRM_TEXT = "Phuong {ward}: co yeu cau them ban vao {group}. Neu dung la ban va dong y, bam: {url}"
 
 
+def confirmation_topic(membership_id: int) -> str:
+    """What the request to confirm a membership is filed under."""
+    return f"membership:{membership_id}"
+
+
 def staff_invitation_send(user: Any) -> None:
     """Mail a new staff member a link to choose their password. The link acts for them: no page shows it."""
     from allauth.account.forms import default_token_generator
@@ -58,7 +63,7 @@ def membership_confirmation_send(membership: Membership) -> None:
         zalo_user_id=member.zalo_user_id if member.consent_zalo else "",
         phone=member.phone,
         email=member.email if member.consent_email else "",
-        topic=f"membership:{membership.pk}",
+        topic=confirmation_topic(membership.pk),
         what=what,
         title=title,
         text=text,

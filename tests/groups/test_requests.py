@@ -176,3 +176,30 @@ def test_a_ward_admin_still_sees_who_the_phone_belongs_to(alice, group_a1, neigh
 
     assert "Hoàng Thị Bích Ngọc" in response.content.decode()
     assert not Membership.objects.filter(group=group_a1).exists()
+
+
+def test_the_leader_sees_whether_the_owner_was_asked_and_when_nobody_could_be(
+    carol, group_a1, neighbour, client, client_for, settings
+):
+    from tests.fakes.sms_gateway import FakeSmsGateway
+
+    join = reverse("join", args=[group_a1.invite_token])
+    form = {"full_name": "Ngọc", "phone": "0912 777 666", "address": "1 Hẻm", "consent_sms": "on"}
+    client.post(join, form)  # no SMS gateway set up: the owner cannot be asked
+    leader = client_for(carol)
+    detail = reverse("groups:detail", args=[group_a1.pk])
+
+    assert 'data-asked="none"' in leader.get(detail).content.decode()
+
+    Membership.objects.filter(group=group_a1).delete()
+    with FakeSmsGateway() as gateway:
+        settings.SMS_GATEWAY_URL, settings.SMS_API_KEY = gateway.url, gateway.api_key
+        settings.SMS_SECRET_KEY, settings.SMS_BRANDNAME = gateway.secret_key, gateway.brandname
+        settings.QUIET_HOURS_SMS = "00:00-00:00"
+        client.post(join, form)
+        waiting = leader.get(detail).content.decode()
+        send_personal()
+        sent = leader.get(detail).content.decode()
+
+    assert 'data-asked="queued"' in waiting and "Chờ gửi" in waiting
+    assert 'data-asked="sent"' in sent and list(gateway.received) == ["0912777666"]
