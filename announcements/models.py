@@ -155,6 +155,11 @@ class DeliveryBatch(models.Model):
     # their batch number. A range of the primary key instead of an index of its own on the delivery table.
     first_id = models.BigIntegerField(null=True, blank=True)
     last_id = models.BigIntegerField(null=True, blank=True)
+    # A large audience's batch is made with the people it will go to, not yet their delivery rows: the member ids
+    # (fixed, with their channel, when the announcement is dispatched) and how many. The worker that first claims
+    # the batch makes its rows; until then the pages count them as waiting.
+    members = models.JSONField(null=True, blank=True)
+    members_count = models.PositiveIntegerField(default=0, db_default=0)
 
     class Meta:
         constraints = [
@@ -181,8 +186,8 @@ class Delivery(models.Model):
     """One message to one recipient (a member) or one post to one outlet (a group's Zalo group, Page or feed) of an announcement, or
     one personal message (a report's tracking code, a request to confirm a group, a mail to staff).
 
-    Written for speed at millions of rows: made in one INSERT … SELECT with its batch number, then written once
-    more with its result. No column that changes after the insert is in an index, so that write is a HOT update
+    Written for speed at millions of rows: made in one INSERT … SELECT with its batch number (at dispatch, or for a
+    large audience by the worker that claims its batch), then written once more with its result. No column that changes after the insert is in an index, so that write is a HOT update
     (the table keeps free room in every page, see the migration), and the foreign keys are not enforced by
     database triggers: the rows are made from existing members and outlets in one statement, and deleting a
     member or an outlet goes through Django, which deletes their deliveries.

@@ -5,10 +5,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Min, Q, Sum
 from django.utils import timezone
 
-from announcements.models import Announcement, Delivery
+from announcements.models import Announcement, Delivery, DeliveryBatch
 from announcements.selectors import announcements_for_user
 from channels.base import missing_settings
 from feedback.models import Report
@@ -149,6 +149,16 @@ def _channel_health(*, ward_id: int, now: datetime, start: datetime) -> list[Cha
         .values("kind")
         .annotate(n=Count("id"), until=Min("not_before"))
     }
+    # A large audience's people whose rows are made only when their batch goes wait all the same.
+    unmade = (
+        DeliveryBatch.objects.filter(announcement__ward_id=ward_id, members_count__gt=0, not_before__gt=now)
+        .values("kind")
+        .annotate(n=Sum("members_count"), until=Min("not_before"))
+    )
+    for row in unmade:
+        known = held.setdefault(row["kind"], {"n": 0, "until": row["until"]})
+        known["n"] += row["n"]
+        known["until"] = min(known["until"], row["until"])
     failed = {
         row["kind"]: row["n"]
         for row in deliveries.filter(status=Delivery.Status.FAILED, updated_at__gte=start)

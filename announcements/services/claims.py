@@ -13,6 +13,7 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from announcements.models import Delivery, DeliveryBatch, batch_deliveries
+from announcements.services.materialize import DELIVERY_COLUMNS, address_sql
 from channels import Result, ResultKind, ids
 from portal.text import mask_contacts
 
@@ -83,13 +84,15 @@ def _claimed(claim_rows: Any) -> list[Claimed]:
 
 
 def claim_batch(announcement_id: int | None, kind: str) -> Claim | None:
-    """Take the first free batch of a channel, whole: a new one, a dead worker's, or one whose retry came due."""
+    """Take the first free batch of a channel, whole: a new one, a dead worker's, or one whose retry came due.
+    A batch of a large audience still carrying its people gets its delivery rows now (make_rows)."""
     now = timezone.now()
     with transaction.atomic():
         batch = (
             free_batches(announcement_id, now)
             .filter(kind=kind)
             .select_for_update(skip_locked=True)
+            .defer("members")
             .order_by("number")
             .first()
         )
@@ -99,9 +102,13 @@ def claim_batch(announcement_id: int | None, kind: str) -> Claim | None:
         DeliveryBatch.objects.filter(pk=batch.pk).update(
             lease_until=lease_until, not_before=None, attempts=F("attempts") + 1
         )
-    claim = Claim(
-        batch.pk, announcement_id, kind, batch.number, batch.first_id, batch.last_id, batch.attempts + 1, batch.plan, []
-    )
+    first_id, last_id = batch.first_id, batch.last_id
+    if batch.members_count:
+        made = make_rows(batch.pk, batch.attempts + 1, now)
+        if made is None:  # taken over meanwhile: the next worker makes them
+            return _empty_claim(batch, announcement_id, kind)
+        first_id, last_id = made
+    claim = Claim(batch.pk, announcement_id, kind, batch.number, first_id, last_id, batch.attempts + 1, batch.plan, [])
     deliveries = _claimed(claim.rows())
     if not deliveries:
         # Settled meanwhile (cancelled, or delivery reports for every row): nothing left to send.
@@ -109,6 +116,46 @@ def claim_batch(announcement_id: int | None, kind: str) -> Claim | None:
             if claim.fenced():
                 DeliveryBatch.objects.filter(pk=claim.batch_id).update(done=True, lease_until=None)
     return dataclasses.replace(claim, deliveries=deliveries)
+
+
+def _empty_claim(batch: DeliveryBatch, announcement_id: int | None, kind: str) -> Claim:
+    return Claim(batch.pk, announcement_id, kind, batch.number, None, None, batch.attempts + 1, batch.plan, [])
+
+
+def make_rows(batch_id: int, attempt: int, now: datetime) -> tuple[int | None, int | None] | None:
+    """The delivery rows of a batch made with its people (a large audience's, see materialize), in one statement
+    fenced by the claim: only the worker holding the batch at this attempt makes them, once, and the batch then
+    carries their range of ids instead of its people. None when the claim was lost meanwhile."""
+    table, batches = Delivery._meta.db_table, DeliveryBatch._meta.db_table
+    with transaction.atomic():
+        mine = DeliveryBatch.objects.select_for_update().filter(pk=batch_id, attempts=attempt, members_count__gt=0)
+        if not mine.exists():
+            return None
+        with connection.cursor() as cursor:
+            # A person deleted since the dispatch is left out; everyone else gets the channel fixed then, at the
+            # address they have now.
+            cursor.execute(
+                f"""
+                WITH made AS (
+                    INSERT INTO {table} {DELIVERY_COLUMNS}
+                    SELECT b.announcement_id, b.kind, m.id, NULL, b.number, {address_sql("b.kind", "m")}, 'queued', 0,
+                           NULL, '', '', '', NULL, NULL, %s
+                    FROM {batches} b
+                    CROSS JOIN LATERAL jsonb_array_elements_text(b.members) AS e(member_id)
+                    JOIN groups_member m ON m.id = e.member_id::bigint
+                    WHERE b.id = %s
+                    ORDER BY m.id
+                    RETURNING id
+                )
+                UPDATE {batches} SET first_id = (SELECT MIN(id) FROM made), last_id = (SELECT MAX(id) FROM made),
+                    members = NULL, members_count = 0
+                WHERE id = %s
+                RETURNING first_id, last_id
+                """,
+                [now, batch_id, batch_id],
+            )
+            first_id, last_id = cursor.fetchone()
+    return first_id, last_id
 
 
 def plan_request_ids(sender: Any, claim: Claim, messages: list[Any]) -> dict[int, str]:

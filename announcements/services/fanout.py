@@ -8,10 +8,14 @@ The protocol, step by step:
    statements, in batch order, then one DeliveryBatch row per batch with the range of ids its rows lie in.
    `materialized_at`, set in the same transaction, makes a repeat a no-op; the unique index (announcement,
    member) is the last guard against a second row for anyone. A large audience is made in parts by several
-   connections at once (announcements.services.materialize); nothing is sent before all of them are in.
+   connections at once (announcements.services.materialize), and as batches that carry their people (member
+   ids, each with the channel fixed now) instead of rows: the worker that first claims such a batch makes its
+   rows (claims.make_rows), fenced by its claim, so the million-row insert runs beside the sending. Nothing is
+   sent before every part is in.
 2. Claim. A send chain (one Celery task after another, per channel) takes the first free batch
    (`claims.claim_batch`): never claimed, its lease run out (a dead worker's), or its back-off over. Taking it
-   sets a lease and raises its attempt count, in one statement on the batch row, whoever held it before.
+   sets a lease and raises its attempt count, in one statement on the batch row, whoever held it before; a
+   batch still carrying its people gets its rows in the same claim, once.
 3. Plan request ids. Before the batch's first request, the adapter plans its request ids (`request_ids`: a bulk
    id per group of identical texts, built from the batch and attempt; a message left out goes alone under its
    delivery's id) and the plan is stored on the batch. A row that went out keeps the id it went under (written

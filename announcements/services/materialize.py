@@ -3,7 +3,9 @@ their batches, made in a few INSERT … SELECT statements.
 
 A large audience is made in parts, by as many database connections at once (one per core is what helps): the
 people are shared out by ranges of member id, and every part numbers its own batches (number × parts + part), so the
-parts never need each other. The part of the dispatching task's own connection commits with
+parts never need each other. Its batches are made with their people, not yet their rows: a worker makes a batch's
+rows when it claims it (claims.make_rows), so dispatching a million takes seconds and the inserts run beside the
+sending. The part of the dispatching task's own connection commits with
 `materialized_at`; the others commit just before it, each with its batches. Nothing is sent before
 `materialized_at` is set, so what a failed dispatch left is discarded and made again by the next one.
 """
@@ -17,8 +19,8 @@ from django.db import connection, transaction
 from django.db.models import Max, Min
 from django.utils import timezone
 
+from announcements.audience import audience_sql, target_group_sql
 from announcements.models import Announcement, Delivery, DeliveryBatch
-from announcements.selectors import audience_sql, target_group_sql
 from announcements.services.base import ALL_KINDS, OUTLET_KINDS
 from channels import sender_for
 from groups.models import Member
@@ -26,6 +28,15 @@ from groups.models import Member
 DELIVERY_COLUMNS = """(announcement_id, kind, member_id, outlet_id, batch, address, status, retries, not_before,
     provider_message_id, request_id, reason, sent_at, delivered_at, updated_at)"""
 BATCH_COLUMNS = "(announcement_id, kind, number, attempts, lease_until, not_before, plan, done, first_id, last_id)"
+BATCH_COLUMNS_WITH_MEMBERS = BATCH_COLUMNS[:-1] + ", members, members_count)"
+
+
+def address_sql(kind: str, person: str) -> str:
+    """Where a message of this kind goes, from the person's row: their phone, email or Zalo id (a Zalo message
+    to someone who never wrote to the OA goes to their phone, as ZNS)."""
+    return f"""CASE {kind} WHEN 'sms' THEN {person}.phone WHEN 'email' THEN {person}.email
+        WHEN 'zalo_oa' THEN CASE WHEN {person}.zalo_user_id <> '' THEN {person}.zalo_user_id ELSE {person}.phone END
+        ELSE '' END"""
 
 
 def quiet_sms_not_before(now: datetime) -> datetime | None:
@@ -162,9 +173,7 @@ def _make_part(
     people_select = f"""
         SELECT %s, c.kind, c.member_id, NULL,
             CASE WHEN c.kind = '' THEN NULL ELSE ((c.n - 1) / c.size) * %s + %s END,
-            CASE c.kind WHEN 'sms' THEN c.phone WHEN 'email' THEN c.email
-                WHEN 'zalo_oa' THEN CASE WHEN c.zalo_user_id <> '' THEN c.zalo_user_id ELSE c.phone END
-                ELSE '' END,
+            {address_sql("c.kind", "c")},
             CASE WHEN c.kind = '' THEN 'skipped' ELSE 'queued' END, 0, {not_before_sql("c.kind")},
             '', '', CASE WHEN c.kind = '' THEN 'no_consent' ELSE '' END, NULL, NULL, %s
         FROM (
@@ -205,6 +214,50 @@ def _make_part(
     batches_params = [announcement.pk, *not_before_params, False]
     table = Delivery._meta.db_table
     made = 0
+    if parts > 1 and connection.vendor == "postgresql":
+        # A large audience: its batches are made with their people, and their rows later, by the worker that
+        # claims each (claims.make_rows), so the million-row insert runs in the send chains beside the sending.
+        # Only the people reached on no channel get their (skipped) row now.
+        snapshot = f"""
+            WITH c AS (
+                SELECT q.member_id, q.kind, (q.n - 1) / q.size AS local
+                FROM (
+                    SELECT p.member_id, p.kind, ROW_NUMBER() OVER (PARTITION BY p.kind ORDER BY p.member_id) AS n,
+                           {sizes_sql} AS size
+                    FROM ({people}) p
+                ) q
+            ),
+            skipped AS (
+                INSERT INTO {table} {DELIVERY_COLUMNS}
+                SELECT %s, '', c.member_id, NULL, NULL, '', 'skipped', 0, NULL, '', '', 'no_consent', NULL, NULL, %s
+                FROM c WHERE c.kind = '' ORDER BY c.member_id
+                RETURNING 1
+            ),
+            batches AS (
+                INSERT INTO {DeliveryBatch._meta.db_table} {BATCH_COLUMNS_WITH_MEMBERS}
+                SELECT %s, c.kind, c.local * %s + %s, 0, NULL, {not_before_sql("c.kind")}, NULL, false, NULL, NULL,
+                       jsonb_agg(c.member_id ORDER BY c.member_id), COUNT(*)
+                FROM c WHERE c.kind <> '' GROUP BY c.kind, c.local
+                RETURNING members_count
+            )
+            SELECT (SELECT COUNT(*) FROM skipped) + (SELECT COALESCE(SUM(members_count), 0) FROM batches)
+        """
+        snapshot_params = [
+            *sizes_params,
+            *people_params,
+            announcement.pk,
+            now,
+            announcement.pk,
+            parts,
+            part,
+            *not_before_params,
+        ]
+        selects = selects[1:]  # the outlets' rows, if any, are made now as for any audience
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL work_mem = '256MB'")
+            cursor.execute("SET LOCAL jit = off")
+            cursor.execute(snapshot, snapshot_params)
+            made += cursor.fetchone()[0]
     with connection.cursor() as cursor:
         if connection.vendor != "postgresql":
             for select, params in selects:

@@ -225,10 +225,49 @@ def test_a_dispatch_that_failed_after_a_part_was_made_makes_everything_once_on_t
         services.announcement_dispatch(announcement_id=announcement.pk)
     announcement.refresh_from_db()
     assert announcement.materialized_at is None
-    assert Delivery.objects.filter(announcement=announcement).count() == 5  # the other part had committed
+    # The other part had committed: its batch with its five people (a large audience's rows are made when sent).
+    left = DeliveryBatch.objects.filter(announcement=announcement)
+    assert [batch.members_count for batch in left] == [5] and not Delivery.objects.filter(announcement=announcement)
     monkeypatch.setattr(materialize, "_make_part", make_part)
 
     drain(announcement)
 
     assert sms_gateway.received == {f"091300{i:04d}": 1 for i in range(10)}
     assert Delivery.objects.filter(announcement=announcement).count() == 10
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_large_audience_waiting_for_the_morning_is_counted_and_goes_whole_when_it_comes(
+    alice, bob, group_a1, sms_gateway, settings, client_for
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from announcements import selectors
+    from tests.announcements.conftest import back_off_over
+
+    settings.DELIVERY_MATERIALIZE_SPLIT_HOUSEHOLDS = 0  # made in parts: batches carry their people, rows come later
+    now = timezone.localtime()
+    settings.QUIET_HOURS_SMS = f"{(now - timedelta(hours=1)):%H:%M}-{(now + timedelta(hours=2)):%H:%M}"
+    for i in range(12):
+        member_in(group_a1, phone=f"+8491400{i:04d}")
+    member_in(group_a1, consent_sms=False)  # reached on no channel
+    announcement = sent_out(author=bob, approver=alice, group_ids=[group_a1.pk])
+
+    drain(announcement)
+
+    stats = selectors.delivery_stats(announcement)
+    waiting = selectors.waiting_deliveries(announcement)
+    assert sms_gateway.messages_total == 0 and stats.total == 13 and stats.by_status["queued"] == 12
+    assert [(w.kind, w.count) for w in waiting] == [("sms", 12)] and waiting[0].until > timezone.now()
+    assert Delivery.objects.filter(announcement=announcement, status="skipped").count() == 1
+    page = client_for(alice).get(f"/announcements/{announcement.pk}/").content.decode()
+    assert 'data-waiting="sms"' in page
+
+    back_off_over()
+    drain(announcement)
+
+    assert sms_gateway.received == {f"091400{i:04d}": 1 for i in range(12)}
+    assert announcement.status == Announcement.Status.SENT
+    assert Delivery.objects.filter(announcement=announcement, status="sent").count() == 12

@@ -11,7 +11,15 @@ import pytest
 from announcements import services
 from announcements.models import Delivery
 from tests.announcements.conftest import sent_out
-from tests.announcements.test_worker_crash import Worker, _open_deliveries, _purge, _residents, _wait_until, _worker_env
+from tests.announcements.test_worker_crash import (
+    ROWS_MADE,
+    Worker,
+    _open_deliveries,
+    _purge,
+    _residents,
+    _wait_until,
+    _worker_env,
+)
 from tests.fakes.sms_gateway import FakeSmsGateway, Faults
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -20,24 +28,31 @@ RECIPIENTS = 60
 SCHEDULES = 20
 
 
-def test_every_number_once_or_refused_under_twenty_fault_schedules(alice, bob, group_a1, tmp_path):
+@pytest.mark.parametrize(("rows_made", "schedules"), [("at dispatch", SCHEDULES), ("when claimed", 10)])
+def test_every_number_once_or_refused_under_twenty_fault_schedules(
+    alice, bob, group_a1, tmp_path, rows_made, schedules
+):
     broker = os.environ.get("CELERY_BROKER_URL", "redis://127.0.0.1:6379/15")
     _purge(broker)
     phones = sorted(_residents(group_a1, RECIPIENTS))
     with FakeSmsGateway() as gateway:
-        env = _worker_env(gateway, broker) | {
-            "SMS_BULK_MIN": "5",  # bulk requests of up to 20 numbers, so refusals land inside them
-            "SMS_BULK_MAX": "20",
-            "PORTAL_PROVIDER_HTTP_TIMEOUT": "0.3",
-            "PORTAL_DELIVERY_RETRY_BASE_SECONDS": "0.2",
-            "PORTAL_DELIVERY_MAX_ATTEMPTS": "4",  # some rows run out of tries after answers that never came
-            "PORTAL_DELIVERY_HEARTBEAT_SECONDS": "1",
-            "PORTAL_SWEEP_SECONDS": "0.5",
-        }
+        env = (
+            _worker_env(gateway, broker)
+            | {
+                "SMS_BULK_MIN": "5",  # bulk requests of up to 20 numbers, so refusals land inside them
+                "SMS_BULK_MAX": "20",
+                "PORTAL_PROVIDER_HTTP_TIMEOUT": "0.3",
+                "PORTAL_DELIVERY_RETRY_BASE_SECONDS": "0.2",
+                "PORTAL_DELIVERY_MAX_ATTEMPTS": "4",  # some rows run out of tries after answers that never came
+                "PORTAL_DELIVERY_HEARTBEAT_SECONDS": "1",
+                "PORTAL_SWEEP_SECONDS": "0.5",
+            }
+            | ROWS_MADE[rows_made]
+        )
         worker = Worker(env, tmp_path / "worker.log", beat=True)
         refusals = 0
         try:
-            for seed in range(SCHEDULES):
+            for seed in range(schedules):
                 refused = set(random.Random(seed).sample(phones, 2))
                 gateway.received.clear()
                 gateway.faults = Faults(seed, errors=0.10, late=0.15, late_seconds=0.5, refused=refused)
@@ -51,7 +66,7 @@ def test_every_number_once_or_refused_under_twenty_fault_schedules(alice, bob, g
                 _judge(announcement.pk, gateway, refused, seed)
         finally:
             worker.stop()
-    assert refusals >= SCHEDULES, "the refused numbers were never refused: the schedules tested too little"
+    assert refusals >= schedules, "the refused numbers were never refused: the schedules tested too little"
 
 
 def _settled(announcement_id: int) -> bool:
