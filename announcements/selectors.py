@@ -134,6 +134,15 @@ def unmade_people(batches: QuerySet[DeliveryBatch]) -> dict[str, int]:
     return {row["kind"]: row["n"] for row in rows}
 
 
+def people_not_listed_yet(*, user: Any, announcement: Announcement) -> int:
+    """How many people of a large audience wait for their message without a row yet (their batch is made when it
+    goes), for ward staff who see every person; a group leader's list is of their groups only, this count is not."""
+    profile = staff_profile_of(user)
+    if profile is None or profile.role == StaffProfile.Role.GROUP_LEADER:
+        return 0
+    return sum(unmade_people(DeliveryBatch.objects.filter(announcement=announcement)).values())
+
+
 def delivery_stats(announcement: Announcement) -> DeliveryStats:
     stats = DeliveryStats(audience_households=announcement.audience_households)
     stats.by_status = _zero_counts()

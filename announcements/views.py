@@ -139,6 +139,7 @@ def announcement_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "waiting": selectors.waiting_deliveries(announcement),
             "files": announcement.files.all(),
             "people": _recipients_page(request, announcement),
+            "not_listed_yet": selectors.people_not_listed_yet(user=request.user, announcement=announcement),
             "people_statuses": Delivery.Status.choices,
             "rsvp_choices": Response.Rsvp.choices,
             "reject_form": RejectForm(),

@@ -263,7 +263,7 @@ def test_a_large_audience_waiting_for_the_morning_is_counted_and_goes_whole_when
     assert [(w.kind, w.count) for w in waiting] == [("sms", 12)] and waiting[0].until > timezone.now()
     assert Delivery.objects.filter(announcement=announcement, status="skipped").count() == 1
     page = client_for(alice).get(f"/announcements/{announcement.pk}/").content.decode()
-    assert 'data-waiting="sms"' in page
+    assert 'data-waiting="sms"' in page and 'data-not-listed="12"' in page
 
     back_off_over()
     drain(announcement)
