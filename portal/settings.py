@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "channels",
     "announcements",
     "feedback",
+    "campaigns",
 ]
 
 MIDDLEWARE = [

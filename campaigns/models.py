@@ -1,0 +1,140 @@
+"""Campaigns and movements of the Front (cuộc vận động, phong trào): a fund, a sign-up or a day of work, with a
+ward target split into targets per residential group, and the entries group leaders record against it.
+
+Entries are never edited: a correction is a new entry that reverses the old one. Progress is read from running
+totals (Total per group, Participation per household), written in the same transaction as each entry, so a
+progress page never sums a million entries. Writes go through campaigns.services.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from groups.models import Household, ResidentialGroup, Ward
+
+
+class Campaign(models.Model):
+    class Kind(models.TextChoices):
+        FUND = "fund", _("Fund (money)")
+        PARTICIPATION = "participation", _("Participation (households or people)")
+        ACTION = "action", _("Day of action")
+
+    class Unit(models.TextChoices):
+        VND = "vnd", _("đồng")
+        HOUSEHOLDS = "households", _("households")
+        PEOPLE = "people", _("people")
+        CUSTOM = "custom", _("other unit")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+
+    ward = models.ForeignKey(Ward, on_delete=models.PROTECT, related_name="campaigns", verbose_name=_("ward"))
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    unit = models.CharField(_("unit"), max_length=12, choices=Unit.choices)
+    unit_label = models.CharField(_("unit name"), max_length=40, blank=True)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    target = models.BigIntegerField(_("ward target"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
+        constraints = [
+            models.CheckConstraint(condition=Q(target__gt=0), name="campaign_target_positive"),
+            models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="campaign_ends_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class GroupTarget(models.Model):
+    """A group's share of the ward target (by households by default, editable)."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="group_targets")
+    group = models.ForeignKey(ResidentialGroup, on_delete=models.PROTECT, related_name="+")
+    target = models.BigIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["campaign", "group"], name="one_target_per_group")]
+
+    def __str__(self) -> str:
+        return f"{self.group_id}: {self.target}"
+
+
+class Entry(models.Model):
+    """One contribution or participation, or the reversal of one (a correction): never changed once written.
+    Who, when and from where are kept with it."""
+
+    class Method(models.TextChoices):
+        CASH = "cash", _("Cash")
+        TRANSFER = "transfer", _("Transfer")
+        NONE = "", _("—")
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="entries", db_index=False)
+    group = models.ForeignKey(ResidentialGroup, on_delete=models.PROTECT, related_name="+", db_index=False)
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="+", db_index=False)
+    # In the campaign's unit: đồng for a fund, 1 for a household taking part. Negative only for a reversal.
+    amount = models.BigIntegerField()
+    method = models.CharField(max_length=10, choices=Method.choices, blank=True, default="")
+    receipt_number = models.CharField(max_length=40, blank=True, default="")
+    # The contributor agreed to have the household's name on the public page.
+    name_public = models.BooleanField(default=False)
+    reverses = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True, related_name="reversed_by")
+    reason = models.CharField(max_length=300, blank=True, default="")
+    # The phone's own key for this entry: the same entry sent twice (a retry after a weak connection) is one.
+    key = models.CharField(max_length=64)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "key"], name="entry_once_per_key"),
+            models.UniqueConstraint(
+                fields=["campaign", "receipt_number"],
+                condition=~Q(receipt_number="") & Q(reverses__isnull=True),
+                name="entry_receipt_once",
+            ),
+        ]
+        indexes = [models.Index(fields=["campaign", "group", "-id"], name="entry_by_group")]
+
+    def __str__(self) -> str:
+        return f"{self.household_id}: {self.amount}"
+
+
+class Total(models.Model):
+    """A group's running total for a campaign: the sum of its entries, how many entries, how many households
+    take part (their own net total above zero). Written with every entry, under the row's lock."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="totals")
+    group = models.ForeignKey(ResidentialGroup, on_delete=models.PROTECT, related_name="+")
+    amount = models.BigIntegerField(default=0)
+    entries = models.PositiveIntegerField(default=0)
+    households = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["campaign", "group"], name="one_total_per_group")]
+
+    def __str__(self) -> str:
+        return f"{self.group_id}: {self.amount}"
+
+
+class Participation(models.Model):
+    """A household's own net total for a campaign, so "households taking part" stays exact under corrections."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="+")
+    amount = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["campaign", "household"], name="one_participation")]
+
+    def __str__(self) -> str:
+        return f"{self.household_id}: {self.amount}"

@@ -1,0 +1,15 @@
+"""Writes for campaigns: setting one up with its group targets, and recording entries and their corrections.
+Each service validates every input with a message a person can read, owns its transaction, keeps the running
+totals exact, and leaves an audit event. Callers import from here."""
+
+from campaigns.services.entries import EntryData, entry_record, entry_reverse
+from campaigns.services.setup import CampaignData, campaign_close, campaign_create
+
+__all__ = [
+    "CampaignData",
+    "EntryData",
+    "campaign_close",
+    "campaign_create",
+    "entry_record",
+    "entry_reverse",
+]

@@ -1,0 +1,159 @@
+"""Recording what a household gave or how it took part, and correcting it by a reversing entry.
+
+The running totals (Total per group, Participation per household) change in the transaction of the entry, under
+their rows' locks, always taken in the same order (the household's, then the group's), so concurrent entries and
+corrections keep them exact without ever summing the entries."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from campaigns.models import Campaign, Entry, Participation, Total
+from groups.models import Household
+from groups.selectors import groups_for_user
+from portal.audit import audit_record
+from portal.text import normalize_spaces
+
+# More than this from one household at once is a typing error (a zero too many), not a gift.
+MAX_FUND_AMOUNT = 1_000_000_000
+# People of one household taking part in one day of action.
+MAX_PEOPLE = 50
+
+
+@dataclass
+class EntryData:
+    household_id: int | None
+    amount: int | None
+    key: str
+    method: str = ""
+    receipt_number: str = ""
+    name_public: bool = False
+
+
+def _open_for_entries(campaign: Campaign) -> None:
+    today = timezone.localdate()
+    if campaign.status != Campaign.Status.OPEN or today > campaign.ends_on:
+        raise ValidationError({"campaign": [_("This campaign has closed: nothing more can be recorded.")]})
+
+
+def _amount_clean(campaign: Campaign, amount: int | None) -> int:
+    if campaign.unit == Campaign.Unit.VND:
+        if amount is None or amount <= 0:
+            raise ValidationError({"amount": [_("Please enter an amount above 0 đồng.")]})
+        if amount > MAX_FUND_AMOUNT:
+            raise ValidationError(
+                {"amount": [_("More than 1.000.000.000 đ from one household: please check the number.")]}
+            )
+        return amount
+    if campaign.unit == Campaign.Unit.HOUSEHOLDS:
+        return 1  # a household takes part once; a second entry for it adds nothing to the count
+    if amount is None or amount <= 0:
+        return 1
+    if amount > MAX_PEOPLE:
+        raise ValidationError({"amount": [_("More than 50 people from one household: please check the number.")]})
+    return amount
+
+
+def entry_record(*, campaign: Campaign, data: EntryData, by: Any, ip: str | None = None) -> tuple[Entry, bool]:
+    """Record one entry. Returns (entry, created): the same key sent again (a retry from a phone whose connection
+    dropped) returns the entry it first made, recorded once."""
+    key = (data.key or "").strip()[:64]
+    if not key:
+        raise ValidationError({"key": [_("The form was sent without its key; please reload the page.")]})
+    existing = Entry.objects.filter(campaign=campaign, key=key).first()
+    if existing is not None:
+        return existing, False
+    _open_for_entries(campaign)
+    household = Household.objects.select_related("group").filter(pk=data.household_id).first()
+    if household is None or household.group.ward_id != campaign.ward_id:
+        raise ValidationError({"household": [_("Please choose a household of this ward.")]})
+    if not groups_for_user(user=by).filter(pk=household.group_id).exists():
+        raise PermissionDenied  # a leader records only in their own groups
+    amount = _amount_clean(campaign, data.amount)
+    method = data.method if data.method in Entry.Method.values else ""
+    receipt = normalize_spaces(data.receipt_number)[:40]
+    if receipt and Entry.objects.filter(campaign=campaign, receipt_number=receipt, reverses__isnull=True).exists():
+        raise ValidationError({"receipt_number": [_("Receipt number %s is already recorded.") % receipt]})
+    try:
+        with transaction.atomic():
+            entry = Entry.objects.create(
+                campaign=campaign,
+                group_id=household.group_id,
+                household=household,
+                amount=amount,
+                method=method,
+                receipt_number=receipt,
+                name_public=bool(data.name_public),
+                key=key,
+                recorded_by=by,
+                ip=ip,
+            )
+            _totals_add(campaign.pk, household.group_id, household.pk, amount, 1)
+    except IntegrityError:
+        again = Entry.objects.filter(campaign=campaign, key=key).first()
+        if again is not None:
+            return again, False
+        raise ValidationError({"receipt_number": [_("Receipt number %s is already recorded.") % receipt]}) from None
+    return entry, True
+
+
+def entry_reverse(*, entry: Entry, by: Any, reason: str, key: str, ip: str | None = None) -> Entry:
+    """Correct an entry: a new entry of the opposite amount that names it. The old one stays as it was."""
+    campaign = entry.campaign
+    if not groups_for_user(user=by).filter(pk=entry.group_id).exists():
+        raise PermissionDenied
+    reason = normalize_spaces(reason)[:300]
+    if not reason:
+        raise ValidationError({"reason": [_("Please say why this entry is corrected.")]})
+    if entry.reverses_id is not None:
+        raise ValidationError({"entry": [_("A correction cannot itself be corrected; record the entry again.")]})
+    _open_for_entries(campaign)
+    try:
+        with transaction.atomic():
+            reversal = Entry.objects.create(
+                campaign=campaign,
+                group_id=entry.group_id,
+                household_id=entry.household_id,
+                amount=-entry.amount,
+                method=entry.method,
+                receipt_number=entry.receipt_number,
+                reverses=entry,
+                reason=reason,
+                key=(key or f"reverse-{entry.pk}")[:64],
+                recorded_by=by,
+                ip=ip,
+            )
+            _totals_add(campaign.pk, entry.group_id, entry.household_id, -entry.amount, -1)
+            audit_record(
+                actor=by, action="update", obj=campaign, ward=campaign.ward, summary=f"entry {entry.pk} reversed"
+            )
+    except IntegrityError:
+        raise ValidationError({"entry": [_("This entry has already been corrected.")]}) from None
+    return reversal
+
+
+def _totals_add(campaign_id: int, group_id: int, household_id: int, amount: int, entries: int) -> None:
+    """Inside the entry's transaction: the household's net total (locked), then the group's running total."""
+    table = Participation._meta.db_table
+    with connection.cursor() as cursor:
+        # Made if missing without a race: two first entries of one household both end on the same row.
+        cursor.execute(
+            f"INSERT INTO {table} (campaign_id, household_id, amount) VALUES (%s, %s, 0) ON CONFLICT DO NOTHING",
+            [campaign_id, household_id],
+        )
+    participation = Participation.objects.select_for_update().get(campaign_id=campaign_id, household_id=household_id)
+    before, after = participation.amount, participation.amount + amount
+    Participation.objects.filter(pk=participation.pk).update(amount=after)
+    joined = int(after > 0) - int(before > 0)
+    updated = Total.objects.filter(campaign_id=campaign_id, group_id=group_id).update(
+        amount=F("amount") + amount, entries=F("entries") + entries, households=F("households") + joined
+    )
+    if not updated:  # a group made after the campaign was set up
+        Total.objects.create(
+            campaign_id=campaign_id, group_id=group_id, amount=amount, entries=entries, households=max(joined, 0)
+        )

@@ -1,0 +1,113 @@
+"""Setting up a campaign: its period, unit and ward target, split into group targets by households."""
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from campaigns.models import Campaign, GroupTarget, Total
+from groups.models import ResidentialGroup, StaffProfile, Ward
+from groups.selectors import staff_profile_of
+from portal.audit import audit_record
+from portal.text import normalize_spaces
+
+# A ward's target above this is a typing error, not a campaign (the largest ward funds are a few billion đồng).
+MAX_TARGET = 1_000_000_000_000
+
+
+@dataclass
+class CampaignData:
+    name: str
+    kind: str
+    unit: str
+    starts_on: date | None
+    ends_on: date | None
+    target: int | None
+    unit_label: str = ""
+    # Group id → target; missing groups get a share of the ward target by their declared households.
+    group_targets: dict[int, int] = field(default_factory=dict)
+
+
+def _require_ward_admin(user: Any, ward: Ward) -> None:
+    profile = staff_profile_of(user)
+    if profile is None or profile.ward_id != ward.pk or profile.role != StaffProfile.Role.WARD_ADMIN:
+        raise PermissionDenied
+
+
+def _shares(target: int, groups: list[ResidentialGroup]) -> dict[int, int]:
+    """The ward target split by declared households, rounded so the shares add up to the target exactly."""
+    weights = {g.pk: max(g.households_total, 0) for g in groups}
+    total = sum(weights.values()) or len(groups)
+    if not sum(weights.values()):
+        weights = dict.fromkeys(weights, 1)
+    shares = {pk: target * w // total for pk, w in weights.items()}
+    left = target - sum(shares.values())
+    for pk in sorted(weights, key=lambda k: -weights[k])[:left]:
+        shares[pk] += 1
+    return shares
+
+
+def campaign_create(*, ward: Ward, data: CampaignData, by: Any) -> Campaign:
+    _require_ward_admin(by, ward)
+    errors: dict[str, list[str]] = {}
+    name = normalize_spaces(data.name)
+    if not name:
+        errors["name"] = [_("Please give the campaign a name.")]
+    if data.kind not in Campaign.Kind.values:
+        errors["kind"] = [_("Please choose what kind of campaign it is.")]
+    if data.unit not in Campaign.Unit.values:
+        errors["unit"] = [_("Please choose the unit.")]
+    unit_label = normalize_spaces(data.unit_label)
+    if data.unit == Campaign.Unit.CUSTOM and not unit_label:
+        errors["unit_label"] = [_("Please name the unit (for example: cây, bao, kg).")]
+    if data.starts_on is None:
+        errors["starts_on"] = [_("Please give the first day.")]
+    if data.ends_on is None:
+        errors["ends_on"] = [_("Please give the last day.")]
+    elif data.starts_on is not None and data.ends_on < data.starts_on:
+        errors["ends_on"] = [_("The campaign cannot end before it starts.")]
+    if data.target is None or data.target <= 0:
+        errors["target"] = [_("The target must be more than 0.")]
+    elif data.target > MAX_TARGET:
+        errors["target"] = [_("This target is too large; please check the number.")]
+    groups = list(ResidentialGroup.objects.filter(ward=ward, is_active=True).order_by("pk"))
+    known = {g.pk for g in groups}
+    if any(pk not in known for pk in data.group_targets):
+        errors["group_targets"] = [_("The group belongs to another ward.")]
+    elif any(value < 0 for value in data.group_targets.values()):
+        errors["group_targets"] = [_("A group's target cannot be negative.")]
+    if errors:
+        raise ValidationError(errors)
+    assert data.target is not None and data.starts_on is not None and data.ends_on is not None
+    shares = _shares(data.target, groups)
+    shares.update(data.group_targets)
+    with transaction.atomic():
+        campaign = Campaign.objects.create(
+            ward=ward,
+            name=name[:200],
+            kind=data.kind,
+            unit=data.unit,
+            unit_label=unit_label[:40],
+            starts_on=data.starts_on,
+            ends_on=data.ends_on,
+            target=data.target,
+            created_by=by,
+        )
+        GroupTarget.objects.bulk_create(
+            GroupTarget(campaign=campaign, group_id=pk, target=t) for pk, t in shares.items()
+        )
+        Total.objects.bulk_create(Total(campaign=campaign, group_id=pk) for pk in shares)
+        audit_record(actor=by, action="create", obj=campaign, ward=ward, summary=name[:200])
+    return campaign
+
+
+def campaign_close(*, campaign: Campaign, by: Any) -> Campaign:
+    _require_ward_admin(by, campaign.ward)
+    with transaction.atomic():
+        Campaign.objects.filter(pk=campaign.pk).update(status=Campaign.Status.CLOSED)
+        audit_record(actor=by, action="update", obj=campaign, ward=campaign.ward, summary="closed")
+    campaign.status = Campaign.Status.CLOSED
+    return campaign

@@ -1,0 +1,169 @@
+"""Campaign entries: recorded once, refused with a clear message when they cannot be right, corrected by a
+reversing entry, and running totals that stay exact under concurrent entries and corrections."""
+
+import threading
+from datetime import date, timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.db.models import Sum
+from django.utils import timezone
+
+from campaigns import services
+from campaigns.models import Campaign, Entry, GroupTarget, Participation, Total
+from groups.models import StaffProfile
+from tests.factories import HouseholdFactory, staff_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def fund(ward_a, group_a1, group_a2, alice):
+    today = timezone.localdate()
+    data = services.CampaignData(
+        name="Quỹ Vì người nghèo 2026",
+        kind="fund",
+        unit="vnd",
+        starts_on=today - timedelta(days=3),
+        ends_on=today + timedelta(days=30),
+        target=14_000_000,
+    )
+    return services.campaign_create(ward=ward_a, data=data, by=alice)
+
+
+@pytest.fixture
+def leader(ward_a, group_a1):
+    return staff_user("to1@an-binh.vn", ward=ward_a, role=StaffProfile.Role.GROUP_LEADER, groups=[group_a1])
+
+
+def _give(campaign, household, amount, key, by, **more):
+    data = services.EntryData(household_id=household.pk, amount=amount, key=key, **more)
+    return services.entry_record(campaign=campaign, data=data, by=by)
+
+
+def _total(campaign, group):
+    return Total.objects.get(campaign=campaign, group=group)
+
+
+def test_the_ward_target_is_split_by_households_and_adds_up(fund, group_a1, group_a2):
+    targets = {t.group_id: t.target for t in GroupTarget.objects.filter(campaign=fund)}
+    assert targets == {group_a1.pk: 10_000_000, group_a2.pk: 4_000_000}  # 10 and 4 households declared
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "words"),
+    [
+        ({"target": 0}, "target", "lớn hơn 0"),
+        ({"ends_on": date(2020, 1, 1)}, "ends_on", "kết thúc trước"),
+        ({"name": "   "}, "name", "tên"),
+    ],
+)
+def test_a_campaign_that_cannot_be_right_is_refused_with_words(ward_a, group_a1, alice, change, field, words):
+    today = timezone.localdate()
+    values = {
+        "name": "Ngày Chủ nhật xanh",
+        "kind": "action",
+        "unit": "households",
+        "starts_on": today,
+        "ends_on": today,
+        "target": 100,
+    } | change
+    with pytest.raises(ValidationError) as refused:
+        services.campaign_create(ward=ward_a, data=services.CampaignData(**values), by=alice)
+    assert words in " ".join(refused.value.message_dict[field]).lower()
+    assert not Campaign.objects.exists()
+
+
+def test_the_same_entry_sent_twice_is_recorded_once(fund, group_a1, leader):
+    household = HouseholdFactory(group=group_a1)
+
+    first, created = _give(fund, household, 200_000, "phone-key-1", leader, receipt_number="BL-001")
+    again, created_again = _give(fund, household, 200_000, "phone-key-1", leader, receipt_number="BL-001")
+
+    assert created and not created_again and first.pk == again.pk
+    total = _total(fund, group_a1)
+    assert (total.amount, total.entries, total.households) == (200_000, 1, 1)
+
+
+@pytest.mark.parametrize(
+    ("amount", "receipt", "words"),
+    [
+        (-50_000, "", "lớn hơn 0"),
+        (1_500_000_000, "", "kiểm tra lại"),
+        (100_000, "BL-001", "đã được ghi"),
+    ],
+)
+def test_an_entry_that_cannot_be_right_is_refused_and_nothing_is_counted(
+    fund, group_a1, leader, amount, receipt, words
+):
+    household = HouseholdFactory(group=group_a1)
+    _give(fund, household, 100_000, "k-0", leader, receipt_number="BL-001")
+
+    with pytest.raises(ValidationError) as refused:
+        _give(fund, household, amount, "k-1", leader, receipt_number=receipt)
+
+    assert words in " ".join(sum(refused.value.message_dict.values(), [])).lower()
+    assert Entry.objects.count() == 1 and _total(fund, group_a1).amount == 100_000
+
+
+def test_a_leader_records_only_in_their_groups_and_never_after_the_campaign_closed(
+    fund, group_a1, group_a2, leader, alice
+):
+    with pytest.raises(PermissionDenied):
+        _give(fund, HouseholdFactory(group=group_a2), 100_000, "k-2", leader)
+    services.campaign_close(campaign=fund, by=alice)
+    with pytest.raises(ValidationError) as refused:
+        _give(fund, HouseholdFactory(group=group_a1), 100_000, "k-3", leader)
+    assert "đã kết thúc" in " ".join(refused.value.message_dict["campaign"])
+    assert not Entry.objects.exists()
+
+
+def test_a_correction_reverses_the_entry_and_keeps_both(fund, group_a1, leader):
+    household = HouseholdFactory(group=group_a1)
+    entry, _created = _give(fund, household, 500_000, "k-4", leader, receipt_number="BL-009")
+
+    reversal = services.entry_reverse(entry=entry, by=leader, reason="Ghi nhầm hộ", key="k-5")
+
+    assert reversal.amount == -500_000 and reversal.reverses_id == entry.pk
+    assert Entry.objects.get(pk=entry.pk).amount == 500_000  # the old entry stays as it was
+    total = _total(fund, group_a1)
+    assert (total.amount, total.entries, total.households) == (0, 0, 0)
+    with pytest.raises(ValidationError):
+        services.entry_reverse(entry=entry, by=leader, reason="Lần nữa", key="k-6")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_running_totals_stay_exact_under_concurrent_entries_and_corrections(fund, group_a1, leader):
+    households = [HouseholdFactory(group=group_a1) for _ in range(6)]
+    errors: list[BaseException] = []
+
+    def writer(thread: int) -> None:
+        try:
+            for i in range(15):
+                household = households[(thread + i) % len(households)]
+                entry, _created = _give(fund, household, 10_000 * (i + 1), f"t{thread}-{i}", leader)
+                if i % 4 == 0:
+                    services.entry_reverse(entry=entry, by=leader, reason="Sửa", key=f"t{thread}-{i}-r")
+        except BaseException as error:  # noqa: BLE001 - handed to the test thread
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert not errors, errors
+    total = _total(fund, group_a1)
+    entries = Entry.objects.filter(campaign=fund, group=group_a1)
+    assert total.amount == entries.aggregate(s=Sum("amount"))["s"]
+    assert (
+        total.entries == entries.filter(reverses__isnull=True).count() - entries.filter(reverses__isnull=False).count()
+    )
+    net = {p.household_id: p.amount for p in Participation.objects.filter(campaign=fund)}
+    for household in households:
+        assert net[household.pk] == entries.filter(household=household).aggregate(s=Sum("amount"))["s"]
+    assert total.households == sum(1 for amount in net.values() if amount > 0)
