@@ -67,6 +67,8 @@ def entry_record(*, campaign: Campaign, data: EntryData, by: Any, ip: str | None
         raise ValidationError({"key": [_("The form was sent without its key; please reload the page.")]})
     existing = Entry.objects.filter(campaign=campaign, key=key).first()
     if existing is not None:
+        if not groups_for_user(user=by).filter(pk=existing.group_id).exists():
+            raise PermissionDenied  # a key names an entry only to those who may record in its group
         return existing, False
     _open_for_entries(campaign)
     household = Household.objects.select_related("group").filter(pk=data.household_id).first()
