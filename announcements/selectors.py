@@ -11,7 +11,15 @@ from django.utils.translation import gettext_lazy
 
 # Who an announcement reaches (announcements.audience): read here by the pages, as every read of theirs is.
 from announcements.audience import audience_estimate, compose_reach  # noqa: F401
-from announcements.models import SKIP_REASONS, Announcement, AnnouncementFile, Delivery, DeliveryBatch, Response
+from announcements.models import (
+    SKIP_REASONS,
+    Announcement,
+    AnnouncementFile,
+    Delivery,
+    DeliveryBatch,
+    PersonalMessage,
+    Response,
+)
 from groups.models import StaffProfile
 from groups.selectors import groups_for_user, staff_profile_of
 
@@ -132,6 +140,19 @@ def unmade_people(batches: QuerySet[DeliveryBatch]) -> dict[str, int]:
     """Per channel, the people of batches still carrying them instead of their delivery rows."""
     rows = batches.filter(members_count__gt=0).values("kind").annotate(n=Sum("members_count"))
     return {row["kind"]: row["n"] for row in rows}
+
+
+def unmade_people_waiting(batches: QuerySet[DeliveryBatch], now: Any) -> list[dict[str, Any]]:
+    """Per channel, the people of such batches held back until later (quiet hours, a paused channel): kind, n,
+    until."""
+    held = batches.filter(members_count__gt=0, not_before__gt=now)
+    return list(held.values("kind").annotate(n=Sum("members_count"), until=Min("not_before")))
+
+
+def personal_messages_about(topics: list[str]) -> QuerySet[PersonalMessage]:
+    """The personal messages filed under these topics (announcements.services.personal), with their deliveries,
+    oldest first."""
+    return PersonalMessage.objects.filter(topic__in=topics).select_related("delivery").order_by("created_at", "id")
 
 
 def people_not_listed_yet(*, user: Any, announcement: Announcement) -> int:
@@ -319,11 +340,7 @@ def waiting_deliveries(announcement: Announcement, now: Any = None) -> list[Wait
         .values("kind", "reason")
         .annotate(n=Count("id"), until=Min("not_before"))
     )
-    unmade = (
-        DeliveryBatch.objects.filter(announcement=announcement, members_count__gt=0, not_before__gt=now)
-        .values("kind")
-        .annotate(n=Sum("members_count"), until=Min("not_before"))
-    )
+    unmade = unmade_people_waiting(DeliveryBatch.objects.filter(announcement=announcement), now)
     result = []
     for row in [*rows, *({**row, "reason": ""} for row in unmade)]:
         reason = row["reason"] or ""

@@ -152,12 +152,11 @@ ANSWERED = [Report.Status.RESOLVED, Report.Status.CLOSED]
 def messages_sent(*, report: Report, to_reporter_only: bool = False) -> list[Any]:
     """The messages the portal sent about a report (to its reporter, and to staff), newest first, each with its
     delivery: staff see whether the reporter got the code and every change, and why not when they did not."""
-    from announcements.models import PersonalMessage
+    from announcements.selectors import personal_messages_about
     from feedback.services.messages import topic_of
 
     topics = [topic_of(report)] + ([] if to_reporter_only else [topic_of(report, staff=True)])
-    found = PersonalMessage.objects.filter(topic__in=topics).select_related("delivery")
-    return list(found.order_by("-created_at", "-id"))
+    return list(personal_messages_about(topics).reverse())
 
 
 def is_publicly_shown(report: Report) -> bool:

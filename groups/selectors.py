@@ -165,12 +165,11 @@ def households_for_user(*, user: Any) -> QuerySet[Household]:
 def confirmation_messages(*, membership_ids: list[int]) -> dict[int, Any]:
     """The message that asked each membership's phone owner to confirm, with its delivery, by membership id: a
     leader sees whether it went out, and learns when the person has no channel to be asked on at all."""
-    from announcements.models import PersonalMessage
+    from announcements.selectors import personal_messages_about
     from groups.services.messages import confirmation_topic
 
     topics = {confirmation_topic(pk): pk for pk in membership_ids}
-    found = PersonalMessage.objects.filter(topic__in=topics).select_related("delivery").order_by("created_at", "id")
-    return {topics[message.topic]: message for message in found}
+    return {topics[message.topic]: message for message in personal_messages_about(list(topics))}
 
 
 # --- coverage -------------------------------------------------------------------------------------------------

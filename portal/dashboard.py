@@ -5,11 +5,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Count, Min, Q, Sum
+from django.db.models import Count, Min, Q
 from django.utils import timezone
 
 from announcements.models import Announcement, Delivery, DeliveryBatch
-from announcements.selectors import announcements_for_user
+from announcements.selectors import announcements_for_user, unmade_people_waiting
 from channels.base import missing_settings
 from feedback.models import Report
 from feedback.selectors import reports_for_user
@@ -150,12 +150,7 @@ def _channel_health(*, ward_id: int, now: datetime, start: datetime) -> list[Cha
         .annotate(n=Count("id"), until=Min("not_before"))
     }
     # A large audience's people whose rows are made only when their batch goes wait all the same.
-    unmade = (
-        DeliveryBatch.objects.filter(announcement__ward_id=ward_id, members_count__gt=0, not_before__gt=now)
-        .values("kind")
-        .annotate(n=Sum("members_count"), until=Min("not_before"))
-    )
-    for row in unmade:
+    for row in unmade_people_waiting(DeliveryBatch.objects.filter(announcement__ward_id=ward_id), now):
         known = held.setdefault(row["kind"], {"n": 0, "until": row["until"]})
         known["n"] += row["n"]
         known["until"] = min(known["until"], row["until"])

@@ -214,11 +214,12 @@ def _make_part(
     batches_params = [announcement.pk, *not_before_params, False]
     table = Delivery._meta.db_table
     made = 0
+    snapshot: tuple[str, list[Any]] | None = None
     if parts > 1 and connection.vendor == "postgresql":
         # A large audience: its batches are made with their people, and their rows later, by the worker that
         # claims each (claims.make_rows), so the million-row insert runs in the send chains beside the sending.
         # Only the people reached on no channel get their (skipped) row now.
-        snapshot = f"""
+        snapshot_sql = f"""
             WITH c AS (
                 SELECT q.member_id, q.kind, (q.n - 1) / q.size AS local
                 FROM (
@@ -252,12 +253,8 @@ def _make_part(
             part,
             *not_before_params,
         ]
+        snapshot = (snapshot_sql, snapshot_params)
         selects = selects[1:]  # the outlets' rows, if any, are made now as for any audience
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL work_mem = '256MB'")
-            cursor.execute("SET LOCAL jit = off")
-            cursor.execute(snapshot, snapshot_params)
-            made += cursor.fetchone()[0]
     with connection.cursor() as cursor:
         if connection.vendor != "postgresql":
             for select, params in selects:
@@ -273,6 +270,9 @@ def _make_part(
         # compiling the statement (JIT), which a single run of it never earns back.
         cursor.execute("SET LOCAL work_mem = '256MB'")
         cursor.execute("SET LOCAL jit = off")
+        if snapshot is not None:
+            cursor.execute(*snapshot)
+            made += cursor.fetchone()[0]
         for select, params in selects:
             # The batches from the rows the insert returns, not from a second read of the table.
             cursor.execute(

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from groups.models import Member, Membership, ResidentialGroup
 from groups.services.base import household_for_address
-from groups.services.members import MemberData, _member_search_text, member_data_clean
+from groups.services.members import MemberData, member_data_clean, member_new
 from groups.services.messages import membership_confirmation_send
 from portal.audit import audit_record
 
@@ -39,6 +39,9 @@ def join_request_submit(*, group: ResidentialGroup, data: MemberData, ip: str | 
         raise ValidationError(errors)
     with transaction.atomic():
         member = Member.objects.select_for_update().filter(ward_id=group.ward_id, phone=data.phone).first()
+        # A number the ward knew before: whoever typed it may not be its owner. The owner confirms from a link
+        # sent to their own channel before the leader may approve; nothing typed here changes them.
+        known = member is not None
         if member is not None:
             current = Membership.objects.filter(
                 member=member, group=group, status__in=Membership.CURRENT_STATUSES
@@ -49,39 +52,9 @@ def join_request_submit(*, group: ResidentialGroup, data: MemberData, ip: str | 
                 )
             if current is not None:
                 return JoinResult(membership=current, already_requested=True)
-            # The ward knows this number: whoever typed it may not be its owner. The owner confirms from a
-            # link sent to their own channel before the leader may approve; nothing typed here changes them.
-            membership = Membership.objects.create(
-                member=member,
-                group=group,
-                role=Membership.Role.RESIDENT,
-                status=Membership.Status.PENDING,
-                source=Membership.Source.SELF_JOIN,
-                requested_address=data.address,
-                confirmation_required=True,
-            )
-            audit_record(
-                actor=None,
-                action="create",
-                obj=membership,
-                ward=group.ward,
-                summary=f"join request {group.name}",
-                ip=ip,
-            )
-            membership_confirmation_send(membership)
-            return JoinResult(membership=membership)
         else:
-            member = Member.objects.create(
-                ward_id=group.ward_id,
-                full_name=data.full_name,
-                phone=data.phone,
-                email=data.email,
-                consent_sms=data.consent_sms,
-                consent_zalo=data.consent_zalo,
-                consent_email=data.consent_email,
-                preferred_channel=data.preferred_channel,
-                search_text=_member_search_text(data.full_name, data.phone),
-            )
+            # No household yet: the address given waits on the request until a leader approves it.
+            member = member_new(group=group, data=data)
         membership = Membership.objects.create(
             member=member,
             group=group,
@@ -89,10 +62,13 @@ def join_request_submit(*, group: ResidentialGroup, data: MemberData, ip: str | 
             status=Membership.Status.PENDING,
             source=Membership.Source.SELF_JOIN,
             requested_address=data.address,
+            confirmation_required=known,
         )
         audit_record(
             actor=None, action="create", obj=membership, ward=group.ward, summary=f"join request {group.name}", ip=ip
         )
+        if known:
+            membership_confirmation_send(membership)
     return JoinResult(membership=membership)
 
 

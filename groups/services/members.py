@@ -50,6 +50,23 @@ class MemberData:
     preferred_channel: str = ""
 
 
+def member_new(*, group: ResidentialGroup, data: MemberData, household: Any = None) -> Member:
+    """The Member row for a person first known through `group`, from data already cleaned."""
+    return Member.objects.create(
+        ward_id=group.ward_id,
+        full_name=data.full_name,
+        phone=data.phone,
+        email=data.email,
+        zalo_user_id=data.zalo_user_id,
+        household=household,
+        consent_sms=data.consent_sms,
+        consent_zalo=data.consent_zalo,
+        consent_email=data.consent_email,
+        preferred_channel=data.preferred_channel,
+        search_text=_member_search_text(data.full_name, data.phone),
+    )
+
+
 def _member_search_text(full_name: str, phone: str) -> str:
     return f"{fold(full_name)} {phone_search_keys(phone)}"[:400]
 
@@ -183,18 +200,8 @@ def member_create(
         )
     try:
         with transaction.atomic():
-            member = Member.objects.create(
-                ward_id=group.ward_id,
-                full_name=data.full_name,
-                phone=data.phone,
-                email=data.email,
-                zalo_user_id=data.zalo_user_id,
-                household=household_for_address(group=group, address=data.address),
-                consent_sms=data.consent_sms,
-                consent_zalo=data.consent_zalo,
-                consent_email=data.consent_email,
-                preferred_channel=data.preferred_channel,
-                search_text=_member_search_text(data.full_name, data.phone),
+            member = member_new(
+                group=group, data=data, household=household_for_address(group=group, address=data.address)
             )
             membership = Membership.objects.create(
                 member=member,
