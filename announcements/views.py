@@ -22,7 +22,7 @@ from groups.models import Membership, ResidentialGroup, Ward
 from groups.selectors import groups_for_user, staff_profile_of
 from portal.templatetags.portal_format import vn_number
 from portal.text import clean_text
-from portal.web import apply_errors, file_response, int_or_none, staff_required
+from portal.web import apply_errors, errors_say, file_response, int_or_none, staff_required
 
 
 @staff_required
@@ -247,8 +247,7 @@ def announcement_action(request: HttpRequest, pk: int, action: str) -> HttpRespo
     except PermissionDenied:
         messages.error(request, _("You are not allowed to do that."))
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        errors_say(request, error)
     else:
         messages.success(request, done)
     return redirect("announcements:detail", pk=pk)

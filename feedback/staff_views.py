@@ -22,7 +22,7 @@ from feedback.models import Category, Report, Unit
 from groups.models import ResidentialGroup
 from groups.selectors import staff_profile_of
 from portal.audit import audit_record, client_ip
-from portal.web import apply_errors, file_response, int_or_none, safe_next, staff_required
+from portal.web import apply_errors, errors_say, file_response, int_or_none, safe_next, staff_required
 
 # The codes this browser filed, in a signed cookie rather than a database session: a resident needs no account,
 # and a session row per anonymous report would be written for nothing.
@@ -209,8 +209,7 @@ def report_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     except PermissionDenied:
         messages.error(request, _("You are not allowed to do that."))
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        errors_say(request, error)
     return redirect("feedback:detail", pk=pk)
 
 
@@ -265,8 +264,7 @@ def bulk(request: HttpRequest) -> HttpResponse:
                     raise Http404
                 done += 1
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        errors_say(request, error)
     if done:
         messages.success(request, _("%d reports updated.") % done)
     return redirect(back)

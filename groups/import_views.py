@@ -15,7 +15,7 @@ from groups.forms import (
     ImportForm,
 )
 from groups.models import MemberImport, Membership
-from portal.web import staff_required
+from portal.web import errors_say, staff_required
 
 
 @staff_required
@@ -54,8 +54,7 @@ def member_import_preview(request: HttpRequest, pk: int) -> HttpResponse:
             messages.warning(request, _("The members changed since this preview. Check the rows again, then import."))
             return redirect("groups:import_preview", pk=member_import.pk)
         except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
+            errors_say(request, error)
         except IntegrityError:
             messages.error(
                 request, _("Someone added the same members at the same time. Nothing was imported; try again.")

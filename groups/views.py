@@ -25,7 +25,7 @@ from groups.models import Membership, ResidentialGroup
 from portal.audit import audit_record, client_ip
 from portal.db import vietnamese
 from portal.models import AuditEvent
-from portal.web import apply_errors, public_url, safe_next, staff_required, ward_admin_profile
+from portal.web import apply_errors, errors_say, public_url, safe_next, staff_required, ward_admin_profile
 
 
 @staff_required
@@ -238,8 +238,7 @@ def membership_decide(request: HttpRequest, pk: int, action: str) -> HttpRespons
     try:
         services.join_request_decide(membership=membership, approve=action == "approve", by=request.user)
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        errors_say(request, error)
     else:
         messages.success(request, _("Request approved.") if action == "approve" else _("Request rejected."))
     return redirect(safe_next(request, request.POST.get("next"), reverse("groups:list")))
@@ -282,8 +281,7 @@ def membership_action(request: HttpRequest, pk: int, action: str) -> HttpRespons
         else:
             raise PermissionDenied
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        errors_say(request, error)
     return redirect("groups:member", pk=membership.member_id)
 
 
@@ -305,8 +303,7 @@ def member_add_to_group(request: HttpRequest, pk: int) -> HttpResponse:
             )
             messages.success(request, _("Added to %(group)s.") % {"group": form.cleaned_data["group"].name})
         except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
+            errors_say(request, error)
     return redirect("groups:member", pk=member.pk)
 
 

@@ -110,6 +110,14 @@ def staff_required(view: View) -> View:
     return wrapper
 
 
+def errors_say(request: Any, error: Any) -> None:
+    """Show a service's refusal on the next page, one message per problem, where there is no form to carry it."""
+    from django.contrib import messages
+
+    for message in error.messages:
+        messages.error(request, message)
+
+
 def apply_errors(form: Any, error: Any) -> None:
     """Show a service's errors beside the fields the form has, and above the form for the rest."""
     if hasattr(error, "error_dict"):
