@@ -145,7 +145,13 @@ def test_a_worker_killed_mid_fan_out_leaves_no_one_without_and_no_one_twice(alic
             at_kill = gateway.messages_total
             assert at_kill < RECIPIENTS, "the worker finished before it could be killed"
             second = Worker(env, tmp_path / "second.log", beat=True)
-            _wait_until(lambda: _open_deliveries(announcement.pk) == 0, 240, "the new worker to finish")
+            # Finished: nothing left to send, and the announcement marked sent (a step after its last results).
+            _wait_until(
+                lambda: _open_deliveries(announcement.pk) == 0
+                and Announcement.objects.get(pk=announcement.pk).status == Announcement.Status.SENT,
+                240,
+                "the new worker to finish",
+            )
         finally:
             first.stop()
             if second:
