@@ -147,8 +147,10 @@ def test_a_worker_killed_mid_fan_out_leaves_no_one_without_and_no_one_twice(alic
             second = Worker(env, tmp_path / "second.log", beat=True)
             # Finished: nothing left to send, and the announcement marked sent (a step after its last results).
             _wait_until(
-                lambda: _open_deliveries(announcement.pk) == 0
-                and Announcement.objects.get(pk=announcement.pk).status == Announcement.Status.SENT,
+                lambda: (
+                    _open_deliveries(announcement.pk) == 0
+                    and Announcement.objects.get(pk=announcement.pk).status == Announcement.Status.SENT
+                ),
                 240,
                 "the new worker to finish",
             )
