@@ -20,7 +20,7 @@ from announcements.models import Announcement, AnnouncementFile, Delivery, Respo
 from channels.sms_text import sms_length
 from groups.models import Membership, ResidentialGroup, Ward
 from groups.selectors import groups_for_user, staff_profile_of
-from portal.templatetags.portal_format import vn_number
+from portal.numbers import vn_number
 from portal.text import clean_text
 from portal.web import apply_errors, errors_say, file_response, int_or_none, staff_required
 

@@ -138,3 +138,19 @@ class Participation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.household_id}: {self.amount}"
+
+
+class DayTotal(models.Model):
+    """The ward's running total for a campaign on one day (the day an entry was recorded, the ward's time zone),
+    for the public page's "per day" table and its feed without summing the entries."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="day_totals")
+    day = models.DateField()
+    amount = models.BigIntegerField(default=0)
+    entries = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["campaign", "day"], name="one_total_per_day")]
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.amount}"

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from announcements.models import Announcement, Delivery, DeliveryBatch
 from announcements.selectors import announcements_for_user, unmade_people_waiting
+from campaigns.selectors import campaigns_live
 from channels.base import missing_settings
 from feedback.models import Report
 from feedback.selectors import reports_for_user
@@ -52,6 +53,7 @@ class Today:
     channels: list[ChannelHealth] = field(default_factory=list)
     meetings: list[Announcement] = field(default_factory=list)
     coverage: list[dict[str, Any]] = field(default_factory=list)
+    campaigns: list[Any] = field(default_factory=list)
 
     @property
     def waiting_total(self) -> int:
@@ -132,6 +134,7 @@ def today_for_user(*, user: Any, now: datetime | None = None) -> Today:
     )
     today.channels = _channel_health(ward_id=profile.ward_id, now=now, start=start)
     today.coverage = _coverage_this_week(user=user, now=now)
+    today.campaigns = campaigns_live(user=user, today=timezone.localdate(now))
     return today
 
 

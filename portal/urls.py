@@ -18,6 +18,7 @@ urlpatterns = [
     path("groups/", include("groups.urls")),
     path("", include("announcements.urls")),
     path("", include("feedback.urls")),
+    path("", include("campaigns.urls")),
     path("open311/v2/", include("feedback.open311")),
     path("join/confirm/<str:token>/", join_views.join_confirm, name="join_confirm"),
     path("join/<str:token>/", join_views.join, name="join"),

@@ -3,13 +3,14 @@ Each service validates every input with a message a person can read, owns its tr
 totals exact, and leaves an audit event. Callers import from here."""
 
 from campaigns.services.entries import EntryData, entry_record, entry_reverse
-from campaigns.services.setup import CampaignData, campaign_close, campaign_create
+from campaigns.services.setup import CampaignData, campaign_close, campaign_create, campaign_targets_set
 
 __all__ = [
     "CampaignData",
     "EntryData",
     "campaign_close",
     "campaign_create",
+    "campaign_targets_set",
     "entry_record",
     "entry_reverse",
 ]

@@ -1,7 +1,7 @@
 """Recording what a household gave or how it took part, and correcting it by a reversing entry.
 
-The running totals (Total per group, Participation per household) change in the transaction of the entry, under
-their rows' locks, always taken in the same order (the household's, then the group's), so concurrent entries and
+The running totals (Total per group, Participation per household, DayTotal per day) change in the transaction of the entry, under
+their rows' locks, always taken in the same order (the household's, then the group's, then the day's), so concurrent entries and
 corrections keep them exact without ever summing the entries."""
 
 from dataclasses import dataclass
@@ -13,7 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from campaigns.models import Campaign, Entry, Participation, Total
+from campaigns.models import Campaign, DayTotal, Entry, Participation, Total
 from groups.models import Household
 from groups.selectors import groups_for_user
 from portal.audit import audit_record
@@ -158,4 +158,12 @@ def _totals_add(campaign_id: int, group_id: int, household_id: int, amount: int,
     if not updated:  # a group made after the campaign was set up
         Total.objects.create(
             campaign_id=campaign_id, group_id=group_id, amount=amount, entries=entries, households=max(joined, 0)
+        )
+    # Last, so every writer takes the one ward-wide row after its own rows and holds it only to the commit.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {DayTotal._meta.db_table} (campaign_id, day, amount, entries) VALUES (%s, %s, %s, %s) "
+            "ON CONFLICT (campaign_id, day) DO UPDATE SET amount = EXCLUDED.amount + "
+            f"{DayTotal._meta.db_table}.amount, entries = EXCLUDED.entries + {DayTotal._meta.db_table}.entries",
+            [campaign_id, timezone.localdate(), amount, entries],
         )

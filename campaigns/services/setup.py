@@ -111,3 +111,33 @@ def campaign_close(*, campaign: Campaign, by: Any) -> Campaign:
         audit_record(actor=by, action="update", obj=campaign, ward=campaign.ward, summary="closed")
     campaign.status = Campaign.Status.CLOSED
     return campaign
+
+
+def campaign_targets_set(*, campaign: Campaign, targets: dict[int, int], by: Any) -> Campaign:
+    """Change groups' shares of the ward target (a group that pledged more, one that has moved away). The ward
+    target stays what the ward set; the page shows when the shares no longer add up to it."""
+    _require_ward_admin(by, campaign.ward)
+    known = set(GroupTarget.objects.filter(campaign=campaign).values_list("group_id", flat=True))
+    if any(pk not in known for pk in targets):
+        raise ValidationError({"group_targets": [_("The group belongs to another ward.")]})
+    if any(value is None or value < 0 or value > MAX_TARGET for value in targets.values()):
+        raise ValidationError({"group_targets": [_("A group's target cannot be negative.")]})
+    with transaction.atomic():
+        before = dict(
+            GroupTarget.objects.select_for_update()
+            .filter(campaign=campaign, group_id__in=list(targets))
+            .values_list("group_id", "target")
+        )
+        changed = {pk: [before[pk], value] for pk, value in targets.items() if before[pk] != value}
+        for pk, (_old, value) in changed.items():
+            GroupTarget.objects.filter(campaign=campaign, group_id=pk).update(target=value)
+        if changed:
+            audit_record(
+                actor=by,
+                action="update",
+                obj=campaign,
+                ward=campaign.ward,
+                summary="group targets",
+                changes={str(pk): pair for pk, pair in changed.items()},
+            )
+    return campaign

@@ -2,19 +2,17 @@
 
 from django import template
 
+from portal import numbers
 from portal.dashboard import channel_label
 from portal.phones import national_format
 
 register = template.Library()
 
 
-@register.filter
-def vn_number(value: object) -> str:
-    """1234567 → "1.234.567": the thousands separator Vietnamese uses, whatever the page's language."""
-    try:
-        return f"{int(value):,}".replace(",", ".")
-    except (TypeError, ValueError):
-        return str(value)
+# The separators Vietnamese uses, whatever the page's language.
+register.filter("vn_number", numbers.vn_number)
+register.filter("vn_percent", numbers.vn_percent)
+register.filter("vn_money", numbers.vn_money)
 
 
 @register.filter

@@ -2,7 +2,7 @@
 reversing entry, and running totals that stay exact under concurrent entries and corrections."""
 
 import threading
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,34 +12,10 @@ from django.utils import timezone
 
 from campaigns import services
 from campaigns.models import Campaign, Entry, GroupTarget, Participation, Total
-from groups.models import StaffProfile
-from tests.factories import HouseholdFactory, staff_user
+from tests.campaigns.conftest import give as _give
+from tests.factories import HouseholdFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def fund(ward_a, group_a1, group_a2, alice):
-    today = timezone.localdate()
-    data = services.CampaignData(
-        name="Quỹ Vì người nghèo 2026",
-        kind="fund",
-        unit="vnd",
-        starts_on=today - timedelta(days=3),
-        ends_on=today + timedelta(days=30),
-        target=14_000_000,
-    )
-    return services.campaign_create(ward=ward_a, data=data, by=alice)
-
-
-@pytest.fixture
-def leader(ward_a, group_a1):
-    return staff_user("to1@an-binh.vn", ward=ward_a, role=StaffProfile.Role.GROUP_LEADER, groups=[group_a1])
-
-
-def _give(campaign, household, amount, key, by, **more):
-    data = services.EntryData(household_id=household.pk, amount=amount, key=key, **more)
-    return services.entry_record(campaign=campaign, data=data, by=by)
 
 
 def _total(campaign, group):

@@ -31,6 +31,8 @@ from django.utils import timezone
 from announcements import rendering
 from announcements import services as announcements
 from announcements.models import Announcement, Delivery
+from campaigns import services as campaign_services
+from campaigns.models import Campaign, Entry, GroupTarget
 from feedback import services as report_services
 from feedback.models import CannedReply, Holiday, Report, ReportPhoto, Unit
 from groups import services as groups
@@ -164,6 +166,23 @@ def _ward_objects(ward: Any, group: Any, other_group: Any, admin: Any, staff: An
     o.unit = Unit.objects.create(ward=ward, name="Tổ môi trường", kind="environment")
     o.reply = CannedReply.objects.create(ward=ward, category="environment", title="Đã nhận", text="Đã nhận.")
     o.holiday = Holiday.objects.create(ward=ward, date=timezone.localdate() + timedelta(days=40), name="Lễ hội")
+    o.campaign = campaign_services.campaign_create(
+        ward=ward,
+        data=campaign_services.CampaignData(
+            name="Quỹ Vì người nghèo",
+            kind="fund",
+            unit="vnd",
+            starts_on=timezone.localdate(),
+            ends_on=timezone.localdate() + timedelta(days=30),
+            target=10_000_000,
+        ),
+        by=admin,
+    )
+    o.entry, _created = campaign_services.entry_record(
+        campaign=o.campaign,
+        data=campaign_services.EntryData(household_id=o.household.pk, amount=200_000, key=f"m-{ward.code}"),
+        by=admin,
+    )
     return o
 
 
@@ -194,6 +213,54 @@ ROWS: dict[str, Row] = {
     "today/": Row("GET", lambda o: "/today/", f"{LOGIN} 200 200 200 200 403"),
     "today/block/": Row("GET", lambda o: "/today/block/", f"{LOGIN} 200 200 200 200 403"),
     "health/": Row("GET", lambda o: "/health/", ALL_200),
+    # Campaigns: any staff of the ward reads them; only its admin sets them up, closes them and reads the audit.
+    "campaigns/": Row("GET", lambda o: "/campaigns/", f"{LOGIN} 200 200 200 200 403"),
+    "campaigns/new/": Row("GET", lambda o: "/campaigns/new/", f"{LOGIN} 403 403 200 200 403"),
+    "campaigns/<id:pk>/": Row(
+        "GET", lambda o: f"/campaigns/{o.campaign.pk}/", f"{LOGIN} 200 200 200 404 403", f"{LOGIN} 404 404 404 200 403"
+    ),
+    "campaigns/<id:pk>/record/": Row(
+        "GET",
+        lambda o: f"/campaigns/{o.campaign.pk}/record/",
+        f"{LOGIN} 200 200 200 404 403",
+        f"{LOGIN} 404 404 404 200 403",
+    ),
+    "campaigns/<id:pk>/households/": Row(
+        "GET",
+        lambda o: f"/campaigns/{o.campaign.pk}/households/?all=1",
+        f"{LOGIN} 200 200 200 404 403",
+        f"{LOGIN} 404 404 404 200 403",
+    ),
+    "campaigns/<id:pk>/entries/": Row(
+        "GET",
+        lambda o: f"/campaigns/{o.campaign.pk}/entries/",
+        f"{LOGIN} 403 403 200 404 403",
+        f"{LOGIN} 403 403 404 200 403",
+    ),
+    "campaigns/<id:pk>/entries/<id:entry>/reverse/": Row(
+        "GET",
+        lambda o: f"/campaigns/{o.campaign.pk}/entries/{o.entry.pk}/reverse/",
+        f"{LOGIN} 200 200 200 404 403",
+        f"{LOGIN} 404 404 404 200 403",
+    ),
+    "campaigns/<id:pk>/targets/": Row(
+        "GET",
+        lambda o: f"/campaigns/{o.campaign.pk}/targets/",
+        f"{LOGIN} 403 403 200 404 403",
+        f"{LOGIN} 403 403 404 200 403",
+    ),
+    "campaigns/<id:pk>/close/": Row(
+        "GET",
+        lambda o: f"/campaigns/{o.campaign.pk}/close/",
+        f"{LOGIN} 403 403 200 404 403",
+        f"{LOGIN} 403 403 404 200 403",
+    ),
+    "p/<str:ward_code>/campaigns/<id:pk>/": Row(
+        "GET", lambda o: f"/p/{o.ward.code}/campaigns/{o.campaign.pk}/", ALL_200, ALL_200
+    ),
+    "p/<str:ward_code>/campaigns/<id:pk>/feed.atom": Row(
+        "GET", lambda o: f"/p/{o.ward.code}/campaigns/{o.campaign.pk}/feed.atom", ALL_200, ALL_200
+    ),
     "p/<str:ward_code>/": Row("GET", lambda o: f"/p/{o.ward.code}/", ALL_200, ALL_200),
     "p/<str:ward_code>/feed.atom": Row("GET", lambda o: f"/p/{o.ward.code}/feed.atom", ALL_200, ALL_200),
     "p/<str:ward_code>/g/<id:group_id>/": Row("GET", lambda o: f"/p/{o.ward.code}/g/{o.group.pk}/", ALL_200, ALL_200),
@@ -655,6 +722,51 @@ ROWS: dict[str, Row] = {
 
 # The same API routes with the methods that write.
 WRITE_ROWS: dict[str, Row] = {
+    "campaigns/new/ POST": Row(
+        "POST",
+        lambda o: "/campaigns/new/",
+        f"{LOGIN} 403 403 302* 302* 403",
+        data={
+            "name": "Ngày Chủ nhật xanh",
+            "kind": "action",
+            "unit": "households",
+            "starts_on": "2026-12-06",
+            "ends_on": "2026-12-06",
+            "target": "100",
+        },
+        changed=lambda o: Campaign.objects.filter(name="Ngày Chủ nhật xanh").exists(),
+    ),
+    "campaigns/<id:pk>/record/ POST": Row(
+        "POST",
+        lambda o: f"/campaigns/{o.campaign.pk}/record/",
+        f"{LOGIN} 302* 302* 302* 404 403",
+        f"{LOGIN} 404 404 404 302* 403",
+        data=lambda o: {"household": o.household.pk, "amount": "50.000", "key": "matrix"},
+        changed=lambda o: Entry.objects.filter(campaign=o.campaign, key="matrix").exists(),
+    ),
+    "campaigns/<id:pk>/entries/<id:entry>/reverse/ POST": Row(
+        "POST",
+        lambda o: f"/campaigns/{o.campaign.pk}/entries/{o.entry.pk}/reverse/",
+        f"{LOGIN} 302* 302* 302* 404 403",
+        f"{LOGIN} 404 404 404 302* 403",
+        data={"reason": "Gõ nhầm", "key": "matrix-r"},
+        changed=lambda o: Entry.objects.filter(reverses=o.entry).exists(),
+    ),
+    "campaigns/<id:pk>/targets/ POST": Row(
+        "POST",
+        lambda o: f"/campaigns/{o.campaign.pk}/targets/",
+        f"{LOGIN} 403 403 302* 404 403",
+        f"{LOGIN} 403 403 404 302* 403",
+        data=lambda o: {f"g{t.group_id}": "7" for t in GroupTarget.objects.filter(campaign=o.campaign)},
+        changed=lambda o: GroupTarget.objects.filter(campaign=o.campaign, target=7).exists(),
+    ),
+    "campaigns/<id:pk>/close/ POST": Row(
+        "POST",
+        lambda o: f"/campaigns/{o.campaign.pk}/close/",
+        f"{LOGIN} 403 403 302* 404 403",
+        f"{LOGIN} 403 403 404 302* 403",
+        changed=lambda o: Campaign.objects.get(pk=o.campaign.pk).status == "closed",
+    ),
     "api/^groups/$ POST": Row(
         "POST",
         lambda o: "/api/groups/",

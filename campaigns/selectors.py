@@ -1,0 +1,291 @@
+"""Reads for campaigns, each scoped to what the person may see. Progress is read from the running totals (Total
+per group, DayTotal per day), never by summing the entries: a page costs the same at ten entries or a million."""
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db.models import Q, QuerySet, Sum
+from django.http import Http404
+from django.utils import timezone
+
+from campaigns.models import Campaign, DayTotal, Entry, GroupTarget, Participation, Total
+from groups.models import Household, ResidentialGroup, Ward
+from groups.selectors import groups_for_user, staff_profile_of
+from portal.text import fold
+
+# A group with fewer declared households is not ranked: 3 of 4 households is 75 %, which says little beside
+# 300 of 400, and a leader of a small group should not be shown at the bottom of a list for it.
+RANK_MIN_HOUSEHOLDS = 10
+
+
+def _percent(part: int, whole: int) -> float | None:
+    return round(part * 100 / whole, 1) if whole > 0 else None
+
+
+class _Share:
+    """Percent of target and the bar's width, for anything with an amount and a target."""
+
+    amount: int
+    target: int
+
+    @property
+    def percent(self) -> float | None:
+        return _percent(self.amount, self.target)
+
+    @property
+    def bar(self) -> float:
+        return min(self.percent or 0.0, 100.0)
+
+
+class _Reach(_Share):
+    households: int
+    households_total: int
+
+    @property
+    def coverage(self) -> float | None:
+        return _percent(self.households, self.households_total)
+
+
+@dataclass
+class GroupProgress(_Reach):
+    group_id: int
+    name: str
+    households_total: int
+    target: int
+    amount: int
+    entries: int
+    households: int
+    mine: bool = False
+    rank: int | None = None
+
+
+@dataclass
+class Progress(_Reach):
+    campaign: Campaign
+    target: int = 0
+    amount: int = 0
+    entries: int = 0
+    households: int = 0
+    households_total: int = 0
+    groups: list[GroupProgress] = field(default_factory=list)
+    ranked: int = 0
+    rank_min: int = RANK_MIN_HOUSEHOLDS
+
+
+def campaigns_for_user(*, user: Any) -> QuerySet[Campaign]:
+    profile = staff_profile_of(user)
+    if profile is None:
+        return Campaign.objects.none()
+    return Campaign.objects.filter(ward_id=profile.ward_id)
+
+
+def campaign_get_for_user(*, user: Any, pk: int) -> Campaign:
+    try:
+        return campaigns_for_user(user=user).select_related("ward").get(pk=pk)
+    except (Campaign.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def campaign_get_public(*, ward_code: str, pk: int) -> Campaign:
+    """A campaign's public page needs no login: any campaign of the ward, named by its ward's code."""
+    try:
+        return Campaign.objects.select_related("ward").get(pk=pk, ward__code=ward_code)
+    except (Campaign.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def campaigns_public(*, ward: Ward) -> QuerySet[Campaign]:
+    return Campaign.objects.filter(ward=ward).order_by("-starts_on", "-pk")
+
+
+def campaign_progress(*, campaign: Campaign, user: Any = None) -> Progress:
+    """The ward's figures and one row per group (its target, running total, households taking part). Groups the
+    person records in come first; the others in ranking order (by % of target), the unranked last."""
+    mine: set[int] = set()
+    if user is not None:
+        profile = staff_profile_of(user)
+        if profile is not None and not profile.is_ward_wide:
+            mine = set(groups_for_user(user=user).values_list("pk", flat=True))
+    # Two flat reads merged here: a join or a subquery per row costs more than the 2,000 rows themselves.
+    targets = {
+        pk: (name, households_total, target)
+        for pk, name, households_total, target in GroupTarget.objects.filter(campaign=campaign).values_list(
+            "group_id", "group__name", "group__households_total", "target"
+        )
+    }
+    totals = {
+        pk: (amount, entries, households)
+        for pk, amount, entries, households in Total.objects.filter(campaign=campaign).values_list(
+            "group_id", "amount", "entries", "households"
+        )
+    }
+    extra = [pk for pk in totals if pk not in targets]  # groups made after the campaign was set up: no target
+    for pk, name, households_total in ResidentialGroup.objects.filter(pk__in=extra).values_list(
+        "pk", "name", "households_total"
+    ):
+        targets[pk] = (name, households_total, 0)
+    progress = Progress(campaign=campaign, target=campaign.target)
+    for group_id, (name, households_total, target) in targets.items():
+        amount, entries, households = totals.get(group_id, (0, 0, 0))
+        row = GroupProgress(group_id, name, households_total, target, amount, entries, households, group_id in mine)
+        progress.groups.append(row)
+        progress.amount += amount
+        progress.entries += entries
+        progress.households += households
+        progress.households_total += households_total
+    ranked = sorted(
+        (g for g in progress.groups if g.households_total >= RANK_MIN_HOUSEHOLDS and g.target > 0),
+        key=lambda g: (-(g.amount * 10_000 // g.target), g.name),
+    )
+    for place, row in enumerate(ranked, start=1):
+        row.rank = place
+    progress.ranked = len(ranked)
+    progress.groups.sort(key=lambda g: (not g.mine, g.rank is None, g.rank or 0, g.name))
+    return progress
+
+
+def campaign_days(*, campaign: Campaign) -> list[DayTotal]:
+    return list(DayTotal.objects.filter(campaign=campaign).exclude(entries=0, amount=0).order_by("-day"))
+
+
+@dataclass
+class PublicEntry:
+    day: date
+    amount: int
+    name: str  # the household head's name if the household agreed, else empty ("một hộ dân" on the page)
+    group: str
+
+
+def public_entries(*, campaign: Campaign, limit: int = 30) -> list[PublicEntry]:
+    """The latest entries that still count (not corrected), for the transparency page: a name only where the
+    household agreed to be named."""
+    entries = (
+        Entry.objects.filter(campaign=campaign, reverses__isnull=True, reversed_by__isnull=True)
+        .select_related("household__head", "group")
+        .order_by("-id")[:limit]
+    )
+    return [
+        PublicEntry(
+            day=timezone.localdate(entry.recorded_at),
+            amount=entry.amount,
+            name=(entry.household.head.full_name if entry.household.head else entry.household.address)
+            if entry.name_public
+            else "",
+            group=entry.group.name,
+        )
+        for entry in entries
+    ]
+
+
+def households_find(*, user: Any, campaign: Campaign, query: str, limit: int = 20) -> list[dict[str, Any]]:
+    """Households of the groups the person records in, found by address or the head's name without diacritics
+    ("nguyen van a", "12 hem"), each with what it has given so far to this campaign."""
+    words = fold(query).split()[:5]
+    households = Household.objects.filter(group__in=groups_for_user(user=user), group__ward_id=campaign.ward_id)
+    for word in words:
+        households = households.filter(Q(address_folded__contains=word) | Q(head__search_text__contains=word))
+    found = list(households.select_related("head", "group").order_by("group__name", "address_folded")[:limit])
+    given = dict(
+        Participation.objects.filter(campaign=campaign, household__in=[h.pk for h in found]).values_list(
+            "household_id", "amount"
+        )
+    )
+    return [
+        {
+            "id": h.pk,
+            "address": h.address,
+            "head": h.head.full_name if h.head else "",
+            "group": h.group.name,
+            "given": given.get(h.pk, 0),
+        }
+        for h in found
+    ]
+
+
+def entries_recent(*, user: Any, campaign: Campaign, limit: int = 20) -> QuerySet[Entry]:
+    """The latest entries in the groups the person records in, with whether each was corrected."""
+    return (
+        Entry.objects.filter(campaign=campaign, group__in=groups_for_user(user=user))
+        .select_related("household", "recorded_by", "reverses")
+        .annotate(corrected=Q(reversed_by__isnull=False))
+        .order_by("-id")[:limit]
+    )
+
+
+def entry_get_for_user(*, user: Any, campaign: Campaign, pk: int) -> Entry:
+    try:
+        return (
+            Entry.objects.select_related("campaign__ward", "household")
+            .filter(campaign=campaign, group__in=groups_for_user(user=user))
+            .get(pk=pk)
+        )
+    except (Entry.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def entries_for_audit(*, campaign: Campaign, group_id: int | None = None) -> QuerySet[Entry]:
+    """Every entry with who, when and from where (the admin's audit view), newest first."""
+    entries = Entry.objects.filter(campaign=campaign)
+    if group_id:
+        entries = entries.filter(group_id=group_id)
+    return entries.select_related("household", "group", "recorded_by", "reverses").order_by("-id")
+
+
+@dataclass
+class LiveCampaign(_Share):
+    campaign: Campaign
+    amount: int
+    today: int
+    target: int
+    last_day: bool = False
+
+
+def campaigns_live(*, user: Any, today: date | None = None) -> list[LiveCampaign]:
+    """The ward's open campaigns running today, with the figure each person answers for: the ward's for ward
+    staff, their own groups' for a leader. Two queries, whatever the number of entries."""
+    profile = staff_profile_of(user)
+    if profile is None:
+        return []
+    today = today or timezone.localdate()
+    campaigns = list(
+        Campaign.objects.filter(
+            ward_id=profile.ward_id, status=Campaign.Status.OPEN, starts_on__lte=today, ends_on__gte=today
+        ).order_by("ends_on", "pk")[:50]
+    )
+    if not campaigns:
+        return []
+    ids = [c.pk for c in campaigns]
+    if profile.is_ward_wide:
+        sums = dict(
+            DayTotal.objects.filter(campaign_id__in=ids)
+            .values("campaign_id")
+            .annotate(s=Sum("amount"))
+            .values_list("campaign_id", "s")
+        )
+        targets = {c.pk: c.target for c in campaigns}
+    else:
+        groups = groups_for_user(user=user).values("pk")
+        sums = dict(
+            Total.objects.filter(campaign_id__in=ids, group__in=groups)
+            .values("campaign_id")
+            .annotate(s=Sum("amount"))
+            .values_list("campaign_id", "s")
+        )
+        targets = dict(
+            GroupTarget.objects.filter(campaign_id__in=ids, group__in=groups)
+            .values("campaign_id")
+            .annotate(s=Sum("target"))
+            .values_list("campaign_id", "s")
+        )
+    days = dict(DayTotal.objects.filter(campaign_id__in=ids, day=today).values_list("campaign_id", "amount"))
+    return [
+        LiveCampaign(
+            c,
+            sums.get(c.pk) or 0,
+            days.get(c.pk, 0) if profile.is_ward_wide else 0,
+            targets.get(c.pk, 0),
+            c.ends_on == today,
+        )
+        for c in campaigns
+    ]

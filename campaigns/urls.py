@@ -1,0 +1,19 @@
+from django.urls import path
+
+from campaigns import views
+
+app_name = "campaigns"
+
+urlpatterns = [
+    path("campaigns/", views.campaign_list, name="list"),
+    path("campaigns/new/", views.campaign_create, name="create"),
+    path("campaigns/<id:pk>/", views.campaign_detail, name="detail"),
+    path("campaigns/<id:pk>/record/", views.entry_record, name="record"),
+    path("campaigns/<id:pk>/households/", views.households, name="households"),
+    path("campaigns/<id:pk>/entries/", views.entry_audit, name="audit"),
+    path("campaigns/<id:pk>/entries/<id:entry>/reverse/", views.entry_reverse, name="reverse"),
+    path("campaigns/<id:pk>/targets/", views.campaign_targets, name="targets"),
+    path("campaigns/<id:pk>/close/", views.campaign_close, name="close"),
+    path("p/<str:ward_code>/campaigns/<id:pk>/", views.public_campaign, name="public"),
+    path("p/<str:ward_code>/campaigns/<id:pk>/feed.atom", views.CampaignAtomFeed(), name="public_atom"),
+]

@@ -1,0 +1,306 @@
+"""Campaign pages: thin views over campaigns.selectors (reads, scoped to the person) and campaigns.services
+(writes). The recording page answers JSON to its own script, which keeps entries in the phone until they land."""
+
+import secrets
+from datetime import datetime, time
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.syndication.views import Feed
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from campaigns import selectors, services
+from campaigns.forms import CampaignForm, EntryForm, ReverseForm, TargetsForm
+from campaigns.models import Campaign, GroupTarget
+from groups.selectors import groups_for_user, is_ward_admin
+from portal.audit import audit_record, client_ip
+from portal.numbers import vn_number, vn_percent
+from portal.text import clean_text
+from portal.web import apply_errors, errors_say, int_or_none, staff_required, ward_admin_profile
+
+
+def _new_key() -> str:
+    return secrets.token_urlsafe(16)
+
+
+@staff_required
+def campaign_list(request: HttpRequest) -> HttpResponse:
+    live = {item.campaign.pk: item for item in selectors.campaigns_live(user=request.user)}
+    campaigns = selectors.campaigns_for_user(user=request.user).order_by("-starts_on", "-pk")[:200]
+    rows = [(campaign, live.get(campaign.pk)) for campaign in campaigns]
+    return render(request, "campaigns/list.html", {"rows": rows, "may_create": is_ward_admin(user=request.user)})
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def campaign_create(request: HttpRequest) -> HttpResponse:
+    profile = ward_admin_profile(request, _("Only a ward admin can start a campaign."))
+    form = CampaignForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            campaign = services.campaign_create(ward=profile.ward, data=form.campaign_data(), by=request.user)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("The campaign is open. Group leaders can record entries now."))
+            return redirect("campaigns:detail", pk=campaign.pk)
+    elif request.method == "GET":
+        today = timezone.localdate()
+        form = CampaignForm(initial={"kind": "fund", "unit": "vnd", "starts_on": today})
+    return render(request, "campaigns/form.html", {"form": form})
+
+
+@staff_required
+def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = selectors.campaign_get_for_user(user=request.user, pk=pk)
+    progress = selectors.campaign_progress(campaign=campaign, user=request.user)
+    return render(
+        request,
+        "campaigns/detail.html",
+        {
+            "campaign": campaign,
+            "progress": progress,
+            "may_record": campaign.status == Campaign.Status.OPEN and groups_for_user(user=request.user).exists(),
+            "is_admin": is_ward_admin(user=request.user, ward=campaign.ward),
+        },
+    )
+
+
+def _entry_json(entry: Any, created: bool) -> dict[str, Any]:
+    return {
+        "ok": True,
+        "created": created,
+        "entry": {"id": entry.pk, "household": entry.household_id, "amount": entry.amount},
+    }
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def entry_record(request: HttpRequest, pk: int) -> HttpResponse:
+    """The leader's phone form. Its script sends each entry as JSON and keeps it in the phone until the answer
+    comes; without the script, the same form posts and comes back here."""
+    campaign = selectors.campaign_get_for_user(user=request.user, pk=pk)
+    wants_json = "application/json" in request.headers.get("Accept", "")
+    if request.method == "POST":
+        form = EntryForm(request.POST)
+        errors: Any = None
+        if form.is_valid():
+            try:
+                entry, created = services.entry_record(
+                    campaign=campaign, data=form.entry_data(), by=request.user, ip=client_ip(request)
+                )
+            except ValidationError as error:
+                apply_errors(form, error)
+                errors = form.errors.get_json_data()
+            except PermissionDenied:
+                message = _("You can record only for households of your own groups.")
+                if wants_json:
+                    return JsonResponse({"ok": False, "errors": {"household": [{"message": message}]}}, status=403)
+                raise PermissionDenied(message) from None
+            else:
+                if wants_json:
+                    return JsonResponse(_entry_json(entry, created), status=201 if created else 200)
+                messages.success(request, _("Recorded: %s.") % _entry_label(campaign, entry.amount))
+                return redirect("campaigns:record", pk=campaign.pk)
+        else:
+            errors = form.errors.get_json_data()
+        if wants_json:
+            return JsonResponse({"ok": False, "errors": errors}, status=400)
+    else:
+        form = EntryForm(initial={"key": _new_key(), "method": "cash"})
+    query = clean_text(request.GET.get("q", ""))[:100]
+    found = selectors.households_find(user=request.user, campaign=campaign, query=query) if query else []
+    return render(
+        request,
+        "campaigns/record.html",
+        {
+            "campaign": campaign,
+            "form": form,
+            "query": query,
+            "found": found,
+            "recent": selectors.entries_recent(user=request.user, campaign=campaign),
+        },
+    )
+
+
+def _entry_label(campaign: Campaign, amount: int) -> str:
+    if campaign.unit == Campaign.Unit.VND:
+        return f"{vn_number(amount)} đ"
+    return f"{vn_number(amount)} {campaign.unit_label or campaign.get_unit_display()}"
+
+
+@staff_required
+def households(request: HttpRequest, pk: int) -> HttpResponse:
+    """Households the person records for, found without diacritics; `all=1` gives the whole list (up to a
+    limit) so the phone can search it with no connection."""
+    campaign = selectors.campaign_get_for_user(user=request.user, pk=pk)
+    if request.GET.get("all"):
+        limit = 3000
+        found = selectors.households_find(user=request.user, campaign=campaign, query="", limit=limit + 1)
+        return JsonResponse({"results": found[:limit], "complete": len(found) <= limit})
+    query = clean_text(request.GET.get("q", ""))[:100]
+    return JsonResponse(
+        {"results": selectors.households_find(user=request.user, campaign=campaign, query=query), "complete": False}
+    )
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def entry_reverse(request: HttpRequest, pk: int, entry: int) -> HttpResponse:
+    campaign = selectors.campaign_get_for_user(user=request.user, pk=pk)
+    original = selectors.entry_get_for_user(user=request.user, campaign=campaign, pk=entry)
+    form = ReverseForm(request.POST or None, initial={"key": _new_key()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.entry_reverse(
+                entry=original,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                key=form.cleaned_data["key"],
+                ip=client_ip(request),
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("The entry is corrected: it no longer counts."))
+            return redirect("campaigns:record", pk=campaign.pk)
+    return render(request, "campaigns/reverse.html", {"campaign": campaign, "entry": original, "form": form})
+
+
+@staff_required
+def entry_audit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every entry with who recorded it, when and from where: ward admins only, and their reading is recorded."""
+    ward_admin_profile(request, _("Only a ward admin can see who recorded each entry."))
+    campaign = selectors.campaign_get_for_user(user=request.user, pk=pk)
+    group_id = int_or_none(request.GET.get("group"))
+    page = Paginator(selectors.entries_for_audit(campaign=campaign, group_id=group_id), 50).get_page(
+        request.GET.get("page")
+    )
+    audit_record(
+        actor=request.user,
+        action="view",
+        obj=campaign,
+        ward=campaign.ward,
+        summary=f"entries page {page.number}" + (f" group {group_id}" if group_id else ""),
+        ip=client_ip(request),
+    )
+    groups = (
+        GroupTarget.objects.filter(campaign=campaign).values_list("group_id", "group__name").order_by("group__name")
+    )
+    return render(
+        request, "campaigns/audit.html", {"campaign": campaign, "page": page, "groups": groups, "group_id": group_id}
+    )
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def campaign_targets(request: HttpRequest, pk: int) -> HttpResponse:
+    ward_admin_profile(request, _("Only a ward admin can change the targets."))
+    campaign = selectors.campaign_get_for_user(user=request.user, pk=pk)
+    groups = list(
+        GroupTarget.objects.filter(campaign=campaign)
+        .order_by("group__name")
+        .values_list("group_id", "group__name", "target")
+    )
+    form = TargetsForm(request.POST or None, groups=groups)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.campaign_targets_set(campaign=campaign, targets=form.targets(), by=request.user)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("The groups' targets are saved."))
+            return redirect("campaigns:detail", pk=campaign.pk)
+    shares = sum(target for _pk, _name, target in groups)
+    return render(request, "campaigns/targets.html", {"campaign": campaign, "form": form, "shares": shares})
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def campaign_close(request: HttpRequest, pk: int) -> HttpResponse:
+    ward_admin_profile(request, _("Only a ward admin can close a campaign."))
+    campaign = selectors.campaign_get_for_user(user=request.user, pk=pk)
+    if request.method == "POST":
+        try:
+            services.campaign_close(campaign=campaign, by=request.user)
+        except ValidationError as error:
+            errors_say(request, error)
+        else:
+            messages.success(request, _("The campaign is closed: no more entries can be recorded."))
+        return redirect("campaigns:detail", pk=campaign.pk)
+    return render(request, "campaigns/close.html", {"campaign": campaign})
+
+
+# --- public -----------------------------------------------------------------------------------------------------
+
+
+def public_campaign(request: HttpRequest, ward_code: str, pk: int) -> HttpResponse:
+    """Công khai quỹ: what was collected, per group and per day; a contributor's name only where the household
+    agreed to be named."""
+    campaign = selectors.campaign_get_public(ward_code=ward_code, pk=pk)
+    return render(
+        request,
+        "campaigns/public.html",
+        {
+            "campaign": campaign,
+            "progress": selectors.campaign_progress(campaign=campaign),
+            "days": selectors.campaign_days(campaign=campaign)[:60],
+            "entries": selectors.public_entries(campaign=campaign),
+        },
+    )
+
+
+class CampaignAtomFeed(Feed):
+    """A campaign's running totals by day, as Atom: one item per day something was recorded."""
+
+    feed_type = Atom1Feed
+
+    def get_object(self, request: HttpRequest, ward_code: str, pk: int) -> Campaign:  # type: ignore[override]
+        return selectors.campaign_get_public(ward_code=ward_code, pk=pk)
+
+    def title(self, obj: Campaign) -> str:
+        return clean_text(f"{obj.name} — {obj.ward.name}")
+
+    def link(self, obj: Campaign) -> str:
+        return reverse("campaigns:public", kwargs={"ward_code": obj.ward.code, "pk": obj.pk})
+
+    def subtitle(self, obj: Campaign) -> str:
+        progress = selectors.campaign_progress(campaign=obj)
+        return _("%(amount)s of %(target)s (%(percent)s)") % {
+            "amount": _entry_label(obj, progress.amount),
+            "target": _entry_label(obj, progress.target),
+            "percent": vn_percent(progress.percent),
+        }
+
+    def items(self, obj: Campaign) -> list[Any]:
+        return [(obj, day) for day in selectors.campaign_days(campaign=obj)[:60]]
+
+    def item_title(self, item: Any) -> str:
+        campaign, day = item
+        return _("%(day)s: %(amount)s") % {
+            "day": day.day.strftime("%d/%m/%Y"),
+            "amount": _entry_label(campaign, day.amount),
+        }
+
+    def item_description(self, item: Any) -> str:
+        _campaign, day = item
+        return _("%(count)s entries recorded that day (corrections included).") % {"count": vn_number(day.entries)}
+
+    def item_link(self, item: Any) -> str:
+        campaign, day = item
+        return self.link(campaign) + f"#day-{day.day.isoformat()}"
+
+    def item_guid(self, item: Any) -> str:
+        campaign, day = item
+        return f"campaign-{campaign.pk}-day-{day.day.isoformat()}-{day.entries}"
+
+    def item_updateddate(self, item: Any) -> Any:
+        return timezone.make_aware(datetime.combine(item[1].day, time.min))

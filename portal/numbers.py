@@ -1,0 +1,22 @@
+"""Numbers as Vietnamese readers write them: a dot between thousands, a comma before decimals."""
+
+
+def vn_number(value: object) -> str:
+    """1234567 → "1.234.567"."""
+    try:
+        return f"{int(value):,}".replace(",", ".")  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        return str(value)
+
+
+def vn_percent(value: float | None) -> str:
+    """102.34 → "102,3 %"; nothing known → "—"."""
+    if value is None:
+        return "—"
+    whole = f"{float(value):,.1f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+    return f"{whole.removesuffix(',0')} %"
+
+
+def vn_money(value: object) -> str:
+    """1234567 → "1.234.567 đ"."""
+    return f"{vn_number(value)} đ"

@@ -1,0 +1,234 @@
+// The leader's recording form on a weak connection. Each entry is put in this phone's outbox (localStorage) before
+// it is sent, with the key the server knows it by; it leaves the outbox only when the server has answered. A
+// retry after a lost answer sends the same key, which the server records once. The households of the leader's
+// groups are kept on the phone too, so a household can be found with no connection at all.
+(function () {
+  "use strict";
+  var form = document.getElementById("entry-form");
+  if (!form) return;
+  var campaign = form.getAttribute("data-campaign");
+  var outboxKey = "campaign-outbox-" + campaign;
+  var draftKey = "campaign-draft-" + campaign;
+  var homesKey = "campaign-households-" + campaign;
+  var msg = function (name) { return form.getAttribute("data-msg-" + name) || ""; };
+  var outbox = document.getElementById("outbox");
+  var list = outbox.querySelector("[data-outbox-list]");
+  var results = form.querySelector("[data-results]");
+  var chosen = form.querySelector("[data-chosen]");
+  var search = document.querySelector("[data-household-search]");
+  var input = search && search.querySelector("input[type=search]");
+  var households = null;
+  var sending = false;
+  var timer = null;
+
+  function read(key, fallback) {
+    try { return JSON.parse(localStorage.getItem(key)) || fallback; } catch (e) { return fallback; }
+  }
+  function write(key, value) { localStorage.setItem(key, JSON.stringify(value)); }
+  function fold(text) {
+    return (text || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/đ/g, "d").replace(/Đ/g, "d")
+      .toLowerCase().replace(/\s+/g, " ").trim();
+  }
+  function newKey() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID().replace(/-/g, "");
+    return Date.now().toString(36) + Math.random().toString(36).slice(2);
+  }
+  function field(name) { return form.elements[name]; }
+  function value(name) {
+    var el = field(name);
+    if (!el) return "";
+    if (el.type === "checkbox") return el.checked ? "on" : "";
+    return el.value || "";
+  }
+
+  // --- finding a household -----------------------------------------------------------------------------------
+  function show(found, query) {
+    results.textContent = "";
+    found.slice(0, 20).forEach(function (h) {
+      var li = document.createElement("li");
+      var label = document.createElement("label");
+      var radio = document.createElement("input");
+      radio.type = "radio"; radio.name = "household"; radio.value = h.id;
+      radio.setAttribute("data-label", h.address + (h.head ? " · " + h.head : ""));
+      label.appendChild(radio);
+      label.appendChild(document.createTextNode(" " + h.address + (h.head ? " · " + h.head : "") + " "));
+      var small = document.createElement("small");
+      small.className = "muted";
+      small.textContent = "(" + h.group + (h.given ? " · " + h.given.toLocaleString("vi-VN") + " " + msg("given") : "") + ")";
+      label.appendChild(small);
+      li.appendChild(label);
+      results.appendChild(li);
+    });
+    chosen.textContent = found.length ? "" : (query ? msg("none") : "");
+  }
+  function find() {
+    var query = fold(input.value);
+    if (!query) { show([], ""); return; }
+    var words = query.split(" ");
+    if (households && households.complete) {
+      show(households.results.filter(function (h) {
+        var text = fold(h.address + " " + h.head);
+        return words.every(function (w) { return text.indexOf(w) !== -1; });
+      }), query);
+      return;
+    }
+    fetch(form.getAttribute("data-households-url") + "?q=" + encodeURIComponent(input.value), { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.json() : { results: [] }; })
+      .then(function (data) { show(data.results, query); })
+      .catch(function () { chosen.textContent = msg("waiting"); });
+  }
+  if (search) {
+    search.querySelectorAll("[data-no-script]").forEach(function (b) { b.hidden = true; });
+    search.addEventListener("submit", function (event) { event.preventDefault(); find(); });
+    input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(find, 250); });
+  }
+  households = read(homesKey, null);
+  fetch(form.getAttribute("data-households-url") + "?all=1", { credentials: "same-origin" })
+    .then(function (r) { return r.ok ? r.json() : null; })
+    .then(function (data) { if (data) { households = data; try { write(homesKey, data); } catch (e) { /* full */ } } })
+    .catch(function () { /* offline: the copy kept from last time serves */ });
+
+  // --- the draft: what is typed survives a reload or a closed tab --------------------------------------------
+  var draftFields = ["amount", "receipt_number", "method", "name_public"];
+  function saveDraft() {
+    var draft = {};
+    draftFields.forEach(function (name) { draft[name] = value(name); });
+    write(draftKey, draft);
+  }
+  function restoreDraft() {
+    var draft = read(draftKey, null);
+    if (!draft) return;
+    draftFields.forEach(function (name) {
+      var el = field(name);
+      if (!el || draft[name] === undefined) return;
+      if (el.type === "checkbox") el.checked = draft[name] === "on";
+      else if (el.length !== undefined && !el.tagName) {
+        Array.prototype.forEach.call(el, function (r) { r.checked = r.value === draft[name]; });
+      } else if (!el.value) el.value = draft[name];
+    });
+  }
+  form.addEventListener("input", saveDraft);
+  form.addEventListener("change", saveDraft);
+  if (!form.querySelector(".errorlist")) restoreDraft();
+
+  // --- the outbox ----------------------------------------------------------------------------------------------
+  function render() {
+    var items = read(outboxKey, []);
+    outbox.hidden = items.length === 0;
+    list.textContent = "";
+    items.forEach(function (item) {
+      var li = document.createElement("li");
+      li.className = "card";
+      li.setAttribute("data-outbox-item", item.key);
+      var text = document.createElement("span");
+      text.textContent = item.label + (item.fields.amount ? " · " + item.fields.amount : "") + " — " +
+        (item.error || (sending ? msg("sending") : msg("waiting")));
+      li.appendChild(text);
+      if (item.error) {
+        [["fix", edit], ["drop", drop]].forEach(function (pair) {
+          var button = document.createElement("button");
+          button.type = "button"; button.className = "btn small secondary";
+          button.textContent = msg(pair[0]);
+          button.addEventListener("click", function () { pair[1](item.key); });
+          li.appendChild(document.createTextNode(" "));
+          li.appendChild(button);
+        });
+      }
+      list.appendChild(li);
+    });
+  }
+  function remove(key) { write(outboxKey, read(outboxKey, []).filter(function (i) { return i.key !== key; })); }
+  function drop(key) { remove(key); render(); }
+  function edit(key) {
+    var item = read(outboxKey, []).filter(function (i) { return i.key === key; })[0];
+    if (!item) return;
+    remove(key);
+    draftFields.forEach(function (name) {
+      var el = field(name);
+      if (!el) return;
+      if (el.type === "checkbox") el.checked = item.fields[name] === "on";
+      else if (el.length !== undefined && !el.tagName) {
+        Array.prototype.forEach.call(el, function (r) { r.checked = r.value === item.fields[name]; });
+      } else el.value = item.fields[name] || "";
+    });
+    render();
+    field("amount") && field("amount").focus();
+  }
+  function recent(item) {
+    var ul = document.querySelector("[data-recent]");
+    if (!ul) return;
+    var empty = ul.querySelector("li.muted");
+    if (empty) empty.remove();
+    var li = document.createElement("li");
+    li.className = "card";
+    li.textContent = item.label + (item.fields.amount ? " · " + item.fields.amount : "") + " — " + msg("sent");
+    ul.insertBefore(li, ul.firstChild);
+  }
+  function flush() {
+    if (sending) return;
+    var items = read(outboxKey, []).filter(function (i) { return !i.error; });
+    if (!items.length) { render(); return; }
+    sending = true;
+    render();
+    var item = items[0];
+    var body = new URLSearchParams();
+    body.append("csrfmiddlewaretoken", value("csrfmiddlewaretoken"));
+    body.append("key", item.key);
+    Object.keys(item.fields).forEach(function (name) { body.append(name, item.fields[name]); });
+    fetch(form.action || window.location.pathname, {
+      method: "POST", body: body, credentials: "same-origin",
+      headers: { "Accept": "application/json", "X-CSRFToken": value("csrfmiddlewaretoken") },
+    }).then(function (response) {
+      if (response.redirected || response.status === 302) throw new Error("login");
+      return response.json().then(function (data) { return { status: response.status, data: data }; },
+        function () { throw new Error(response.status >= 500 ? "server" : "login"); });
+    }).then(function (answer) {
+      sending = false;
+      if (answer.status === 200 || answer.status === 201) {
+        remove(item.key);
+        recent(item);
+        flush();
+        return;
+      }
+      var errors = answer.data.errors || {};
+      var texts = [];
+      Object.keys(errors).forEach(function (k) { (errors[k] || []).forEach(function (e) { texts.push(e.message || e); }); });
+      var kept = read(outboxKey, []);
+      kept.forEach(function (i) { if (i.key === item.key) i.error = texts.join(" ") || String(answer.status); });
+      write(outboxKey, kept);
+      render();
+      flush();
+    }).catch(function (error) {
+      sending = false;
+      var note = outbox.querySelector("[data-outbox-note]");
+      if (error && error.message === "login") note.textContent = msg("login");
+      render();
+      setTimeout(flush, 15000);
+    });
+  }
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var picked = form.querySelector("input[name=household]:checked");
+    if (!picked) {
+      chosen.textContent = msg("choose");
+      if (input) input.focus();
+      return;
+    }
+    var fields = { household: picked.value };
+    draftFields.forEach(function (name) { fields[name] = value(name); });
+    var items = read(outboxKey, []);
+    items.push({ key: value("key"), fields: fields, label: picked.getAttribute("data-label") || picked.parentNode.textContent.trim() });
+    write(outboxKey, items);
+    // The next entry gets its own key; the typed values are cleared for it.
+    field("key").value = newKey();
+    ["amount", "receipt_number"].forEach(function (name) { if (field(name)) field(name).value = ""; });
+    if (field("name_public")) field("name_public").checked = false;
+    localStorage.removeItem(draftKey);
+    results.textContent = "";
+    if (input) { input.value = ""; input.focus(); }
+    flush();
+  });
+  window.addEventListener("online", flush);
+  render();
+  flush();
+})();

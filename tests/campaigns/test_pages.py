@@ -1,0 +1,198 @@
+"""The campaign pages as their people use them: a leader recording on a phone (the script's JSON and the plain
+form), the ward's progress, the admin's audit, the public page that names only those who agreed, and its feed."""
+
+import pytest
+from django.utils import timezone
+
+from campaigns.models import Entry, Total
+from portal.models import AuditEvent
+from tests.campaigns.conftest import give
+from tests.factories import HouseholdFactory, member_in
+
+pytestmark = pytest.mark.django_db
+
+JSON = {"HTTP_ACCEPT": "application/json"}
+
+
+def _record(client, campaign, household, amount="500.000", key="k1", **more):
+    data = {"household": household.pk, "amount": amount, "key": key, "method": "cash"} | more
+    return client.post(f"/campaigns/{campaign.pk}/record/", data, **JSON)
+
+
+def test_an_entry_sent_twice_by_the_phone_is_recorded_once_and_moves_its_group(client_for, fund, group_a1, carol):
+    household = HouseholdFactory(group=group_a1)
+    client = client_for(carol)
+
+    first = _record(client, fund, household, "500.000", key="phone-1")
+    again = _record(client, fund, household, "500.000", key="phone-1")  # the answer was lost; the phone retries
+
+    assert first.status_code == 201 and first.json()["created"] is True
+    assert again.status_code == 200 and again.json()["created"] is False
+    assert again.json()["entry"]["id"] == first.json()["entry"]["id"]
+    assert Total.objects.get(campaign=fund, group=group_a1).amount == 500_000
+    page = client.get(f"/campaigns/{fund.pk}/").content.decode()
+    assert "500.000 đ" in page and "5 %" in page  # 500.000 of the ward's 14.000.000 → 3,6 %; the group's 5 %
+
+
+def test_the_form_works_without_the_script_and_keeps_what_was_typed_after_an_error(client_for, fund, group_a1, carol):
+    household = HouseholdFactory(group=group_a1, address="12 Hẻm Chợ")
+    client = client_for(carol)
+
+    found = client.get(f"/campaigns/{fund.pk}/record/", {"q": "hem cho"}).content.decode()
+    assert "12 Hẻm Chợ" in found  # found without diacritics
+
+    refused = client.post(
+        f"/campaigns/{fund.pk}/record/",
+        {"household": household.pk, "amount": "2.000.000.000", "key": "plain-1", "receipt_number": "BL-7"},
+    )
+    body = refused.content.decode()
+    assert refused.status_code == 200 and "1.000.000.000 đ" in body
+    assert 'value="BL-7"' in body and 'value="plain-1"' in body  # nothing typed is lost, the key stays the same
+    assert not Entry.objects.exists()
+
+    saved = client.post(
+        f"/campaigns/{fund.pk}/record/",
+        {"household": household.pk, "amount": "200.000", "key": "plain-1", "receipt_number": "BL-7"},
+        follow=True,
+    )
+    assert "Đã ghi: 200.000 đ." in saved.content.decode()
+    assert Entry.objects.get().receipt_number == "BL-7"
+
+
+@pytest.mark.parametrize(
+    ("amount", "words"),
+    [("-50.000", "lớn hơn 0"), ("abc", "số nguyên"), ("0", "lớn hơn 0"), ("1.000.000.001", "1.000.000.000 đ")],
+)
+def test_a_wrong_amount_is_answered_in_words_and_records_nothing(client_for, fund, group_a1, carol, amount, words):
+    household = HouseholdFactory(group=group_a1)
+    answer = _record(client_for(carol), fund, household, amount)
+    assert answer.status_code == 400
+    assert words in answer.json()["errors"]["amount"][0]["message"]
+    assert not Entry.objects.exists() and Total.objects.get(campaign=fund, group=group_a1).amount == 0
+
+
+def test_a_leader_cannot_record_for_a_household_of_another_group(client_for, fund, group_a2, carol):
+    answer = _record(client_for(carol), fund, HouseholdFactory(group=group_a2))
+    assert answer.status_code == 403
+    assert "tổ của mình" in answer.json()["errors"]["household"][0]["message"]
+    assert not Entry.objects.exists()
+
+
+def test_a_leader_finds_only_the_households_of_their_own_groups(client_for, fund, group_a1, group_a2, carol):
+    HouseholdFactory(group=group_a1, address="5 Nguyễn Trãi")
+    HouseholdFactory(group=group_a2, address="7 Nguyễn Trãi")
+    client = client_for(carol)
+    found = client.get(f"/campaigns/{fund.pk}/households/", {"q": "nguyen trai"}).json()["results"]
+    assert [h["address"] for h in found] == ["5 Nguyễn Trãi"]
+    everything = client.get(f"/campaigns/{fund.pk}/households/", {"all": "1"}).json()
+    assert everything["complete"] and [h["address"] for h in everything["results"]] == ["5 Nguyễn Trãi"]
+
+
+def test_progress_ranks_only_groups_of_at_least_ten_households(client_for, fund, group_a1, group_a2, alice, bob):
+    give(fund, HouseholdFactory(group=group_a1), 1_000_000, "a", alice)
+    give(fund, HouseholdFactory(group=group_a2), 4_000_000, "b", alice)  # 100 % of a 4-household group
+
+    page = client_for(bob).get(f"/campaigns/{fund.pk}/")
+    rows = {g.name: g for g in page.context["progress"].groups}
+    assert rows["Tổ dân phố 1"].rank == 1 and rows["Tổ dân phố 1"].percent == 10.0
+    assert rows["Tổ dân phố 2"].rank is None and rows["Tổ dân phố 2"].percent == 100.0
+    progress = page.context["progress"]
+    assert (progress.amount, progress.households, progress.households_total) == (5_000_000, 2, 14)
+    assert "35,7 %" in page.content.decode()  # 5.000.000 of 14.000.000
+
+
+def test_the_public_page_names_only_the_households_that_agreed(client, fund, group_a1, alice):
+    agreed = HouseholdFactory(group=group_a1)
+    agreed.head = member_in(group_a1, household=agreed, full_name="Trần Văn Đồng")
+    agreed.save()
+    private = HouseholdFactory(group=group_a1)
+    private.head = member_in(group_a1, household=private, full_name="Lê Thị Kín")
+    private.save()
+    give(fund, agreed, 300_000, "p1", alice, name_public=True)
+    give(fund, private, 700_000, "p2", alice)
+
+    page = client.get(f"/p/{fund.ward.code}/campaigns/{fund.pk}/")  # nobody signed in
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert "Trần Văn Đồng" in body and "Lê Thị Kín" not in body and private.address not in body
+    assert "một hộ dân" in body
+    assert "1.000.000 đ" in body  # the total counts both
+    today = timezone.localdate().strftime("%d/%m/%Y")
+    assert today in body
+
+    feed = client.get(f"/p/{fund.ward.code}/campaigns/{fund.pk}/feed.atom")
+    assert feed.status_code == 200 and feed["Content-Type"].startswith("application/atom+xml")
+    assert f"{today}: 1.000.000 đ" in feed.content.decode() and "Lê Thị Kín" not in feed.content.decode()
+
+
+def test_a_campaign_of_another_ward_is_not_found_by_its_number(client, fund, ward_b):
+    assert client.get(f"/p/{ward_b.code}/campaigns/{fund.pk}/").status_code == 404
+
+
+def test_a_correction_takes_the_entry_out_and_the_admin_sees_who_did_what_from_where(
+    client_for, fund, group_a1, carol, alice
+):
+    household = HouseholdFactory(group=group_a1)
+    client = client_for(carol)
+    entry_id = _record(client, fund, household, "900.000", key="w1").json()["entry"]["id"]
+
+    assert "Vì sao" in client.get(f"/campaigns/{fund.pk}/entries/{entry_id}/reverse/").content.decode()
+    client.post(f"/campaigns/{fund.pk}/entries/{entry_id}/reverse/", {"reason": "Gõ nhầm số", "key": "r1"})
+    assert Total.objects.get(campaign=fund, group=group_a1).amount == 0
+    assert Entry.objects.count() == 2  # the old one stays
+
+    assert client.get(f"/campaigns/{fund.pk}/entries/").status_code == 403  # a leader does not see the audit
+    audit = client_for(alice).get(f"/campaigns/{fund.pk}/entries/").content.decode()
+    assert "Gõ nhầm số" in audit and "carol@an-binh.vn" in audit and "127.0.0.1" in audit
+    assert AuditEvent.objects.filter(actor=alice, action="view", object_id=str(fund.pk)).exists()
+
+
+def test_a_closed_campaign_asks_first_then_takes_no_more_entries(client_for, fund, group_a1, alice):
+    client = client_for(alice)
+    assert "không ai ghi nhận" in client.get(f"/campaigns/{fund.pk}/close/").content.decode()
+    client.post(f"/campaigns/{fund.pk}/close/")
+    answer = _record(client, fund, HouseholdFactory(group=group_a1))
+    assert answer.status_code == 400 and "đã kết thúc" in answer.json()["errors"]["__all__"][0]["message"]
+
+
+def test_an_admin_opens_a_campaign_from_the_form_and_moves_a_group_target(
+    client_for, ward_a, group_a1, group_a2, alice
+):
+    client = client_for(alice)
+    refused = client.post(
+        "/campaigns/new/",
+        {
+            "name": "Ngày Chủ nhật xanh",
+            "kind": "action",
+            "unit": "households",
+            "starts_on": "2026-12-06",
+            "ends_on": "2026-12-01",
+            "target": "0",
+        },
+    )
+    body = refused.content.decode()
+    assert "kết thúc trước" in body and "lớn hơn 0" in body and 'value="Ngày Chủ nhật xanh"' in body
+
+    made = client.post(
+        "/campaigns/new/",
+        {
+            "name": "Ngày Chủ nhật xanh",
+            "kind": "action",
+            "unit": "households",
+            "starts_on": "2026-12-06",
+            "ends_on": "2026-12-06",
+            "target": "14",
+        },
+    )
+    campaign_id = int(made["Location"].strip("/").split("/")[-1])
+    client.post(f"/campaigns/{campaign_id}/targets/", {f"g{group_a1.pk}": "12", f"g{group_a2.pk}": "2"})
+    page = client.get(f"/campaigns/{campaign_id}/")
+    assert {g.name: g.target for g in page.context["progress"].groups} == {"Tổ dân phố 1": 12, "Tổ dân phố 2": 2}
+
+
+def test_the_today_page_shows_each_running_campaign_with_its_percent(client_for, fund, group_a1, alice, carol):
+    give(fund, HouseholdFactory(group=group_a1), 7_000_000, "t1", alice)
+    ward = client_for(alice).get("/today/").content.decode()
+    assert "Quỹ Vì người nghèo 2026" in ward and "50 %" in ward  # 7 of the ward's 14 million
+    leader = client_for(carol).get("/today/").content.decode()
+    assert "70 %" in leader  # 7 of their group's 10 million
