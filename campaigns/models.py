@@ -53,6 +53,13 @@ class Campaign(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def unit_name(self) -> str:
+        """What follows a figure: "đ", "hộ", "người" or the ward's own unit."""
+        if self.unit == self.Unit.VND:
+            return "đ"
+        return self.unit_label or str(self.get_unit_display())
+
 
 class GroupTarget(models.Model):
     """A group's share of the ward target (by households by default, editable)."""

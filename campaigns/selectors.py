@@ -203,7 +203,7 @@ def households_find(*, user: Any, campaign: Campaign, query: str, limit: int = 2
     ]
 
 
-def entries_recent(*, user: Any, campaign: Campaign, limit: int = 20) -> QuerySet[Entry]:
+def entries_recent(*, user: Any, campaign: Campaign, limit: int | None = 20) -> QuerySet[Entry]:
     """The latest entries in the groups the person records in, with whether each was corrected."""
     return (
         Entry.objects.filter(campaign=campaign, group__in=groups_for_user(user=user))

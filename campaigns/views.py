@@ -132,9 +132,7 @@ def entry_record(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _entry_label(campaign: Campaign, amount: int) -> str:
-    if campaign.unit == Campaign.Unit.VND:
-        return f"{vn_number(amount)} đ"
-    return f"{vn_number(amount)} {campaign.unit_label or campaign.get_unit_display()}"
+    return f"{vn_number(amount)} {campaign.unit_name}"
 
 
 @staff_required

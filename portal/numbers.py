@@ -10,11 +10,11 @@ def vn_number(value: object) -> str:
 
 
 def vn_percent(value: float | None) -> str:
-    """102.34 → "102,3 %"; nothing known → "—"."""
+    """102.34 → "102,3 %" (a no-break space, so the sign never wraps to a line of its own); nothing known → "—"."""
     if value is None:
         return "—"
     whole = f"{float(value):,.1f}".replace(",", " ").replace(".", ",").replace(" ", ".")
-    return f"{whole.removesuffix(',0')} %"
+    return f"{whole.removesuffix(',0')}\u00a0%"
 
 
 def vn_money(value: object) -> str:

@@ -337,6 +337,9 @@ SPECTACULAR_SETTINGS = {
         "ReportStatusEnum": "feedback.models.Report.Status",
         "ReportEventKindEnum": "feedback.models.ReportEvent.Kind",
         "ResidentialGroupKindEnum": "groups.models.ResidentialGroup.Kind",
+        "CampaignKindEnum": "campaigns.models.Campaign.Kind",
+        "CampaignUnitEnum": "campaigns.models.Campaign.Unit",
+        "CampaignStatusEnum": "campaigns.models.Campaign.Status",
     },
 }
 

@@ -48,3 +48,15 @@ class StrictLimitOffsetPagination(LimitOffsetPagination):
             if parameter["name"] == self.offset_query_param:
                 parameter["schema"] |= {"minimum": 0, "maximum": MAX_ID}
         return parameters
+
+
+class TextField(serializers.CharField):
+    """A string and only a string: DRF's CharField would turn 0 or true into "0" or "True", which the schema
+    forbids and which is never what a client meant."""
+
+    default_error_messages = {"not_text": "Must be a string."}
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("not_text")
+        return super().to_internal_value(data)

@@ -2,6 +2,7 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from announcements.api import views as announcement_api
+from campaigns.api import views as campaign_api
 from feedback.api import views as report_api
 from groups.api import views as group_api
 
@@ -13,5 +14,6 @@ router.register("members", group_api.MemberViewSet, basename="member")
 router.register("memberships", group_api.MembershipViewSet, basename="membership")
 router.register("announcements", announcement_api.AnnouncementViewSet, basename="announcement")
 router.register("reports", report_api.ReportViewSet, basename="report")
+router.register("campaigns", campaign_api.CampaignViewSet, basename="campaign")
 
 urlpatterns = [path("", include(router.urls))]

@@ -78,7 +78,6 @@
       .catch(function () { chosen.textContent = msg("waiting"); });
   }
   if (search) {
-    search.querySelectorAll("[data-no-script]").forEach(function (b) { b.hidden = true; });
     search.addEventListener("submit", function (event) { event.preventDefault(); find(); });
     input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(find, 250); });
   }

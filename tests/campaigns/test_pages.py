@@ -31,7 +31,7 @@ def test_an_entry_sent_twice_by_the_phone_is_recorded_once_and_moves_its_group(c
     assert again.json()["entry"]["id"] == first.json()["entry"]["id"]
     assert Total.objects.get(campaign=fund, group=group_a1).amount == 500_000
     page = client.get(f"/campaigns/{fund.pk}/").content.decode()
-    assert "500.000 đ" in page and "5 %" in page  # 500.000 of the ward's 14.000.000 → 3,6 %; the group's 5 %
+    assert "500.000 đ" in page and "5\xa0%" in page  # 500.000 of the ward's 14.000.000 → 3,6 %; the group's 5 %
 
 
 def test_the_form_works_without_the_script_and_keeps_what_was_typed_after_an_error(client_for, fund, group_a1, carol):
@@ -98,7 +98,7 @@ def test_progress_ranks_only_groups_of_at_least_ten_households(client_for, fund,
     assert rows["Tổ dân phố 2"].rank is None and rows["Tổ dân phố 2"].percent == 100.0
     progress = page.context["progress"]
     assert (progress.amount, progress.households, progress.households_total) == (5_000_000, 2, 14)
-    assert "35,7 %" in page.content.decode()  # 5.000.000 of 14.000.000
+    assert "35,7\xa0%" in page.content.decode()  # 5.000.000 of 14.000.000
 
 
 def test_the_public_page_names_only_the_households_that_agreed(client, fund, group_a1, alice):
@@ -193,6 +193,6 @@ def test_an_admin_opens_a_campaign_from_the_form_and_moves_a_group_target(
 def test_the_today_page_shows_each_running_campaign_with_its_percent(client_for, fund, group_a1, alice, carol):
     give(fund, HouseholdFactory(group=group_a1), 7_000_000, "t1", alice)
     ward = client_for(alice).get("/today/").content.decode()
-    assert "Quỹ Vì người nghèo 2026" in ward and "50 %" in ward  # 7 of the ward's 14 million
+    assert "Quỹ Vì người nghèo 2026" in ward and "50\xa0%" in ward  # 7 of the ward's 14 million
     leader = client_for(carol).get("/today/").content.decode()
-    assert "70 %" in leader  # 7 of their group's 10 million
+    assert "70\xa0%" in leader  # 7 of their group's 10 million

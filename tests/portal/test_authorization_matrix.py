@@ -677,6 +677,38 @@ ROWS: dict[str, Row] = {
         "401 401 200 200 200 404 403",
         "401 401 404 404 404 200 403",
     ),
+    "api/^campaigns/$": Row("GET", lambda o: "/api/campaigns/", "401 401 200 200 200 200 403"),
+    "api/^campaigns/(?P<pk>[0-9]{1,18})/$": Row(
+        "GET",
+        lambda o: f"/api/campaigns/{o.campaign.pk}/",
+        "401 401 200 200 200 404 403",
+        "401 401 404 404 404 200 403",
+    ),
+    "api/^campaigns/(?P<pk>[0-9]{1,18})/progress/$": Row(
+        "GET",
+        lambda o: f"/api/campaigns/{o.campaign.pk}/progress/",
+        "401 401 200 200 200 404 403",
+        "401 401 404 404 404 200 403",
+    ),
+    "api/^campaigns/(?P<pk>[0-9]{1,18})/entries/$": Row(
+        "GET",
+        lambda o: f"/api/campaigns/{o.campaign.pk}/entries/",
+        "401 401 200 200 200 404 403",
+        "401 401 404 404 404 200 403",
+    ),
+    # The figures of the public page, which needs no login either.
+    "api/^campaigns/(?P<pk>[0-9]{1,18})/public/$": Row(
+        "GET", lambda o: f"/api/campaigns/{o.campaign.pk}/public/", ALL_200, ALL_200
+    ),
+    "api/^campaigns/(?P<pk>[0-9]{1,18})/entries/(?P<entry>[0-9]{1,18})/reverse/$": Row(
+        "POST",
+        lambda o: f"/api/campaigns/{o.campaign.pk}/entries/{o.entry.pk}/reverse/",
+        "401 401 201* 201* 201* 404 403",
+        "401 401 404 404 404 201* 403",
+        data={"reason": "Gõ nhầm"},
+        changed=lambda o: Entry.objects.filter(reverses=o.entry).exists(),
+        api=True,
+    ),
     "api/^reports/$": Row("GET", lambda o: "/api/reports/", "401 401 200 200 200 200 403"),
     "api/^reports/numbers/$": Row("GET", lambda o: "/api/reports/numbers/", "401 401 200 200 200 200 403"),
     "api/^reports/(?P<pk>[0-9]{1,18})/$": Row(
@@ -823,6 +855,30 @@ WRITE_ROWS: dict[str, Row] = {
         "401 401 404 404 404 200* 403",
         data=lambda o: {"title": "Sửa tiêu đề", "body": "Mời.", "group_ids": [o.group.pk], "channels": ["sms"]},
         changed=lambda o: _ann(o, "draft").title == "Sửa tiêu đề",
+        api=True,
+    ),
+    "api/^campaigns/$ POST": Row(
+        "POST",
+        lambda o: "/api/campaigns/",
+        "401 401 403 403 201* 201* 403",
+        data={
+            "name": "Quỹ Đền ơn đáp nghĩa",
+            "kind": "fund",
+            "unit": "vnd",
+            "starts_on": "2026-12-01",
+            "ends_on": "2026-12-31",
+            "target": 5_000_000,
+        },
+        changed=lambda o: Campaign.objects.filter(name="Quỹ Đền ơn đáp nghĩa").exists(),
+        api=True,
+    ),
+    "api/^campaigns/(?P<pk>[0-9]{1,18})/entries/$ POST": Row(
+        "POST",
+        lambda o: f"/api/campaigns/{o.campaign.pk}/entries/",
+        "401 401 201* 201* 201* 404 403",
+        "401 401 404 404 404 201* 403",
+        data=lambda o: {"household": o.household.pk, "amount": 50_000, "key": "matrix-api"},
+        changed=lambda o: Entry.objects.filter(campaign=o.campaign, key="matrix-api").exists(),
         api=True,
     ),
     "api/^reports/$ POST": Row(

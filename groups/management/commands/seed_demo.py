@@ -4,6 +4,7 @@ Safe to run twice: the ward is built once (found by its code), the staff account
 """
 
 import random
+from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -105,6 +106,7 @@ class Command(BaseCommand):
         self._ensure_accounts(ward)
         self._ensure_announcement(ward)
         self._ensure_reports(ward)
+        self._ensure_campaigns(ward)
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for email, _name, role in DEMO_ACCOUNTS:
             self.stdout.write(f"  {role:<13} {email}")
@@ -260,6 +262,65 @@ class Command(BaseCommand):
         announcements.announcement_dispatch(announcement_id=announcement.pk)
         while announcements.deliveries_send_batch(announcement_id=announcement.pk, kind="web_feed"):
             pass
+
+    def _ensure_campaigns(self, ward: Ward) -> None:
+        """A fund for the poor with entries in most groups, and a clean-up Sunday with the households that came."""
+        from campaigns import services as campaigns
+        from campaigns.models import Campaign
+
+        if Campaign.objects.filter(ward=ward).exists():
+            return
+        rng = random.Random(11)
+        admin = get_user_model().objects.get(email=DEMO_ACCOUNTS[0][0])
+        today = timezone.localdate()
+        fund = campaigns.campaign_create(
+            ward=ward,
+            data=campaigns.CampaignData(
+                name="Quỹ Vì người nghèo năm 2026",
+                kind=Campaign.Kind.FUND,
+                unit=Campaign.Unit.VND,
+                starts_on=today - timedelta(days=20),
+                ends_on=today + timedelta(days=40),
+                target=60_000_000,
+            ),
+            by=admin,
+        )
+        sunday = campaigns.campaign_create(
+            ward=ward,
+            data=campaigns.CampaignData(
+                name="Ngày Chủ nhật xanh",
+                kind=Campaign.Kind.ACTION,
+                unit=Campaign.Unit.HOUSEHOLDS,
+                starts_on=today - timedelta(days=2),
+                ends_on=today + timedelta(days=5),
+                target=max(ward.households_total // 2, 1),
+            ),
+            by=admin,
+        )
+        receipt = 0
+        for group in ward.groups.order_by("pk")[2:]:  # two groups have not started collecting yet
+            for household in group.households.order_by("pk"):
+                if rng.random() < 0.6:
+                    receipt += 1
+                    transfer = rng.random() < 0.3
+                    campaigns.entry_record(
+                        campaign=fund,
+                        data=campaigns.EntryData(
+                            household_id=household.pk,
+                            amount=rng.choice([50_000, 100_000, 100_000, 200_000, 200_000, 500_000]),
+                            key=f"demo-fund-{household.pk}",
+                            method="transfer" if transfer else "cash",
+                            receipt_number=f"BL-{receipt:04d}",
+                            name_public=rng.random() < 0.3,
+                        ),
+                        by=admin,
+                    )
+                if rng.random() < 0.45:
+                    campaigns.entry_record(
+                        campaign=sunday,
+                        data=campaigns.EntryData(household_id=household.pk, amount=1, key=f"demo-cnx-{household.pk}"),
+                        by=admin,
+                    )
 
     def _ensure_reports(self, ward: Ward) -> None:
         """Units that handle reports (the ward police receive tips), canned replies, and a few reports."""

@@ -1,0 +1,142 @@
+from rest_framework import serializers
+
+from campaigns.models import Campaign, Entry
+from campaigns.services.entries import MAX_FUND_AMOUNT
+from campaigns.services.setup import MAX_TARGET
+from portal.api.fields import TextField, id_field
+
+
+class CampaignSerializer(serializers.ModelSerializer):
+    unit_name = serializers.CharField(read_only=True)
+    amount = serializers.IntegerField(read_only=True, help_text="The ward's running total, in the campaign's unit.")
+    percent = serializers.FloatField(read_only=True, allow_null=True, help_text="Of the ward target.")
+
+    class Meta:
+        model = Campaign
+        fields = [
+            "id",
+            "name",
+            "kind",
+            "unit",
+            "unit_label",
+            "unit_name",
+            "starts_on",
+            "ends_on",
+            "target",
+            "status",
+            "amount",
+            "percent",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class CampaignWriteSerializer(serializers.Serializer):
+    name = TextField(max_length=200)
+    kind = serializers.ChoiceField(choices=Campaign.Kind.choices)
+    unit = serializers.ChoiceField(choices=Campaign.Unit.choices)
+    unit_label = TextField(max_length=40, required=False, allow_blank=True, default="")
+    starts_on = serializers.DateField()
+    ends_on = serializers.DateField()
+    target = serializers.IntegerField(min_value=1, max_value=MAX_TARGET)
+    group_targets = serializers.DictField(
+        child=serializers.IntegerField(min_value=0, max_value=MAX_TARGET),
+        required=False,
+        default=dict,
+        help_text="Group id → its target; the groups left out share the ward target by their declared households.",
+    )
+
+    def validate_group_targets(self, value: dict) -> dict[int, int]:
+        try:
+            return {int(key): amount for key, amount in value.items()}
+        except ValueError:
+            raise serializers.ValidationError("Group ids are whole numbers.") from None
+
+
+class GroupProgressSerializer(serializers.Serializer):
+    group_id = serializers.IntegerField()
+    name = TextField()
+    households_total = serializers.IntegerField()
+    target = serializers.IntegerField()
+    amount = serializers.IntegerField()
+    entries = serializers.IntegerField()
+    households = serializers.IntegerField()
+    percent = serializers.FloatField(allow_null=True)
+    coverage = serializers.FloatField(allow_null=True)
+    rank = serializers.IntegerField(allow_null=True, help_text="Only groups of at least 10 declared households.")
+
+
+class ProgressSerializer(serializers.Serializer):
+    target = serializers.IntegerField()
+    amount = serializers.IntegerField()
+    entries = serializers.IntegerField()
+    households = serializers.IntegerField()
+    households_total = serializers.IntegerField()
+    percent = serializers.FloatField(allow_null=True)
+    coverage = serializers.FloatField(allow_null=True)
+    groups = GroupProgressSerializer(many=True)
+
+
+class DaySerializer(serializers.Serializer):
+    day = serializers.DateField()
+    amount = serializers.IntegerField()
+    entries = serializers.IntegerField()
+
+
+class PublicEntrySerializer(serializers.Serializer):
+    day = serializers.DateField()
+    amount = serializers.IntegerField()
+    name = TextField(help_text="Empty unless the household agreed to be named.")
+    group = TextField()
+
+
+class PublicCampaignSerializer(serializers.Serializer):
+    campaign = CampaignSerializer()
+    ward = TextField()
+    progress = ProgressSerializer()
+    days = DaySerializer(many=True)
+    entries = PublicEntrySerializer(many=True)
+
+
+class EntrySerializer(serializers.ModelSerializer):
+    recorded_by = serializers.EmailField(source="recorded_by.email", read_only=True)
+
+    class Meta:
+        model = Entry
+        fields = [
+            "id",
+            "group",
+            "household",
+            "amount",
+            "method",
+            "receipt_number",
+            "name_public",
+            "reverses",
+            "reason",
+            "key",
+            "recorded_by",
+            "recorded_at",
+        ]
+        read_only_fields = fields
+
+
+class EntryWriteSerializer(serializers.Serializer):
+    household = id_field()
+    amount = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=-MAX_FUND_AMOUNT * 10,
+        max_value=MAX_FUND_AMOUNT * 10,
+        help_text="In the campaign's unit (đồng for a fund); ignored for a count of households.",
+    )
+    key = TextField(
+        max_length=64, help_text="The client's own key: the same entry sent again with it is recorded once."
+    )
+    method = serializers.ChoiceField(choices=["cash", "transfer", ""], required=False, default="")
+    receipt_number = TextField(max_length=40, required=False, allow_blank=True, default="")
+    name_public = serializers.BooleanField(required=False, default=False)
+
+
+class ReverseSerializer(serializers.Serializer):
+    reason = TextField(max_length=300)
+    key = TextField(max_length=64, required=False, allow_blank=True, default="")
