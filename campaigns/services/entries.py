@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from campaigns.models import Campaign, DayTotal, Entry, Participation, Total
 from groups.models import Household
-from groups.selectors import groups_for_user
+from groups.selectors import groups_for_user, staff_profile_of
 from portal.audit import audit_record
 from portal.text import normalize_spaces
 
@@ -59,6 +59,15 @@ def _amount_clean(campaign: Campaign, amount: int | None) -> int:
     return amount
 
 
+def _may_record_in(user: Any, ward_id: int, group_id: int) -> bool:
+    """Ward admins and staff record in every group of their ward, a leader in the groups they lead (the rule
+    of groups.selectors.groups_for_user, asked for one group without a query for the ward-wide)."""
+    profile = staff_profile_of(user)
+    if profile is None or profile.ward_id != ward_id:
+        return False
+    return profile.is_ward_wide or groups_for_user(user=user).filter(pk=group_id).exists()
+
+
 def entry_record(*, campaign: Campaign, data: EntryData, by: Any, ip: str | None = None) -> tuple[Entry, bool]:
     """Record one entry. Returns (entry, created): the same key sent again (a retry from a phone whose connection
     dropped) returns the entry it first made, recorded once."""
@@ -67,14 +76,18 @@ def entry_record(*, campaign: Campaign, data: EntryData, by: Any, ip: str | None
         raise ValidationError({"key": [_("The form was sent without its key; please reload the page.")]})
     existing = Entry.objects.filter(campaign=campaign, key=key).first()
     if existing is not None:
-        if not groups_for_user(user=by).filter(pk=existing.group_id).exists():
+        if not _may_record_in(by, campaign.ward_id, existing.group_id):
             raise PermissionDenied  # a key names an entry only to those who may record in its group
         return existing, False
     _open_for_entries(campaign)
-    household = Household.objects.select_related("group").filter(pk=data.household_id).first()
-    if household is None or household.group.ward_id != campaign.ward_id:
+    household = (
+        Household.objects.filter(pk=data.household_id, group__ward_id=campaign.ward_id).only("pk", "group_id").first()
+        if isinstance(data.household_id, int)
+        else None
+    )
+    if household is None:
         raise ValidationError({"household": [_("Please choose a household of this ward.")]})
-    if not groups_for_user(user=by).filter(pk=household.group_id).exists():
+    if not _may_record_in(by, campaign.ward_id, household.group_id):
         raise PermissionDenied  # a leader records only in their own groups
     amount = _amount_clean(campaign, data.amount)
     method = data.method if data.method in Entry.Method.values else ""
@@ -107,7 +120,7 @@ def entry_record(*, campaign: Campaign, data: EntryData, by: Any, ip: str | None
 def entry_reverse(*, entry: Entry, by: Any, reason: str, key: str, ip: str | None = None) -> Entry:
     """Correct an entry: a new entry of the opposite amount that names it. The old one stays as it was."""
     campaign = entry.campaign
-    if not groups_for_user(user=by).filter(pk=entry.group_id).exists():
+    if not _may_record_in(by, campaign.ward_id, entry.group_id):
         raise PermissionDenied
     reason = normalize_spaces(reason)[:300]
     if not reason:
@@ -141,16 +154,18 @@ def entry_reverse(*, entry: Entry, by: Any, reason: str, key: str, ip: str | Non
 
 def _totals_add(campaign_id: int, group_id: int, household_id: int, amount: int, entries: int) -> None:
     """Inside the entry's transaction: the household's net total (locked), then the group's running total."""
+    # One statement makes the household's row if missing, adds to it and locks it: two first entries of one
+    # household end on the same row, and the second waits for the first.
     table = Participation._meta.db_table
     with connection.cursor() as cursor:
-        # Made if missing without a race: two first entries of one household both end on the same row.
         cursor.execute(
-            f"INSERT INTO {table} (campaign_id, household_id, amount) VALUES (%s, %s, 0) ON CONFLICT DO NOTHING",
-            [campaign_id, household_id],
+            f"INSERT INTO {table} (campaign_id, household_id, amount) VALUES (%s, %s, %s) "
+            f"ON CONFLICT (campaign_id, household_id) DO UPDATE SET amount = {table}.amount + EXCLUDED.amount "
+            "RETURNING amount",
+            [campaign_id, household_id, amount],
         )
-    participation = Participation.objects.select_for_update().get(campaign_id=campaign_id, household_id=household_id)
-    before, after = participation.amount, participation.amount + amount
-    Participation.objects.filter(pk=participation.pk).update(amount=after)
+        after = cursor.fetchone()[0]
+    before = after - amount
     joined = int(after > 0) - int(before > 0)
     updated = Total.objects.filter(campaign_id=campaign_id, group_id=group_id).update(
         amount=F("amount") + amount, entries=F("entries") + entries, households=F("households") + joined

@@ -196,3 +196,14 @@ def test_the_today_page_shows_each_running_campaign_with_its_percent(client_for,
     assert "Quỹ Vì người nghèo 2026" in ward and "50\xa0%" in ward  # 7 of the ward's 14 million
     leader = client_for(carol).get("/today/").content.decode()
     assert "70\xa0%" in leader  # 7 of their group's 10 million
+
+
+def test_a_group_made_after_the_campaign_shows_its_entries_without_a_target(client_for, fund, ward_a, alice):
+    from tests.factories import GroupFactory
+
+    late = GroupFactory(ward=ward_a, name="Tổ dân phố 9", households_total=12)
+    give(fund, HouseholdFactory(group=late), 400_000, "late", alice)
+    progress = client_for(alice).get(f"/campaigns/{fund.pk}/").context["progress"]
+    row = {g.name: g for g in progress.groups}["Tổ dân phố 9"]
+    assert (row.amount, row.target, row.percent, row.rank) == (400_000, 0, None, None)
+    assert progress.amount == 400_000

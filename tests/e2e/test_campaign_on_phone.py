@@ -1,0 +1,83 @@
+"""A group leader collects for the fund for the poor on a 390-px phone: three households, the third while the
+phone has no connection, which is sent by itself when the connection returns. The ward's progress moves, and the
+public page shows the totals with only the name of the household that agreed."""
+
+import pytest
+from playwright.sync_api import expect
+
+from campaigns.models import Entry
+from groups.models import Household
+from tests.campaigns.conftest import fund  # noqa: F401 - the fixture
+from tests.factories import PASSWORD, member_in
+
+pytestmark = pytest.mark.e2e
+
+
+def _household(group, address: str, head: str) -> Household:
+    household = Household.objects.create(group=group, address=address, address_folded=address.lower())
+    household.head = member_in(group, household=household, full_name=head)
+    household.save()
+    return household
+
+
+def _record(page, search: str, choice: str, amount: str, *, named: bool = False) -> None:
+    page.get_by_label("Tìm hộ").fill(search)  # typed without accents, as on a phone keyboard
+    page.get_by_label(choice).check()
+    page.get_by_label("Số tiền (đồng)").fill(amount)
+    if named:
+        page.get_by_label("Hộ đồng ý công khai tên trên trang công khai").check()
+    page.get_by_role("button", name="Lưu").click()
+
+
+def test_a_leader_records_three_gifts_one_offline_and_the_public_page_names_only_who_agreed(
+    phone_page,
+    fund,
+    group_a1,
+    carol,  # noqa: F811
+):
+    page = phone_page
+    _household(group_a1, "5 Lê Lợi", "Nguyễn Văn An")
+    _household(group_a1, "7 Lê Lợi", "Trần Thị Bình")
+    _household(group_a1, "9 Lê Lợi", "Phạm Văn Cường")
+
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill("carol@an-binh.vn")
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.get_by_role("link", name="Quỹ Vì người nghèo 2026").first.click()
+    page.get_by_role("link", name="Ghi nhận đóng góp").click()
+    page.wait_for_load_state("networkidle")  # the households of the leader's group are now kept on the phone
+
+    _record(page, "nguyen van an", "5 Lê Lợi · Nguyễn Văn An", "500.000", named=True)
+    expect(page.locator("[data-recent]")).to_contain_text("5 Lê Lợi")
+    _record(page, "tran thi binh", "7 Lê Lợi · Trần Thị Bình", "200.000")
+    expect(page.locator("[data-recent]")).to_contain_text("7 Lê Lợi")
+
+    # No connection: the entry is kept on the phone, shown as waiting, and nothing reaches the ward yet.
+    page.context.set_offline(True)
+    _record(page, "pham van cuong", "9 Lê Lợi · Phạm Văn Cường", "300.000")
+    outbox = page.locator("#outbox")
+    expect(outbox).to_be_visible()
+    expect(outbox).to_contain_text("9 Lê Lợi")
+    expect(outbox).to_contain_text("Đang chờ có mạng")
+    assert Entry.objects.count() == 2
+
+    page.context.set_offline(False)  # the connection returns: the phone sends it by itself
+    expect(outbox).to_be_hidden()
+    expect(page.locator("[data-recent]")).to_contain_text("9 Lê Lợi")
+    assert sorted(Entry.objects.values_list("amount", flat=True)) == [200_000, 300_000, 500_000]
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+    page.goto(f"/campaigns/{fund.pk}/")
+    expect(page.locator(".stat")).to_have_text("1.000.000 đ")
+    expect(page.locator('[data-group="Tổ dân phố 1"]')).to_contain_text("10\u00a0%")  # of its 10.000.000
+
+    page.context.clear_cookies()  # a resident, not signed in
+    page.goto(f"/p/{fund.ward.code}/campaigns/{fund.pk}/")
+    expect(page.locator(".stat")).to_have_text("1.000.000 đ")
+    contributions = page.locator("[data-contributions]")
+    expect(contributions).to_contain_text("Nguyễn Văn An")
+    expect(contributions).to_contain_text("một hộ dân")
+    body = page.content()
+    assert "Trần Thị Bình" not in body and "Phạm Văn Cường" not in body
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
