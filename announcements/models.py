@@ -119,6 +119,13 @@ class AnnouncementFile(models.Model):
         return f"remove-file-{self.pk}"
 
     @property
+    def content_type(self) -> str:
+        """Photos are stored as JPEG, the portal's own charts as PNG, documents as PDF."""
+        if self.kind == self.Kind.DOCUMENT:
+            return "application/pdf"
+        return "image/png" if self.file.name.endswith(".png") else "image/jpeg"
+
+    @property
     def url(self) -> str:
         from announcements.rendering import file_url
 

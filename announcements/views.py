@@ -286,7 +286,7 @@ def announcement_file(request: HttpRequest, pk: int, file: int) -> HttpResponse:
     is_image = found.kind == AnnouncementFile.Kind.IMAGE
     return file_response(
         found.file,
-        content_type="image/jpeg" if is_image else "application/pdf",
+        content_type=found.content_type,
         private=not rendering.is_public(found.announcement),
         filename="" if is_image else found.original_name,
     )

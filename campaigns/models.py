@@ -41,6 +41,10 @@ class Campaign(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # Its launch, reminders and results: a results announcement goes out on the channels these used.
+    announcements = models.ManyToManyField(
+        "announcements.Announcement", blank=True, related_name="campaigns", verbose_name=_("announcements")
+    )
 
     class Meta:
         verbose_name = _("campaign")

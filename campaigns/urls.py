@@ -14,6 +14,10 @@ urlpatterns = [
     path("campaigns/<id:pk>/entries/<id:entry>/reverse/", views.entry_reverse, name="reverse"),
     path("campaigns/<id:pk>/targets/", views.campaign_targets, name="targets"),
     path("campaigns/<id:pk>/close/", views.campaign_close, name="close"),
+    path("campaigns/<id:pk>/results/", views.campaign_results, name="results"),
+    path("campaigns/<id:pk>/link/", views.campaign_link, name="link"),
+    path("campaigns/<id:pk>/chart.png", views.campaign_chart, name="chart"),
     path("p/<str:ward_code>/campaigns/<id:pk>/", views.public_campaign, name="public"),
+    path("p/<str:ward_code>/campaigns/<id:pk>/chart.png", views.public_chart, name="public_chart"),
     path("p/<str:ward_code>/campaigns/<id:pk>/feed.atom", views.CampaignAtomFeed(), name="public_atom"),
 ]

@@ -17,14 +17,21 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from announcements.selectors import announcements_for_user
 from campaigns import selectors, services
+from campaigns.charts import progress_chart_png
 from campaigns.forms import CampaignForm, EntryForm, ReverseForm, TargetsForm
 from campaigns.models import Campaign, GroupTarget
-from groups.selectors import groups_for_user, is_ward_admin
+from groups.selectors import groups_for_user, is_ward_admin, staff_profile_of
 from portal.audit import audit_record, client_ip
 from portal.numbers import vn_number, vn_percent
 from portal.text import clean_text
 from portal.web import apply_errors, errors_say, int_or_none, staff_required, ward_admin_profile
+
+
+def is_ward_wide(user: Any) -> bool:
+    profile = staff_profile_of(user)
+    return profile is not None and profile.is_ward_wide
 
 
 def _new_key() -> str:
@@ -70,6 +77,9 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "progress": progress,
             "may_record": campaign.status == Campaign.Status.OPEN and groups_for_user(user=request.user).exists(),
             "is_admin": is_ward_admin(user=request.user, ward=campaign.ward),
+            "is_ward_wide": is_ward_wide(request.user),
+            "linked": campaign.announcements.order_by("-pk"),
+            "linkable": announcements_for_user(user=request.user).exclude(campaigns=campaign).order_by("-pk")[:30],
         },
     )
 
@@ -237,6 +247,63 @@ def campaign_close(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "campaigns/close.html", {"campaign": campaign})
 
 
+@staff_required
+@require_http_methods(["GET", "POST"])
+def campaign_results(request: HttpRequest, pk: int) -> HttpResponse:
+    """One click composes the results announcement (figures and chart); it opens as a draft, to be checked and
+    sent for approval like any other."""
+    campaign = selectors.campaign_get_for_user(user=request.user, pk=pk)
+    if request.method == "POST":
+        announcement = services.campaign_results_draft(campaign=campaign, by=request.user)
+        messages.success(
+            request, _("The results announcement is ready as a draft: check it, then send it for approval.")
+        )
+        return redirect("announcements:edit", pk=announcement.pk)
+    if not is_ward_wide(request.user):
+        raise PermissionDenied(_("Only ward staff can announce a campaign's results."))
+    title, body = services.results_text(campaign)
+    linked = campaign.announcements.order_by("-pk")
+    channels = sorted({kind for a in linked for kind in a.channels}) or services.DEFAULT_CHANNELS
+    return render(
+        request,
+        "campaigns/results.html",
+        {"campaign": campaign, "title": title, "body": body, "channels": channels, "linked": linked},
+    )
+
+
+@staff_required
+@require_http_methods(["POST"])
+def campaign_link(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = selectors.campaign_get_for_user(user=request.user, pk=pk)
+    announcement = (
+        announcements_for_user(user=request.user).filter(pk=int_or_none(request.POST.get("announcement"))).first()
+    )
+    if announcement is None:
+        messages.error(request, _("Please choose an announcement of this ward."))
+    else:
+        try:
+            services.campaign_announcement_link(campaign=campaign, announcement=announcement, by=request.user)
+        except ValidationError as error:
+            errors_say(request, error)
+        else:
+            messages.success(request, _("The announcement is linked to the campaign."))
+    return redirect("campaigns:detail", pk=campaign.pk)
+
+
+@staff_required
+def campaign_chart(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = selectors.campaign_get_for_user(user=request.user, pk=pk)
+    return _chart(campaign)
+
+
+def _chart(campaign: Campaign) -> HttpResponse:
+    response = HttpResponse(
+        progress_chart_png(selectors.campaign_progress(campaign=campaign)), content_type="image/png"
+    )
+    response["Cache-Control"] = "max-age=60"
+    return response
+
+
 # --- public -----------------------------------------------------------------------------------------------------
 
 
@@ -254,6 +321,10 @@ def public_campaign(request: HttpRequest, ward_code: str, pk: int) -> HttpRespon
             "entries": selectors.public_entries(campaign=campaign),
         },
     )
+
+
+def public_chart(request: HttpRequest, ward_code: str, pk: int) -> HttpResponse:
+    return _chart(selectors.campaign_get_public(ward_code=ward_code, pk=pk))
 
 
 class CampaignAtomFeed(Feed):

@@ -126,7 +126,7 @@ class ZaloClient:
             kind, reason, data = self.call(
                 "POST",
                 settings.ZALO_OA_API_URL.rstrip("/") + "/v2.0/oa/upload/image",
-                files={"file": (Path(path).name, image, "image/jpeg")},
+                files={"file": (Path(path).name, image, "image/png" if path.endswith(".png") else "image/jpeg")},
             )
         return kind, reason, str(data.get("attachment_id", ""))
 

@@ -111,17 +111,19 @@ def announcement_save(
     images: Iterable[UploadedFile] = (),
     documents: Iterable[UploadedFile] = (),
     corrects: Announcement | None = None,
+    charts: Iterable[tuple[str, bytes]] = (),
 ) -> Announcement:
-    """Create or update a draft (or one waiting for approval) with its images and documents, all or nothing."""
+    """Create or update a draft (or one waiting for approval) with its images and documents, all or nothing.
+    `charts` are pictures the portal drew itself (name, PNG bytes): kept as PNG, where a photo becomes a JPEG."""
     profile = _profile_or_deny(user)
     if announcement is not None:
         _require_editor(user, announcement)
     data, groups = announcement_data_clean(user=user, data=data)
-    images, documents = list(images), list(documents)
+    images, documents, charts = list(images), list(documents), list(charts)
     existing_images = announcement.files.filter(kind=AnnouncementFile.Kind.IMAGE).count() if announcement else 0
-    if existing_images + len(images) > settings.ANNOUNCEMENT_MAX_IMAGES:
+    if existing_images + len(images) + len(charts) > settings.ANNOUNCEMENT_MAX_IMAGES:
         raise ValidationError({"images": [_("At most %d images.") % settings.ANNOUNCEMENT_MAX_IMAGES]})
-    prepared_images = [_image_prepare(upload) for upload in images]
+    prepared_images = [_image_prepare(upload) for upload in images] + charts
     prepared_documents = [_document_prepare(upload) for upload in documents]
     with transaction.atomic():
         if announcement is None:
@@ -178,7 +180,7 @@ def _document_prepare(upload: UploadedFile) -> tuple[str, bytes]:
 def _file_store(announcement: Announcement, kind: str, name: str, content: bytes) -> None:
     record = AnnouncementFile(announcement=announcement, kind=kind, original_name=name, size=len(content))
     # Stored under a random name; the name it came with is kept only in the row, for staff and the download.
-    extension = "jpg" if kind == AnnouncementFile.Kind.IMAGE else "pdf"
+    extension = "pdf" if kind == AnnouncementFile.Kind.DOCUMENT else "png" if name.endswith(".png") else "jpg"
     record.file.save(f"{uuid.uuid4().hex}.{extension}", ContentFile(content), save=False)
     record.save()
 

@@ -3,9 +3,19 @@ Each service validates every input with a message a person can read, owns its tr
 totals exact, and leaves an audit event. Callers import from here."""
 
 from campaigns.services.entries import EntryData, entry_record, entry_reverse
+from campaigns.services.results import (
+    DEFAULT_CHANNELS,
+    campaign_announcement_link,
+    campaign_results_draft,
+    results_text,
+)
 from campaigns.services.setup import CampaignData, campaign_close, campaign_create, campaign_targets_set
 
 __all__ = [
+    "DEFAULT_CHANNELS",
+    "campaign_announcement_link",
+    "campaign_results_draft",
+    "results_text",
     "CampaignData",
     "EntryData",
     "campaign_close",

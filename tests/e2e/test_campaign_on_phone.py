@@ -7,7 +7,6 @@ from playwright.sync_api import expect
 
 from campaigns.models import Entry
 from groups.models import Household
-from tests.campaigns.conftest import fund  # noqa: F401 - the fixture
 from tests.factories import PASSWORD, member_in
 
 pytestmark = pytest.mark.e2e
@@ -33,7 +32,7 @@ def test_a_leader_records_three_gifts_one_offline_and_the_public_page_names_only
     phone_page,
     fund,
     group_a1,
-    carol,  # noqa: F811
+    carol,
 ):
     page = phone_page
     _household(group_a1, "5 Lê Lợi", "Nguyễn Văn An")

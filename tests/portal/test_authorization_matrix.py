@@ -255,6 +255,29 @@ ROWS: dict[str, Row] = {
         f"{LOGIN} 403 403 200 404 403",
         f"{LOGIN} 403 403 404 200 403",
     ),
+    "campaigns/<id:pk>/results/": Row(
+        "GET",
+        lambda o: f"/campaigns/{o.campaign.pk}/results/",
+        f"{LOGIN} 403 200 200 404 403",
+        f"{LOGIN} 404 404 404 200 403",
+    ),
+    "campaigns/<id:pk>/chart.png": Row(
+        "GET",
+        lambda o: f"/campaigns/{o.campaign.pk}/chart.png",
+        f"{LOGIN} 200 200 200 404 403",
+        f"{LOGIN} 404 404 404 200 403",
+    ),
+    "campaigns/<id:pk>/link/": Row(
+        "POST",
+        lambda o: f"/campaigns/{o.campaign.pk}/link/",
+        f"{LOGIN} 403 403 302* 404 403",
+        f"{LOGIN} 404 404 404 302* 403",
+        data=lambda o: {"announcement": o.web.pk},
+        changed=lambda o: Campaign.objects.get(pk=o.campaign.pk).announcements.filter(pk=o.web.pk).exists(),
+    ),
+    "p/<str:ward_code>/campaigns/<id:pk>/chart.png": Row(
+        "GET", lambda o: f"/p/{o.ward.code}/campaigns/{o.campaign.pk}/chart.png", ALL_200, ALL_200
+    ),
     "p/<str:ward_code>/campaigns/<id:pk>/": Row(
         "GET", lambda o: f"/p/{o.ward.code}/campaigns/{o.campaign.pk}/", ALL_200, ALL_200
     ),
@@ -791,6 +814,13 @@ WRITE_ROWS: dict[str, Row] = {
         f"{LOGIN} 403 403 404 302* 403",
         data=lambda o: {f"g{t.group_id}": "7" for t in GroupTarget.objects.filter(campaign=o.campaign)},
         changed=lambda o: GroupTarget.objects.filter(campaign=o.campaign, target=7).exists(),
+    ),
+    "campaigns/<id:pk>/results/ POST": Row(
+        "POST",
+        lambda o: f"/campaigns/{o.campaign.pk}/results/",
+        f"{LOGIN} 403 302* 302* 404 403",
+        f"{LOGIN} 404 404 404 302* 403",
+        changed=lambda o: Campaign.objects.get(pk=o.campaign.pk).announcements.exists(),
     ),
     "campaigns/<id:pk>/close/ POST": Row(
         "POST",

@@ -1,0 +1,78 @@
+"""A campaign's results told back to the residents: a draft announcement with the figures and the chart, which
+then goes through the ward's normal approval and fan-out like any other."""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from announcements.models import Announcement
+from announcements.services import AnnouncementData, announcement_save
+from campaigns.charts import progress_chart_png
+from campaigns.models import Campaign
+from campaigns.selectors import campaign_progress
+from groups.selectors import is_ward_admin, staff_profile_of
+from portal.audit import audit_record
+from portal.numbers import vn_number, vn_percent
+
+# The channels of a results announcement when the campaign was never announced through the portal: its own
+# public page, which reaches no one by itself; staff add the others on the draft before sending it.
+DEFAULT_CHANNELS = ["web_feed"]
+
+
+def results_text(campaign: Campaign) -> tuple[str, str]:
+    """The title and body (Markdown) of the results announcement, in the words a ward posts in its groups."""
+    progress = campaign_progress(campaign=campaign)
+    unit = campaign.unit_name
+    title = _("Results: %(name)s") % {"name": campaign.name}
+    lines = [
+        _("The Front committee of %(ward)s thanks every household that took part in “%(name)s”.")
+        % {"ward": campaign.ward.name, "name": campaign.name},
+        "",
+        _("**%(amount)s %(unit)s** of the target %(target)s %(unit)s: **%(percent)s**.")
+        % {
+            "amount": vn_number(progress.amount),
+            "target": vn_number(progress.target),
+            "unit": unit,
+            "percent": vn_percent(progress.percent),
+        },
+        _("%(n)s of %(total)s households took part (%(coverage)s).")
+        % {
+            "n": vn_number(progress.households),
+            "total": vn_number(progress.households_total),
+            "coverage": vn_percent(progress.coverage),
+        },
+    ]
+    leaders = [g for g in progress.groups if g.rank is not None and g.rank <= 3]
+    leaders.sort(key=lambda g: g.rank or 0)
+    if leaders:
+        lines += ["", _("Groups furthest ahead:")]
+        lines += [f"- {g.name}: {vn_percent(g.percent)}" for g in leaders]
+    return title, "\n".join(lines)
+
+
+def campaign_results_draft(*, campaign: Campaign, by: Any) -> Announcement:
+    """Compose the results announcement as a draft of `by`, linked to the campaign, to the whole ward on the
+    channels the campaign's earlier announcements used. Nothing is sent until it is approved."""
+    profile = staff_profile_of(by)
+    if profile is None or profile.ward_id != campaign.ward_id or not profile.is_ward_wide:
+        raise PermissionDenied
+    channels = sorted({kind for a in campaign.announcements.all() for kind in a.channels}) or DEFAULT_CHANNELS
+    title, body = results_text(campaign)
+    png = progress_chart_png(campaign_progress(campaign=campaign))
+    data = AnnouncementData(title=title[:200], body=body, category="campaign", whole_ward=True, channels=channels)
+    with transaction.atomic():
+        announcement = announcement_save(user=by, data=data, charts=[(f"ket-qua-{campaign.pk}.png", png)])
+        campaign.announcements.add(announcement)
+        audit_record(actor=by, action="create", obj=campaign, ward=campaign.ward, summary="results announcement")
+    return announcement
+
+
+def campaign_announcement_link(*, campaign: Campaign, announcement: Announcement, by: Any) -> None:
+    """Link one of the ward's announcements (a launch, a reminder) to the campaign."""
+    if not is_ward_admin(user=by, ward=campaign.ward):
+        raise PermissionDenied
+    if announcement.ward_id != campaign.ward_id:
+        raise ValidationError({"announcement": [_("Please choose an announcement of this ward.")]})
+    campaign.announcements.add(announcement)
