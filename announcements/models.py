@@ -340,3 +340,24 @@ class ProviderToken(models.Model):
 
     def __str__(self) -> str:
         return self.provider  # never the token itself
+
+
+class InPersonReach(models.Model):
+    """A household a leader told about an announcement without any channel: in person, or by the loudspeaker
+    (the elderly, households with no phone). Counted beside the channels' reach, never mixed into it."""
+
+    class How(models.TextChoices):
+        TOLD = "told", _("Told in person")
+        LOUDSPEAKER = "loudspeaker", _("Heard on the loudspeaker")
+
+    announcement = models.ForeignKey(Announcement, on_delete=models.CASCADE, related_name="in_person")
+    household = models.ForeignKey("groups.Household", on_delete=models.CASCADE, related_name="+")
+    how = models.CharField(max_length=12, choices=How.choices)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["announcement", "household"], name="reached_in_person_once")]
+
+    def __str__(self) -> str:
+        return f"{self.announcement_id}/{self.household_id}: {self.how}"

@@ -17,6 +17,7 @@ from announcements.models import (
     AnnouncementFile,
     Delivery,
     DeliveryBatch,
+    InPersonReach,
     PersonalMessage,
     Response,
 )
@@ -99,15 +100,22 @@ class DeliveryStats:
     by_status: dict[str, int] = field(default_factory=dict)
     by_channel: dict[str, dict[str, int]] = field(default_factory=dict)
     skipped_reasons: dict[str, int] = field(default_factory=dict)
-    reached_households: int = 0
+    reached_households: int = 0  # by a channel
+    told_households: int = 0  # in person, not also reached by a channel
+    loudspeaker_households: int = 0  # by the loudspeaker, not also reached by a channel
     audience_households: int = 0
     confirmations: int = 0
     rsvp: dict[str, int] = field(default_factory=dict)
     poll: dict[str, int] = field(default_factory=dict)
 
     @property
+    def reach_total(self) -> int:
+        """Households reached at all: by a channel, plus those only told in person or by the loudspeaker."""
+        return self.reached_households + self.told_households + self.loudspeaker_households
+
+    @property
     def reach_percent(self) -> float:
-        return 100.0 * self.reached_households / self.audience_households if self.audience_households else 0.0
+        return 100.0 * self.reach_total / self.audience_households if self.audience_households else 0.0
 
     @property
     def done(self) -> bool:
@@ -164,6 +172,64 @@ def people_not_listed_yet(*, user: Any, announcement: Announcement) -> int:
     return sum(unmade_people(DeliveryBatch.objects.filter(announcement=announcement)).values())
 
 
+@dataclass
+class Reach:
+    """Households reached: by a channel, and apart from those, told in person or by the loudspeaker."""
+
+    announcement: Announcement
+    by_channel: int = 0
+    told: int = 0
+    loudspeaker: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.by_channel + self.told + self.loudspeaker
+
+    @property
+    def percent(self) -> float | None:
+        audience = self.announcement.audience_households
+        return round(100 * self.total / audience, 1) if audience else None
+
+
+def reach_of(announcement: Announcement) -> Reach:
+    reach = Reach(announcement)
+    by_channel = Delivery.objects.filter(
+        announcement=announcement,
+        status__in=[Delivery.Status.SENT, Delivery.Status.DELIVERED],
+        member__household__isnull=False,
+    ).values("member__household")
+    reach.by_channel = by_channel.distinct().count()
+    in_person = InPersonReach.objects.filter(announcement=announcement).exclude(household__in=by_channel)
+    for row in in_person.values("how").annotate(n=Count("id")):
+        if row["how"] == InPersonReach.How.TOLD:
+            reach.told = row["n"]
+        else:
+            reach.loudspeaker = row["n"]
+    return reach
+
+
+def recent_reach(*, user: Any, since: Any, limit: int = 3) -> list[Reach]:
+    """The reach of the person's latest announcements that went out, for "Hôm nay". A finished one is kept in
+    the cache a few minutes: counting a large audience's households is not for every refresh of the page."""
+    from django.core.cache import cache
+
+    found = []
+    for announcement in (
+        announcements_for_user(user=user)
+        .filter(status__in=[Announcement.Status.SENDING, Announcement.Status.SENT], send_started_at__gte=since)
+        .order_by("-send_started_at")[:limit]
+    ):
+        key = f"reach:{announcement.pk}:{announcement.status}"
+        cached = cache.get(key) if announcement.status == Announcement.Status.SENT else None
+        if cached is None:
+            reach = reach_of(announcement)
+            cached = (reach.by_channel, reach.told, reach.loudspeaker)
+            if announcement.status == Announcement.Status.SENT:
+                cache.set(key, cached, timeout=120)
+        found.append(Reach(announcement, *cached))
+    return found
+
+
 def delivery_stats(announcement: Announcement) -> DeliveryStats:
     stats = DeliveryStats(audience_households=announcement.audience_households)
     stats.by_status = _zero_counts()
@@ -189,11 +255,11 @@ def delivery_stats(announcement: Announcement) -> DeliveryStats:
             counts["sending"] += n
     for row in rows.filter(status=Delivery.Status.SKIPPED).values("reason").annotate(n=Count("id")):
         stats.skipped_reasons[row["reason"]] = row["n"]
-    stats.reached_households = (
-        rows.filter(status__in=[Delivery.Status.SENT, Delivery.Status.DELIVERED], member__household__isnull=False)
-        .values("member__household")
-        .distinct()
-        .count()
+    reach = reach_of(announcement)
+    stats.reached_households, stats.told_households, stats.loudspeaker_households = (
+        reach.by_channel,
+        reach.told,
+        reach.loudspeaker,
     )
     responses = Response.objects.filter(announcement=announcement)
     stats.confirmations = responses.filter(kind=Response.Kind.CONFIRM).count()
@@ -352,3 +418,39 @@ def waiting_deliveries(announcement: Announcement, now: Any = None) -> list[Wait
             why = _("a retry after a passing error")
         result.append(Waiting(row["kind"], row["n"], row["until"], why))
     return result
+
+
+def in_person_households(*, user: Any, announcement: Announcement, query: str = "", limit: int = 500) -> list[dict]:
+    """The households of the announcement's audience in the person's groups, those no channel reached first,
+    each with how it was told if it was; found by address or head's name without diacritics."""
+    from announcements.services.reach import audience_households
+    from portal.text import fold
+
+    households = audience_households(user=user, announcement=announcement)
+    for word in fold(query).split()[:5]:
+        households = households.filter(Q(address_folded__contains=word) | Q(head__search_text__contains=word))
+    found = list(households.select_related("head", "group").order_by("group__name", "address_folded")[:limit])
+    ids = [h.pk for h in found]
+    by_channel = set(
+        Delivery.objects.filter(
+            announcement=announcement,
+            status__in=[Delivery.Status.SENT, Delivery.Status.DELIVERED],
+            member__household__in=ids,
+        ).values_list("member__household", flat=True)
+    )
+    told = dict(
+        InPersonReach.objects.filter(announcement=announcement, household__in=ids).values_list("household", "how")
+    )
+    rows = [
+        {
+            "id": h.pk,
+            "address": h.address,
+            "head": h.head.full_name if h.head else "",
+            "group": h.group.name,
+            "by_channel": h.pk in by_channel,
+            "how": told.get(h.pk, ""),
+        }
+        for h in found
+    ]
+    rows.sort(key=lambda r: (r["by_channel"], bool(r["how"])))  # stable: who still needs telling comes first
+    return rows

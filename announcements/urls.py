@@ -11,6 +11,7 @@ urlpatterns = [
     path("announcements/<id:pk>/", views.announcement_detail, name="detail"),
     path("announcements/<id:pk>/edit/", views.announcement_edit, name="edit"),
     path("announcements/<id:pk>/stats/", views.announcement_stats, name="stats"),
+    path("announcements/<id:pk>/in-person/", views.announcement_in_person, name="in_person"),
     path("announcements/<id:pk>/confirm/<str:action>/", views.announcement_confirm, name="confirm"),
     path("announcements/<id:pk>/<str:action>/", views.announcement_action, name="action"),
     path("p/<str:ward_code>/", views.public_feed, name="public_feed"),

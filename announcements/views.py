@@ -12,11 +12,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from announcements import rendering, selectors, services
 from announcements.forms import AnnouncementForm, RejectForm, ScheduleForm
-from announcements.models import Announcement, AnnouncementFile, Delivery, Response
+from announcements.models import Announcement, AnnouncementFile, Delivery, InPersonReach, Response
 from channels.sms_text import sms_length
 from groups.models import Membership, ResidentialGroup, Ward
 from groups.selectors import groups_for_user, staff_profile_of
@@ -145,6 +145,36 @@ def announcement_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "reject_form": RejectForm(),
             "schedule_form": ScheduleForm(),
             "corrections": announcement.corrections.all(),
+        },
+    )
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def announcement_in_person(request: HttpRequest, pk: int) -> HttpResponse:
+    """A leader ticks the households of their groups told in person or by the loudspeaker: the residents with
+    no channel, whom no message reaches."""
+    announcement = selectors.announcement_get_for_user(user=request.user, pk=pk)
+    if request.method == "POST":
+        ids = [pk for pk in (int_or_none(v) for v in request.POST.getlist("household")) if pk is not None]
+        try:
+            count = services.in_person_record(
+                announcement=announcement, household_ids=ids, how=request.POST.get("how", ""), by=request.user
+            )
+        except ValidationError as error:
+            errors_say(request, error)
+        else:
+            messages.success(request, _("Recorded: %s households.") % vn_number(count))
+            return redirect("announcements:detail", pk=announcement.pk)
+    query = clean_text(request.GET.get("q", ""))[:100]
+    return render(
+        request,
+        "announcements/in_person.html",
+        {
+            "announcement": announcement,
+            "rows": selectors.in_person_households(user=request.user, announcement=announcement, query=query),
+            "query": query,
+            "hows": InPersonReach.How.choices,
         },
     )
 

@@ -9,7 +9,7 @@ from django.db.models import Count, Min, Q
 from django.utils import timezone
 
 from announcements.models import Announcement, Delivery, DeliveryBatch
-from announcements.selectors import announcements_for_user, unmade_people_waiting
+from announcements.selectors import announcements_for_user, recent_reach, unmade_people_waiting
 from campaigns.selectors import campaigns_live
 from channels.base import missing_settings
 from feedback.models import Report
@@ -54,6 +54,7 @@ class Today:
     meetings: list[Announcement] = field(default_factory=list)
     coverage: list[dict[str, Any]] = field(default_factory=list)
     campaigns: list[Any] = field(default_factory=list)
+    reach: list[Any] = field(default_factory=list)
 
     @property
     def waiting_total(self) -> int:
@@ -135,6 +136,7 @@ def today_for_user(*, user: Any, now: datetime | None = None) -> Today:
     today.channels = _channel_health(ward_id=profile.ward_id, now=now, start=start)
     today.coverage = _coverage_this_week(user=user, now=now)
     today.campaigns = campaigns_live(user=user, today=timezone.localdate(now))
+    today.reach = recent_reach(user=user, since=now - timedelta(days=7))
     return today
 
 

@@ -96,6 +96,7 @@ class AnnouncementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Port
             **stats.__dict__,
             "by_status": stats.by_status,
             "reach_percent": round(stats.reach_percent, 1),
+            "reach_total": stats.reach_total,
             "done": stats.done,
         }
         return Response(s.DeliveryStatsSerializer(data).data)

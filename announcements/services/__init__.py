@@ -34,6 +34,7 @@ from announcements.services.fanout import (
 )
 from announcements.services.materialize import deliveries_materialize
 from announcements.services.personal import personal_message_queue, personal_message_to_person
+from announcements.services.reach import in_person_record
 from announcements.services.receipts import delivery_opened, delivery_report, response_record
 from announcements.services.workflow import (
     announcement_approve,
@@ -58,6 +59,7 @@ __all__ = [
     "PermissionDenied",
     "ValidationError",
     "announcement_approve",
+    "in_person_record",
     "announcement_cancel",
     "announcement_correction_draft",
     "announcement_data_clean",

@@ -161,7 +161,7 @@ def test_reach_counts_households_out_of_the_audience(alice, bob, group_a1, sms_g
 
     page = client_for(bob).get(f"/announcements/{announcement.pk}/").content.decode()
 
-    assert "20,0%" in page  # 2 households of the 10 the group declared
+    assert "20\xa0%" in page  # 2 households of the 10 the group declared
     assert announcement.audience_households == 10
 
 

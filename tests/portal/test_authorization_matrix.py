@@ -30,7 +30,7 @@ from django.utils import timezone
 
 from announcements import rendering
 from announcements import services as announcements
-from announcements.models import Announcement, Delivery
+from announcements.models import Announcement, Delivery, InPersonReach
 from campaigns import services as campaign_services
 from campaigns.models import Campaign, Entry, GroupTarget
 from feedback import services as report_services
@@ -214,6 +214,12 @@ ROWS: dict[str, Row] = {
     "today/block/": Row("GET", lambda o: "/today/block/", f"{LOGIN} 200 200 200 200 403"),
     "health/": Row("GET", lambda o: "/health/", ALL_200),
     # Campaigns: any staff of the ward reads them; only its admin sets them up, closes them and reads the audit.
+    "announcements/<id:pk>/in-person/": Row(
+        "GET",
+        lambda o: f"/announcements/{o.sent.pk}/in-person/",
+        f"{LOGIN} 200 200 200 404 403",
+        f"{LOGIN} 404 404 404 200 403",
+    ),
     "campaigns/": Row("GET", lambda o: "/campaigns/", f"{LOGIN} 200 200 200 200 403"),
     "campaigns/new/": Row("GET", lambda o: "/campaigns/new/", f"{LOGIN} 403 403 200 200 403"),
     "campaigns/<id:pk>/": Row(
@@ -777,6 +783,14 @@ ROWS: dict[str, Row] = {
 
 # The same API routes with the methods that write.
 WRITE_ROWS: dict[str, Row] = {
+    "announcements/<id:pk>/in-person/ POST": Row(
+        "POST",
+        lambda o: f"/announcements/{o.sent.pk}/in-person/",
+        f"{LOGIN} 302* 302* 302* 404 403",
+        f"{LOGIN} 404 404 404 302* 403",
+        data=lambda o: {"how": "told", "household": o.household.pk},
+        changed=lambda o: InPersonReach.objects.filter(announcement=o.sent, household=o.household).exists(),
+    ),
     "campaigns/new/ POST": Row(
         "POST",
         lambda o: "/campaigns/new/",

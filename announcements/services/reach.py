@@ -1,0 +1,68 @@
+"""Reach without a channel: a leader records the households told in person or by the loudspeaker about an
+announcement that went out, so the ward's figures include the residents no message can reach."""
+
+from typing import Any
+
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from announcements.models import Announcement, InPersonReach
+from groups.models import Household
+from groups.selectors import groups_for_user
+from portal.audit import audit_record
+
+# One form at a time: more than a group's households is not a leader ticking names.
+MAX_AT_ONCE = 500
+
+
+def audience_households(*, user: Any, announcement: Announcement):  # noqa: ANN201 - a QuerySet of Household
+    """Households of the announcement's audience in the groups the person looks after."""
+    households = Household.objects.filter(group__in=groups_for_user(user=user), group__ward_id=announcement.ward_id)
+    if not announcement.whole_ward:
+        households = households.filter(group__in=announcement.groups.all())
+    return households
+
+
+def in_person_record(*, announcement: Announcement, household_ids: list[int], how: str, by: Any) -> int:
+    """Record (or change to `how`) the households told; returns how many. Only an announcement that went out,
+    only households of its audience in the person's own groups."""
+    if announcement.status not in {Announcement.Status.SENDING, Announcement.Status.SENT}:
+        raise ValidationError({"announcement": [_("Only an announcement that has gone out can be told in person.")]})
+    if how not in InPersonReach.How.values:
+        raise ValidationError({"how": [_("Please choose how the households were told.")]})
+    ids = sorted({pk for pk in household_ids if isinstance(pk, int)})
+    if not ids:
+        raise ValidationError({"households": [_("Please tick at least one household.")]})
+    if len(ids) > MAX_AT_ONCE:
+        raise ValidationError({"households": [_("At most %d households at once.") % MAX_AT_ONCE]})
+    allowed = set(
+        audience_households(user=by, announcement=announcement).filter(pk__in=ids).values_list("pk", flat=True)
+    )
+    if len(allowed) != len(ids):
+        raise PermissionDenied
+    with transaction.atomic():
+        existing = set(
+            InPersonReach.objects.filter(announcement=announcement, household_id__in=ids).values_list(
+                "household_id", flat=True
+            )
+        )
+        InPersonReach.objects.filter(announcement=announcement, household_id__in=existing).update(
+            how=how, recorded_by=by
+        )
+        InPersonReach.objects.bulk_create(
+            InPersonReach(announcement=announcement, household_id=pk, how=how, recorded_by=by)
+            for pk in ids
+            if pk not in existing
+        )
+        # "Hôm nay" keeps a sent announcement's reach a few minutes; this changes it.
+        transaction.on_commit(lambda: cache.delete(f"reach:{announcement.pk}:{Announcement.Status.SENT}"))
+        audit_record(
+            actor=by,
+            action="update",
+            obj=announcement,
+            ward=announcement.ward,
+            summary=f"in person ({how}): {len(ids)} households",
+        )
+    return len(ids)
