@@ -356,6 +356,7 @@ def reader(request: HttpRequest, code: str) -> HttpResponse:
             "files": announcement.files.all(),
             "answers": answers,
             "rsvp_choices": Response.Rsvp.choices,
+            "reader_member": delivery.member,
         },
     )
 

@@ -165,3 +165,57 @@ class DayTotal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day}: {self.amount}"
+
+
+def minutes_upload_to(instance: "Meeting", filename: str) -> str:
+    # A random name: the file is served only through a view that checks who asks.
+    import uuid
+
+    return f"meetings/{instance.ward_id}/{uuid.uuid4().hex}.pdf"
+
+
+class Meeting(models.Model):
+    """A meeting of residents (họp tổ dân phố, hội nghị): invited by an RSVP announcement, attendance taken on
+    the leader's phone by ticking names or scanning each resident's personal QR code, minutes attached."""
+
+    ward = models.ForeignKey(Ward, on_delete=models.PROTECT, related_name="meetings", verbose_name=_("ward"))
+    title = models.CharField(_("title"), max_length=200)
+    starts_at = models.DateTimeField(_("time"))
+    place = models.CharField(_("place"), max_length=300)
+    agenda = models.TextField(_("agenda"), blank=True)
+    whole_ward = models.BooleanField(_("the whole ward"), default=False)
+    groups = models.ManyToManyField(ResidentialGroup, blank=True, related_name="+", verbose_name=_("groups invited"))
+    announcement = models.OneToOneField(
+        "announcements.Announcement", on_delete=models.SET_NULL, null=True, blank=True, related_name="meeting"
+    )
+    minutes = models.FileField(upload_to=minutes_upload_to, blank=True, max_length=300)
+    minutes_name = models.CharField(max_length=200, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Attendance(models.Model):
+    class How(models.TextChoices):
+        TICK = "tick", _("Ticked by the leader")
+        QR = "qr", _("Personal QR code")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
+    member = models.ForeignKey("groups.Member", on_delete=models.CASCADE, related_name="+")
+    # The group the person came for, so attendance can be counted per group even for someone in two groups.
+    group = models.ForeignKey(ResidentialGroup, on_delete=models.PROTECT, related_name="+")
+    how = models.CharField(max_length=4, choices=How.choices)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["meeting", "member"], name="attends_once")]
+
+    def __str__(self) -> str:
+        return f"{self.meeting_id}/{self.member_id}"

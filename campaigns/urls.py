@@ -1,6 +1,6 @@
 from django.urls import path
 
-from campaigns import views
+from campaigns import meeting_views, views
 
 app_name = "campaigns"
 
@@ -17,6 +17,13 @@ urlpatterns = [
     path("campaigns/<id:pk>/results/", views.campaign_results, name="results"),
     path("campaigns/<id:pk>/link/", views.campaign_link, name="link"),
     path("campaigns/<id:pk>/chart.png", views.campaign_chart, name="chart"),
+    path("meetings/", meeting_views.meeting_list, name="meetings"),
+    path("meetings/new/", meeting_views.meeting_create, name="meeting_create"),
+    path("meetings/<id:pk>/", meeting_views.meeting_detail, name="meeting"),
+    path("meetings/<id:pk>/attendance/", meeting_views.meeting_attendance, name="meeting_attendance"),
+    path("meetings/<id:pk>/scan/", meeting_views.meeting_scan, name="meeting_scan"),
+    path("meetings/<id:pk>/minutes/", meeting_views.meeting_minutes, name="meeting_minutes"),
+    path("meetings/checkin/<str:token>/", meeting_views.meeting_checkin, name="meeting_checkin"),
     path("p/<str:ward_code>/campaigns/<id:pk>/", views.public_campaign, name="public"),
     path("p/<str:ward_code>/campaigns/<id:pk>/chart.png", views.public_chart, name="public_chart"),
     path("p/<str:ward_code>/campaigns/<id:pk>/feed.atom", views.CampaignAtomFeed(), name="public_atom"),

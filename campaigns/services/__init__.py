@@ -3,6 +3,15 @@ Each service validates every input with a message a person can read, owns its tr
 totals exact, and leaves an audit event. Callers import from here."""
 
 from campaigns.services.entries import EntryData, entry_record, entry_reverse
+from campaigns.services.meetings import (
+    MeetingData,
+    attendance_scan,
+    attendance_set,
+    invitees_for,
+    meeting_create,
+    minutes_attach,
+    qr_token,
+)
 from campaigns.services.results import (
     DEFAULT_CHANNELS,
     campaign_announcement_link,
@@ -12,6 +21,13 @@ from campaigns.services.results import (
 from campaigns.services.setup import CampaignData, campaign_close, campaign_create, campaign_targets_set
 
 __all__ = [
+    "MeetingData",
+    "attendance_scan",
+    "attendance_set",
+    "invitees_for",
+    "meeting_create",
+    "minutes_attach",
+    "qr_token",
     "DEFAULT_CHANNELS",
     "campaign_announcement_link",
     "campaign_results_draft",

@@ -32,7 +32,7 @@ from announcements import rendering
 from announcements import services as announcements
 from announcements.models import Announcement, Delivery, InPersonReach
 from campaigns import services as campaign_services
-from campaigns.models import Campaign, Entry, GroupTarget
+from campaigns.models import Attendance, Campaign, Entry, GroupTarget
 from feedback import services as report_services
 from feedback.models import CannedReply, Holiday, Report, ReportPhoto, Unit
 from groups import services as groups
@@ -178,6 +178,16 @@ def _ward_objects(ward: Any, group: Any, other_group: Any, admin: Any, staff: An
         ),
         by=admin,
     )
+    o.meeting = campaign_services.meeting_create(
+        data=campaign_services.MeetingData(
+            title="Họp tổ tháng 12",
+            starts_at=timezone.now() + timedelta(days=1),
+            place="Nhà văn hóa",
+            group_ids=[group.pk],
+        ),
+        by=staff,
+    )
+    o.qr = campaign_services.qr_token(o.meeting, o.member)
     o.entry, _created = campaign_services.entry_record(
         campaign=o.campaign,
         data=campaign_services.EntryData(household_id=o.household.pk, amount=200_000, key=f"m-{ward.code}"),
@@ -217,6 +227,37 @@ ROWS: dict[str, Row] = {
     "announcements/<id:pk>/in-person/": Row(
         "GET",
         lambda o: f"/announcements/{o.sent.pk}/in-person/",
+        f"{LOGIN} 200 200 200 404 403",
+        f"{LOGIN} 404 404 404 200 403",
+    ),
+    "meetings/": Row("GET", lambda o: "/meetings/", f"{LOGIN} 200 200 200 200 403"),
+    "meetings/new/": Row("GET", lambda o: "/meetings/new/", f"{LOGIN} 200 200 200 200 403"),
+    "meetings/<id:pk>/": Row(
+        "GET", lambda o: f"/meetings/{o.meeting.pk}/", f"{LOGIN} 200 200 200 404 403", f"{LOGIN} 404 404 404 200 403"
+    ),
+    "meetings/<id:pk>/attendance/": Row(
+        "GET",
+        lambda o: f"/meetings/{o.meeting.pk}/attendance/",
+        f"{LOGIN} 200 200 200 404 403",
+        f"{LOGIN} 404 404 404 200 403",
+    ),
+    # No minutes attached yet: nothing to download, for anyone who may see the meeting.
+    "meetings/<id:pk>/minutes/": Row(
+        "GET",
+        lambda o: f"/meetings/{o.meeting.pk}/minutes/",
+        f"{LOGIN} 404 404 404 404 403",
+        f"{LOGIN} 404 404 404 404 403",
+    ),
+    "meetings/<id:pk>/scan/": Row(
+        "POST",
+        lambda o: f"/meetings/{o.meeting.pk}/scan/",
+        f"{LOGIN} 400 400 400 404 403",
+        f"{LOGIN} 404 404 404 400 403",
+        data={"token": "made-up"},
+    ),
+    "meetings/checkin/<str:token>/": Row(
+        "GET",
+        lambda o: f"/meetings/checkin/{o.qr}/",
         f"{LOGIN} 200 200 200 404 403",
         f"{LOGIN} 404 404 404 200 403",
     ),
@@ -790,6 +831,21 @@ WRITE_ROWS: dict[str, Row] = {
         f"{LOGIN} 404 404 404 302* 403",
         data=lambda o: {"how": "told", "household": o.household.pk},
         changed=lambda o: InPersonReach.objects.filter(announcement=o.sent, household=o.household).exists(),
+    ),
+    "meetings/<id:pk>/attendance/ POST": Row(
+        "POST",
+        lambda o: f"/meetings/{o.meeting.pk}/attendance/",
+        f"{LOGIN} 302* 302* 302* 404 403",
+        f"{LOGIN} 404 404 404 302* 403",
+        data=lambda o: {"member": o.member.pk},
+        changed=lambda o: Attendance.objects.filter(meeting=o.meeting, member=o.member).exists(),
+    ),
+    "meetings/checkin/<str:token>/ POST": Row(
+        "POST",
+        lambda o: f"/meetings/checkin/{o.qr}/",
+        f"{LOGIN} 302* 302* 302* 404 403",
+        f"{LOGIN} 404 404 404 302* 403",
+        changed=lambda o: Attendance.objects.filter(meeting=o.meeting, member=o.member, how="qr").exists(),
     ),
     "campaigns/new/ POST": Row(
         "POST",

@@ -107,6 +107,7 @@ class Command(BaseCommand):
         self._ensure_announcement(ward)
         self._ensure_reports(ward)
         self._ensure_campaigns(ward)
+        self._ensure_meeting(ward)
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for email, _name, role in DEMO_ACCOUNTS:
             self.stdout.write(f"  {role:<13} {email}")
@@ -321,6 +322,33 @@ class Command(BaseCommand):
                         data=campaigns.EntryData(household_id=household.pk, amount=1, key=f"demo-cnx-{household.pk}"),
                         by=admin,
                     )
+
+    def _ensure_meeting(self, ward: Ward) -> None:
+        """Last week's meeting of the first two groups, with about two thirds of their members ticked present."""
+        from campaigns import services as campaigns
+        from campaigns.models import Meeting
+
+        if Meeting.objects.filter(ward=ward).exists():
+            return
+        rng = random.Random(5)
+        staff = get_user_model().objects.get(email=DEMO_ACCOUNTS[1][0])
+        groups = list(ward.groups.order_by("pk")[:2])
+        meeting = campaigns.meeting_create(
+            data=campaigns.MeetingData(
+                title="Họp tổ dân phố quý IV",
+                starts_at=timezone.now() - timedelta(days=6),
+                place="Nhà văn hóa tổ dân phố 1",
+                agenda="1. Tổng kết công tác năm\n2. Phát động Quỹ Vì người nghèo\n3. Ý kiến của bà con",
+                group_ids=[g.pk for g in groups],
+            ),
+            by=staff,
+        )
+        present = [
+            m.member_id
+            for m in campaigns.invitees_for(meeting=meeting, user=staff).order_by("pk")
+            if rng.random() < 0.65
+        ]
+        campaigns.attendance_set(meeting=meeting, member_ids=present, by=staff)
 
     def _ensure_reports(self, ward: Ward) -> None:
         """Units that handle reports (the ward police receive tips), canned replies, and a few reports."""

@@ -1,0 +1,191 @@
+"""Meeting pages: set one up with its RSVP invitation, take attendance on a phone (ticks, or the resident's QR
+code scanned by the phone's camera in the browser), attach the minutes, see attendance per group and over time."""
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from announcements.models import Response
+from campaigns import selectors, services
+from groups.selectors import groups_for_user, staff_profile_of
+from portal.text import clean_text
+from portal.web import apply_errors, errors_say, file_response, int_or_none, staff_required
+
+
+class MeetingForm(forms.Form):
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
+    starts_at = forms.DateTimeField(
+        label=gettext_lazy("Time"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    place = forms.CharField(label=gettext_lazy("Place"), max_length=300)
+    agenda = forms.CharField(label=gettext_lazy("Agenda"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    whole_ward = forms.BooleanField(label=gettext_lazy("Invite the whole ward"), required=False)
+    groups = forms.MultipleChoiceField(
+        label=gettext_lazy("Groups invited"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args: Any, groups: list[tuple[int, str]], ward_wide: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["groups"].choices = [(str(pk), name) for pk, name in groups]
+        if not ward_wide:
+            del self.fields["whole_ward"]
+
+    def meeting_data(self) -> services.MeetingData:
+        values = self.cleaned_data
+        return services.MeetingData(
+            title=values["title"],
+            starts_at=values["starts_at"],
+            place=values["place"],
+            agenda=values["agenda"],
+            whole_ward=values.get("whole_ward", False),
+            group_ids=[int(pk) for pk in values["groups"]],
+        )
+
+
+@staff_required
+def meeting_list(request: HttpRequest) -> HttpResponse:
+    meetings = selectors.meetings_for_user(user=request.user).order_by("-starts_at")[:100]
+    return render(
+        request,
+        "campaigns/meetings.html",
+        {"meetings": meetings, "over_time": selectors.attendance_over_time(user=request.user)},
+    )
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def meeting_create(request: HttpRequest) -> HttpResponse:
+    profile = staff_profile_of(request.user)
+    groups = list(groups_for_user(user=request.user).filter(is_active=True).order_by("name").values_list("pk", "name"))
+    form = MeetingForm(request.POST or None, groups=groups, ward_wide=profile.is_ward_wide)
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = services.meeting_create(data=form.meeting_data(), by=request.user)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(
+                request, _("The meeting is set up, and its invitation is a draft: check it and send it for approval.")
+            )
+            return redirect("campaigns:meeting", pk=meeting.pk)
+    return render(request, "campaigns/meeting_form.html", {"form": form})
+
+
+@staff_required
+def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = selectors.meeting_get_for_user(user=request.user, pk=pk)
+    rsvp = {}
+    if meeting.announcement_id:
+        rsvp = dict(
+            Response.objects.filter(announcement_id=meeting.announcement_id, kind=Response.Kind.RSVP)
+            .values("value")
+            .annotate(n=Count("id"))
+            .values_list("value", "n")
+        )
+    rows = selectors.attendance_by_group(meeting=meeting)
+    return render(
+        request,
+        "campaigns/meeting.html",
+        {
+            "meeting": meeting,
+            "rows": rows,
+            "invited": sum(r.invited for r in rows),
+            "attended": sum(r.attended for r in rows),
+            "rsvp": rsvp,
+        },
+    )
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def meeting_attendance(request: HttpRequest, pk: int) -> HttpResponse:
+    """The leader's phone at the door: tick names, or scan codes (the script posts each to meeting_scan)."""
+    meeting = selectors.meeting_get_for_user(user=request.user, pk=pk)
+    if request.method == "POST":
+        ids = [pk for pk in (int_or_none(v) for v in request.POST.getlist("member")) if pk is not None]
+        try:
+            added, removed = services.attendance_set(meeting=meeting, member_ids=ids, by=request.user)
+        except PermissionDenied:
+            raise PermissionDenied(_("You can tick only the people of your own groups.")) from None
+        messages.success(
+            request,
+            _("Attendance saved: %(added)s ticked, %(removed)s unticked.") % {"added": added, "removed": removed},
+        )
+        return redirect("campaigns:meeting_attendance", pk=meeting.pk)
+    query = clean_text(request.GET.get("q", ""))[:100]
+    return render(
+        request,
+        "campaigns/attendance.html",
+        {
+            "meeting": meeting,
+            "rows": selectors.invitee_rows(meeting=meeting, user=request.user, query=query),
+            "query": query,
+        },
+    )
+
+
+@staff_required
+@require_POST
+def meeting_scan(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = selectors.meeting_get_for_user(user=request.user, pk=pk)
+    token = request.POST.get("token", "")
+    if "/checkin/" in token:  # the code holds the check-in address; the token is its last part
+        token = token.rstrip("/").rsplit("/", 1)[-1]
+    try:
+        member, created = services.attendance_scan(meeting=meeting, token=token, by=request.user)
+    except ValidationError as error:
+        return JsonResponse({"ok": False, "message": " ".join(error.messages)}, status=400)
+    return JsonResponse({"ok": True, "name": member.full_name, "new": created})
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def meeting_checkin(request: HttpRequest, token: str) -> HttpResponse:
+    """A resident's code read by the phone's own camera app opens this address: the leader confirms here."""
+    from django.core import signing
+
+    try:
+        meeting_id, _member_id = signing.loads(token[:300], salt="meeting-attendance")
+    except (signing.BadSignature, ValueError, TypeError):
+        meeting_id = None
+    meeting = selectors.meeting_get_for_user(user=request.user, pk=meeting_id)
+    if request.method == "POST":
+        try:
+            member, _created = services.attendance_scan(meeting=meeting, token=token, by=request.user)
+        except ValidationError as error:
+            errors_say(request, error)
+        else:
+            messages.success(request, _("Checked in: %s.") % member.full_name)
+        return redirect("campaigns:meeting_attendance", pk=meeting.pk)
+    return render(request, "campaigns/checkin.html", {"meeting": meeting, "token": token})
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def meeting_minutes(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = selectors.meeting_get_for_user(user=request.user, pk=pk)
+    if request.method == "POST":
+        upload = request.FILES.get("minutes")
+        if upload is None:
+            messages.error(request, _("Please choose the minutes file (PDF)."))
+        else:
+            try:
+                services.minutes_attach(meeting=meeting, upload=upload, by=request.user)
+            except ValidationError as error:
+                errors_say(request, error)
+            else:
+                messages.success(request, _("The minutes are attached."))
+        return redirect("campaigns:meeting", pk=meeting.pk)
+    if not meeting.minutes:
+        raise Http404
+    return file_response(
+        meeting.minutes, content_type="application/pdf", filename=meeting.minutes_name or "bien-ban.pdf"
+    )

@@ -1,0 +1,175 @@
+"""Meetings of residents: set up with their RSVP announcement (a draft that goes through the ward's approval),
+attendance taken by ticking names or scanning a resident's personal QR code, minutes attached as a PDF."""
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from announcements.models import Announcement
+from announcements.services import AnnouncementData, announcement_save
+from campaigns.models import Attendance, Meeting
+from groups.models import Member, Membership, ResidentialGroup
+from groups.selectors import groups_for_user, staff_profile_of
+from portal.audit import audit_record
+from portal.text import clean_multiline, normalize_spaces
+
+MAX_MINUTES_BYTES = 10 * 1024 * 1024
+_QR_SALT = "meeting-attendance"
+
+
+@dataclass
+class MeetingData:
+    title: str
+    starts_at: datetime | None
+    place: str
+    agenda: str = ""
+    whole_ward: bool = False
+    group_ids: list[int] = field(default_factory=list)
+    channels: list[str] = field(default_factory=lambda: ["web_feed"])
+
+
+def invited_groups(meeting: Meeting) -> Any:
+    groups = ResidentialGroup.objects.filter(ward_id=meeting.ward_id, is_active=True)
+    return groups if meeting.whole_ward else groups.filter(pk__in=meeting.groups.values("pk"))
+
+
+def meeting_create(*, data: MeetingData, by: Any) -> Meeting:
+    """The meeting and its RSVP announcement (a draft of `by`, to the same groups), in one transaction."""
+    profile = staff_profile_of(by)
+    if profile is None:
+        raise PermissionDenied
+    errors: dict[str, list[str]] = {}
+    title, place = normalize_spaces(data.title)[:200], normalize_spaces(data.place)[:300]
+    if not title:
+        errors["title"] = [_("Please give the meeting a title.")]
+    if not place:
+        errors["place"] = [_("Please give the meeting place.")]
+    if data.starts_at is None:
+        errors["starts_at"] = [_("Please give the meeting time.")]
+    elif data.starts_at < timezone.now() - timedelta(days=60):
+        errors["starts_at"] = [_("This time is long past; please check the date.")]
+    groups = list(groups_for_user(user=by).filter(is_active=True, pk__in=data.group_ids))
+    if data.whole_ward and not profile.is_ward_wide:
+        errors["whole_ward"] = [_("Only ward staff can invite the whole ward.")]
+    elif not data.whole_ward and (not groups or len(groups) != len(set(data.group_ids))):
+        errors["group_ids"] = [_("Please choose the groups invited (your own).")]
+    if errors:
+        raise ValidationError(errors)
+    agenda = clean_multiline(data.agenda)[:5000]
+    body = agenda or title
+    with transaction.atomic():
+        announcement = announcement_save(
+            user=by,
+            data=AnnouncementData(
+                title=title,
+                body=body,
+                category=Announcement.Category.MEETING,
+                whole_ward=data.whole_ward,
+                group_ids=[g.pk for g in groups],
+                channels=data.channels,
+                action=Announcement.Action.RSVP,
+                meeting_at=data.starts_at,
+                meeting_place=place,
+            ),
+        )
+        meeting = Meeting.objects.create(
+            ward=profile.ward,
+            title=title,
+            starts_at=data.starts_at,
+            place=place,
+            agenda=agenda,
+            whole_ward=data.whole_ward,
+            announcement=announcement,
+            created_by=by,
+        )
+        meeting.groups.set(groups)
+        audit_record(actor=by, action="create", obj=meeting, ward=profile.ward, summary=title)
+    return meeting
+
+
+def invitees_for(*, meeting: Meeting, user: Any) -> Any:
+    """Active memberships of the invited groups that the person looks after: who may be ticked."""
+    groups = invited_groups(meeting).filter(pk__in=groups_for_user(user=user).values("pk"))
+    return Membership.objects.filter(group__in=groups, status=Membership.Status.ACTIVE)
+
+
+def attendance_set(*, meeting: Meeting, member_ids: list[int], by: Any) -> tuple[int, int]:
+    """The leader's ticks for the people they look after: those ticked attend, those unticked (ticked before by
+    hand) no longer. A QR check-in is never undone by a missing tick. Returns (added, removed)."""
+    scope = dict(invitees_for(meeting=meeting, user=by).values_list("member_id", "group_id"))
+    wanted = {pk for pk in member_ids if pk in scope}
+    if len(wanted) != len(set(member_ids)):
+        raise PermissionDenied
+    with transaction.atomic():
+        present = set(
+            Attendance.objects.filter(meeting=meeting, member_id__in=list(scope)).values_list("member_id", flat=True)
+        )
+        Attendance.objects.bulk_create(
+            [
+                Attendance(meeting=meeting, member_id=pk, group_id=scope[pk], how=Attendance.How.TICK, recorded_by=by)
+                for pk in wanted - present
+            ],
+            ignore_conflicts=True,
+        )
+        removed, _n = Attendance.objects.filter(
+            meeting=meeting, member_id__in=list(set(scope) - wanted), how=Attendance.How.TICK
+        ).delete()
+        audit_record(
+            actor=by,
+            action="update",
+            obj=meeting,
+            ward=meeting.ward,
+            summary=f"attendance: +{len(wanted - present)} -{removed}",
+        )
+    return len(wanted - present), removed
+
+
+def qr_token(meeting: Meeting, member: Member) -> str:
+    """What a resident's personal QR code holds for one meeting: signed, so it cannot be made up for another."""
+    return signing.dumps([meeting.pk, member.pk], salt=_QR_SALT, compress=True)
+
+
+def attendance_scan(*, meeting: Meeting, token: str, by: Any) -> tuple[Member, bool]:
+    """A resident's code scanned at the door: (the person, whether this recorded them now)."""
+    try:
+        meeting_id, member_id = signing.loads((token or "").strip()[:300], salt=_QR_SALT)
+    except (signing.BadSignature, ValueError, TypeError):
+        raise ValidationError({"token": [_("This is not a meeting code of the portal.")]}) from None
+    if meeting_id != meeting.pk:
+        raise ValidationError({"token": [_("This code is for another meeting.")]})
+    membership = invitees_for(meeting=meeting, user=by).filter(member_id=member_id).select_related("member").first()
+    if membership is None:
+        raise ValidationError({"token": [_("This person is not invited in your groups.")]})
+    _attendance, created = Attendance.objects.get_or_create(
+        meeting=meeting,
+        member_id=member_id,
+        defaults={"group_id": membership.group_id, "how": Attendance.How.QR, "recorded_by": by},
+    )
+    if created:
+        audit_record(actor=by, action="update", obj=meeting, ward=meeting.ward, summary=f"attendance qr {member_id}")
+    return membership.member, created
+
+
+def minutes_attach(*, meeting: Meeting, upload: UploadedFile, by: Any) -> Meeting:
+    profile = staff_profile_of(by)
+    if profile is None or profile.ward_id != meeting.ward_id:
+        raise PermissionDenied
+    if upload.size and upload.size > MAX_MINUTES_BYTES:
+        raise ValidationError({"minutes": [_("“%s” is too large (at most 10 MB).") % upload.name]})
+    content = upload.read()
+    if not content.startswith(b"%PDF-"):
+        raise ValidationError({"minutes": [_("“%s” is not a PDF document.") % upload.name]})
+    with transaction.atomic():
+        meeting.minutes.save("minutes.pdf", ContentFile(content), save=False)
+        meeting.minutes_name = (upload.name or "bien-ban.pdf")[:200]
+        meeting.save(update_fields=["minutes", "minutes_name"])
+        audit_record(actor=by, action="update", obj=meeting, ward=meeting.ward, summary="minutes attached")
+    return meeting

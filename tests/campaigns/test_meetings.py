@@ -1,0 +1,121 @@
+"""Meetings: set up with their RSVP invitation, attendance by ticks or by the resident's personal QR code
+scanned at the door, counted per group and over time, minutes attached."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from announcements import rendering
+from announcements.models import Announcement, Delivery
+from campaigns import services
+from campaigns.models import Attendance, Meeting
+from tests.factories import member_in
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def meeting(group_a1, group_a2, bob):
+    data = services.MeetingData(
+        title="Họp tổ dân phố tháng 12",
+        starts_at=timezone.now() + timedelta(days=2),
+        place="Nhà văn hóa tổ 1",
+        agenda="1. Tổng kết năm\n2. Quỹ Vì người nghèo",
+        group_ids=[group_a1.pk, group_a2.pk],
+    )
+    return services.meeting_create(data=data, by=bob)
+
+
+def test_a_leader_sets_up_a_meeting_whose_invitation_is_an_rsvp_draft(client_for, group_a1, carol):
+    client = client_for(carol)
+    form = client.get("/meetings/new/").content.decode()
+    assert "whole_ward" not in form  # a leader invites their own groups only
+    answer = client.post(
+        "/meetings/new/",
+        {"title": "Họp tổ 1", "starts_at": "2026-12-05T19:30", "place": "Nhà ông Tư", "groups": [group_a1.pk]},
+    )
+    meeting = Meeting.objects.get()
+    assert answer["Location"] == f"/meetings/{meeting.pk}/"
+    invitation = meeting.announcement
+    assert (invitation.status, invitation.action, invitation.meeting_place) == ("draft", "rsvp", "Nhà ông Tư")
+    assert list(invitation.groups.all()) == [group_a1]
+
+    refused = client.post("/meetings/new/", {"title": "", "starts_at": "", "place": "", "groups": []})
+    body = refused.content.decode()
+    assert "error-summary" in body and Meeting.objects.count() == 1
+
+
+def test_attendance_by_ticks_counts_per_group_and_a_leader_ticks_only_their_own(
+    client_for, meeting, group_a1, group_a2, carol, bob
+):
+    lan, minh = member_in(group_a1, full_name="Nguyễn Thị Lan"), member_in(group_a1, full_name="Trần Văn Minh")
+    other = member_in(group_a2, full_name="Lê Văn Hải")
+    leader = client_for(carol)
+    page = leader.get(f"/meetings/{meeting.pk}/attendance/").content.decode()
+    assert "Nguyễn Thị Lan" in page and "Lê Văn Hải" not in page
+    assert leader.post(f"/meetings/{meeting.pk}/attendance/", {"member": [lan.pk, other.pk]}).status_code == 403
+    leader.post(f"/meetings/{meeting.pk}/attendance/", {"member": [lan.pk, minh.pk]})
+    leader.post(f"/meetings/{meeting.pk}/attendance/", {"member": [lan.pk]})  # Minh was ticked by mistake
+    client_for(bob).post(f"/meetings/{meeting.pk}/attendance/", {"member": [lan.pk, other.pk]})
+
+    assert set(Attendance.objects.values_list("member__full_name", flat=True)) == {"Nguyễn Thị Lan", "Lê Văn Hải"}
+    detail = client_for(bob).get(f"/meetings/{meeting.pk}/")
+    rows = {r.name: (r.attended, r.invited) for r in detail.context["rows"]}
+    assert rows == {"Tổ dân phố 1": (1, 2), "Tổ dân phố 2": (1, 1)}
+    assert "2 / 3" in detail.content.decode()
+
+
+def test_the_residents_own_code_checks_them_in_once_and_no_other_code_does(
+    client_for, meeting, group_a1, group_a2, carol, bob, alice
+):
+    lan = member_in(group_a1, full_name="Nguyễn Thị Lan")
+    other = member_in(group_a2, full_name="Lê Văn Hải")
+    Announcement.objects.filter(pk=meeting.announcement_id).update(status="sent")
+    delivery = Delivery.objects.create(
+        announcement=meeting.announcement, kind="sms", member=lan, address=lan.phone, status="delivered"
+    )
+    invitation = client_for(carol).get(f"/r/{rendering.reader_code(delivery.pk)}/").content.decode()
+    assert "data-meeting-qr" in invitation and "<svg" in invitation  # the resident's own code, on their invitation
+
+    leader = client_for(carol)
+    scan = f"/meetings/{meeting.pk}/scan/"
+    first = leader.post(scan, {"token": services.qr_token(meeting, lan)})
+    again = leader.post(scan, {"token": "http://x/meetings/checkin/" + services.qr_token(meeting, lan) + "/"})
+    assert first.json() == {"ok": True, "name": "Nguyễn Thị Lan", "new": True}
+    assert again.json()["new"] is False and Attendance.objects.get().how == "qr"
+
+    elsewhere = services.meeting_create(
+        data=services.MeetingData(title="Hội nghị", starts_at=timezone.now(), place="UBND", group_ids=[group_a1.pk]),
+        by=bob,
+    )
+    assert "cuộc họp khác" in leader.post(scan, {"token": services.qr_token(elsewhere, lan)}).json()["message"]
+    assert "không phải" in leader.post(scan, {"token": "made-up"}).json()["message"]
+    assert "không được mời" in leader.post(scan, {"token": services.qr_token(meeting, other)}).json()["message"]
+
+    token = services.qr_token(meeting, other)
+    assert "Đánh dấu" in client_for(alice).get(f"/meetings/checkin/{token}/").content.decode()
+    client_for(alice).post(f"/meetings/checkin/{token}/")
+    assert Attendance.objects.count() == 2
+
+
+def test_minutes_are_a_pdf_kept_with_the_meeting(client_for, meeting, bob, carol):
+    client = client_for(bob)
+    wrong = SimpleUploadedFile("bien-ban.docx", b"PK\x03\x04", content_type="application/octet-stream")
+    answer = client.post(f"/meetings/{meeting.pk}/minutes/", {"minutes": wrong}, follow=True)
+    assert "không phải là tài liệu PDF" in answer.content.decode()
+    pdf = SimpleUploadedFile("bien-ban-hop.pdf", b"%PDF-1.4 bien ban", content_type="application/pdf")
+    client.post(f"/meetings/{meeting.pk}/minutes/", {"minutes": pdf})
+    download = client_for(carol).get(f"/meetings/{meeting.pk}/minutes/")
+    assert download["Content-Type"] == "application/pdf" and b"".join(download.streaming_content).startswith(b"%PDF")
+    assert "bien-ban-hop.pdf" in client.get(f"/meetings/{meeting.pk}/").content.decode()
+
+
+def test_attendance_over_time_lists_past_meetings_with_their_share(client_for, meeting, group_a1, bob):
+    lan = member_in(group_a1)
+    member_in(group_a1)
+    Meeting.objects.filter(pk=meeting.pk).update(starts_at=timezone.now() - timedelta(days=1))
+    services.attendance_set(meeting=meeting, member_ids=[lan.pk], by=bob)
+    page = client_for(bob).get("/meetings/").content.decode()
+    assert "50&nbsp;%" in page and "1 trên 2 người được mời đã đến" in page
