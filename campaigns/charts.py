@@ -2,32 +2,17 @@
 for a results announcement on Zalo or Facebook and for the public page. Fonts come from the repo, so every
 Vietnamese letter draws the same on any machine."""
 
-import io
-from pathlib import Path
-
-from django.conf import settings
 from django.utils.translation import gettext as _
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 
 from campaigns.selectors import Progress
+from portal.charts import GREEN, GREY, INK, MUTED, RED, png
+from portal.charts import fit as _fit
+from portal.charts import font as _font
 from portal.numbers import vn_number, vn_percent
 
-FONTS = Path(settings.BASE_DIR) / "portal" / "fonts"
 WIDTH = 1080  # Zalo and Facebook show a post's picture at this width
 MAX_GROUPS = 20  # more would not read on a phone; the page lists them all
-GREEN, GREY, INK, MUTED, RED = (30, 125, 50), (228, 232, 236), (27, 31, 36), (91, 101, 112), (179, 38, 30)
-
-
-def _font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont:
-    return ImageFont.truetype(str(FONTS / ("DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf")), size)
-
-
-def _fit(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont, width: int) -> str:
-    if draw.textlength(text, font=font) <= width:
-        return text
-    while text and draw.textlength(text + "…", font=font) > width:
-        text = text[:-1]
-    return text + "…"
 
 
 def progress_chart_png(progress: Progress) -> bytes:
@@ -69,8 +54,4 @@ def progress_chart_png(progress: Progress) -> bytes:
     if len(groups) > len(shown):
         more = _("and %(n)s more groups on the campaign's page") % {"n": vn_number(len(groups) - len(shown))}
         draw.text((40, top + row * len(shown) + 10), more, font=small, fill=MUTED)
-    output = io.BytesIO()
-    # A few flat colours and anti-aliased text: a 32-colour palette looks the same at a third of the bytes,
-    # which a phone on a weak connection feels.
-    image.quantize(colors=32, method=Image.Quantize.MEDIANCUT).save(output, "PNG", optimize=True)
-    return output.getvalue()
+    return png(image)

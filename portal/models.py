@@ -42,3 +42,45 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.object_type}#{self.object_id}"
+
+
+def report_upload_to(instance: "WardReportJob", filename: str) -> str:
+    import uuid
+
+    return f"reports/{instance.ward_id}/{uuid.uuid4().hex}.{instance.format}"
+
+
+class WardReportJob(models.Model):
+    """A report a ward admin asked for from the page: made by a worker, with its progress, then mailed."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting")
+        RUNNING = "running", _("Being made")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    class Format(models.TextChoices):
+        PDF = "pdf", "PDF"
+        XLSX = "xlsx", _("Excel (XLSX)")
+
+    ward = models.ForeignKey("groups.Ward", on_delete=models.CASCADE, related_name="+")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    start = models.DateField()
+    end = models.DateField()
+    format = models.CharField(max_length=4, choices=Format.choices)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)  # percent
+    file = models.FileField(upload_to=report_upload_to, blank=True, max_length=300)
+    error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.ward_id} {self.start}–{self.end} {self.format}"
+
+    @property
+    def file_name(self) -> str:
+        return f"bao-cao-{self.start:%Y%m%d}-{self.end:%Y%m%d}.{self.format}"

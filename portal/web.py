@@ -62,7 +62,9 @@ def moment_or_none(value: Any) -> datetime | None:
     return moment
 
 
-def file_response(field_file: Any, *, content_type: str, private: bool = True, filename: str = "") -> Any:
+def file_response(
+    field_file: Any, *, content_type: str, private: bool = True, filename: str = "", attachment: bool = False
+) -> Any:
     """A stored upload, answered by a view that has already checked who may see it. Private answers are never
     kept by a browser or a proxy: a shared phone or an office proxy must not hand a report's photo to the next
     person."""
@@ -72,7 +74,7 @@ def file_response(field_file: Any, *, content_type: str, private: bool = True, f
         handle = field_file.open("rb")
     except (FileNotFoundError, ValueError):
         raise Http404 from None
-    response = FileResponse(handle, content_type=content_type, filename=filename or None)
+    response = FileResponse(handle, content_type=content_type, filename=filename or None, as_attachment=attachment)
     response["Cache-Control"] = "private, no-store" if private else "public, max-age=3600"
     return response
 

@@ -47,4 +47,8 @@ fi
 if [ ! -x /usr/bin/chromium ]; then
   apt_install chromium || echo "services: no Chromium; the browser tests will say so." >&2
 fi
+# WeasyPrint lays out the ward's PDF report with Pango.
+if ! ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0; then
+  apt_install libpango-1.0-0 libpangoft2-1.0-0 || echo "services: no Pango; the PDF report will say so." >&2
+fi
 echo "services: PostgreSQL and Redis are up on 127.0.0.1"

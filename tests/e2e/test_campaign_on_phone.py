@@ -2,7 +2,10 @@
 phone has no connection, which is sent by itself when the connection returns. The ward's progress moves, and the
 public page shows the totals with only the name of the household that agreed."""
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from campaigns.models import Entry
@@ -29,6 +32,8 @@ def _record(page, search: str, choice: str, amount: str, *, named: bool = False)
 
 
 def test_a_leader_records_three_gifts_one_offline_and_the_public_page_names_only_who_agreed(
+    celery_worker,
+    alice,
     phone_page,
     fund,
     group_a1,
@@ -80,3 +85,20 @@ def test_a_leader_records_three_gifts_one_offline_and_the_public_page_names_only
     body = page.content()
     assert "Trần Thị Bình" not in body and "Phạm Văn Cường" not in body
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+    # The ward admin makes the report on the phone: a worker builds it, the page shows it ready, it downloads.
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill("alice@an-binh.vn")
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.goto("/ward-report/")
+    today = timezone.localdate()
+    page.get_by_label("Ngày bắt đầu").fill((today - timedelta(days=30)).isoformat())
+    page.get_by_label("Ngày kết thúc").fill(today.isoformat())
+    page.get_by_role("button", name="Tạo báo cáo").click()
+    download_link = page.locator("[data-download]")
+    expect(download_link).to_be_visible(timeout=60_000)  # the page polls the job until the worker is done
+    with page.expect_download() as download:
+        download_link.click()
+    report = download.value.path().read_bytes()
+    assert report.startswith(b"%PDF") and len(report) > 10_000

@@ -15,13 +15,14 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
@@ -37,6 +38,7 @@ from feedback import services as report_services
 from feedback.models import CannedReply, Holiday, Report, ReportPhoto, Unit
 from groups import services as groups
 from groups.models import Household, Member, MemberImport, Membership, StaffProfile
+from portal.models import WardReportJob
 from tests.announcements.conftest import announcement_data
 from tests.announcements.test_compose import jpeg_bytes
 from tests.factories import GroupFactory, member_in, staff_user
@@ -188,6 +190,10 @@ def _ward_objects(ward: Any, group: Any, other_group: Any, admin: Any, staff: An
         by=staff,
     )
     o.qr = campaign_services.qr_token(o.meeting, o.member)
+    o.report_job = WardReportJob.objects.create(
+        ward=ward, requested_by=admin, start=date(2026, 1, 1), end=date(2026, 6, 30), format="pdf", status="done"
+    )
+    o.report_job.file.save("r.pdf", ContentFile(b"%PDF-1.4 report"), save=True)
     o.entry, _created = campaign_services.entry_record(
         campaign=o.campaign,
         data=campaign_services.EntryData(household_id=o.household.pk, amount=200_000, key=f"m-{ward.code}"),
@@ -260,6 +266,20 @@ ROWS: dict[str, Row] = {
         lambda o: f"/meetings/checkin/{o.qr}/",
         f"{LOGIN} 200 200 200 404 403",
         f"{LOGIN} 404 404 404 200 403",
+    ),
+    # The ward's report: its admins only, each their own ward's.
+    "ward-report/": Row("GET", lambda o: "/ward-report/", f"{LOGIN} 403 403 200 200 403"),
+    "ward-report/<id:pk>/": Row(
+        "GET",
+        lambda o: f"/ward-report/{o.report_job.pk}/",
+        f"{LOGIN} 403 403 200 404 403",
+        f"{LOGIN} 403 403 404 200 403",
+    ),
+    "ward-report/<id:pk>/download/": Row(
+        "GET",
+        lambda o: f"/ward-report/{o.report_job.pk}/download/",
+        f"{LOGIN} 403 403 200 404 403",
+        f"{LOGIN} 403 403 404 200 403",
     ),
     "campaigns/": Row("GET", lambda o: "/campaigns/", f"{LOGIN} 200 200 200 200 403"),
     "campaigns/new/": Row("GET", lambda o: "/campaigns/new/", f"{LOGIN} 403 403 200 200 403"),
@@ -846,6 +866,13 @@ WRITE_ROWS: dict[str, Row] = {
         f"{LOGIN} 302* 302* 302* 404 403",
         f"{LOGIN} 404 404 404 302* 403",
         changed=lambda o: Attendance.objects.filter(meeting=o.meeting, member=o.member, how="qr").exists(),
+    ),
+    "ward-report/ POST": Row(
+        "POST",
+        lambda o: "/ward-report/",
+        f"{LOGIN} 403 403 302* 302* 403",
+        data={"start": "2026-01-01", "end": "2026-06-30", "format": "xlsx"},
+        changed=lambda o: WardReportJob.objects.filter(format="xlsx").exists(),
     ),
     "campaigns/new/ POST": Row(
         "POST",

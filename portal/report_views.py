@@ -1,0 +1,76 @@
+"""The ward's report from a page: a ward admin picks the period and the format, a worker makes it while the page
+shows its progress, and it is mailed to the admins when ready."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from portal.models import WardReportJob
+from portal.ward_report.data import last_half_year
+from portal.ward_report.jobs import report_request
+from portal.web import apply_errors, file_response, staff_required, ward_admin_profile
+
+
+class ReportForm(forms.Form):
+    start = forms.DateField(label=gettext_lazy("First day"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=gettext_lazy("Last day"), widget=forms.DateInput(attrs={"type": "date"}))
+    format = forms.ChoiceField(
+        label=gettext_lazy("File"), choices=WardReportJob.Format.choices, widget=forms.RadioSelect, initial="pdf"
+    )
+
+
+def _job(request: HttpRequest, pk: int) -> WardReportJob:
+    profile = ward_admin_profile(request, _("Only a ward admin can make the ward's report."))
+    job = WardReportJob.objects.filter(pk=pk, ward_id=profile.ward_id).first()
+    if job is None:
+        raise Http404
+    return job
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def ward_report(request: HttpRequest) -> HttpResponse:
+    profile = ward_admin_profile(request, _("Only a ward admin can make the ward's report."))
+    start, end = last_half_year()
+    form = ReportForm(request.POST or None, initial={"start": start, "end": end, "format": "pdf"})
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = report_request(
+                user=request.user,
+                start=form.cleaned_data["start"],
+                end=form.cleaned_data["end"],
+                format=form.cleaned_data["format"],
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("The report is being made. It is mailed to the ward's admins when ready."))
+            return redirect("ward_report_status", pk=job.pk)
+    jobs = WardReportJob.objects.filter(ward_id=profile.ward_id)[:10]
+    return render(request, "reports/page.html", {"form": form, "jobs": jobs})
+
+
+@staff_required
+def ward_report_status(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _job(request, pk)
+    template = "reports/_job.html" if request.headers.get("X-Requested-With") == "fetch" else "reports/job.html"
+    return render(request, template, {"job": job})
+
+
+@staff_required
+def ward_report_download(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _job(request, pk)
+    if job.status != WardReportJob.Status.DONE or not job.file:
+        raise Http404
+    content_type = (
+        "application/pdf"
+        if job.format == WardReportJob.Format.PDF
+        else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    # A file to keep (and mail on), not a page to read in the browser.
+    return file_response(job.file, content_type=content_type, filename=job.file_name, attachment=True)

@@ -1,0 +1,257 @@
+"""What the six-monthly (or yearly) report of a ward says, as plain figures: organisation and coverage,
+announcements and reach, feedback, campaigns, meetings. Counts only: no resident's name or phone is in it."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from announcements.models import Announcement, Delivery
+from announcements.selectors import reach_of
+from campaigns.models import Campaign, Meeting
+from campaigns.selectors import attendance_by_group, campaign_progress
+from feedback.models import Category, Report
+from feedback.selectors import report_numbers
+from groups.models import Membership, ResidentialGroup, Ward
+from portal.text import natural_key
+
+
+def last_half_year(today: date | None = None) -> tuple[date, date]:
+    """The last whole half-year before today: January–June, or July–December."""
+    today = today or timezone.localdate()
+    if today.month > 6:
+        return date(today.year, 1, 1), date(today.year, 6, 30)
+    return date(today.year - 1, 7, 1), date(today.year - 1, 12, 31)
+
+
+def _moment(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+@dataclass
+class GroupRow:
+    name: str
+    households: int
+    covered: int
+    members_start: int
+    members_end: int
+
+    @property
+    def coverage(self) -> float | None:
+        return round(100 * self.covered / self.households, 1) if self.households else None
+
+    @property
+    def change(self) -> int:
+        return self.members_end - self.members_start
+
+
+@dataclass
+class AnnouncementRow:
+    title: str
+    sent_on: date
+    category: str
+    audience: int
+    by_channel: int
+    told: int
+    loudspeaker: int
+
+    @property
+    def reach(self) -> float | None:
+        total = self.by_channel + self.told + self.loudspeaker
+        return round(100 * total / self.audience, 1) if self.audience else None
+
+
+@dataclass
+class MonthRow:
+    month: str
+    received: int
+    valid: int
+    answered: int
+    in_time: int
+
+
+@dataclass
+class CampaignRow:
+    name: str
+    kind: str
+    unit: str
+    target: int
+    amount: int
+    households: int
+    percent: float | None
+
+
+@dataclass
+class MeetingRow:
+    title: str
+    held_on: date
+    invited: int
+    attended: int
+
+    @property
+    def percent(self) -> float | None:
+        return round(100 * self.attended / self.invited, 1) if self.invited else None
+
+
+@dataclass
+class WardReport:
+    ward: Ward
+    start: date
+    end: date
+    made_at: datetime = field(default_factory=timezone.now)
+    groups: list[GroupRow] = field(default_factory=list)
+    announcements: list[AnnouncementRow] = field(default_factory=list)
+    deliveries_by_channel: dict[str, dict[str, int]] = field(default_factory=dict)
+    months: list[MonthRow] = field(default_factory=list)
+    categories: list[MonthRow] = field(default_factory=list)  # the same counts, one row per category
+    campaigns: list[CampaignRow] = field(default_factory=list)
+    meetings: list[MeetingRow] = field(default_factory=list)
+
+    @property
+    def households(self) -> int:
+        return sum(g.households for g in self.groups)
+
+    @property
+    def covered(self) -> int:
+        return sum(g.covered for g in self.groups)
+
+    @property
+    def members_start(self) -> int:
+        return sum(g.members_start for g in self.groups)
+
+    @property
+    def members_end(self) -> int:
+        return sum(g.members_end for g in self.groups)
+
+
+SECTIONS = 5
+
+
+def build(*, ward: Ward, start: date, end: date, progress: Callable[[int], Any] | None = None) -> WardReport:
+    """Every section in turn; `progress(done)` is told after each one (the page's progress bar)."""
+    report = WardReport(ward=ward, start=start, end=end)
+    since, until = _moment(start), _moment(end + timedelta(days=1))
+    steps = [_organisation, _announcements, _feedback, _campaigns, _meetings]
+    for done, step in enumerate(steps, start=1):
+        step(report, since, until)
+        if progress:
+            progress(done)
+    return report
+
+
+def _members_at(groups: list[int], moment: datetime) -> dict[int, int]:
+    """Active members per group at a moment: joined before it, and not left by then."""
+    joined = Q(joined_at__lt=moment) | Q(joined_at__isnull=True, created_at__lt=moment)
+    still = Q(left_at__isnull=True) | Q(left_at__gte=moment)
+    statuses = [Membership.Status.ACTIVE, Membership.Status.LEFT]
+    rows = (
+        Membership.objects.filter(joined, still, group_id__in=groups, status__in=statuses)
+        .exclude(status=Membership.Status.LEFT, left_at__isnull=True)
+        .values("group_id")
+        .annotate(n=Count("id"))
+    )
+    return {row["group_id"]: row["n"] for row in rows}
+
+
+def _organisation(report: WardReport, since: datetime, until: datetime) -> None:
+    from groups.selectors import groups_with_coverage
+
+    groups = list(groups_with_coverage(ResidentialGroup.objects.filter(ward=report.ward, is_active=True)))
+    ids = [g.pk for g in groups]
+    at_start, at_end = _members_at(ids, since), _members_at(ids, until)
+    report.groups = sorted(
+        (
+            GroupRow(g.name, g.households_total, g.households_covered, at_start.get(g.pk, 0), at_end.get(g.pk, 0))
+            for g in groups
+        ),
+        key=lambda row: natural_key(row.name),
+    )
+
+
+def _announcements(report: WardReport, since: datetime, until: datetime) -> None:
+    sent = Announcement.objects.filter(
+        ward=report.ward,
+        status__in=[Announcement.Status.SENDING, Announcement.Status.SENT],
+        send_started_at__gte=since,
+        send_started_at__lt=until,
+    ).order_by("send_started_at")
+    for announcement in sent:
+        reach = reach_of(announcement)
+        report.announcements.append(
+            AnnouncementRow(
+                announcement.title,
+                timezone.localdate(announcement.send_started_at),
+                str(announcement.get_category_display()),
+                announcement.audience_households,
+                reach.by_channel,
+                reach.told,
+                reach.loudspeaker,
+            )
+        )
+    rows = (
+        Delivery.objects.filter(announcement__in=sent)
+        .values("kind", "status")
+        .annotate(n=Count("id"))
+        .order_by("kind", "status")
+    )
+    for row in rows:
+        counts = report.deliveries_by_channel.setdefault(row["kind"], {"sent": 0, "failed": 0, "total": 0})
+        counts["total"] += row["n"]
+        if row["status"] in {Delivery.Status.SENT, Delivery.Status.DELIVERED}:
+            counts["sent"] += row["n"]
+        elif row["status"] == Delivery.Status.FAILED:
+            counts["failed"] += row["n"]
+
+
+def _counts(label: str, rows: Any) -> MonthRow:
+    numbers = report_numbers(rows)
+    return MonthRow(label, numbers.received, numbers.valid, numbers.answered, numbers.resolved_in_time)
+
+
+def _feedback(report: WardReport, since: datetime, until: datetime) -> None:
+    reports = Report.objects.filter(ward=report.ward, created_at__gte=since, created_at__lt=until)
+    year, month = report.start.year, report.start.month
+    while (year, month) <= (report.end.year, report.end.month):
+        first = timezone.make_aware(datetime(year, month, 1))
+        after = timezone.make_aware(datetime(year + (month == 12), month % 12 + 1, 1))
+        report.months.append(
+            _counts(f"{month:02d}/{year}", reports.filter(created_at__gte=first, created_at__lt=after))
+        )
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    labels = dict(Category.choices)
+    for category in sorted(set(reports.values_list("category", flat=True))):
+        report.categories.append(_counts(str(labels.get(category, category)), reports.filter(category=category)))
+
+
+def _campaigns(report: WardReport, since: datetime, until: datetime) -> None:
+    campaigns = Campaign.objects.filter(ward=report.ward, starts_on__lte=report.end, ends_on__gte=report.start)
+    for campaign in campaigns.order_by("starts_on", "pk"):
+        progress = campaign_progress(campaign=campaign)
+        report.campaigns.append(
+            CampaignRow(
+                campaign.name,
+                str(campaign.get_kind_display()),
+                campaign.unit_name,
+                campaign.target,
+                progress.amount,
+                progress.households,
+                progress.percent,
+            )
+        )
+
+
+def _meetings(report: WardReport, since: datetime, until: datetime) -> None:
+    meetings = Meeting.objects.filter(ward=report.ward, starts_at__gte=since, starts_at__lt=until)
+    for meeting in meetings.order_by("starts_at"):
+        rows = attendance_by_group(meeting=meeting)
+        report.meetings.append(
+            MeetingRow(
+                meeting.title,
+                timezone.localdate(meeting.starts_at),
+                sum(r.invited for r in rows),
+                sum(r.attended for r in rows),
+            )
+        )
