@@ -3,8 +3,10 @@ normal and high contrast, at the largest text size; and nothing scrolls sideways
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.utils import timezone
 
 from announcements import services as announcement_services
+from campaigns import services as campaign_services
 from tests.announcements.conftest import announcement_data
 from tests.factories import PASSWORD
 from tests.feedback.conftest import submitted
@@ -15,8 +17,14 @@ pytestmark = pytest.mark.e2e
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice", "experimental"]
 
 
-def test_the_journeys_pages_have_no_serious_accessibility_violation(browser, live_server, bob, group_a1):
+def test_the_journeys_pages_have_no_serious_accessibility_violation(browser, live_server, bob, group_a1, fund):
     ward = group_a1.ward
+    meeting = campaign_services.meeting_create(
+        data=campaign_services.MeetingData(
+            title="Họp tổ", starts_at=timezone.now(), place="Nhà văn hóa", group_ids=[group_a1.pk]
+        ),
+        by=bob,
+    )
     report = submitted(ward, group_id=group_a1.pk)
     draft = announcement_services.announcement_save(user=bob, data=announcement_data(group_ids=[group_a1.pk]))
     public = [
@@ -26,6 +34,7 @@ def test_the_journeys_pages_have_no_serious_accessibility_violation(browser, liv
         f"/report/status/?code={report.tracking_code}",
         f"/join/{group_a1.invite_token}/",
         "/accounts/password/reset/",
+        f"/p/{ward.code}/campaigns/{fund.pk}/",
     ]
     staff = [
         "/today/",
@@ -38,6 +47,12 @@ def test_the_journeys_pages_have_no_serious_accessibility_violation(browser, liv
         "/announcements/new/",
         f"/announcements/{draft.pk}/",
         f"/announcements/{draft.pk}/confirm/cancel/",
+        "/campaigns/",
+        f"/campaigns/{fund.pk}/",
+        f"/campaigns/{fund.pk}/record/",
+        "/meetings/",
+        f"/meetings/{meeting.pk}/",
+        f"/meetings/{meeting.pk}/attendance/",
     ]
     axe = Axe()
     problems = []
