@@ -219,3 +219,27 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.meeting_id}/{self.member_id}"
+
+
+class EntryImport(models.Model):
+    """A group's list of contributions from a sheet, checked row by row and shown before anything is recorded;
+    committed once (each row's key is the import's and the row's, so a second commit records nothing twice)."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="imports")
+    group = models.ForeignKey(ResidentialGroup, on_delete=models.PROTECT, related_name="+")
+    file_name = models.CharField(max_length=200)
+    rows = models.JSONField(default=list)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    committed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.file_name
+
+    @property
+    def valid_rows(self) -> list[dict]:
+        return [row for row in self.rows if not row.get("error")]
+
+    @property
+    def bad_rows(self) -> list[dict]:
+        return [row for row in self.rows if row.get("error")]

@@ -10,7 +10,17 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
-from campaigns.models import Attendance, Campaign, DayTotal, Entry, GroupTarget, Meeting, Participation, Total
+from campaigns.models import (
+    Attendance,
+    Campaign,
+    DayTotal,
+    Entry,
+    EntryImport,
+    GroupTarget,
+    Meeting,
+    Participation,
+    Total,
+)
 from groups.models import Household, Membership, ResidentialGroup, Ward
 from groups.selectors import groups_for_user, staff_profile_of
 from portal.text import fold, natural_key
@@ -218,6 +228,15 @@ def entry_get_for_user(*, user: Any, campaign: Campaign, pk: int) -> Entry:
             .get(pk=pk)
         )
     except (Entry.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def entry_import_get_for_user(*, user: Any, campaign: Campaign, pk: int) -> EntryImport:
+    try:
+        return EntryImport.objects.select_related("campaign__ward", "group").get(
+            pk=pk, campaign=campaign, group__in=groups_for_user(user=user)
+        )
+    except (EntryImport.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
 
 

@@ -5,9 +5,6 @@ Wards keep their lists in Excel, with a title row or two above the header, heade
 ("Họ và tên", "SĐT", "Địa chỉ/hộ", "Tổ") and phone numbers that Excel turned into numbers (the leading 0
 lost). This module reads those, says what is wrong with each row, and imports only what is right."""
 
-import csv
-import io
-import zipfile
 from datetime import timedelta
 from typing import Any
 
@@ -16,12 +13,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
 
 from groups.models import Household, Member, MemberImport, Membership, ResidentialGroup, Ward
 from groups.selectors import group_find_by_name, managed_groups_for_user, members_for_user
 from groups.services import MemberData, _member_search_text, member_data_clean, role_clean
 from portal.audit import audit_record
+from portal.sheets import read_table
 from portal.text import fold, normalize_spaces
 
 # The columns of our export, which the import reads back; Vietnamese, because that is the file's language.
@@ -89,56 +86,6 @@ def _column_for(header: str) -> str | None:
     return None
 
 
-def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return normalize_spaces(str(value))
-
-
-def _read_table(*, name: str, content: bytes) -> list[list[str]]:
-    lower = name.lower()
-    if lower.endswith(".xls"):
-        raise ValidationError(
-            _("The old .xls format is not supported. In Excel, choose Save As → .xlsx and try again.")
-        )
-    if lower.endswith(".xlsx"):
-        if not content.startswith(b"PK"):
-            raise ValidationError(_("This file is not a spreadsheet. Please choose an .xlsx or .csv file."))
-        try:
-            workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        except (zipfile.BadZipFile, KeyError, OSError, ValueError):
-            raise ValidationError(_("This file is not a spreadsheet. Please choose an .xlsx or .csv file.")) from None
-        try:
-            sheet = workbook.worksheets[0]
-            rows = []
-            for row in sheet.iter_rows(values_only=True):
-                rows.append([_cell_text(v) for v in row])
-                if len(rows) > settings.IMPORT_MAX_ROWS + 20:
-                    break
-            return rows
-        finally:
-            workbook.close()
-    if lower.endswith(".csv"):
-        for encoding in ("utf-8-sig", "cp1258"):
-            try:
-                text = content.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:  # pragma: no cover - cp1258 decodes nearly anything
-            raise ValidationError(_("This file is not a spreadsheet. Please choose an .xlsx or .csv file."))
-        if "\x00" in text:
-            raise ValidationError(_("This file is not a spreadsheet. Please choose an .xlsx or .csv file."))
-        try:
-            dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-        except csv.Error:
-            dialect = csv.excel  # type: ignore[assignment]
-        return [[_cell_text(v) for v in row] for row in csv.reader(io.StringIO(text), dialect)]
-    raise ValidationError(_("This file is not a spreadsheet. Please choose an .xlsx or .csv file."))
-
-
 def _header_and_rows(table: list[list[str]]) -> tuple[dict[int, str], int, list[list[str]]]:
     """Find the header among the first rows (lists often start with a title) and map its columns."""
     for index, row in enumerate(table[:10]):
@@ -157,7 +104,7 @@ def parse_member_rows(*, name: str, content: bytes) -> list[dict[str, Any]]:
         )
     if not content:
         raise ValidationError(_("The file is empty."))
-    columns, header_index, body = _header_and_rows(_read_table(name=name, content=content))
+    columns, header_index, body = _header_and_rows(read_table(name=name, content=content))
     rows = []
     for offset, raw in enumerate(body):
         values = {field: (raw[i] if i < len(raw) else "") for i, field in columns.items()}

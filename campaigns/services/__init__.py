@@ -3,6 +3,7 @@ Each service validates every input with a message a person can read, owns its tr
 totals exact, and leaves an audit event. Callers import from here."""
 
 from campaigns.services.entries import EntryData, entry_record, entry_reverse
+from campaigns.services.imports import entry_import_commit, entry_import_preview, entry_import_template
 from campaigns.services.meetings import (
     MeetingData,
     attendance_scan,
@@ -21,6 +22,9 @@ from campaigns.services.results import (
 from campaigns.services.setup import CampaignData, campaign_close, campaign_create, campaign_targets_set
 
 __all__ = [
+    "entry_import_commit",
+    "entry_import_preview",
+    "entry_import_template",
     "MeetingData",
     "attendance_scan",
     "attendance_set",

@@ -41,7 +41,7 @@ def _open_for_entries(campaign: Campaign) -> None:
         raise ValidationError({"campaign": [_("This campaign has closed: nothing more can be recorded.")]})
 
 
-def _amount_clean(campaign: Campaign, amount: int | None) -> int:
+def amount_clean(campaign: Campaign, amount: int | None) -> int:
     if campaign.unit == Campaign.Unit.VND:
         if amount is None or amount <= 0:
             raise ValidationError({"amount": [_("Please enter an amount above 0 đồng.")]})
@@ -89,7 +89,7 @@ def entry_record(*, campaign: Campaign, data: EntryData, by: Any, ip: str | None
         raise ValidationError({"household": [_("Please choose a household of this ward.")]})
     if not _may_record_in(by, campaign.ward_id, household.group_id):
         raise PermissionDenied  # a leader records only in their own groups
-    amount = _amount_clean(campaign, data.amount)
+    amount = amount_clean(campaign, data.amount)
     method = data.method if data.method in Entry.Method.values else ""
     receipt = normalize_spaces(data.receipt_number)[:40]
     if receipt and Entry.objects.filter(campaign=campaign, receipt_number=receipt, reverses__isnull=True).exists():

@@ -33,7 +33,7 @@ from announcements import rendering
 from announcements import services as announcements
 from announcements.models import Announcement, Delivery, InPersonReach
 from campaigns import services as campaign_services
-from campaigns.models import Attendance, Campaign, Entry, GroupTarget
+from campaigns.models import Attendance, Campaign, Entry, EntryImport, GroupTarget
 from feedback import services as report_services
 from feedback.models import CannedReply, Holiday, Report, ReportPhoto, Unit
 from groups import services as groups
@@ -190,6 +190,9 @@ def _ward_objects(ward: Any, group: Any, other_group: Any, admin: Any, staff: An
         by=staff,
     )
     o.qr = campaign_services.qr_token(o.meeting, o.member)
+    o.entry_import = EntryImport.objects.create(
+        campaign=o.campaign, group=group, file_name="to-1.xlsx", rows=[], created_by=admin
+    )
     o.report_job = WardReportJob.objects.create(
         ward=ward, requested_by=admin, start=date(2026, 1, 1), end=date(2026, 6, 30), format="pdf", status="done"
     )
@@ -326,6 +329,24 @@ ROWS: dict[str, Row] = {
         "GET",
         lambda o: f"/campaigns/{o.campaign.pk}/results/",
         f"{LOGIN} 403 200 200 404 403",
+        f"{LOGIN} 404 404 404 200 403",
+    ),
+    "campaigns/<id:pk>/import/": Row(
+        "GET",
+        lambda o: f"/campaigns/{o.campaign.pk}/import/",
+        f"{LOGIN} 200 200 200 404 403",
+        f"{LOGIN} 404 404 404 200 403",
+    ),
+    "campaigns/<id:pk>/import/template.xlsx": Row(
+        "GET",
+        lambda o: f"/campaigns/{o.campaign.pk}/import/template.xlsx?group={o.group.pk}",
+        f"{LOGIN} 200 200 200 404 403",
+        f"{LOGIN} 404 404 404 200 403",
+    ),
+    "campaigns/<id:pk>/import/<id:entry_import>/": Row(
+        "GET",
+        lambda o: f"/campaigns/{o.campaign.pk}/import/{o.entry_import.pk}/",
+        f"{LOGIN} 200 200 200 404 403",
         f"{LOGIN} 404 404 404 200 403",
     ),
     "campaigns/<id:pk>/chart.png": Row(
