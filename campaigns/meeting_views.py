@@ -100,6 +100,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "invited": sum(r.invited for r in rows),
             "attended": sum(r.attended for r in rows),
             "rsvp": rsvp,
+            "is_ward_wide": staff_profile_of(request.user).is_ward_wide,
         },
     )
 
@@ -166,6 +167,16 @@ def meeting_checkin(request: HttpRequest, token: str) -> HttpResponse:
             messages.success(request, _("Checked in: %s.") % member.full_name)
         return redirect("campaigns:meeting_attendance", pk=meeting.pk)
     return render(request, "campaigns/checkin.html", {"meeting": meeting, "token": token})
+
+
+@staff_required
+@require_POST
+def meeting_results(request: HttpRequest, pk: int) -> HttpResponse:
+    """A draft announcement of the meeting's attendance: nothing is sent until it is approved."""
+    meeting = selectors.meeting_get_for_user(user=request.user, pk=pk)
+    announcement = services.meeting_results_draft(meeting=meeting, by=request.user)
+    messages.success(request, _("The results announcement is ready as a draft: check it, then send it for approval."))
+    return redirect("announcements:edit", pk=announcement.pk)
 
 
 @staff_required

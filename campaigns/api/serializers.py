@@ -140,3 +140,59 @@ class EntryWriteSerializer(serializers.Serializer):
 class ReverseSerializer(serializers.Serializer):
     reason = TextField(max_length=300)
     key = TextField(max_length=64, required=False, allow_blank=True, default="")
+
+
+class GroupAttendanceSerializer(serializers.Serializer):
+    group_id = serializers.IntegerField()
+    name = serializers.CharField()
+    invited = serializers.IntegerField()
+    attended = serializers.IntegerField()
+    percent = serializers.FloatField(allow_null=True)
+
+
+class MeetingSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    starts_at = serializers.DateTimeField()
+    place = serializers.CharField()
+    agenda = serializers.CharField()
+    whole_ward = serializers.BooleanField()
+    announcement = serializers.IntegerField(source="announcement_id", allow_null=True)
+    has_minutes = serializers.BooleanField()
+    attendance = GroupAttendanceSerializer(many=True)
+
+
+class MeetingWriteSerializer(serializers.Serializer):
+    title = TextField(max_length=200)
+    starts_at = serializers.DateTimeField()
+    place = TextField(max_length=300)
+    agenda = TextField(max_length=5000, required=False, allow_blank=True, default="")
+    whole_ward = serializers.BooleanField(required=False, default=False)
+    group_ids = serializers.ListField(child=id_field(), required=False, default=list, max_length=2000)
+
+
+class InviteeSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="The member.")
+    name = serializers.CharField()
+    group = serializers.CharField()
+    how = serializers.ChoiceField(choices=["", "tick", "qr"], help_text="Empty: not (yet) present.")
+
+
+class AttendanceWriteSerializer(serializers.Serializer):
+    member_ids = serializers.ListField(
+        child=id_field(), max_length=5000, help_text="Everyone present among the people you may tick."
+    )
+
+
+class AttendanceResultSerializer(serializers.Serializer):
+    added = serializers.IntegerField()
+    removed = serializers.IntegerField()
+
+
+class ScanSerializer(serializers.Serializer):
+    token = TextField(max_length=400, help_text="What the resident's personal QR code holds.")
+
+
+class ScanResultSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    new = serializers.BooleanField(help_text="False when the person was already marked present.")

@@ -140,3 +140,70 @@ class CampaignViewSet(mixins.ListModelMixin, PortalViewSet):
             "entries": selectors.public_entries(campaign=campaign),
         }
         return Response(s.PublicCampaignSerializer(data).data)
+
+
+def _meeting_data(meeting: Any) -> dict[str, Any]:
+    return {
+        "id": meeting.pk,
+        "title": meeting.title,
+        "starts_at": meeting.starts_at,
+        "place": meeting.place,
+        "agenda": meeting.agenda,
+        "whole_ward": meeting.whole_ward,
+        "announcement_id": meeting.announcement_id,
+        "has_minutes": bool(meeting.minutes),
+        "attendance": selectors.attendance_by_group(meeting=meeting),
+    }
+
+
+class MeetingViewSet(PortalViewSet):
+    """Meetings of the caller's ward (a leader: those inviting their groups), with attendance per group."""
+
+    serializer_class = s.MeetingSerializer
+    parser_classes = [JSONParser]
+
+    def get_queryset(self) -> QuerySet:
+        return selectors.meetings_for_user(user=self.request.user).order_by("-starts_at", "-pk")
+
+    def _meeting(self, pk: Any) -> Any:
+        return selectors.meeting_get_for_user(user=self.request.user, pk=pk)
+
+    @extend_schema(responses=s.MeetingSerializer(many=True))
+    def list(self, request: Request) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(s.MeetingSerializer([_meeting_data(m) for m in page], many=True).data)
+
+    def retrieve(self, request: Request, pk: Any = None) -> Response:
+        return Response(s.MeetingSerializer(_meeting_data(self._meeting(pk))).data)
+
+    @extend_schema(request=s.MeetingWriteSerializer, responses={201: s.MeetingSerializer})
+    def create(self, request: Request) -> Response:
+        data = s.MeetingWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        meeting = services.meeting_create(data=services.MeetingData(**data.validated_data), by=request.user)
+        return Response(s.MeetingSerializer(_meeting_data(meeting)).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(methods=["GET"], responses=s.InviteeSerializer(many=True))
+    @extend_schema(methods=["POST"], request=s.AttendanceWriteSerializer, responses=s.AttendanceResultSerializer)
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
+    def attendance(self, request: Request, pk: Any = None) -> Response:
+        """GET: the people the caller may tick, and who is present. POST: the full list of those present (among
+        them); a QR check-in is never undone by it."""
+        meeting = self._meeting(pk)
+        if request.method == "POST":
+            data = s.AttendanceWriteSerializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            added, removed = services.attendance_set(
+                meeting=meeting, member_ids=data.validated_data["member_ids"], by=request.user
+            )
+            return Response({"added": added, "removed": removed})
+        return Response(s.InviteeSerializer(selectors.invitee_rows(meeting=meeting, user=request.user), many=True).data)
+
+    @extend_schema(request=s.ScanSerializer, responses=s.ScanResultSerializer)
+    @action(detail=True, methods=["post"])
+    def scan(self, request: Request, pk: Any = None) -> Response:
+        meeting = self._meeting(pk)
+        data = s.ScanSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        member, created = services.attendance_scan(meeting=meeting, token=data.validated_data["token"], by=request.user)
+        return Response({"name": member.full_name, "new": created})

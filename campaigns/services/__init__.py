@@ -17,11 +17,13 @@ from campaigns.services.results import (
     DEFAULT_CHANNELS,
     campaign_announcement_link,
     campaign_results_draft,
+    meeting_results_draft,
     results_text,
 )
 from campaigns.services.setup import CampaignData, campaign_close, campaign_create, campaign_targets_set
 
 __all__ = [
+    "meeting_results_draft",
     "entry_import_commit",
     "entry_import_preview",
     "entry_import_template",

@@ -76,3 +76,44 @@ def campaign_announcement_link(*, campaign: Campaign, announcement: Announcement
     if announcement.ward_id != campaign.ward_id:
         raise ValidationError({"announcement": [_("Please choose an announcement of this ward.")]})
     campaign.announcements.add(announcement)
+
+
+def meeting_results_draft(*, meeting: Any, by: Any) -> Announcement:
+    """The meeting's results told back like a campaign's: a draft to the groups invited, with attendance per
+    group and its chart, on the channels of the invitation."""
+    from campaigns.selectors import attendance_by_group
+    from portal.charts import bars_png
+
+    profile = staff_profile_of(by)
+    if profile is None or profile.ward_id != meeting.ward_id or not profile.is_ward_wide:
+        raise PermissionDenied
+    rows = attendance_by_group(meeting=meeting)
+    invited, came = sum(r.invited for r in rows), sum(r.attended for r in rows)
+    lines = [
+        _("%(came)s of the %(invited)s members invited came to “%(title)s” on %(day)s (%(percent)s).")
+        % {
+            "came": vn_number(came),
+            "invited": vn_number(invited),
+            "title": meeting.title,
+            "day": f"{meeting.starts_at:%d/%m/%Y}",
+            "percent": vn_percent(round(100 * came / invited, 1) if invited else None),
+        },
+        "",
+    ]
+    lines += [f"- {r.name}: {vn_number(r.attended)}/{vn_number(r.invited)} ({vn_percent(r.percent)})" for r in rows]
+    if meeting.agenda:
+        lines += ["", _("Agenda:"), meeting.agenda]
+    chart = bars_png(_("Attendance by group"), [(r.name, r.percent or 0, vn_percent(r.percent)) for r in rows])
+    invitation = meeting.announcement
+    data = AnnouncementData(
+        title=(_("Results: %(name)s") % {"name": meeting.title})[:200],
+        body="\n".join(lines),
+        category="meeting",
+        whole_ward=meeting.whole_ward,
+        group_ids=list(meeting.groups.values_list("pk", flat=True)),
+        channels=list(invitation.channels) if invitation else DEFAULT_CHANNELS,
+    )
+    with transaction.atomic():
+        announcement = announcement_save(user=by, data=data, charts=[(f"hop-{meeting.pk}.png", chart)])
+        audit_record(actor=by, action="create", obj=meeting, ward=meeting.ward, summary="results announcement")
+    return announcement

@@ -15,5 +15,6 @@ router.register("memberships", group_api.MembershipViewSet, basename="membership
 router.register("announcements", announcement_api.AnnouncementViewSet, basename="announcement")
 router.register("reports", report_api.ReportViewSet, basename="report")
 router.register("campaigns", campaign_api.CampaignViewSet, basename="campaign")
+router.register("meetings", campaign_api.MeetingViewSet, basename="meeting")
 
 urlpatterns = [path("", include(router.urls))]

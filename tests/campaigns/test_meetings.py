@@ -119,3 +119,60 @@ def test_attendance_over_time_lists_past_meetings_with_their_share(client_for, m
     services.attendance_set(meeting=meeting, member_ids=[lan.pk], by=bob)
     page = client_for(bob).get("/meetings/").content.decode()
     assert "50&nbsp;%" in page and "1 trên 2 người được mời đã đến" in page
+
+
+def test_the_meeting_results_are_a_draft_to_the_groups_invited_with_a_chart(client_for, meeting, group_a1, bob, carol):
+    lan = member_in(group_a1, full_name="Nguyễn Thị Lan")
+    member_in(group_a1)
+    services.attendance_set(meeting=meeting, member_ids=[lan.pk], by=bob)
+    assert client_for(carol).post(f"/meetings/{meeting.pk}/results/").status_code == 403
+    answer = client_for(bob).post(f"/meetings/{meeting.pk}/results/")
+    draft = Announcement.objects.exclude(pk=meeting.announcement_id).get()
+    assert answer["Location"] == f"/announcements/{draft.pk}/edit/"
+    assert (
+        draft.status == "draft" and "1 trên 2 thành viên được mời" in draft.body and "Tổ dân phố 1: 1/2" in draft.body
+    )
+    assert set(draft.groups.all()) == set(meeting.groups.all()) and draft.files.get().file.name.endswith(".png")
+
+
+def test_meetings_and_attendance_through_the_api(api_for, group_a1, group_a2, carol, dave):
+    lan = member_in(group_a1, full_name="Nguyễn Thị Lan")
+    api = api_for(carol)
+    made = api.post(
+        "/api/meetings/",
+        {
+            "title": "Họp tổ 1",
+            "starts_at": "2026-12-05T19:30:00+07:00",
+            "place": "Nhà ông Tư",
+            "group_ids": [group_a1.pk],
+        },
+        format="json",
+    )
+    assert made.status_code == 201
+    pk = made.json()["id"]
+    assert (
+        api.post(
+            "/api/meetings/",
+            {"title": "x", "starts_at": "2026-12-05T19:30:00+07:00", "place": "y", "group_ids": [group_a2.pk]},
+            format="json",
+        ).status_code
+        == 400
+    )
+    assert api.get(f"/api/meetings/{pk}/attendance/").json() == [
+        {"id": lan.pk, "name": "Nguyễn Thị Lan", "group": "Tổ dân phố 1", "how": ""}
+    ]
+    assert api.post(f"/api/meetings/{pk}/attendance/", {"member_ids": [lan.pk]}, format="json").json() == {
+        "added": 1,
+        "removed": 0,
+    }
+    token = services.qr_token(Meeting.objects.get(pk=pk), lan)
+    assert api.post(f"/api/meetings/{pk}/scan/", {"token": token}, format="json").json() == {
+        "name": "Nguyễn Thị Lan",
+        "new": False,
+    }
+    assert api.post(f"/api/meetings/{pk}/scan/", {"token": "made-up"}, format="json").status_code == 400
+    detail = api.get(f"/api/meetings/{pk}/").json()
+    assert detail["attendance"] == [
+        {"group_id": group_a1.pk, "name": "Tổ dân phố 1", "invited": 1, "attended": 1, "percent": 100.0}
+    ]
+    assert api_for(dave).get(f"/api/meetings/{pk}/").status_code == 404

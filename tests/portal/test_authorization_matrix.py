@@ -33,7 +33,7 @@ from announcements import rendering
 from announcements import services as announcements
 from announcements.models import Announcement, Delivery, InPersonReach
 from campaigns import services as campaign_services
-from campaigns.models import Attendance, Campaign, Entry, EntryImport, GroupTarget
+from campaigns.models import Attendance, Campaign, Entry, EntryImport, GroupTarget, Meeting
 from feedback import services as report_services
 from feedback.models import CannedReply, Holiday, Report, ReportPhoto, Unit
 from groups import services as groups
@@ -263,6 +263,13 @@ ROWS: dict[str, Row] = {
         f"{LOGIN} 400 400 400 404 403",
         f"{LOGIN} 404 404 404 400 403",
         data={"token": "made-up"},
+    ),
+    "meetings/<id:pk>/results/": Row(
+        "POST",
+        lambda o: f"/meetings/{o.meeting.pk}/results/",
+        f"{LOGIN} 403 302* 302* 404 403",
+        f"{LOGIN} 404 404 404 302* 403",
+        changed=lambda o: Announcement.objects.filter(title="Kết quả: Họp tổ tháng 12").exists(),
     ),
     "meetings/checkin/<str:token>/": Row(
         "GET",
@@ -820,6 +827,28 @@ ROWS: dict[str, Row] = {
         changed=lambda o: Entry.objects.filter(reverses=o.entry).exists(),
         api=True,
     ),
+    "api/^meetings/$": Row("GET", lambda o: "/api/meetings/", "401 401 200 200 200 200 403"),
+    "api/^meetings/(?P<pk>[0-9]{1,18})/$": Row(
+        "GET",
+        lambda o: f"/api/meetings/{o.meeting.pk}/",
+        "401 401 200 200 200 404 403",
+        "401 401 404 404 404 200 403",
+    ),
+    "api/^meetings/(?P<pk>[0-9]{1,18})/attendance/$": Row(
+        "GET",
+        lambda o: f"/api/meetings/{o.meeting.pk}/attendance/",
+        "401 401 200 200 200 404 403",
+        "401 401 404 404 404 200 403",
+    ),
+    "api/^meetings/(?P<pk>[0-9]{1,18})/scan/$": Row(
+        "POST",
+        lambda o: f"/api/meetings/{o.meeting.pk}/scan/",
+        "401 401 200* 200* 200* 404 403",
+        "401 401 404 404 404 200* 403",
+        data=lambda o: {"token": o.qr},
+        changed=lambda o: Attendance.objects.filter(meeting=o.meeting, member=o.member).exists(),
+        api=True,
+    ),
     "api/^reports/$": Row("GET", lambda o: "/api/reports/", "401 401 200 200 200 200 403"),
     "api/^reports/numbers/$": Row("GET", lambda o: "/api/reports/numbers/", "401 401 200 200 200 200 403"),
     "api/^reports/(?P<pk>[0-9]{1,18})/$": Row(
@@ -887,6 +916,28 @@ WRITE_ROWS: dict[str, Row] = {
         f"{LOGIN} 302* 302* 302* 404 403",
         f"{LOGIN} 404 404 404 302* 403",
         changed=lambda o: Attendance.objects.filter(meeting=o.meeting, member=o.member, how="qr").exists(),
+    ),
+    "api/^meetings/$ POST": Row(
+        "POST",
+        lambda o: "/api/meetings/",
+        "401 401 201* 201* 201* 400 403",
+        data=lambda o: {
+            "title": "Hội nghị dân cư",
+            "starts_at": "2026-12-05T19:30:00+07:00",
+            "place": "Nhà văn hóa",
+            "group_ids": [o.group.pk],
+        },
+        changed=lambda o: Meeting.objects.filter(title="Hội nghị dân cư").exists(),
+        api=True,
+    ),
+    "api/^meetings/(?P<pk>[0-9]{1,18})/attendance/$ POST": Row(
+        "POST",
+        lambda o: f"/api/meetings/{o.meeting.pk}/attendance/",
+        "401 401 200* 200* 200* 404 403",
+        "401 401 404 404 404 200* 403",
+        data=lambda o: {"member_ids": [o.member.pk]},
+        changed=lambda o: Attendance.objects.filter(meeting=o.meeting, member=o.member).exists(),
+        api=True,
     ),
     "ward-report/ POST": Row(
         "POST",
