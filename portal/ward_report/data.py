@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from announcements.models import Announcement, Delivery
@@ -38,10 +38,15 @@ class GroupRow:
     covered: int
     members_start: int
     members_end: int
+    covered_start: int = 0
 
     @property
     def coverage(self) -> float | None:
         return round(100 * self.covered / self.households, 1) if self.households else None
+
+    @property
+    def coverage_start(self) -> float | None:
+        return round(100 * self.covered_start / self.households, 1) if self.households else None
 
     @property
     def change(self) -> int:
@@ -119,6 +124,10 @@ class WardReport:
         return sum(g.covered for g in self.groups)
 
     @property
+    def covered_start(self) -> int:
+        return sum(g.covered_start for g in self.groups)
+
+    @property
     def members_start(self) -> int:
         return sum(g.members_start for g in self.groups)
 
@@ -142,16 +151,28 @@ def build(*, ward: Ward, start: date, end: date, progress: Callable[[int], Any] 
     return report
 
 
-def _members_at(groups: list[int], moment: datetime) -> dict[int, int]:
-    """Active members per group at a moment: joined before it, and not left by then."""
+def _memberships_at(groups: list[int], moment: datetime) -> Any:
+    """Memberships that were active at a moment: joined before it, and not left by then."""
     joined = Q(joined_at__lt=moment) | Q(joined_at__isnull=True, created_at__lt=moment)
     still = Q(left_at__isnull=True) | Q(left_at__gte=moment)
     statuses = [Membership.Status.ACTIVE, Membership.Status.LEFT]
+    return Membership.objects.filter(joined, still, group_id__in=groups, status__in=statuses).exclude(
+        status=Membership.Status.LEFT, left_at__isnull=True
+    )
+
+
+def _members_at(groups: list[int], moment: datetime) -> dict[int, int]:
+    rows = _memberships_at(groups, moment).values("group_id").annotate(n=Count("id"))
+    return {row["group_id"]: row["n"] for row in rows}
+
+
+def _covered_at(groups: list[int], moment: datetime) -> dict[int, int]:
+    """Households of each group with at least one member of it active at a moment (coverage then)."""
     rows = (
-        Membership.objects.filter(joined, still, group_id__in=groups, status__in=statuses)
-        .exclude(status=Membership.Status.LEFT, left_at__isnull=True)
+        _memberships_at(groups, moment)
+        .filter(member__household__group_id=F("group_id"))
         .values("group_id")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("member__household", distinct=True))
     )
     return {row["group_id"]: row["n"] for row in rows}
 
@@ -161,10 +182,17 @@ def _organisation(report: WardReport, since: datetime, until: datetime) -> None:
 
     groups = list(groups_with_coverage(ResidentialGroup.objects.filter(ward=report.ward, is_active=True)))
     ids = [g.pk for g in groups]
-    at_start, at_end = _members_at(ids, since), _members_at(ids, until)
+    at_start, at_end, covered_start = _members_at(ids, since), _members_at(ids, until), _covered_at(ids, since)
     report.groups = sorted(
         (
-            GroupRow(g.name, g.households_total, g.households_covered, at_start.get(g.pk, 0), at_end.get(g.pk, 0))
+            GroupRow(
+                g.name,
+                g.households_total,
+                g.households_covered,
+                at_start.get(g.pk, 0),
+                at_end.get(g.pk, 0),
+                covered_start.get(g.pk, 0),
+            )
             for g in groups
         ),
         key=lambda row: natural_key(row.name),

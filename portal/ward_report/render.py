@@ -66,7 +66,11 @@ def to_pdf(report: WardReport) -> bytes:
 def _channel_rows(report: WardReport) -> list[tuple[str, dict[str, int]]]:
     from portal.dashboard import channel_label
 
-    return [(channel_label(kind), counts) for kind, counts in sorted(report.deliveries_by_channel.items())]
+    # A delivery with no kind is a person the announcement could not reach on any channel.
+    return [
+        (channel_label(kind) if kind else _("No channel"), counts)
+        for kind, counts in sorted(report.deliveries_by_channel.items())
+    ]
 
 
 # --- XLSX ---------------------------------------------------------------------------------------------------
@@ -123,7 +127,9 @@ def to_xlsx(report: WardReport) -> bytes:
             [
                 _("Whole ward"),
                 report.households,
+                report.covered_start,
                 report.covered,
+                report.covered_start / report.households if report.households else None,
                 report.covered / report.households if report.households else None,
                 report.members_start,
                 report.members_end,
@@ -145,7 +151,7 @@ def to_xlsx(report: WardReport) -> bytes:
             rows,
             {2: NUMBER, 3: NUMBER, 4: PERCENT, 5: NUMBER, 6: NUMBER, 7: NUMBER},
         )
-        _picture(sheet, pictures["coverage"], "I2")
+        _picture(sheet, pictures["coverage"], "K2")
 
         sheet = _sheet(
             book,

@@ -33,10 +33,10 @@ def period():
 def busy_ward(ward_a, group_a1, group_a2, fund, alice, bob, period):
     """Members who joined before and during the period, a fund at 102,3 % of a 1.000.000 đ group target, a
     report and a meeting."""
-    old = member_in(group_a1)
+    old = member_in(group_a1, household=HouseholdFactory(group=group_a1))
     Membership.objects.filter(member=old).update(joined_at=timezone.now() - timedelta(days=100))
-    for _n in range(2):
-        member_in(group_a1)
+    member_in(group_a1, household=HouseholdFactory(group=group_a1))
+    member_in(group_a1)
     campaigns.campaign_targets_set(campaign=fund, targets={group_a1.pk: 1_000_000}, by=alice)
     give(fund, HouseholdFactory(group=group_a1), 1_023_000, "g1", alice)
     submitted(ward_a, group_id=group_a1.pk)
@@ -54,6 +54,7 @@ def test_the_report_holds_every_section_with_the_change_over_the_period(busy_war
     report = ward_report.build(ward=busy_ward, start=period[0], end=period[1])
     row = {g.name: g for g in report.groups}["Tổ dân phố 1"]
     assert (row.members_start, row.members_end, row.change) == (1, 3, 2)
+    assert (row.covered_start, row.covered, row.coverage_start, row.coverage) == (1, 2, 10.0, 20.0)  # of 10 households
     assert sum(m.received for m in report.months) == 1
     assert [(c.name, c.amount) for c in report.campaigns] == [("Quỹ Vì người nghèo 2026", 1_023_000)]
     assert [(m.invited, m.attended) for m in report.meetings] == [(3, 1)]
