@@ -1,10 +1,12 @@
 """Reads for campaigns, each scoped to what the person may see. Progress is read from the running totals (Total
 per group, DayTotal per day), never by summing the entries: a page costs the same at ten entries or a million."""
 
+import time
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
@@ -110,14 +112,36 @@ def campaigns_public(*, ward: Ward) -> QuerySet[Campaign]:
     return Campaign.objects.filter(ward=ward).order_by("-starts_on", "-pk")
 
 
+def _version_key(campaign_id: int) -> str:
+    return f"campaign-progress:{campaign_id}"
+
+
+def progress_version(campaign_id: int) -> int:
+    """A number that changes whenever the campaign's running totals or targets change (campaigns.services bump
+    it after each commit): a rendering kept under it is exact until the next entry. A version lost from the
+    cache starts again from the clock, never from a number an older rendering may still be kept under."""
+    return cache.get_or_set(_version_key(campaign_id), lambda: time.time_ns(), timeout=None)
+
+
+def progress_changed(campaign_id: int) -> None:
+    try:
+        cache.incr(_version_key(campaign_id))
+    except ValueError:
+        cache.set(_version_key(campaign_id), time.time_ns(), timeout=None)
+
+
+def groups_mine(*, user: Any) -> frozenset[int]:
+    """The groups a leader records in (listed first on a campaign's page); none for ward-wide staff."""
+    profile = staff_profile_of(user) if user is not None else None
+    if profile is None or profile.is_ward_wide:
+        return frozenset()
+    return frozenset(groups_for_user(user=user).values_list("pk", flat=True))
+
+
 def campaign_progress(*, campaign: Campaign, user: Any = None) -> Progress:
     """The ward's figures and one row per group (its target, running total, households taking part). Groups the
     person records in come first; the others in ranking order (by % of target), the unranked last."""
-    mine: set[int] = set()
-    if user is not None:
-        profile = staff_profile_of(user)
-        if profile is not None and not profile.is_ward_wide:
-            mine = set(groups_for_user(user=user).values_list("pk", flat=True))
+    mine = groups_mine(user=user)
     # One flat read in SQL: at 2,000 groups, building ORM rows would cost more than the query itself.
     with connection.cursor() as cursor:
         cursor.execute(

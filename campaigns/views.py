@@ -1,13 +1,16 @@
 """Campaign pages: thin views over campaigns.selectors (reads, scoped to the person) and campaigns.services
 (writes). The recording page answers JSON to its own script, which keeps entries in the phone until they land."""
 
+import hashlib
 import secrets
+from dataclasses import replace
 from datetime import datetime, time
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.syndication.views import Feed
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -15,6 +18,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -23,6 +28,7 @@ from campaigns import selectors, services
 from campaigns.charts import progress_chart_png
 from campaigns.forms import CampaignForm, EntryForm, ReverseForm, TargetsForm
 from campaigns.models import Campaign, GroupTarget
+from campaigns.templatetags.campaign_rows import group_rows
 from groups.selectors import groups_for_user, is_ward_admin, staff_profile_of
 from portal.audit import audit_record, client_ip
 from portal.numbers import vn_number, vn_percent
@@ -33,6 +39,28 @@ from portal.web import apply_errors, errors_say, int_or_none, staff_required, wa
 def is_ward_wide(user: Any) -> bool:
     profile = staff_profile_of(user)
     return profile is not None and profile.is_ward_wide
+
+
+def progress_page(campaign: Campaign, user: Any = None) -> tuple[Any, SafeString]:
+    """The ward's figures and the groups' lines for a campaign's page. Kept in the cache under the campaign's
+    progress version, which every entry, correction and change of targets moves: a page read between two
+    entries costs one cache read instead of 2,000 rows, and is never staler than the last entry committed.
+    (A renamed group shows its new name within five minutes.)"""
+    mine = selectors.groups_mine(user=user)
+    key = "campaign-rows:{}:{}:{}:{}".format(
+        campaign.pk,
+        selectors.progress_version(campaign.pk),
+        get_language(),
+        hashlib.sha1(",".join(map(str, sorted(mine))).encode()).hexdigest()[:12],  # noqa: S324 - a cache key
+    )
+    cached = cache.get(key)
+    if cached is None:
+        progress = selectors.campaign_progress(campaign=campaign, user=user)
+        cached = (replace(progress, groups=[]), str(group_rows(progress, campaign.unit_name)))
+        cache.set(key, cached, timeout=300)
+    summary, rows = cached
+    summary.campaign = campaign
+    return summary, mark_safe(rows)  # noqa: S308 - written by group_rows, every value escaped
 
 
 def _new_key() -> str:
@@ -69,18 +97,23 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
 @staff_required
 def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = selectors.campaign_get_for_user(user=request.user, pk=pk)
-    progress = selectors.campaign_progress(campaign=campaign, user=request.user)
+    progress, rows = progress_page(campaign, request.user)
+    is_admin = is_ward_admin(user=request.user, ward=campaign.ward)
     return render(
         request,
         "campaigns/detail.html",
         {
             "campaign": campaign,
             "progress": progress,
+            "rows": rows,
             "may_record": campaign.status == Campaign.Status.OPEN and groups_for_user(user=request.user).exists(),
-            "is_admin": is_ward_admin(user=request.user, ward=campaign.ward),
+            "is_admin": is_admin,
             "is_ward_wide": is_ward_wide(request.user),
             "linked": campaign.announcements.order_by("-pk"),
-            "linkable": announcements_for_user(user=request.user).exclude(campaigns=campaign).order_by("-pk")[:30],
+            # Only admins link announcements: nobody else pays for the query.
+            "linkable": announcements_for_user(user=request.user).exclude(campaigns=campaign).order_by("-pk")[:30]
+            if is_admin
+            else [],
         },
     )
 
@@ -367,12 +400,14 @@ def public_campaign(request: HttpRequest, ward_code: str, pk: int) -> HttpRespon
     """Công khai quỹ: what was collected, per group and per day; a contributor's name only where the household
     agreed to be named."""
     campaign = selectors.campaign_get_public(ward_code=ward_code, pk=pk)
+    progress, rows = progress_page(campaign)
     return render(
         request,
         "campaigns/public.html",
         {
             "campaign": campaign,
-            "progress": selectors.campaign_progress(campaign=campaign),
+            "progress": progress,
+            "rows": rows,
             "days": selectors.campaign_days(campaign=campaign)[:60],
             "entries": selectors.public_entries(campaign=campaign),
         },

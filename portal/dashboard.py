@@ -93,18 +93,21 @@ def today_for_user(*, user: Any, now: datetime | None = None) -> Today:
     today.reports_overdue, today.reports_my_units = counts["overdue"], counts["mine"]
 
     announcements = announcements_for_user(user=user)
-    if profile.is_ward_admin:
-        waiting = announcements.filter(status=Announcement.Status.PENDING)
-        if profile.ward.requires_second_approver:
-            # Their own routine notice needs another admin; an urgent one they may send themselves.
-            waiting = waiting.exclude(Q(created_by=user) & ~Q(urgency=Announcement.Urgency.URGENT))
-        today.approvals_waiting = waiting.count()
-    today.returned_to_me = (
-        announcements.filter(status=Announcement.Status.DRAFT, created_by=user).exclude(rejection_note="").count()
+    # One pass over the person's announcements for the three counts (three queries would cost three scans).
+    waiting = Q(status=Announcement.Status.PENDING)
+    if profile.is_ward_admin and profile.ward.requires_second_approver:
+        # Their own routine notice needs another admin; an urgent one they may send themselves.
+        waiting &= ~(Q(created_by=user) & ~Q(urgency=Announcement.Urgency.URGENT))
+    counts = announcements.aggregate(
+        waiting=Count("id", filter=waiting),
+        returned=Count("id", filter=Q(status=Announcement.Status.DRAFT, created_by=user) & ~Q(rejection_note="")),
+        scheduled=Count(
+            "id", filter=Q(status=Announcement.Status.SCHEDULED, scheduled_at__gte=start, scheduled_at__lt=end)
+        ),
     )
-    today.scheduled_today = announcements.filter(
-        status=Announcement.Status.SCHEDULED, scheduled_at__gte=start, scheduled_at__lt=end
-    ).count()
+    if profile.is_ward_admin:
+        today.approvals_waiting = counts["waiting"]
+    today.returned_to_me, today.scheduled_today = counts["returned"], counts["scheduled"]
     today.sent_with_failures = (
         announcements.filter(
             status__in=[Announcement.Status.SENDING, Announcement.Status.SENT],

@@ -13,6 +13,9 @@ def vn_percent(value: float | None) -> str:
     """102.34 → "102,3 %" (a no-break space, so the sign never wraps to a line of its own); nothing known → "—"."""
     if value is None:
         return "—"
+    if -1000 < value < 1000:  # the usual case, and a progress page formats 2,000 of them: no grouping needed
+        text = f"{float(value):.1f}"
+        return (text[:-2] if text.endswith(".0") else text.replace(".", ",")) + "\u00a0%"
     whole = f"{float(value):,.1f}".replace(",", " ").replace(".", ",").replace(" ", ".")
     return f"{whole.removesuffix(',0')}\u00a0%"
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaigns.models import Campaign, DayTotal, Entry, Participation, Total
+from campaigns.selectors import progress_changed
 from groups.models import Household
 from groups.selectors import groups_for_user, staff_profile_of
 from portal.audit import audit_record
@@ -109,6 +110,7 @@ def entry_record(*, campaign: Campaign, data: EntryData, by: Any, ip: str | None
                 ip=ip,
             )
             _totals_add(campaign.pk, household.group_id, household.pk, amount, 1)
+            transaction.on_commit(lambda: progress_changed(campaign.pk))
     except IntegrityError:
         again = Entry.objects.filter(campaign=campaign, key=key).first()
         if again is not None:
@@ -144,6 +146,7 @@ def entry_reverse(*, entry: Entry, by: Any, reason: str, key: str, ip: str | Non
                 ip=ip,
             )
             _totals_add(campaign.pk, entry.group_id, entry.household_id, -entry.amount, -1)
+            transaction.on_commit(lambda: progress_changed(campaign.pk))
             audit_record(
                 actor=by, action="update", obj=campaign, ward=campaign.ward, summary=f"entry {entry.pk} reversed"
             )

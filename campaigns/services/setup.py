@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from campaigns.models import Campaign, GroupTarget, Total
+from campaigns.selectors import progress_changed
 from groups.models import ResidentialGroup, StaffProfile, Ward
 from groups.selectors import staff_profile_of
 from portal.audit import audit_record
@@ -132,6 +133,7 @@ def campaign_targets_set(*, campaign: Campaign, targets: dict[int, int], by: Any
         for pk, (_old, value) in changed.items():
             GroupTarget.objects.filter(campaign=campaign, group_id=pk).update(target=value)
         if changed:
+            transaction.on_commit(lambda: progress_changed(campaign.pk))
             audit_record(
                 actor=by,
                 action="update",

@@ -32,6 +32,8 @@ def group_rows(progress: Progress, unit: str) -> SafeString:
         mine = ' class="mine"' if g.mine else ""
         rank = f"{g.rank}. " if g.rank else ""
         reach = households % {"n": _number(g.households), "total": _number(g.households_total)}
+        if g.households_total:
+            reach += f" ({vn_percent(round(g.households * 100 / g.households_total, 1))})"
         append(
             f'<li{mine} data-group="{name}"><span class="line"><strong>{rank}{name}</strong> '
             f"<strong>{vn_percent(percent)}</strong></span>"
