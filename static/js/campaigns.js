@@ -1,7 +1,8 @@
 // The leader's recording form on a weak connection. Each entry is put in this phone's outbox (localStorage) before
 // it is sent, with the key the server knows it by; it leaves the outbox only when the server has answered. A
 // retry after a lost answer sends the same key, which the server records once. The households of the leader's
-// groups are kept on the phone too, so a household can be found with no connection at all.
+// groups are kept for the tab's life (sessionStorage: names and addresses do not stay on a shared phone), so a
+// household can be found with no connection at all.
 (function () {
   "use strict";
   var form = document.getElementById("entry-form");
@@ -81,10 +82,17 @@
     search.addEventListener("submit", function (event) { event.preventDefault(); find(); });
     input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(find, 250); });
   }
-  households = read(homesKey, null);
+  function readSession(key) {
+    try { return JSON.parse(sessionStorage.getItem(key)); } catch (e) { return null; }
+  }
+  households = readSession(homesKey);
   fetch(form.getAttribute("data-households-url") + "?all=1", { credentials: "same-origin" })
     .then(function (r) { return r.ok ? r.json() : null; })
-    .then(function (data) { if (data) { households = data; try { write(homesKey, data); } catch (e) { /* full */ } } })
+    .then(function (data) {
+      if (!data) return;
+      households = data;
+      try { sessionStorage.setItem(homesKey, JSON.stringify(data)); } catch (e) { /* full: search asks the server */ }
+    })
     .catch(function () { /* offline: the copy kept from last time serves */ });
 
   // --- the draft: what is typed survives a reload or a closed tab --------------------------------------------
