@@ -21,7 +21,7 @@ from announcements.models import (
     PersonalMessage,
     Response,
 )
-from groups.models import StaffProfile
+from groups.models import Household, StaffProfile
 from groups.selectors import groups_for_user, staff_profile_of
 
 
@@ -423,7 +423,6 @@ def waiting_deliveries(announcement: Announcement, now: Any = None) -> list[Wait
 def in_person_households(*, user: Any, announcement: Announcement, query: str = "", limit: int = 500) -> list[dict]:
     """The households of the announcement's audience in the person's groups, those no channel reached first,
     each with how it was told if it was; found by address or head's name without diacritics."""
-    from announcements.services.reach import audience_households
     from portal.text import fold
 
     households = audience_households(user=user, announcement=announcement)
@@ -454,3 +453,11 @@ def in_person_households(*, user: Any, announcement: Announcement, query: str = 
     ]
     rows.sort(key=lambda r: (r["by_channel"], bool(r["how"])))  # stable: who still needs telling comes first
     return rows
+
+
+def audience_households(*, user: Any, announcement: Announcement) -> QuerySet[Household]:
+    """Households of the announcement's audience in the groups the person looks after."""
+    households = Household.objects.filter(group__in=groups_for_user(user=user), group__ward_id=announcement.ward_id)
+    if not announcement.whole_ward:
+        households = households.filter(group__in=announcement.groups.all())
+    return households

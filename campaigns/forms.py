@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Campaign, Entry
-from campaigns.services import CampaignData, EntryData
+from campaigns.services import CampaignData, EntryData, MeetingData
 
 _SEPARATORS = re.compile(r"[\s.,_']|đ$|đồng$|vnd$", re.IGNORECASE)
 
@@ -101,3 +101,29 @@ class TargetsForm(forms.Form):
 
     def targets(self) -> dict[int, int]:
         return {int(name[1:]): value for name, value in self.cleaned_data.items()}
+
+
+class MeetingForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    starts_at = forms.DateTimeField(label=_("Time"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    place = forms.CharField(label=_("Place"), max_length=300)
+    agenda = forms.CharField(label=_("Agenda"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    whole_ward = forms.BooleanField(label=_("Invite the whole ward"), required=False)
+    groups = forms.MultipleChoiceField(label=_("Groups invited"), required=False, widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args: Any, groups: list[tuple[int, str]], ward_wide: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["groups"].choices = [(str(pk), name) for pk, name in groups]
+        if not ward_wide:
+            del self.fields["whole_ward"]
+
+    def meeting_data(self) -> MeetingData:
+        values = self.cleaned_data
+        return MeetingData(
+            title=values["title"],
+            starts_at=values["starts_at"],
+            place=values["place"],
+            agenda=values["agenda"],
+            whole_ward=values.get("whole_ward", False),
+            group_ids=[int(pk) for pk in values["groups"]],
+        )

@@ -1,53 +1,20 @@
 """Meeting pages: set one up with its RSVP invitation, take attendance on a phone (ticks, or the resident's QR
 code scanned by the phone's camera in the browser), attach the minutes, see attendance per group and over time."""
 
-from typing import Any
-
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from announcements.models import Response
 from campaigns import selectors, services
+from campaigns.forms import MeetingForm
 from groups.selectors import groups_for_user, staff_profile_of
 from portal.text import clean_text
 from portal.web import apply_errors, errors_say, file_response, int_or_none, staff_required
-
-
-class MeetingForm(forms.Form):
-    title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
-    starts_at = forms.DateTimeField(
-        label=gettext_lazy("Time"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
-    )
-    place = forms.CharField(label=gettext_lazy("Place"), max_length=300)
-    agenda = forms.CharField(label=gettext_lazy("Agenda"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
-    whole_ward = forms.BooleanField(label=gettext_lazy("Invite the whole ward"), required=False)
-    groups = forms.MultipleChoiceField(
-        label=gettext_lazy("Groups invited"), required=False, widget=forms.CheckboxSelectMultiple
-    )
-
-    def __init__(self, *args: Any, groups: list[tuple[int, str]], ward_wide: bool, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["groups"].choices = [(str(pk), name) for pk, name in groups]
-        if not ward_wide:
-            del self.fields["whole_ward"]
-
-    def meeting_data(self) -> services.MeetingData:
-        values = self.cleaned_data
-        return services.MeetingData(
-            title=values["title"],
-            starts_at=values["starts_at"],
-            place=values["place"],
-            agenda=values["agenda"],
-            whole_ward=values.get("whole_ward", False),
-            group_ids=[int(pk) for pk in values["groups"]],
-        )
 
 
 @staff_required

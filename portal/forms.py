@@ -1,4 +1,4 @@
-"""Form parts every app uses: a file input that takes several files and checks them in the browser first."""
+"""Form parts every app uses (a file input that takes several files and checks them in the browser first), and\nthe site-wide forms."""
 
 from typing import Any
 
@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from portal.images import MAX_SIDE
+from portal.models import WardReportJob
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -46,3 +47,11 @@ class MultipleFileField(forms.FileField):
             return []
         files = data if isinstance(data, list | tuple) else [data]
         return [super(MultipleFileField, self).clean(f, initial) for f in files]
+
+
+class ReportForm(forms.Form):
+    start = forms.DateField(label=_("First day"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("Last day"), widget=forms.DateInput(attrs={"type": "date"}))
+    format = forms.ChoiceField(
+        label=_("File"), choices=WardReportJob.Format.choices, widget=forms.RadioSelect, initial="pdf"
+    )

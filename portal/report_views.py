@@ -1,27 +1,18 @@
 """The ward's report from a page: a ward admin picks the period and the format, a worker makes it while the page
 shows its progress, and it is mailed to the admins when ready."""
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from portal.forms import ReportForm
 from portal.models import WardReportJob
 from portal.ward_report.data import last_half_year
 from portal.ward_report.jobs import report_request
 from portal.web import apply_errors, file_response, staff_required, ward_admin_profile
-
-
-class ReportForm(forms.Form):
-    start = forms.DateField(label=gettext_lazy("First day"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=gettext_lazy("Last day"), widget=forms.DateInput(attrs={"type": "date"}))
-    format = forms.ChoiceField(
-        label=gettext_lazy("File"), choices=WardReportJob.Format.choices, widget=forms.RadioSelect, initial="pdf"
-    )
 
 
 def _job(request: HttpRequest, pk: int) -> WardReportJob:

@@ -9,20 +9,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from announcements.models import Announcement, InPersonReach
-from groups.models import Household
-from groups.selectors import groups_for_user
+from announcements.selectors import audience_households
 from portal.audit import audit_record
 
 # One form at a time: more than a group's households is not a leader ticking names.
 MAX_AT_ONCE = 500
-
-
-def audience_households(*, user: Any, announcement: Announcement):  # noqa: ANN201 - a QuerySet of Household
-    """Households of the announcement's audience in the groups the person looks after."""
-    households = Household.objects.filter(group__in=groups_for_user(user=user), group__ward_id=announcement.ward_id)
-    if not announcement.whole_ward:
-        households = households.filter(group__in=announcement.groups.all())
-    return households
 
 
 def in_person_record(*, announcement: Announcement, household_ids: list[int], how: str, by: Any) -> int:
