@@ -72,6 +72,9 @@ class ReportPageSerializer(serializers.Serializer):
 
 class ReportEventSerializer(serializers.ModelSerializer):
     actor = serializers.CharField(source="actor.email", default=None, allow_null=True, read_only=True)
+    # Empty for an event that is not a change of status (a note, a reply): the schema must say "" may come.
+    from_status = serializers.ChoiceField(choices=Report.Status.choices, allow_blank=True, read_only=True)
+    to_status = serializers.ChoiceField(choices=Report.Status.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = ReportEvent

@@ -94,3 +94,19 @@ def test_a_call_recorded_through_the_api_with_only_a_number_keeps_it_so_the_ward
     recorded = Report.objects.get()
     # The same rule as the web form and the record page: only a report that says nothing of who sent it is anonymous.
     assert (recorded.is_anonymous, recorded.reporter_phone) == (False, "+84912345678")
+
+
+def test_a_reply_is_answered_as_the_schema_says_with_no_status_change(ward_a, bob, api_for):
+    """A reply changes no status: its event carries "" for both, which the schema must allow (a client
+    generated from it would otherwise refuse the answer)."""
+    import jsonschema
+    from drf_spectacular.generators import SchemaGenerator
+
+    report = submitted(ward_a)
+    reply = api_for(bob).post(
+        f"/api/reports/{report.pk}/replies/", {"text": "Đã ghi nhận.", "public": False}, format="json"
+    )
+    assert (reply.json()["from_status"], reply.json()["to_status"]) == ("", "")
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    event = {"$ref": "#/components/schemas/ReportEvent", "components": schema["components"]}
+    jsonschema.validate(reply.json(), event)
