@@ -9,13 +9,12 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaigns.models import Campaign, DayTotal, Entry, Participation, Total
 from campaigns.selectors import progress_changed
-from groups.models import Household
+from groups.models import Household, ResidentialGroup
 from groups.selectors import groups_for_user, staff_profile_of
 from portal.audit import audit_record
 from portal.text import normalize_spaces
@@ -75,47 +74,76 @@ def entry_record(*, campaign: Campaign, data: EntryData, by: Any, ip: str | None
     key = (data.key or "").strip()[:64]
     if not key:
         raise ValidationError({"key": [_("The form was sent without its key; please reload the page.")]})
-    existing = Entry.objects.filter(campaign=campaign, key=key).first()
-    if existing is not None:
+    # One round trip for the two things every entry needs first: whether this key was recorded already (a retry),
+    # and the household's group, if it is a household of this ward. This is the hot path of a day of collection.
+    household_id = data.household_id if isinstance(data.household_id, int) and 0 < data.household_id < 2**63 else 0
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT id FROM {Entry._meta.db_table} WHERE campaign_id = %s AND key = %s), "
+            f"(SELECT h.group_id FROM {Household._meta.db_table} h JOIN {ResidentialGroup._meta.db_table} g "
+            "ON g.id = h.group_id WHERE h.id = %s AND g.ward_id = %s)",
+            [campaign.pk, key, household_id, campaign.ward_id],
+        )
+        existing_id, group_id = cursor.fetchone()
+    if existing_id is not None:
+        existing = Entry.objects.get(pk=existing_id)
         if not _may_record_in(by, campaign.ward_id, existing.group_id):
             raise PermissionDenied  # a key names an entry only to those who may record in its group
         return existing, False
     _open_for_entries(campaign)
-    household = (
-        Household.objects.filter(pk=data.household_id, group__ward_id=campaign.ward_id).only("pk", "group_id").first()
-        if isinstance(data.household_id, int)
-        else None
-    )
-    if household is None:
+    if group_id is None:
         raise ValidationError({"household": [_("Please choose a household of this ward.")]})
-    if not _may_record_in(by, campaign.ward_id, household.group_id):
+    if not _may_record_in(by, campaign.ward_id, group_id):
         raise PermissionDenied  # a leader records only in their own groups
     amount = amount_clean(campaign, data.amount)
     method = data.method if data.method in Entry.Method.values else ""
     receipt = normalize_spaces(data.receipt_number)[:40]
     if receipt and Entry.objects.filter(campaign=campaign, receipt_number=receipt, reverses__isnull=True).exists():
         raise ValidationError({"receipt_number": [_("Receipt number %s is already recorded.") % receipt]})
+    entry = Entry(
+        campaign=campaign,
+        group_id=group_id,
+        household_id=household_id,
+        amount=amount,
+        method=method,
+        receipt_number=receipt,
+        name_public=bool(data.name_public),
+        reason="",
+        key=key,
+        recorded_by=by,
+        recorded_at=timezone.now(),
+        ip=ip,
+    )
     try:
         with transaction.atomic():
-            entry = Entry.objects.create(
-                campaign=campaign,
-                group_id=household.group_id,
-                household=household,
-                amount=amount,
-                method=method,
-                receipt_number=receipt,
-                name_public=bool(data.name_public),
-                key=key,
-                recorded_by=by,
-                ip=ip,
-            )
-            _totals_add(campaign.pk, household.group_id, household.pk, amount, 1)
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"INSERT INTO {Entry._meta.db_table} (campaign_id, group_id, household_id, amount, method, "
+                    "receipt_number, name_public, reverses_id, reason, key, recorded_by_id, recorded_at, ip) "
+                    "VALUES (%s, %s, %s, %s, %s, %s, %s, NULL, '', %s, %s, %s, %s) RETURNING id",
+                    [
+                        campaign.pk,
+                        group_id,
+                        household_id,
+                        amount,
+                        method,
+                        receipt,
+                        entry.name_public,
+                        key,
+                        by.pk,
+                        entry.recorded_at,
+                        ip,
+                    ],
+                )
+                entry.pk = cursor.fetchone()[0]
+            _totals_add(campaign.pk, group_id, household_id, amount, 1)
             transaction.on_commit(lambda: progress_changed(campaign.pk))
     except IntegrityError:
         again = Entry.objects.filter(campaign=campaign, key=key).first()
         if again is not None:
             return again, False
         raise ValidationError({"receipt_number": [_("Receipt number %s is already recorded.") % receipt]}) from None
+    entry._state.adding = False
     return entry, True
 
 
@@ -170,9 +198,13 @@ def _totals_add(campaign_id: int, group_id: int, household_id: int, amount: int,
         after = cursor.fetchone()[0]
     before = after - amount
     joined = int(after > 0) - int(before > 0)
-    updated = Total.objects.filter(campaign_id=campaign_id, group_id=group_id).update(
-        amount=F("amount") + amount, entries=F("entries") + entries, households=F("households") + joined
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {Total._meta.db_table} SET amount = amount + %s, entries = entries + %s, "
+            "households = households + %s WHERE campaign_id = %s AND group_id = %s",
+            [amount, entries, joined, campaign_id, group_id],
+        )
+        updated = cursor.rowcount
     if not updated:  # a group made after the campaign was set up
         Total.objects.create(
             campaign_id=campaign_id, group_id=group_id, amount=amount, entries=entries, households=max(joined, 0)
