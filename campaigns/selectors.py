@@ -209,11 +209,15 @@ def public_entries(*, campaign: Campaign, limit: int = 30) -> list[PublicEntry]:
     ]
 
 
-def households_find(*, user: Any, campaign: Campaign, query: str, limit: int = 20) -> list[dict[str, Any]]:
+def households_find(
+    *, user: Any, campaign: Campaign, query: str, limit: int = 20, ids: list[int] | None = None
+) -> list[dict[str, Any]]:
     """Households of the groups the person records in, found by address or the head's name without diacritics
-    ("nguyen van a", "12 hem"), each with what it has given so far to this campaign."""
+    ("nguyen van a", "12 hem") or by their ids, each with what it has given so far to this campaign."""
     words = fold(query).split()[:5]
     households = Household.objects.filter(group__in=groups_for_user(user=user), group__ward_id=campaign.ward_id)
+    if ids is not None:
+        households = households.filter(pk__in=ids)
     for word in words:
         households = households.filter(Q(address_folded__contains=word) | Q(head__search_text__contains=word))
     found = list(households.select_related("head", "group").order_by("group__name", "address_folded")[:limit])

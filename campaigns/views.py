@@ -162,6 +162,9 @@ def entry_record(request: HttpRequest, pk: int) -> HttpResponse:
         form = EntryForm(initial={"key": _new_key(), "method": "cash"})
     query = clean_text(request.GET.get("q", ""))[:100]
     found = selectors.households_find(user=request.user, campaign=campaign, query=query) if query else []
+    chosen = int_or_none(form.data.get("household")) if form.is_bound else None
+    if chosen and all(h["id"] != chosen for h in found):  # after an error, the household chosen is still there
+        found = selectors.households_find(user=request.user, campaign=campaign, query="", ids=[chosen]) + found
     return render(
         request,
         "campaigns/record.html",

@@ -1,8 +1,8 @@
 """Recording what a household gave or how it took part, and correcting it by a reversing entry.
 
-The running totals (Total per group, Participation per household, DayTotal per day) change in the transaction of the entry, under
-their rows' locks, always taken in the same order (the household's, then the group's, then the day's), so concurrent entries and
-corrections keep them exact without ever summing the entries."""
+The running totals (Total per group, Participation per household, DayTotal per day) change in the transaction of
+the entry, under their rows' locks, always taken in the same order (the household's, then the group's, then the
+day's), so concurrent entries and corrections keep them exact without ever summing the entries."""
 
 from dataclasses import dataclass
 from typing import Any
@@ -39,6 +39,15 @@ def _open_for_entries(campaign: Campaign) -> None:
     today = timezone.localdate()
     if campaign.status != Campaign.Status.OPEN or today > campaign.ends_on:
         raise ValidationError({"campaign": [_("This campaign has closed: nothing more can be recorded.")]})
+    if today < campaign.starts_on:
+        raise ValidationError(
+            {
+                "campaign": [
+                    _("This campaign starts on %s: entries can be recorded from then.")
+                    % f"{campaign.starts_on:%d/%m/%Y}"
+                ]
+            }
+        )
 
 
 def amount_clean(campaign: Campaign, amount: int | None) -> int:

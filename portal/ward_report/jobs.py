@@ -1,6 +1,7 @@
 """A report asked for from the page: a job row, made by a Celery worker section by section (its progress shown
 on the page), stored, and mailed to the ward's admins when ready."""
 
+import logging
 from datetime import date
 from typing import Any
 
@@ -19,6 +20,7 @@ from portal.ward_report.data import SECTIONS, build
 from portal.ward_report.render import ReportUnavailable, to_pdf, to_xlsx
 
 MAX_DAYS = 366 * 5
+logger = logging.getLogger(__name__)
 
 
 def report_request(*, user: Any, start: date | None, end: date | None, format: str) -> WardReportJob:  # noqa: A002
@@ -67,6 +69,12 @@ def report_make(*, job_id: int) -> WardReportJob:
     except ReportUnavailable:
         with translation.override("vi"):
             error = _("The PDF cannot be made on this server; please ask for the Excel file.")
+        WardReportJob.objects.filter(pk=job.pk).update(status=WardReportJob.Status.FAILED, error=error[:300])
+        return WardReportJob.objects.get(pk=job.pk)
+    except Exception:  # noqa: BLE001 - whatever went wrong, the page waiting on this job must stop waiting
+        logger.exception("ward report %s failed", job.pk)
+        with translation.override("vi"):
+            error = _("The report could not be made. Please try again; if it fails again, tell the portal's team.")
         WardReportJob.objects.filter(pk=job.pk).update(status=WardReportJob.Status.FAILED, error=error[:300])
         return WardReportJob.objects.get(pk=job.pk)
     with transaction.atomic():

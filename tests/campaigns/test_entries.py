@@ -2,7 +2,7 @@
 reversing entry, and running totals that stay exact under concurrent entries and corrections."""
 
 import threading
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -146,3 +146,14 @@ def test_running_totals_stay_exact_under_concurrent_entries_and_corrections(fund
     for household in households:
         assert net[household.pk] == entries.filter(household=household).aggregate(s=Sum("amount"))["s"]
     assert total.households == sum(1 for amount in net.values() if amount > 0)
+
+
+def test_an_entry_before_the_campaign_starts_is_refused_with_its_first_day(fund, group_a1, alice):
+    from campaigns.models import Campaign
+
+    Campaign.objects.filter(pk=fund.pk).update(starts_on=timezone.localdate() + timedelta(days=2))
+    fund.refresh_from_db()
+    with pytest.raises(ValidationError) as refused:
+        _give(fund, HouseholdFactory(group=group_a1), 100_000, "early", alice)
+    assert (timezone.localdate() + timedelta(days=2)).strftime("%d/%m/%Y") in refused.value.messages[0]
+    assert not Entry.objects.exists()

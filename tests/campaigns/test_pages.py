@@ -52,6 +52,7 @@ def test_the_form_works_without_the_script_and_keeps_what_was_typed_after_an_err
     body = refused.content.decode()
     assert refused.status_code == 200 and "1.000.000.000 đ" in body
     assert 'value="BL-7"' in body and 'value="plain-1"' in body  # nothing typed is lost, the key stays the same
+    assert f'value="{household.pk}" checked' in body  # nor the household chosen
     assert not Entry.objects.exists()
 
     saved = client.post(

@@ -152,3 +152,18 @@ def test_an_admin_asks_from_the_page_a_worker_makes_it_and_the_admins_are_mailed
     assert load_workbook(io.BytesIO(b"".join(download.streaming_content))).sheetnames[1] == "Tổ chức và độ phủ"
     assert PersonalMessage.objects.filter(topic=f"report:{job.pk}", delivery__address="alice@an-binh.vn").exists()
     assert client_for(bob).get(f"/ward-report/{job.pk}/download/").status_code == 403
+
+
+def test_a_report_that_cannot_be_made_stops_the_page_waiting_with_words(ward_a, alice, monkeypatch, client_for):
+    from portal.ward_report import jobs
+
+    def broken(**_kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(jobs, "build", broken)
+    job = WardReportJob.objects.create(
+        ward=ward_a, requested_by=alice, start=date(2026, 1, 1), end=date(2026, 6, 30), format="pdf"
+    )
+    jobs.report_make(job_id=job.pk)
+    status = client_for(alice).get(f"/ward-report/{job.pk}/", HTTP_X_REQUESTED_WITH="fetch").content.decode()
+    assert "Không tạo được báo cáo" in status and "aria-live" not in status
