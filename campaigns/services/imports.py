@@ -77,8 +77,11 @@ def _columns(table: list[list[str]]) -> tuple[dict[str, int], list[list[str]], i
 
 
 def _amount_of(text: str) -> int | None:
+    """ "500.000", "500 000 đ" or a number from the cell; words where a number should be are refused."""
     digits = "".join(ch for ch in text if ch.isdigit())
     if not digits:
+        if text.strip():
+            raise ValidationError(_("Please enter a whole number, for example 500.000."))
         return None
     return -int(digits) if text.strip().startswith("-") else int(digits)
 
@@ -114,8 +117,8 @@ def entry_import_preview(
             return cells[position] if position is not None and position < len(cells) else ""
 
         address, head, amount_text = cell("address"), cell("head"), cell("amount")
-        if not (address or head or amount_text):
-            continue  # an empty row, or a household that gave nothing
+        if not amount_text and not cell("receipt"):
+            continue  # an empty row, or a household of the template that gave nothing (left empty)
         row: dict[str, Any] = {"row": number, "address": address, "head": head, "amount_text": amount_text}
         household = by_address.get(fold(address))
         if household is None and len(by_head.get(fold(head), [])) == 1:

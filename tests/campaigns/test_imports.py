@@ -44,17 +44,20 @@ def test_a_leader_records_a_whole_list_after_seeing_every_row(client_for, fund, 
             ["5 le loi", "", "200.000", "BL-1", "Tiền mặt", "có"],
             ["", "Trần Thị Bình", 150000, "BL-2", "chuyển khoản", ""],
             ["9 Lê Lợi", "", "", "", "", ""],  # gave nothing: left out quietly
+            ["11 Lê Lợi", "Lê Văn Tư", "", "", "", ""],  # a template's household left empty: the same
             ["99 Lê Lợi", "", "100.000", "BL-3", "", ""],
             ["5 Lê Lợi", "", "2.000.000.000", "BL-4", "", ""],
             ["7 Lê Lợi", "", "50.000", "BL-1", "", ""],
+            ["9 Lê Lợi", "", "năm trăm", "", "", ""],
         ]
     )
     answer = client.post(f"/campaigns/{fund.pk}/import/", {"group": group_a1.pk, "file": upload})
     entry_import = EntryImport.objects.get()
     assert answer["Location"] == f"/campaigns/{fund.pk}/import/{entry_import.pk}/"
     page = client.get(answer["Location"]).content.decode()
-    assert "2 dòng sẽ được ghi" in page and "350.000 đ" in page
+    assert "2 dòng sẽ được ghi nhận; 4 dòng có vấn đề" in page and "350.000 đ" in page
     assert "Không có hộ nào" in page and "1.000.000.000 đ" in page and "BL-1 đã được ghi" in page
+    assert "số nguyên" in page  # "năm trăm" is not a number the portal reads
     assert not Entry.objects.exists()  # nothing recorded before the leader says so
 
     client.post(answer["Location"])
