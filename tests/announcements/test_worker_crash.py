@@ -6,6 +6,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -50,22 +51,41 @@ def _free_port() -> int:
 
 
 class Worker:
-    """`celery worker` as a separate process group, as production runs it."""
+    """`celery worker` as a separate process group, as production runs it. `supervised` restarts it when it exits
+    by itself, as the compose file's `restart: unless-stopped` does: a broker that vanishes can make the worker
+    give up ("Unrecoverable error" in kombu's reconnection), and production counts on the restart."""
 
-    def __init__(self, env: dict[str, str], log: Path, *, beat: bool = False) -> None:
-        args = [sys.executable, "-m", "celery", "-A", "portal", "worker", "-c", "2", "--loglevel=INFO"]
+    def __init__(self, env: dict[str, str], log: Path, *, beat: bool = False, supervised: bool = False) -> None:
+        self.args = [sys.executable, "-m", "celery", "-A", "portal", "worker", "-c", "2", "--loglevel=INFO"]
         if beat:
-            args += ["-B", "--schedule", str(log.with_suffix(".schedule"))]
+            self.args += ["-B", "--schedule", str(log.with_suffix(".schedule"))]
+        self.env = env
         self.log = log.open("w")
-        self.process = subprocess.Popen(
-            args, cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True
+        self.restarts = 0
+        self._stopping = threading.Event()
+        self.process = self._start()
+        if supervised:
+            threading.Thread(target=self._supervise, daemon=True).start()
+
+    def _start(self) -> subprocess.Popen:
+        return subprocess.Popen(
+            self.args, cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True
         )
+
+    def _supervise(self) -> None:
+        while not self._stopping.wait(0.5):
+            if self.process.poll() is not None and not self._stopping.is_set():
+                self.restarts += 1
+                self.log.write(f"--- supervisor: the worker exited ({self.process.returncode}); starting it again\n")
+                self.log.flush()
+                self.process = self._start()
 
     def kill(self) -> None:
         os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait(timeout=30)
 
     def stop(self) -> None:
+        self._stopping.set()
         if self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGTERM)
             try:
@@ -183,7 +203,7 @@ def test_restarting_redis_mid_fan_out_loses_no_one(alice, bob, group_a1, tmp_pat
     redis_server = start_redis()
     expected = _residents(group_a1, RECIPIENTS)
     with FakeSmsGateway(delay=0.002) as gateway:
-        worker = Worker(_worker_env(gateway, broker), tmp_path / "worker.log", beat=True)
+        worker = Worker(_worker_env(gateway, broker), tmp_path / "worker.log", beat=True, supervised=True)
         try:
             announcement = sent_out(author=bob, approver=alice, group_ids=[group_a1.pk])
             # This process's Celery app publishes to the suite's broker; hand the dispatch to this test's Redis.
