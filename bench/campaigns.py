@@ -19,9 +19,6 @@ import http.client
 import json
 import os
 import re
-import signal
-import socket
-import subprocess
 import sys
 import threading
 import time
@@ -30,6 +27,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from bench.common import bench_environment, gunicorn, measure  # noqa: E402 - after the path is set
 
 GROUPS = 2000
 HOUSEHOLDS_PER_GROUP = 50
@@ -40,11 +39,6 @@ WARM_UP_SECONDS = 3.0
 
 def log(message: str) -> None:
     print(f"[campaigns] {message}", file=sys.stderr, flush=True)
-
-
-def p95(samples: list[float]) -> float:
-    ordered = sorted(samples)
-    return round(ordered[max(0, int(len(ordered) * 0.95) - 1)] * 1000, 1)
 
 
 def fill(contributions: int) -> tuple[object, object, list]:
@@ -197,46 +191,13 @@ def naive_live(*, user, today=None):  # noqa: ANN001, ANN201
     ]
 
 
-def measure(client, url: str, repeat: int, before=None) -> tuple[float, object]:  # noqa: ANN001
-    client.get(url)  # not counted: the process's first look at a page loads its templates
-    timings = []
-    response = None
-    for _ in range(repeat):
-        if before is not None:
-            before()  # not counted
-        started = time.perf_counter()
-        response = client.get(url)
-        timings.append(time.perf_counter() - started)
-        assert response.status_code == 200, (url, response.status_code)
-    return p95(timings), response
-
-
 def records_per_second(
     env: dict, campaign_id: int, session: str, seconds: float, threads: int, workers: int, gunicorn_threads: int
 ) -> tuple[float, int]:
     import httpx
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "portal.wsgi:application", "--bind", f"127.0.0.1:{port}"]
-        + ["--workers", str(workers), "--threads", str(gunicorn_threads), "--log-level", "warning"],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-    )
     path = f"/campaigns/{campaign_id}/record/"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                httpx.get(f"http://127.0.0.1:{port}/health/", timeout=2)
-                break
-            except httpx.HTTPError:
-                if time.monotonic() > deadline:
-                    raise SystemExit("gunicorn did not start") from None
-                time.sleep(0.2)
+    with gunicorn(env, workers=workers, threads=gunicorn_threads) as port:
         page = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         page.request("GET", path, headers={"Cookie": f"sessionid={session}"})
         answer = page.getresponse()
@@ -285,13 +246,6 @@ def records_per_second(
         for worker in workers:
             worker.join()
         return sum(counts) / (time.monotonic() - warm_until), sum(counts)
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
 
 
 def main() -> None:
@@ -312,23 +266,7 @@ def main() -> None:
     parser.add_argument("--redis", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13"))
     args = parser.parse_args()
 
-    from bench.fanout import recreate_database
-
-    var_dir = ROOT / "var" / "bench"
-    var_dir.mkdir(parents=True, exist_ok=True)
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="portal.settings",
-        DJANGO_DEBUG="0",
-        DJANGO_SECRET_KEY="bench-only-secret-key-not-for-production-use-0123456789",
-        DJANGO_SECURE_SSL_REDIRECT="0",
-        DJANGO_COOKIE_SECURE="0",
-        DJANGO_ALLOWED_HOSTS="testserver,127.0.0.1,localhost",
-        DATABASE_URL=args.admin_url.rsplit("/", 1)[0] + "/" + args.database,
-        REDIS_URL=args.redis,
-        CELERY_BROKER_URL=args.redis,
-        PORTAL_VAR_DIR=str(var_dir),
-    )
-    recreate_database(args.admin_url, args.database)
+    bench_environment(admin_url=args.admin_url, database=args.database, redis=args.redis)
 
     import django
 

@@ -17,9 +17,6 @@ import http.client
 import json
 import os
 import re
-import signal
-import socket
-import subprocess
 import sys
 import threading
 import time
@@ -28,6 +25,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from bench.common import bench_environment, gunicorn, measure, p95  # noqa: E402 - after the path is set
 
 GROUPS = 2000
 WARM_UP_SECONDS = 3.0
@@ -43,11 +42,6 @@ PHRASES = [
 
 def log(message: str) -> None:
     print(f"[triage] {message}", file=sys.stderr, flush=True)
-
-
-def p95(samples: list[float]) -> float:
-    ordered = sorted(samples)
-    return round(ordered[max(0, int(len(ordered) * 0.95) - 1)] * 1000, 1)
 
 
 def fill(rows: int) -> tuple[int, object]:
@@ -110,18 +104,6 @@ def fill(rows: int) -> tuple[int, object]:
     return ward.pk, ward
 
 
-def measure(client, url: str, params: dict, repeat: int) -> tuple[float, object]:
-    client.get(url, params)  # not counted: the process's first look at a page loads its templates
-    timings = []
-    response = None
-    for _ in range(repeat):
-        started = time.perf_counter()
-        response = client.get(url, params)
-        timings.append(time.perf_counter() - started)
-        assert response.status_code == 200, (url, response.status_code)
-    return p95(timings), response
-
-
 def offset_view_timer(user, params: dict, page_number: int, repeat: int) -> float:
     """The naive way: the same rows and template, paginated by Django's Paginator (COUNT, then OFFSET)."""
     from django.core.paginator import Paginator
@@ -162,42 +144,9 @@ def submissions_per_second(
     env: dict, ward_code: str, seconds: float, threads: int, gunicorn_threads: int
 ) -> tuple[float, float, int]:
     """Reports a second, anonymous ones then ones that leave a phone number; and how many were answered."""
-    import httpx
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "portal.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "2",
-            "--threads",
-            str(gunicorn_threads),
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
     path = f"/p/{ward_code}/report/"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                httpx.get(base + "/health/", timeout=2)
-                break
-            except httpx.HTTPError:
-                if time.monotonic() > deadline:
-                    raise SystemExit("gunicorn did not start")
-                time.sleep(0.2)
+    with gunicorn(env, workers=2, threads=gunicorn_threads) as port:
+        base = f"http://127.0.0.1:{port}"
 
         def rate(with_phone: bool) -> tuple[float, int]:
             counts = [0] * threads
@@ -252,13 +201,6 @@ def submissions_per_second(
         anonymous, anonymous_answered = rate(with_phone=False)
         with_phone, phone_answered = rate(with_phone=True)
         return anonymous, with_phone, anonymous_answered + phone_answered
-    finally:
-        server.terminate()  # the arbiter stops its workers gracefully
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
 
 
 def main() -> None:
@@ -277,21 +219,10 @@ def main() -> None:
     parser.add_argument("--redis", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13"))
     args = parser.parse_args()
 
-    from bench.fanout import recreate_database
-
-    var_dir = ROOT / "var" / "bench"
-    var_dir.mkdir(parents=True, exist_ok=True)
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="portal.settings",
-        DJANGO_DEBUG="0",
-        DJANGO_SECRET_KEY="bench-only-secret-key-not-for-production-use-0123456789",
-        DJANGO_SECURE_SSL_REDIRECT="0",
-        DJANGO_COOKIE_SECURE="0",
-        DJANGO_ALLOWED_HOSTS="testserver,127.0.0.1,localhost",
-        DATABASE_URL=args.admin_url.rsplit("/", 1)[0] + "/" + args.database,
-        REDIS_URL=args.redis,
-        CELERY_BROKER_URL=args.redis,
-        PORTAL_VAR_DIR=str(var_dir),
+    bench_environment(
+        admin_url=args.admin_url,
+        database=args.database,
+        redis=args.redis,
         PORTAL_REPORT_RATE_LIMIT_PER_HOUR="100000000",
         # An SMS channel set up (nothing consumes the queue here), so that filing a report with a phone also
         # queues the message with its code, as it does in a ward.
@@ -300,7 +231,6 @@ def main() -> None:
         SMS_SECRET_KEY="bench",
         SMS_BRANDNAME="BENCH",
     )
-    recreate_database(args.admin_url, args.database)
 
     import django
 
@@ -333,12 +263,12 @@ def main() -> None:
         halfway = cursor.fetchone()[0]
     deep_cursor = _encode(halfway + 1)  # the page that starts with the row halfway through
 
-    queue_p95, first = measure(client, "/reports/", everything, args.repeat)
-    deep_p95, deep = measure(client, "/reports/", {**everything, "after": deep_cursor}, args.repeat)
+    queue_p95, first = measure(client, "/reports/", args.repeat, everything)
+    deep_p95, deep = measure(client, "/reports/", args.repeat, {**everything, "after": deep_cursor})
     filtered_p95, filtered = measure(
-        client, "/reports/", {"status": "open", "category": "environment", "overdue": "1"}, args.repeat
+        client, "/reports/", args.repeat, {"status": "open", "category": "environment", "overdue": "1"}
     )
-    search_p95, found = measure(client, "/reports/", {"status": "all", "q": "rac thai"}, args.repeat)
+    search_p95, found = measure(client, "/reports/", args.repeat, {"status": "all", "q": "rac thai"})
     from feedback.models import Report
 
     def codes(response) -> list[str]:  # noqa: ANN001
