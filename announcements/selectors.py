@@ -22,7 +22,8 @@ from announcements.models import (
     Response,
 )
 from groups.models import Household, StaffProfile
-from groups.selectors import groups_for_user, staff_profile_of
+from groups.selectors import groups_for_user, households_matching, staff_profile_of
+from portal.numbers import percent_of
 
 
 def announcements_for_user(*, user: Any) -> QuerySet[Announcement]:
@@ -187,8 +188,7 @@ class Reach:
 
     @property
     def percent(self) -> float | None:
-        audience = self.announcement.audience_households
-        return round(100 * self.total / audience, 1) if audience else None
+        return percent_of(self.total, self.announcement.audience_households)
 
 
 def reach_of(announcement: Announcement) -> Reach:
@@ -423,12 +423,8 @@ def waiting_deliveries(announcement: Announcement, now: Any = None) -> list[Wait
 def in_person_households(*, user: Any, announcement: Announcement, query: str = "", limit: int = 500) -> list[dict]:
     """The households of the announcement's audience in the person's groups, those no channel reached first,
     each with how it was told if it was; found by address or head's name without diacritics."""
-    from portal.text import fold
-
     households = audience_households(user=user, announcement=announcement)
-    for word in fold(query).split()[:5]:
-        households = households.filter(Q(address_folded__contains=word) | Q(head__search_text__contains=word))
-    found = list(households.select_related("head", "group").order_by("group__name", "address_folded")[:limit])
+    found = list(households_matching(households, query)[:limit])
     ids = [h.pk for h in found]
     by_channel = set(
         Delivery.objects.filter(

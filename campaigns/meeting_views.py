@@ -67,7 +67,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "invited": sum(r.invited for r in rows),
             "attended": sum(r.attended for r in rows),
             "rsvp": rsvp,
-            "is_ward_wide": staff_profile_of(request.user).is_ward_wide,
+            "may_announce": services.may_announce_results(request.user, meeting.ward_id),
         },
     )
 

@@ -24,16 +24,13 @@ from campaigns.models import (
     Total,
 )
 from groups.models import Household, Membership, ResidentialGroup, Ward
-from groups.selectors import groups_for_user, staff_profile_of
+from groups.selectors import groups_for_user, households_matching, staff_profile_of
+from portal.numbers import percent_of
 from portal.text import fold, natural_key
 
 # A group with fewer declared households is not ranked: 3 of 4 households is 75 %, which says little beside
 # 300 of 400, and a leader of a small group should not be shown at the bottom of a list for it.
 RANK_MIN_HOUSEHOLDS = 10
-
-
-def _percent(part: int, whole: int) -> float | None:
-    return round(part * 100 / whole, 1) if whole > 0 else None
 
 
 class _Share:
@@ -44,7 +41,7 @@ class _Share:
 
     @property
     def percent(self) -> float | None:
-        return _percent(self.amount, self.target)
+        return percent_of(self.amount, self.target)
 
     @property
     def bar(self) -> float:
@@ -57,7 +54,7 @@ class _Reach(_Share):
 
     @property
     def coverage(self) -> float | None:
-        return _percent(self.households, self.households_total)
+        return percent_of(self.households, self.households_total)
 
 
 @dataclass
@@ -214,13 +211,10 @@ def households_find(
 ) -> list[dict[str, Any]]:
     """Households of the groups the person records in, found by address or the head's name without diacritics
     ("nguyen van a", "12 hem") or by their ids, each with what it has given so far to this campaign."""
-    words = fold(query).split()[:5]
     households = Household.objects.filter(group__in=groups_for_user(user=user), group__ward_id=campaign.ward_id)
     if ids is not None:
         households = households.filter(pk__in=ids)
-    for word in words:
-        households = households.filter(Q(address_folded__contains=word) | Q(head__search_text__contains=word))
-    found = list(households.select_related("head", "group").order_by("group__name", "address_folded")[:limit])
+    found = list(households_matching(households, query)[:limit])
     given = dict(
         Participation.objects.filter(campaign=campaign, household__in=[h.pk for h in found]).values_list(
             "household_id", "amount"
@@ -365,7 +359,7 @@ class GroupAttendance:
 
     @property
     def percent(self) -> float | None:
-        return _percent(self.attended, self.invited)
+        return percent_of(self.attended, self.invited)
 
 
 def attendance_by_group(*, meeting: Meeting) -> list[GroupAttendance]:

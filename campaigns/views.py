@@ -29,16 +29,11 @@ from campaigns.charts import progress_chart_png
 from campaigns.forms import CampaignForm, EntryForm, ReverseForm, TargetsForm
 from campaigns.models import Campaign, GroupTarget
 from campaigns.templatetags.campaign_rows import group_rows
-from groups.selectors import groups_for_user, is_ward_admin, staff_profile_of
+from groups.selectors import groups_for_user, is_ward_admin
 from portal.audit import audit_record, client_ip
 from portal.numbers import vn_number, vn_percent
 from portal.text import clean_text
 from portal.web import apply_errors, errors_say, int_or_none, staff_required, ward_admin_profile
-
-
-def is_ward_wide(user: Any) -> bool:
-    profile = staff_profile_of(user)
-    return profile is not None and profile.is_ward_wide
 
 
 def progress_page(campaign: Campaign, user: Any = None) -> tuple[Any, SafeString]:
@@ -108,7 +103,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "rows": rows,
             "may_record": campaign.status == Campaign.Status.OPEN and groups_for_user(user=request.user).exists(),
             "is_admin": is_admin,
-            "is_ward_wide": is_ward_wide(request.user),
+            "may_announce": services.may_announce_results(request.user, campaign.ward_id),
             "linked": campaign.announcements.order_by("-pk"),
             # Only admins link announcements: nobody else pays for the query.
             "linkable": announcements_for_user(user=request.user).exclude(campaigns=campaign).order_by("-pk")[:30]
@@ -296,11 +291,11 @@ def campaign_results(request: HttpRequest, pk: int) -> HttpResponse:
             request, _("The results announcement is ready as a draft: check it, then send it for approval.")
         )
         return redirect("announcements:edit", pk=announcement.pk)
-    if not is_ward_wide(request.user):
+    if not services.may_announce_results(request.user, campaign.ward_id):
         raise PermissionDenied(_("Only ward staff can announce a campaign's results."))
     title, body = services.results_text(campaign)
     linked = campaign.announcements.order_by("-pk")
-    channels = sorted({kind for a in linked for kind in a.channels}) or services.DEFAULT_CHANNELS
+    channels = services.results_channels(campaign)
     return render(
         request,
         "campaigns/results.html",

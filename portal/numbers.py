@@ -1,6 +1,12 @@
 """Numbers as Vietnamese readers write them: a dot between thousands, a comma before decimals."""
 
 
+def percent_of(part: int, whole: int) -> float | None:
+    """part of whole in %, to one decimal; None when there is no whole to count against (no target, no one
+    invited), which the pages show as "—"."""
+    return round(part * 100 / whole, 1) if whole > 0 else None
+
+
 def vn_number(value: object) -> str:
     """1234567 → "1.234.567"."""
     try:

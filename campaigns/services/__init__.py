@@ -17,12 +17,16 @@ from campaigns.services.results import (
     DEFAULT_CHANNELS,
     campaign_announcement_link,
     campaign_results_draft,
+    may_announce_results,
     meeting_results_draft,
+    results_channels,
     results_text,
 )
 from campaigns.services.setup import CampaignData, campaign_close, campaign_create, campaign_targets_set
 
 __all__ = [
+    "may_announce_results",
+    "results_channels",
     "meeting_results_draft",
     "entry_import_commit",
     "entry_import_preview",

@@ -14,11 +14,28 @@ from campaigns.models import Campaign
 from campaigns.selectors import campaign_progress
 from groups.selectors import is_ward_admin, staff_profile_of
 from portal.audit import audit_record
-from portal.numbers import vn_number, vn_percent
+from portal.numbers import percent_of, vn_number, vn_percent
 
 # The channels of a results announcement when the campaign was never announced through the portal: its own
 # public page, which reaches no one by itself; staff add the others on the draft before sending it.
 DEFAULT_CHANNELS = ["web_feed"]
+
+
+def may_announce_results(user: Any, ward_id: int) -> bool:
+    """A results announcement goes to the whole ward or several groups: ward admins and staff write it, not a
+    group leader."""
+    profile = staff_profile_of(user)
+    return profile is not None and profile.ward_id == ward_id and profile.is_ward_wide
+
+
+def _require_ward_staff(user: Any, ward_id: int) -> None:
+    if not may_announce_results(user, ward_id):
+        raise PermissionDenied
+
+
+def results_channels(campaign: Campaign) -> list[str]:
+    """The channels the campaign's own announcements used; its public page alone when it has none."""
+    return sorted({kind for a in campaign.announcements.all() for kind in a.channels}) or DEFAULT_CHANNELS
 
 
 def results_text(campaign: Campaign) -> tuple[str, str]:
@@ -55,10 +72,8 @@ def results_text(campaign: Campaign) -> tuple[str, str]:
 def campaign_results_draft(*, campaign: Campaign, by: Any) -> Announcement:
     """Compose the results announcement as a draft of `by`, linked to the campaign, to the whole ward on the
     channels the campaign's earlier announcements used. Nothing is sent until it is approved."""
-    profile = staff_profile_of(by)
-    if profile is None or profile.ward_id != campaign.ward_id or not profile.is_ward_wide:
-        raise PermissionDenied
-    channels = sorted({kind for a in campaign.announcements.all() for kind in a.channels}) or DEFAULT_CHANNELS
+    _require_ward_staff(by, campaign.ward_id)
+    channels = results_channels(campaign)
     title, body = results_text(campaign)
     png = progress_chart_png(campaign_progress(campaign=campaign))
     data = AnnouncementData(title=title[:200], body=body, category="campaign", whole_ward=True, channels=channels)
@@ -84,9 +99,7 @@ def meeting_results_draft(*, meeting: Any, by: Any) -> Announcement:
     from campaigns.selectors import attendance_by_group
     from portal.charts import bars_png
 
-    profile = staff_profile_of(by)
-    if profile is None or profile.ward_id != meeting.ward_id or not profile.is_ward_wide:
-        raise PermissionDenied
+    _require_ward_staff(by, meeting.ward_id)
     rows = attendance_by_group(meeting=meeting)
     invited, came = sum(r.invited for r in rows), sum(r.attended for r in rows)
     lines = [
@@ -96,7 +109,7 @@ def meeting_results_draft(*, meeting: Any, by: Any) -> Announcement:
             "invited": vn_number(invited),
             "title": meeting.title,
             "day": f"{meeting.starts_at:%d/%m/%Y}",
-            "percent": vn_percent(round(100 * came / invited, 1) if invited else None),
+            "percent": vn_percent(percent_of(came, invited)),
         },
         "",
     ]

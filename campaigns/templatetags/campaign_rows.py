@@ -8,7 +8,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from campaigns.selectors import Progress
-from portal.numbers import vn_percent
+from portal.numbers import percent_of, vn_percent
 
 register = template.Library()
 
@@ -27,13 +27,13 @@ def group_rows(progress: Progress, unit: str) -> SafeString:
     append = lines.append
     for g in progress.groups:
         # Formatted here rather than through the properties and filters: this loop is most of the page's cost.
-        percent = round(g.amount * 100 / g.target, 1) if g.target > 0 else None
+        percent = percent_of(g.amount, g.target)
         name = html.escape(g.name)
         mine = ' class="mine"' if g.mine else ""
         rank = f"{g.rank}. " if g.rank else ""
         reach = households % {"n": _number(g.households), "total": _number(g.households_total)}
         if g.households_total:
-            reach += f" ({vn_percent(round(g.households * 100 / g.households_total, 1))})"
+            reach += f" ({vn_percent(percent_of(g.households, g.households_total))})"
         append(
             f'<li{mine} data-group="{name}"><span class="line"><strong>{rank}{name}</strong> '
             f"<strong>{vn_percent(percent)}</strong></span>"

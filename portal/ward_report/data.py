@@ -16,6 +16,7 @@ from campaigns.selectors import attendance_by_group, campaign_progress
 from feedback.models import Category, Report
 from feedback.selectors import report_numbers
 from groups.models import Membership, ResidentialGroup, Ward
+from portal.numbers import percent_of
 from portal.text import natural_key
 
 
@@ -42,11 +43,11 @@ class GroupRow:
 
     @property
     def coverage(self) -> float | None:
-        return round(100 * self.covered / self.households, 1) if self.households else None
+        return percent_of(self.covered, self.households)
 
     @property
     def coverage_start(self) -> float | None:
-        return round(100 * self.covered_start / self.households, 1) if self.households else None
+        return percent_of(self.covered_start, self.households)
 
     @property
     def change(self) -> int:
@@ -66,7 +67,7 @@ class AnnouncementRow:
     @property
     def reach(self) -> float | None:
         total = self.by_channel + self.told + self.loudspeaker
-        return round(100 * total / self.audience, 1) if self.audience else None
+        return percent_of(total, self.audience)
 
 
 @dataclass
@@ -98,7 +99,7 @@ class MeetingRow:
 
     @property
     def percent(self) -> float | None:
-        return round(100 * self.attended / self.invited, 1) if self.invited else None
+        return percent_of(self.attended, self.invited)
 
 
 @dataclass
