@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageDraw
 
 from campaigns.selectors import Progress
-from portal.charts import GREEN, GREY, INK, MUTED, RED, png
+from portal.charts import GREEN, GREY, INK, MUTED, RED, draw_bars, png
 from portal.charts import fit as _fit
 from portal.charts import font as _font
 from portal.numbers import vn_number, vn_percent
@@ -39,18 +39,14 @@ def progress_chart_png(progress: Progress) -> bytes:
         "total": vn_number(progress.households_total),
     }
     draw.text((40, 192), households, font=small, fill=MUTED)
-    label_width = 330
-    for index, group in enumerate(shown):
-        y = top + index * row
-        name = (f"{group.rank}. " if group.rank else "") + group.name
-        draw.text((40, y + 8), _fit(draw, name, text, label_width - 10), font=text, fill=INK)
-        left, right = 40 + label_width, WIDTH - 170
-        draw.rounded_rectangle((left, y + 12, right, y + 40), radius=8, fill=GREY)
-        if group.bar:
-            draw.rounded_rectangle(
-                (left, y + 12, left + (right - left) * group.bar / 100, y + 40), radius=8, fill=GREEN
-            )
-        draw.text((right + 16, y + 8), vn_percent(group.percent), font=text, fill=INK)
+    draw_bars(
+        draw,
+        [((f"{g.rank}. " if g.rank else "") + g.name, g.bar, vn_percent(g.percent)) for g in shown],
+        top=top,
+        row=row,
+        width=WIDTH,
+        face=text,
+    )
     if len(groups) > len(shown):
         more = _("and %(n)s more groups on the campaign's page") % {"n": vn_number(len(groups) - len(shown))}
         draw.text((40, top + row * len(shown) + 10), more, font=small, fill=MUTED)

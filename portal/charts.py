@@ -32,6 +32,31 @@ def png(image: Image.Image) -> bytes:
     return output.getvalue()
 
 
+def draw_bars(
+    draw: ImageDraw.ImageDraw,
+    rows: list[tuple[str, float, str]],
+    *,
+    top: int,
+    row: int,
+    width: int,
+    face: ImageFont.FreeTypeFont,
+    scale: float = 100.0,
+) -> None:
+    """One line per (label, value, text after the bar) from `top` down, `row` pixels apart: the label, a bar
+    full at `scale`, the text."""
+    label_width = int(width * 0.31)
+    left, right = 40 + label_width, width - 180
+    for index, (label, value, shown) in enumerate(rows):
+        y = top + index * row
+        draw.text((40, y + row // 8), fit(draw, label, face, label_width - 10), font=face, fill=INK)
+        bar = (y + row // 5, y + row * 5 // 8)
+        draw.rounded_rectangle((left, bar[0], right, bar[1]), radius=8, fill=GREY)
+        share = max(0.0, min(float(value or 0) / scale, 1.0)) if scale else 0.0
+        if share:
+            draw.rounded_rectangle((left, bar[0], left + (right - left) * share, bar[1]), radius=8, fill=GREEN)
+        draw.text((right + 16, y + row // 8), fit(draw, shown, face, 160), font=face, fill=INK)
+
+
 def bars_png(title: str, rows: list[tuple[str, float, str]], *, width: int = 1080, scale: float = 100.0) -> bytes:
     """One bar per (label, value, text shown after the bar); a bar is full at `scale` (100 for a percentage)."""
     row, top = 56, 110
@@ -40,16 +65,7 @@ def bars_png(title: str, rows: list[tuple[str, float, str]], *, width: int = 108
     heading, text = font(34, True), font(24)
     draw.rectangle((0, 0, width, 10), fill=RED)
     draw.text((40, 34), fit(draw, title, heading, width - 80), font=heading, fill=INK)
-    label_width = int(width * 0.32)
-    for index, (label, value, shown) in enumerate(rows):
-        y = top + index * row
-        draw.text((40, y + 6), fit(draw, label, text, label_width - 10), font=text, fill=INK)
-        left, right = 40 + label_width, width - 190
-        draw.rounded_rectangle((left, y + 10, right, y + 36), radius=8, fill=GREY)
-        share = max(0.0, min(float(value or 0) / scale, 1.0)) if scale else 0.0
-        if share:
-            draw.rounded_rectangle((left, y + 10, left + (right - left) * share, y + 36), radius=8, fill=GREEN)
-        draw.text((right + 16, y + 6), fit(draw, shown, text, 170), font=text, fill=INK)
+    draw_bars(draw, rows, top=top, row=row, width=width, face=text, scale=scale)
     if not rows:
         draw.text((40, top), "—", font=text, fill=MUTED)
     return png(image)
