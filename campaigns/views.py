@@ -50,7 +50,7 @@ def progress_page(campaign: Campaign, user: Any = None) -> tuple[Any, SafeString
     )
     cached = cache.get(key)
     if cached is None:
-        progress = selectors.campaign_progress(campaign=campaign, user=user)
+        progress = selectors.campaign_progress(campaign=campaign, mine=mine)
         cached = (replace(progress, groups=[]), str(group_rows(progress, campaign.unit_name)))
         cache.set(key, cached, timeout=300)
     summary, rows = cached
