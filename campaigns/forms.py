@@ -1,6 +1,5 @@
 """Forms of the campaign pages. They only read what was typed; the rules live in campaigns.services."""
 
-import re
 from typing import Any
 
 from django import forms
@@ -8,8 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Campaign, Entry
 from campaigns.services import CampaignData, EntryData, MeetingData
-
-_SEPARATORS = re.compile(r"[\s.,_']|đ$|đồng$|vnd$", re.IGNORECASE)
+from portal.numbers import parse_whole
 
 
 class AmountField(forms.CharField):
@@ -17,14 +15,10 @@ class AmountField(forms.CharField):
     to the service, which answers them in words."""
 
     def to_python(self, value: Any) -> int | None:  # type: ignore[override]
-        text = str(value or "").strip()
-        if not text:
-            return None
-        negative = text.startswith("-")
-        digits = _SEPARATORS.sub("", text.lstrip("-").strip())
-        if not digits.isdigit() or len(digits) > 15:
-            raise forms.ValidationError(_("Please enter a whole number, for example 500.000."))
-        return -int(digits) if negative else int(digits)
+        try:
+            return parse_whole(str(value or ""))
+        except ValueError:
+            raise forms.ValidationError(_("Please enter a whole number, for example 500.000.")) from None
 
 
 class CampaignForm(forms.Form):

@@ -11,7 +11,7 @@ from openpyxl.styles import Font
 
 from feedback import selectors
 from feedback.models import Category
-from groups.member_sheets import spreadsheet_safe
+from portal.sheets import cell_safe
 
 NUMBER_HEADERS = [
     "received",
@@ -50,7 +50,7 @@ def monthly_report_xlsx(*, user: object, year: int, month: int) -> bytes:
         sheet.append(["", *labels])
         for name, numbers in rows.items():
             label = str(Category(name).label) if name in Category.values else name
-            sheet.append([spreadsheet_safe(label), *[getattr(numbers, n) for n in NUMBER_HEADERS]])
+            sheet.append([cell_safe(label), *[getattr(numbers, n) for n in NUMBER_HEADERS]])
     listing = book.create_sheet(_("Reports")[:31])
     listing.append(
         [
@@ -71,7 +71,7 @@ def monthly_report_xlsx(*, user: object, year: int, month: int) -> bytes:
             [
                 f.tracking_code,
                 str(f.get_category_display()),
-                spreadsheet_safe(f.group.name if f.group else ""),
+                cell_safe(f.group.name if f.group else ""),
                 str(f.get_status_display()),
                 _naive(f.created_at),
                 _naive(f.resolve_due_at),

@@ -98,12 +98,6 @@ def _header_and_rows(table: list[list[str]]) -> tuple[dict[int, str], int, list[
 
 
 def parse_member_rows(*, name: str, content: bytes) -> list[dict[str, Any]]:
-    if len(content) > settings.IMPORT_MAX_BYTES:
-        raise ValidationError(
-            _("The file is too large (%(max)s MB at most).") % {"max": settings.IMPORT_MAX_BYTES // (1024 * 1024)}
-        )
-    if not content:
-        raise ValidationError(_("The file is empty."))
     columns, header_index, body = _header_and_rows(read_table(name=name, content=content))
     rows = []
     for offset, raw in enumerate(body):

@@ -11,6 +11,7 @@ from groups.member_files import EXPORT_HEADERS, ROLE_EXPORT_WORDS
 from groups.models import Membership, Ward
 from portal.audit import audit_record
 from portal.phones import national_format
+from portal.sheets import cell_safe
 
 # The columns of our export, which the import reads back; Vietnamese, because that is the file's language.
 
@@ -24,7 +25,9 @@ def import_template_xlsx(*, group_name: str) -> bytes:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title="Danh sách")
     sheet.append(EXPORT_HEADERS)
-    sheet.append(["Nguyễn Thị Lan (ví dụ, xóa dòng này)", "0912345678", "12 Lê Lợi", group_name, "Cư dân", "", ""])
+    sheet.append(
+        ["Nguyễn Thị Lan (ví dụ, xóa dòng này)", "0912345678", "12 Lê Lợi", cell_safe(group_name), "Cư dân", "", ""]
+    )
     values = workbook.create_sheet(title="Giá trị hợp lệ")
     values.append(["Vai trò", "Kênh nhận tin"])
     channels = list(CHANNEL_WORDS.values())
@@ -33,14 +36,6 @@ def import_template_xlsx(*, group_name: str) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
-
-
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(value: str) -> str:
-    """Stop a spreadsheet from running what a resident typed: "=HYPERLINK(...)" is exported as text."""
-    return "'" + value if value.startswith(_FORMULA_STARTS) else value
 
 
 def members_export_xlsx(*, memberships: Iterable[Membership], ward: Ward, by: Any, label: str) -> bytes:
@@ -53,7 +48,7 @@ def members_export_xlsx(*, memberships: Iterable[Membership], ward: Ward, by: An
         household = member.household
         sheet.append(
             [
-                spreadsheet_safe(v)
+                cell_safe(v)
                 for v in (
                     member.full_name,
                     national_format(member.phone).replace(" ", ""),

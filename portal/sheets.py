@@ -1,9 +1,18 @@
-"""Reading the spreadsheets wards keep (XLSX or CSV, UTF-8 or the old Vietnamese code page): every cell as
-cleaned text, refused in words when the file is not a spreadsheet. The member and the campaign imports read
-their lists through here."""
+"""Reading and writing the spreadsheets wards keep (XLSX or CSV, UTF-8 or the old Vietnamese code page).
+
+Reading gives every cell as cleaned text and refuses in words a file that is not a spreadsheet, or one too large
+to read: the member and the campaign imports read their lists through here, and any group leader can upload, so
+every read is bounded before its cells are read. An XLSX declares its size (the `<dimension>` of the sheet, the
+uncompressed size of each part of the archive); those are checked first, then the rows are streamed with a cap
+on columns and lines, so a sheet of one cell in column XFD on 20,000 rows is refused at once instead of being
+expanded to 300 million empty cells.
+
+Writing makes what a resident or an officer typed safe for a spreadsheet: no formula run from a cell, no
+character openpyxl refuses, sheet titles without the characters Excel forbids."""
 
 import csv
 import io
+import re
 import zipfile
 from typing import Any
 
@@ -11,8 +20,23 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from portal.text import normalize_spaces
+
+# No ward list has more columns than this; anything past it is not part of the table.
+MAX_COLUMNS = 64
+# Declared rows × columns above this is refused before a cell is read (a real list: 20,000 rows of 10 columns).
+CELL_BUDGET = 2_000_000
+# Uncompressed parts of an XLSX above this are refused before they are parsed (a zip of repeated XML packs
+# a thousand to one, so the file's own size says little).
+XML_BUDGET = 64 * 1024 * 1024
+# Lines read at the most, empty ones included (a list's data rows plus a title and a few blank lines).
+_LINE_MARGIN = 1000
+
+
+def _not_a_sheet() -> ValidationError:
+    return ValidationError(_("This file is not a spreadsheet. Please choose an .xlsx or .csv file."))
 
 
 def cell_text(value: Any) -> str:
@@ -23,43 +47,144 @@ def cell_text(value: Any) -> str:
     return normalize_spaces(str(value))
 
 
+def _too_many_rows() -> ValidationError:
+    return ValidationError(
+        _("The sheet has more than %(max)s rows; at most %(max)s can be imported at once. Split it into smaller files.")
+        % {"max": settings.IMPORT_MAX_ROWS}
+    )
+
+
+def _too_wide(columns: int) -> ValidationError:
+    return ValidationError(
+        _(
+            "The sheet reaches column %(columns)s; a list has at most %(max)s columns. Delete the columns to the "
+            "right of the table (or copy the table into a new sheet) and try again."
+        )
+        % {"columns": columns, "max": MAX_COLUMNS}
+    )
+
+
+def _trimmed(values: Any) -> list[str]:
+    row = [cell_text(v) for v in values]
+    while row and not row[-1]:
+        row.pop()
+    return row
+
+
+def _max_lines() -> int:
+    return settings.IMPORT_MAX_ROWS + _LINE_MARGIN
+
+
+def _read_xlsx(content: bytes) -> list[list[str]]:
+    if not content.startswith(b"PK"):
+        raise _not_a_sheet()
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise _not_a_sheet() from None
+    if unpacked > XML_BUDGET:
+        raise ValidationError(
+            _("The file unpacks to more than %(max)s MB; a list of residents is far smaller. Please check the file.")
+            % {"max": XML_BUDGET // (1024 * 1024)}
+        )
+    try:
+        # Formulas are read as they are written ("=1+1"), never as a value someone else's Excel worked out:
+        # a number that is not written is not a number the portal records.
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
+    except Exception:  # noqa: BLE001 - openpyxl raises anything from KeyError to TypeError on a broken file
+        raise _not_a_sheet() from None
+    try:
+        if not workbook.worksheets:
+            raise _not_a_sheet()
+        sheet = workbook.worksheets[0]
+        columns = getattr(sheet, "max_column", None) or 0
+        lines = getattr(sheet, "max_row", None) or 0
+        if lines > _max_lines():
+            raise _too_many_rows()
+        if columns > MAX_COLUMNS and columns * max(lines, 1) > CELL_BUDGET:
+            raise _too_wide(columns)
+        rows = []
+        # max_col bounds what each line is expanded to, whatever the sheet declares or leaves undeclared.
+        for values in sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True):
+            rows.append(_trimmed(values))
+            if len(rows) > _max_lines():
+                raise _too_many_rows()
+        return rows
+    except ValidationError:
+        raise
+    except Exception:  # noqa: BLE001 - a part of the archive that is not what it says
+        raise _not_a_sheet() from None
+    finally:
+        workbook.close()
+
+
+def _read_csv(content: bytes) -> list[list[str]]:
+    for encoding in ("utf-8-sig", "cp1258"):
+        try:
+            text = content.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:  # pragma: no cover - cp1258 decodes nearly anything
+        raise _not_a_sheet()
+    if "\x00" in text:
+        raise _not_a_sheet()
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel  # type: ignore[assignment]
+    rows = []
+    try:
+        for values in csv.reader(io.StringIO(text), dialect):
+            row = _trimmed(values[: MAX_COLUMNS * 4])
+            if len(row) > MAX_COLUMNS:
+                raise _too_wide(len(row))
+            rows.append(row)
+            if len(rows) > _max_lines():
+                raise _too_many_rows()
+    except csv.Error:
+        raise _not_a_sheet() from None
+    return rows
+
+
 def read_table(*, name: str, content: bytes) -> list[list[str]]:
-    lower = name.lower()
+    """The first sheet's lines, each a list of cell texts without its empty cells at the end. Refused in words:
+    not a spreadsheet, larger than PORTAL_IMPORT_MAX_BYTES, more lines than the import takes, too wide."""
+    if len(content) > settings.IMPORT_MAX_BYTES:
+        raise ValidationError(
+            _("The file is too large (%(max)s MB at most).") % {"max": settings.IMPORT_MAX_BYTES // (1024 * 1024)}
+        )
+    if not content:
+        raise ValidationError(_("The file is empty."))
+    lower = (name or "").lower()
     if lower.endswith(".xls"):
         raise ValidationError(
             _("The old .xls format is not supported. In Excel, choose Save As → .xlsx and try again.")
         )
     if lower.endswith(".xlsx"):
-        if not content.startswith(b"PK"):
-            raise ValidationError(_("This file is not a spreadsheet. Please choose an .xlsx or .csv file."))
-        try:
-            workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        except (zipfile.BadZipFile, KeyError, OSError, ValueError):
-            raise ValidationError(_("This file is not a spreadsheet. Please choose an .xlsx or .csv file.")) from None
-        try:
-            sheet = workbook.worksheets[0]
-            rows = []
-            for row in sheet.iter_rows(values_only=True):
-                rows.append([cell_text(v) for v in row])
-                if len(rows) > settings.IMPORT_MAX_ROWS + 20:
-                    break
-            return rows
-        finally:
-            workbook.close()
+        return _read_xlsx(content)
     if lower.endswith(".csv"):
-        for encoding in ("utf-8-sig", "cp1258"):
-            try:
-                text = content.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:  # pragma: no cover - cp1258 decodes nearly anything
-            raise ValidationError(_("This file is not a spreadsheet. Please choose an .xlsx or .csv file."))
-        if "\x00" in text:
-            raise ValidationError(_("This file is not a spreadsheet. Please choose an .xlsx or .csv file."))
-        try:
-            dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-        except csv.Error:
-            dialect = csv.excel  # type: ignore[assignment]
-        return [[cell_text(v) for v in row] for row in csv.reader(io.StringIO(text), dialect)]
-    raise ValidationError(_("This file is not a spreadsheet. Please choose an .xlsx or .csv file."))
+        return _read_csv(content)
+    raise _not_a_sheet()
+
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell_safe(value: str) -> str:
+    """A text cell that a spreadsheet shows as written: "=HYPERLINK(...)" stays text, and the control characters
+    XML cannot carry are dropped."""
+    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    return "'" + value if value.startswith(_FORMULA_STARTS) else value
+
+
+_TITLE_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+
+
+def sheet_title(name: str, *, fallback: str = "Danh sách") -> str:
+    """A sheet's title from a group's name: Excel forbids []:*?/\\ and a leading or trailing apostrophe, and
+    takes 31 characters at most ("Tổ 7/8" → "Tổ 7-8")."""
+    title = ILLEGAL_CHARACTERS_RE.sub("", _TITLE_FORBIDDEN.sub("-", name or ""))
+    title = normalize_spaces(title)[:31].strip("' ")
+    return title or fallback

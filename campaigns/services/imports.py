@@ -15,11 +15,11 @@ from openpyxl.styles import Font
 
 from campaigns.models import Campaign, Entry, EntryImport
 from campaigns.services.entries import EntryData, amount_clean, entry_record
-from groups.member_sheets import spreadsheet_safe
 from groups.models import Household, ResidentialGroup
 from groups.selectors import groups_for_user
 from portal.audit import audit_record
-from portal.sheets import read_table
+from portal.numbers import parse_whole
+from portal.sheets import cell_safe, read_table, sheet_title
 from portal.text import fold, normalize_spaces
 
 HEADERS = ["Địa chỉ/hộ", "Chủ hộ", "Số tiền", "Số biên lai", "Hình thức", "Công khai tên"]
@@ -47,14 +47,12 @@ def entry_import_template(*, campaign: Campaign, group_id: int | None, by: Any) 
     group = _group_for(by, campaign, group_id)
     book = Workbook()
     sheet = book.active
-    sheet.title = spreadsheet_safe(group.name)[:31] or "Danh sách"
+    sheet.title = sheet_title(group.name)
     sheet.append(HEADERS)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for household in Household.objects.filter(group=group).select_related("head").order_by("address_folded"):
-        sheet.append(
-            [spreadsheet_safe(household.address), spreadsheet_safe(household.head.full_name if household.head else "")]
-        )
+        sheet.append([cell_safe(household.address), cell_safe(household.head.full_name if household.head else "")])
     for column, width in zip("ABCDEF", (34, 26, 14, 14, 16, 14), strict=True):
         sheet.column_dimensions[column].width = width
     output = io.BytesIO()
@@ -77,13 +75,14 @@ def _columns(table: list[list[str]]) -> tuple[dict[str, int], list[list[str]], i
 
 
 def _amount_of(text: str) -> int | None:
-    """ "500.000", "500 000 đ" or a number from the cell; words where a number should be are refused."""
-    digits = "".join(ch for ch in text if ch.isdigit())
-    if not digits:
-        if text.strip():
-            raise ValidationError(_("Please enter a whole number, for example 500.000."))
-        return None
-    return -int(digits) if text.strip().startswith("-") else int(digits)
+    """The amount as written in the cell ("200.000", "200 000 đ", a numeric cell), or refused with the cell's
+    own text: a fraction of a đồng, a formula, mixed separators or words are never guessed at."""
+    try:
+        return parse_whole(text)
+    except ValueError:
+        raise ValidationError(
+            _("“%(text)s” is not a whole number of đồng; write it like 200.000 or 200000.") % {"text": text[:40]}
+        ) from None
 
 
 def entry_import_preview(

@@ -13,9 +13,9 @@ from openpyxl.drawing.image import Image as SheetImage
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from groups.member_sheets import spreadsheet_safe
 from portal.charts import FONTS, bars_png
 from portal.numbers import vn_number, vn_percent
+from portal.sheets import cell_safe
 from portal.ward_report.data import WardReport
 
 
@@ -85,7 +85,7 @@ def _sheet(book: Workbook, title: str, heading: list[str], rows: list[list[Any]]
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append([spreadsheet_safe(v) if isinstance(v, str) else v for v in row])
+        sheet.append([cell_safe(v) if isinstance(v, str) else v for v in row])
     for column, number_format in formats.items():
         for (cell,) in sheet.iter_rows(min_row=2, min_col=column, max_col=column):
             cell.number_format = number_format

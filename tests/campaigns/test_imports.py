@@ -57,7 +57,7 @@ def test_a_leader_records_a_whole_list_after_seeing_every_row(client_for, fund, 
     page = client.get(answer["Location"]).content.decode()
     assert "2 dòng sẽ được ghi nhận; 4 dòng có vấn đề" in page and "350.000 đ" in page
     assert "Không có hộ nào" in page and "1.000.000.000 đ" in page and "BL-1 đã được ghi" in page
-    assert "số nguyên" in page  # "năm trăm" is not a number the portal reads
+    assert "“năm trăm” không phải số tiền" in page  # words are not a number the portal reads
     assert not Entry.objects.exists()  # nothing recorded before the leader says so
 
     client.post(answer["Location"])
