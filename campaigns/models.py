@@ -99,7 +99,8 @@ class Entry(models.Model):
     name_public = models.BooleanField(default=False)
     reverses = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True, related_name="reversed_by")
     reason = models.CharField(max_length=300, blank=True, default="")
-    # The phone's own key for this entry: the same entry sent twice (a retry after a weak connection) is one.
+    # The phone's own key for this entry: the same entry sent twice (a retry after a weak connection) is one. A key
+    # belongs to its author; one the portal makes for itself starts with "~", which no client key can.
     key = models.CharField(max_length=64)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
@@ -107,7 +108,7 @@ class Entry(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["campaign", "key"], name="entry_once_per_key"),
+            models.UniqueConstraint(fields=["campaign", "recorded_by", "key"], name="entry_once_per_author_key"),
             models.UniqueConstraint(
                 fields=["campaign", "receipt_number"],
                 condition=~Q(receipt_number="") & Q(reverses__isnull=True),

@@ -129,8 +129,11 @@ class EntryWriteSerializer(serializers.Serializer):
         max_value=MAX_FUND_AMOUNT * 10,
         help_text="In the campaign's unit (đồng for a fund); ignored for a count of households.",
     )
-    key = TextField(
-        max_length=64, help_text="The client's own key: the same entry sent again with it is recorded once."
+    key = serializers.RegexField(
+        r"^[A-Za-z0-9_-]{1,64}$",
+        max_length=64,
+        help_text="The client's own key (letters, digits, - and _): the same entry sent again with it by the same "
+        "person is recorded once. Keys are scoped to their author.",
     )
     method = serializers.ChoiceField(choices=["cash", "transfer", ""], required=False, default="")
     receipt_number = TextField(max_length=40, required=False, allow_blank=True, default="")
@@ -139,7 +142,14 @@ class EntryWriteSerializer(serializers.Serializer):
 
 class ReverseSerializer(serializers.Serializer):
     reason = TextField(max_length=300)
-    key = TextField(max_length=64, required=False, allow_blank=True, default="")
+    key = serializers.RegexField(
+        r"^[A-Za-z0-9_-]{0,64}$",
+        max_length=64,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="The client's own key: the same correction sent again with it is made once.",
+    )
 
 
 class GroupAttendanceSerializer(serializers.Serializer):

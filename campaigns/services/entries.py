@@ -4,6 +4,8 @@ The running totals (Total per group, Participation per household, DayTotal per d
 the entry, under their rows' locks, always taken in the same order (the household's, then the group's, then the
 day's), so concurrent entries and corrections keep them exact without ever summing the entries."""
 
+import re
+import secrets
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +25,25 @@ from portal.text import normalize_spaces
 MAX_FUND_AMOUNT = 1_000_000_000
 # People of one household taking part in one day of action.
 MAX_PEOPLE = 50
+
+
+# What a client may use as its own key: letters, digits, "-" and "_" (the pages make 22 of them). Keys the portal
+# makes for itself (a sheet's rows, a correction without one) start with "~", which no client key can, and are
+# random: a client can neither guess one nor take it first. Keys are also scoped to their author.
+_CLIENT_KEY = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
+def client_key_clean(key: str) -> str:
+    key = (key or "").strip()
+    if not key:
+        raise ValidationError({"key": [_("The form was sent without its key; please reload the page.")]})
+    if not _CLIENT_KEY.fullmatch(key):
+        raise ValidationError({"key": [_("A key is 1 to 64 letters, digits, “-” or “_”.")]})
+    return key
+
+
+def server_key() -> str:
+    return "~" + secrets.token_urlsafe(24)
 
 
 @dataclass
@@ -77,21 +98,22 @@ def _may_record_in(user: Any, ward_id: int, group_id: int) -> bool:
     return profile.is_ward_wide or groups_for_user(user=user).filter(pk=group_id).exists()
 
 
-def entry_record(*, campaign: Campaign, data: EntryData, by: Any, ip: str | None = None) -> tuple[Entry, bool]:
-    """Record one entry. Returns (entry, created): the same key sent again (a retry from a phone whose connection
-    dropped) returns the entry it first made, recorded once."""
-    key = (data.key or "").strip()[:64]
-    if not key:
-        raise ValidationError({"key": [_("The form was sent without its key; please reload the page.")]})
+def entry_record(
+    *, campaign: Campaign, data: EntryData, by: Any, ip: str | None = None, made_here: bool = False
+) -> tuple[Entry, bool]:
+    """Record one entry. Returns (entry, created): the same key sent again by the same person (a retry from a
+    phone whose connection dropped) returns the entry it first made, recorded once. `made_here`: the portal
+    records it under a key of its own (a sheet's row), never one a client sent."""
+    key = server_key() if made_here else client_key_clean(data.key)
     # One round trip for the two things every entry needs first: whether this key was recorded already (a retry),
     # and the household's group, if it is a household of this ward. This is the hot path of a day of collection.
     household_id = data.household_id if isinstance(data.household_id, int) and 0 < data.household_id < 2**63 else 0
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT (SELECT id FROM {Entry._meta.db_table} WHERE campaign_id = %s AND key = %s), "
-            f"(SELECT h.group_id FROM {Household._meta.db_table} h JOIN {ResidentialGroup._meta.db_table} g "
-            "ON g.id = h.group_id WHERE h.id = %s AND g.ward_id = %s)",
-            [campaign.pk, key, household_id, campaign.ward_id],
+            f"SELECT (SELECT id FROM {Entry._meta.db_table} WHERE campaign_id = %s AND recorded_by_id = %s "
+            f"AND key = %s), (SELECT h.group_id FROM {Household._meta.db_table} h "
+            f"JOIN {ResidentialGroup._meta.db_table} g ON g.id = h.group_id WHERE h.id = %s AND g.ward_id = %s)",
+            [campaign.pk, by.pk, key, household_id, campaign.ward_id],
         )
         existing_id, group_id = cursor.fetchone()
     if existing_id is not None:
@@ -148,7 +170,7 @@ def entry_record(*, campaign: Campaign, data: EntryData, by: Any, ip: str | None
             _totals_add(campaign.pk, group_id, household_id, amount, 1)
             transaction.on_commit(lambda: progress_changed(campaign.pk))
     except IntegrityError:
-        again = Entry.objects.filter(campaign=campaign, key=key).first()
+        again = Entry.objects.filter(campaign=campaign, recorded_by=by, key=key).first()
         if again is not None:
             return again, False
         raise ValidationError({"receipt_number": [_("Receipt number %s is already recorded.") % receipt]}) from None
@@ -156,11 +178,18 @@ def entry_record(*, campaign: Campaign, data: EntryData, by: Any, ip: str | None
     return entry, True
 
 
-def entry_reverse(*, entry: Entry, by: Any, reason: str, key: str, ip: str | None = None) -> Entry:
-    """Correct an entry: a new entry of the opposite amount that names it. The old one stays as it was."""
+def entry_reverse(*, entry: Entry, by: Any, reason: str, key: str = "", ip: str | None = None) -> Entry:
+    """Correct an entry: a new entry of the opposite amount that names it. The old one stays as it was. The same
+    key sent again by the same person returns the correction it first made."""
     campaign = entry.campaign
     if not _may_record_in(by, campaign.ward_id, entry.group_id):
         raise PermissionDenied
+    key = client_key_clean(key) if key else server_key()
+    again = Entry.objects.filter(campaign=campaign, recorded_by=by, key=key).first()
+    if again is not None:
+        if again.reverses_id != entry.pk:
+            raise ValidationError({"key": [_("This key was already used for another entry.")]})
+        return again
     reason = normalize_spaces(reason)[:300]
     if not reason:
         raise ValidationError({"reason": [_("Please say why this entry is corrected.")]})
@@ -178,7 +207,7 @@ def entry_reverse(*, entry: Entry, by: Any, reason: str, key: str, ip: str | Non
                 receipt_number=entry.receipt_number,
                 reverses=entry,
                 reason=reason,
-                key=(key or f"reverse-{entry.pk}")[:64],
+                key=key,
                 recorded_by=by,
                 ip=ip,
             )
@@ -188,7 +217,9 @@ def entry_reverse(*, entry: Entry, by: Any, reason: str, key: str, ip: str | Non
                 actor=by, action="update", obj=campaign, ward=campaign.ward, summary=f"entry {entry.pk} reversed"
             )
     except IntegrityError:
-        raise ValidationError({"entry": [_("This entry has already been corrected.")]}) from None
+        if Entry.objects.filter(reverses=entry).exists():
+            raise ValidationError({"entry": [_("This entry has already been corrected.")]}) from None
+        raise ValidationError({"key": [_("This key was already used for another entry.")]}) from None
     return reversal
 
 

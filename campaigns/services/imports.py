@@ -153,36 +153,66 @@ def entry_import_preview(
 
 
 def entry_import_commit(*, entry_import: EntryImport, by: Any, ip: str | None = None) -> int:
-    """Record every valid row, all or none. Each row's key is fixed by the import, so committing the same
-    import again (a double tap, a retry) records nothing more."""
+    """Record every valid row, all or none, each exactly as the preview showed it. Committing the same import
+    again (a double tap, a retry) records nothing more: the import's row is locked and marked. A row that can no
+    longer be recorded as shown (its receipt number recorded since, a household moved) stops the whole import:
+    nothing is recorded, the import is not marked done, and the row carries the reason for the next look."""
     _group_for(by, entry_import.campaign, entry_import.group_id)
-    created = 0
+    problems: dict[int, str] = {}
     with transaction.atomic():
         locked = EntryImport.objects.select_for_update().get(pk=entry_import.pk)
         if locked.committed_at is not None:
-            return 0
-        for row in locked.valid_rows:
-            _entry, made = entry_record(
-                campaign=locked.campaign,
-                data=EntryData(
-                    household_id=row["household_id"],
-                    amount=row["amount"],
-                    key=f"sheet-{locked.pk}-{row['row']}",
-                    method=row["method"],
-                    receipt_number=row["receipt"],
-                    name_public=row["name_public"],
-                ),
-                by=by,
-                ip=ip,
+            raise ValidationError(
+                {"file": [_("This sheet was already recorded at %s.") % f"{locked.committed_at:%H:%M %d/%m/%Y}"]}
             )
-            created += int(made)
-        locked.committed_at = timezone.now()
-        locked.save(update_fields=["committed_at"])
-        audit_record(
-            actor=by,
-            action="import",
-            obj=locked.campaign,
-            ward=locked.campaign.ward,
-            summary=f"{created} entries from {locked.file_name}",
-        )
-    return created
+        for row in locked.valid_rows:
+            try:
+                with transaction.atomic():
+                    entry_record(
+                        campaign=locked.campaign,
+                        data=EntryData(
+                            household_id=row["household_id"],
+                            amount=row["amount"],
+                            key="",
+                            method=row["method"],
+                            receipt_number=row["receipt"],
+                            name_public=row["name_public"],
+                        ),
+                        by=by,
+                        ip=ip,
+                        made_here=True,
+                    )
+            except (ValidationError, PermissionDenied) as error:
+                problems[row["row"]] = (
+                    " ".join(error.messages) if isinstance(error, ValidationError) else _("Not allowed.")
+                )
+        if problems:
+            transaction.set_rollback(True)
+        else:
+            created = len(locked.valid_rows)
+            locked.committed_at = timezone.now()
+            locked.save(update_fields=["committed_at"])
+            audit_record(
+                actor=by,
+                action="import",
+                obj=locked.campaign,
+                ward=locked.campaign.ward,
+                summary=f"{created} entries from {locked.file_name}",
+            )
+            return created
+    for row in entry_import.rows:
+        if row["row"] in problems:
+            row["error"] = problems[row["row"]]
+    EntryImport.objects.filter(pk=entry_import.pk, committed_at__isnull=True).update(rows=entry_import.rows)
+    said = "; ".join(_("row %(row)s: %(why)s") % {"row": number, "why": why} for number, why in problems.items())
+    raise ValidationError(
+        {
+            "file": [
+                _(
+                    "Nothing was recorded: %(count)s rows can no longer be recorded as shown (%(rows)s). They are now "
+                    "marked below; record the others again."
+                )
+                % {"count": len(problems), "rows": said}
+            ]
+        }
+    )

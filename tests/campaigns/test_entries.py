@@ -88,14 +88,16 @@ def test_a_leader_records_only_in_their_groups_and_never_after_the_campaign_clos
 ):
     with pytest.raises(PermissionDenied):
         _give(fund, HouseholdFactory(group=group_a2), 100_000, "k-2", leader)
-    _give(fund, HouseholdFactory(group=group_a2), 100_000, "admin-key", alice)
-    with pytest.raises(PermissionDenied):  # another group's entry is not shown for its key either
-        _give(fund, HouseholdFactory(group=group_a1), 100_000, "admin-key", leader)
+    theirs, _created = _give(fund, HouseholdFactory(group=group_a2), 100_000, "admin-key", alice)
+    # A key is its author's: the admin's key in the leader's hands names the leader's own new entry, never the
+    # admin's entry of another group.
+    mine, created = _give(fund, HouseholdFactory(group=group_a1), 100_000, "admin-key", leader)
+    assert created and mine.pk != theirs.pk and mine.group_id == group_a1.pk
     services.campaign_close(campaign=fund, by=alice)
     with pytest.raises(ValidationError) as refused:
         _give(fund, HouseholdFactory(group=group_a1), 100_000, "k-3", leader)
     assert "đã kết thúc" in " ".join(refused.value.message_dict["campaign"])
-    assert Entry.objects.count() == 1
+    assert Entry.objects.count() == 2
 
 
 def test_a_correction_reverses_the_entry_and_keeps_both(fund, group_a1, leader):
