@@ -198,9 +198,9 @@ def public_entries(*, campaign: Campaign, limit: int = 30) -> list[PublicEntry]:
         PublicEntry(
             day=timezone.localdate(entry.recorded_at),
             amount=entry.amount,
-            name=(entry.household.head.full_name if entry.household.head else entry.household.address)
-            if entry.name_public
-            else "",
+            # The household agreed to its name being shown, never its home address: with no head there is no
+            # name to show, and the page says "một hộ dân" as for those who did not agree.
+            name=entry.household.head.full_name if entry.name_public and entry.household.head else "",
             group=entry.group.name,
         )
         for entry in entries

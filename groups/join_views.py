@@ -57,15 +57,16 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         if form.cleaned_data["website"]:
             # The honeypot was filled: answer as if all went well, so the bot learns nothing.
-            return render(request, "groups/join_done.html", {"group": group, "already": False})
+            return render(request, "groups/join_done.html", {"group": group})
         ip = client_ip(request) or "unknown"
         if over_hourly_limit([f"join:{ip}"], settings.JOIN_RATE_LIMIT_PER_HOUR):
             form.add_error(None, _("Too many requests from this connection. Please try again in an hour."))
         else:
             try:
-                result = services.join_request_submit(group=group, data=form.member_data(), ip=ip)
+                services.join_request_submit(group=group, data=form.member_data(), ip=ip)
             except ValidationError as error:
                 apply_errors(form, error)
             else:
-                return render(request, "groups/join_done.html", {"group": group, "already": result.already_requested})
+                # One answer for a new request, a repeated one and a phone already in the group (see the service).
+                return render(request, "groups/join_done.html", {"group": group})
     return render(request, "groups/join.html", {"group": group, "form": form})

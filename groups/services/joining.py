@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from groups.models import Member, Membership, ResidentialGroup
 from groups.services.base import household_for_address
 from groups.services.members import MemberData, member_data_clean, member_new
-from groups.services.messages import membership_confirmation_send
+from groups.services.messages import membership_confirmation_send, membership_state_tell
 from portal.audit import audit_record
 
 
@@ -46,11 +46,10 @@ def join_request_submit(*, group: ResidentialGroup, data: MemberData, ip: str | 
             current = Membership.objects.filter(
                 member=member, group=group, status__in=Membership.CURRENT_STATUSES
             ).first()
-            if current is not None and current.status == Membership.Status.ACTIVE:
-                raise ValidationError(
-                    {"phone": [_("This phone number is already a member of %(group)s.") % {"group": group.name}]}
-                )
             if current is not None:
+                # Already in the group, or already asked: the page thanks them as it thanks anyone (whoever holds
+                # the poster's link must not learn who lives in which group); the owner is told on their channel.
+                membership_state_tell(current)
                 return JoinResult(membership=current, already_requested=True)
         else:
             # No household yet: the address given waits on the request until a leader approves it.

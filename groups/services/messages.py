@@ -17,6 +17,12 @@ from groups.models import Membership
 CONFIRM_TEXT = "Phuong {ward}: co yeu cau them ban vao {group}. Neu dung la ban va dong y, bam: {url}"
 
 
+ALREADY_MEMBER_TEXT = "Phuong {ward}: so dien thoai nay da la thanh vien cua {group}. Ban khong can dang ky lai."
+ALREADY_PENDING_TEXT = (
+    "Phuong {ward}: yeu cau tham gia {group} cua so nay da duoc gui truoc do va dang cho to truong duyet."
+)
+
+
 def confirmation_topic(membership_id: int) -> str:
     """What the request to confirm a membership is filed under."""
     return f"membership:{membership_id}"
@@ -68,4 +74,34 @@ def membership_confirmation_send(membership: Membership) -> None:
         title=title,
         text=text,
         link=url,
+    )
+
+
+def membership_state_tell(membership: Membership) -> None:
+    """Someone asked again to join a group this phone is already in, or already asked to join: the join page
+    answers them as it answers everyone, and only the phone's owner, on their own channel, learns the real state.
+    At most once a day per membership, so the join page cannot be used to flood a resident's phone."""
+    from django.core.cache import cache
+
+    from announcements.services import personal_message_to_person
+
+    if not cache.add(f"join-told:{membership.pk}", 1, timeout=24 * 3600):
+        return
+    group = membership.group
+    member = membership.member
+    active = membership.status == Membership.Status.ACTIVE
+    text = (ALREADY_MEMBER_TEXT if active else ALREADY_PENDING_TEXT).format(
+        ward=unaccented(group.ward.name), group=unaccented(group.name)
+    )
+    with translation.override(settings.LANGUAGE_CODE):
+        title = _("About your request to join %(group)s") % {"group": group.name}
+        what = _("Already a member") if active else _("Request already sent")
+    personal_message_to_person(
+        zalo_user_id=member.zalo_user_id if member.consent_zalo else "",
+        phone=member.phone,
+        email=member.email if member.consent_email else "",
+        topic=confirmation_topic(membership.pk),
+        what=what,
+        title=title,
+        text=text,
     )

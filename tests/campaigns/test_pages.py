@@ -150,6 +150,19 @@ def test_the_public_page_names_only_the_households_that_agreed(client, fund, gro
     assert f"{today}: 1.000.000 đ" in feed.content.decode() and "Lê Thị Kín" not in feed.content.decode()
 
 
+def test_a_household_with_no_head_that_agreed_to_be_named_is_never_shown_by_its_address(client, fund, group_a1, alice):
+    headless = HouseholdFactory(group=group_a1, address="1 Bạch Đằng")
+    give(fund, headless, 30_000, "p1", alice, name_public=True)
+
+    page = client.get(f"/p/{fund.ward.code}/campaigns/{fund.pk}/").content.decode()
+    api = client.get(f"/api/campaigns/{fund.pk}/public/").json()
+    feed = client.get(f"/p/{fund.ward.code}/campaigns/{fund.pk}/feed.atom").content.decode()
+
+    assert "1 Bạch Đằng" not in page and "một hộ dân" in page
+    assert [entry["name"] for entry in api["entries"]] == [""]
+    assert "1 Bạch Đằng" not in feed
+
+
 def test_a_campaign_of_another_ward_is_not_found_by_its_number(client, fund, ward_b):
     assert client.get(f"/p/{ward_b.code}/campaigns/{fund.pk}/").status_code == 404
 

@@ -1,5 +1,8 @@
+import re
+
 from django.urls import reverse
 
+from announcements.models import PersonalMessage
 from groups.models import Member, Membership
 from tests.factories import member_in
 
@@ -32,15 +35,32 @@ def test_a_join_request_sent_twice_is_one_request(client, group_a1):
     url = reverse("join", args=[group_a1.invite_token])
     client.post(url, FORM)
     response = client.post(url, {**FORM, "phone": "+84912888999"})
-    assert "đã được gửi trước đó" in response.content.decode()
+    assert "Cảm ơn" in response.content.decode()
     assert Membership.objects.count() == 1 and Member.objects.count() == 1
 
 
-def test_a_member_who_joins_again_is_told_they_are_already_in(client, group_a1):
-    member_in(group_a1, phone="+84912888999")
-    response = client.post(reverse("join", args=[group_a1.invite_token]), FORM)
-    assert "đã là thành viên của Tổ dân phố 1" in response.content.decode()
-    assert Membership.objects.count() == 1
+def test_the_join_page_answers_alike_whoever_the_phone_belongs_to_and_tells_the_owner_alone(
+    client, group_a1, sms_gateway
+):
+    """Anyone holding a group's poster link must not learn from it who lives in which group."""
+    url = reverse("join", args=[group_a1.invite_token])
+    member_in(group_a1, phone="+84912888999", consent_sms=True)
+    member_in(group_a1, phone="+84912777666", consent_sms=True)
+    client.post(url, {**FORM, "phone": "0912 555 444"})  # a request that now waits
+
+    def answer(phone: str) -> str:
+        body = client.post(url, {**FORM, "phone": phone}).content.decode()
+        return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", body)
+
+    member, pending, unknown = answer("0912 888 999"), answer("0912 555 444"), answer("0912 333 222")
+    assert member == pending == unknown and "Cảm ơn" in unknown
+    assert Membership.objects.filter(status="active").count() == 2  # nothing changed for the member
+
+    told = {m.delivery.address: m.text for m in PersonalMessage.objects.select_related("delivery")}
+    assert "da la thanh vien cua To dan pho 1" in told["+84912888999"]
+    assert "+84912777666" not in told  # only the phone that was typed
+    answer("0912 888 999")  # asked again the same day: the owner is not told twice
+    assert PersonalMessage.objects.filter(delivery__address="+84912888999").count() == 1
 
 
 def test_a_bad_phone_on_the_join_form_is_explained_and_nothing_is_saved(client, group_a1):
