@@ -68,6 +68,8 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "attended": sum(r.attended for r in rows),
             "rsvp": rsvp,
             "may_announce": services.may_announce_results(request.user, meeting.ward_id),
+            "may_keep_minutes": services.may_keep_minutes(request.user, meeting),
+            "versions": selectors.minutes_versions_for_user(user=request.user, meeting=meeting),
         },
     )
 
@@ -167,3 +169,11 @@ def meeting_minutes(request: HttpRequest, pk: int) -> HttpResponse:
     return file_response(
         meeting.minutes, content_type="application/pdf", filename=meeting.minutes_name or "bien-ban.pdf"
     )
+
+
+@staff_required
+def meeting_minutes_version(request: HttpRequest, pk: int, version: int) -> HttpResponse:
+    """An earlier version of the minutes, for the ward's admins."""
+    meeting = selectors.meeting_get_for_user(user=request.user, pk=pk)
+    found = selectors.minutes_version_get_for_user(user=request.user, meeting=meeting, pk=version)
+    return file_response(found.file, content_type="application/pdf", filename=found.name)

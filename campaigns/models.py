@@ -202,6 +202,24 @@ class Meeting(models.Model):
         return self.title
 
 
+class MinutesVersion(models.Model):
+    """Every file ever attached as a meeting's minutes, with who attached it and when: an official record is
+    replaced only by a newer version, never overwritten. The newest is the meeting's minutes; ward admins can
+    still download the earlier ones."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="minutes_versions")
+    file = models.FileField(upload_to="meetings/minutes/", max_length=300)
+    name = models.CharField(max_length=200)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Attendance(models.Model):
     class How(models.TextChoices):
         TICK = "tick", _("Ticked by the leader")

@@ -20,11 +20,12 @@ from campaigns.models import (
     EntryImport,
     GroupTarget,
     Meeting,
+    MinutesVersion,
     Participation,
     Total,
 )
 from groups.models import Household, Membership, ResidentialGroup, Ward
-from groups.selectors import groups_for_user, households_matching, staff_profile_of
+from groups.selectors import groups_for_user, households_matching, is_ward_admin, staff_profile_of
 from portal.numbers import percent_of
 from portal.text import fold, natural_key
 
@@ -349,6 +350,23 @@ def meeting_get_for_user(*, user: Any, pk: int) -> Meeting:
         return meetings_for_user(user=user).select_related("ward", "announcement").get(pk=pk)
     except (Meeting.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+
+
+def minutes_versions_for_user(*, user: Any, meeting: Meeting) -> list[MinutesVersion]:
+    """Every version of a meeting's minutes, newest first, with who attached it: for the ward's admins only (the
+    others see the current minutes)."""
+    if not is_ward_admin(user=user, ward=meeting.ward):
+        return []
+    return list(MinutesVersion.objects.filter(meeting=meeting).select_related("uploaded_by"))
+
+
+def minutes_version_get_for_user(*, user: Any, meeting: Meeting, pk: int) -> MinutesVersion:
+    if not is_ward_admin(user=user, ward=meeting.ward):
+        raise Http404
+    found = MinutesVersion.objects.filter(meeting=meeting, pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
 
 
 @dataclass

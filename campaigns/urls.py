@@ -26,6 +26,11 @@ urlpatterns = [
     path("meetings/<id:pk>/attendance/", meeting_views.meeting_attendance, name="meeting_attendance"),
     path("meetings/<id:pk>/scan/", meeting_views.meeting_scan, name="meeting_scan"),
     path("meetings/<id:pk>/minutes/", meeting_views.meeting_minutes, name="meeting_minutes"),
+    path(
+        "meetings/<id:pk>/minutes/<id:version>/",
+        meeting_views.meeting_minutes_version,
+        name="meeting_minutes_version",
+    ),
     path("meetings/<id:pk>/results/", meeting_views.meeting_results, name="meeting_results"),
     path("meetings/checkin/<str:token>/", meeting_views.meeting_checkin, name="meeting_checkin"),
     path("p/<str:ward_code>/campaigns/<id:pk>/", views.public_campaign, name="public"),

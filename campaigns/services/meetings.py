@@ -1,6 +1,7 @@
 """Meetings of residents: set up with their RSVP announcement (a draft that goes through the ward's approval),
 attendance taken by ticking names or scanning a resident's personal QR code, minutes attached as a PDF."""
 
+import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -15,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from announcements.models import Announcement
 from announcements.services import AnnouncementData, announcement_save
-from campaigns.models import Attendance, Meeting
+from campaigns.models import Attendance, Meeting, MinutesVersion
 from groups.models import Member, Membership, ResidentialGroup
 from groups.selectors import groups_for_user, staff_profile_of
 from portal.audit import audit_record
@@ -158,18 +159,36 @@ def attendance_scan(*, meeting: Meeting, token: str, by: Any) -> tuple[Member, b
     return membership.member, created
 
 
-def minutes_attach(*, meeting: Meeting, upload: UploadedFile, by: Any) -> Meeting:
-    profile = staff_profile_of(by)
+def may_keep_minutes(user: Any, meeting: Meeting) -> bool:
+    """Who may attach or replace a meeting's minutes: those who run it, its organiser and the ward's admins."""
+    profile = staff_profile_of(user)
     if profile is None or profile.ward_id != meeting.ward_id:
+        return False
+    return profile.is_ward_admin or meeting.created_by_id == user.pk
+
+
+def minutes_attach(*, meeting: Meeting, upload: UploadedFile, by: Any) -> Meeting:
+    """Attach the minutes as a new version: the earlier ones are kept with who attached them and when."""
+    if not may_keep_minutes(by, meeting):
         raise PermissionDenied
     if upload.size and upload.size > MAX_MINUTES_BYTES:
         raise ValidationError({"minutes": [_("“%s” is too large (at most 10 MB).") % upload.name]})
     content = upload.read()
     if not content.startswith(b"%PDF-"):
         raise ValidationError({"minutes": [_("“%s” is not a PDF document.") % upload.name]})
+    name = (upload.name or "bien-ban.pdf")[:200]
     with transaction.atomic():
-        meeting.minutes.save("minutes.pdf", ContentFile(content), save=False)
-        meeting.minutes_name = (upload.name or "bien-ban.pdf")[:200]
+        version = MinutesVersion(meeting=meeting, name=name, uploaded_by=by)
+        # A random name of its own: every version is a file of its own, served only through the checking view.
+        version.file.save(f"{uuid.uuid4().hex}.pdf", ContentFile(content), save=False)
+        version.save()
+        meeting.minutes, meeting.minutes_name = version.file.name, name
         meeting.save(update_fields=["minutes", "minutes_name"])
-        audit_record(actor=by, action="update", obj=meeting, ward=meeting.ward, summary="minutes attached")
+        audit_record(
+            actor=by,
+            action="update",
+            obj=meeting,
+            ward=meeting.ward,
+            summary=f"minutes version {version.pk} attached",
+        )
     return meeting

@@ -10,7 +10,7 @@ from django.utils import timezone
 from announcements import rendering
 from announcements.models import Announcement, Delivery
 from campaigns import services
-from campaigns.models import Attendance, Meeting
+from campaigns.models import Attendance, Meeting, MinutesVersion
 from tests.factories import member_in
 
 pytestmark = pytest.mark.django_db
@@ -110,6 +110,28 @@ def test_minutes_are_a_pdf_kept_with_the_meeting(client_for, meeting, bob, carol
     download = client_for(carol).get(f"/meetings/{meeting.pk}/minutes/")
     assert download["Content-Type"] == "application/pdf" and b"".join(download.streaming_content).startswith(b"%PDF")
     assert "bien-ban-hop.pdf" in client.get(f"/meetings/{meeting.pk}/").content.decode()
+
+
+def test_minutes_keep_every_version_and_only_those_who_run_the_meeting_replace_them(
+    client_for, meeting, bob, carol, alice
+):
+    first = SimpleUploadedFile("bien-ban.pdf", b"%PDF-1.4 first", content_type="application/pdf")
+    client_for(bob).post(f"/meetings/{meeting.pk}/minutes/", {"minutes": first})
+    # The attack as found: a leader of an invited group posts their own PDF over the ward's minutes.
+    forged = SimpleUploadedFile("bien-ban.pdf", b"%PDF-1.4 forged", content_type="application/pdf")
+    assert client_for(carol).post(f"/meetings/{meeting.pk}/minutes/", {"minutes": forged}).status_code == 403
+    assert b"".join(client_for(alice).get(f"/meetings/{meeting.pk}/minutes/").streaming_content).endswith(b"first")
+    assert "Attach the minutes" not in client_for(carol).get(f"/meetings/{meeting.pk}/").content.decode()
+
+    second = SimpleUploadedFile("bien-ban-sua.pdf", b"%PDF-1.4 second", content_type="application/pdf")
+    client_for(alice).post(f"/meetings/{meeting.pk}/minutes/", {"minutes": second})
+    assert b"".join(client_for(carol).get(f"/meetings/{meeting.pk}/minutes/").streaming_content).endswith(b"second")
+    page = client_for(alice).get(f"/meetings/{meeting.pk}/").content.decode()
+    assert "2 phiên bản" in page and "bob@an-binh.vn" in page and "alice@an-binh.vn" in page
+    older = MinutesVersion.objects.get(name="bien-ban.pdf")
+    earlier = client_for(alice).get(f"/meetings/{meeting.pk}/minutes/{older.pk}/")
+    assert b"".join(earlier.streaming_content).endswith(b"first")
+    assert client_for(bob).get(f"/meetings/{meeting.pk}/minutes/{older.pk}/").status_code == 404
 
 
 def test_attendance_over_time_lists_past_meetings_with_their_share(client_for, meeting, group_a1, bob):

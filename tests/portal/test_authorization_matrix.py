@@ -33,7 +33,7 @@ from announcements import rendering
 from announcements import services as announcements
 from announcements.models import Announcement, Delivery, InPersonReach
 from campaigns import services as campaign_services
-from campaigns.models import Attendance, Campaign, Entry, EntryImport, GroupTarget, Meeting
+from campaigns.models import Attendance, Campaign, Entry, EntryImport, GroupTarget, Meeting, MinutesVersion
 from feedback import services as report_services
 from feedback.models import CannedReply, Holiday, Report, ReportPhoto, Unit
 from groups import services as groups
@@ -190,6 +190,9 @@ def _ward_objects(ward: Any, group: Any, other_group: Any, admin: Any, staff: An
         by=staff,
     )
     o.qr = campaign_services.qr_token(o.meeting, o.member)
+    # An earlier version of minutes (the meeting itself still has none current, as the minutes row says).
+    o.minutes_version = MinutesVersion(meeting=o.meeting, name="bien-ban-cu.pdf", uploaded_by=staff)
+    o.minutes_version.file.save("cu.pdf", ContentFile(b"%PDF-1.4 cu"), save=True)
     o.entry_import = EntryImport.objects.create(
         campaign=o.campaign, group=group, file_name="to-1.xlsx", rows=[], created_by=admin
     )
@@ -256,6 +259,13 @@ ROWS: dict[str, Row] = {
         lambda o: f"/meetings/{o.meeting.pk}/minutes/",
         f"{LOGIN} 404 404 404 404 403",
         f"{LOGIN} 404 404 404 404 403",
+    ),
+    # Earlier versions of the minutes: for the ward's admins only.
+    "meetings/<id:pk>/minutes/<id:version>/": Row(
+        "GET",
+        lambda o: f"/meetings/{o.meeting.pk}/minutes/{o.minutes_version.pk}/",
+        f"{LOGIN} 404 404 200 404 403",
+        f"{LOGIN} 404 404 404 200 403",
     ),
     "meetings/<id:pk>/scan/": Row(
         "POST",
@@ -909,6 +919,18 @@ WRITE_ROWS: dict[str, Row] = {
         f"{LOGIN} 404 404 404 302* 403",
         data=lambda o: {"member": o.member.pk},
         changed=lambda o: Attendance.objects.filter(meeting=o.meeting, member=o.member).exists(),
+    ),
+    # Minutes are replaced only by those who run the meeting (its organiser bob/bea, a ward admin), as a new
+    # version: the leader of an invited group may read them but not replace them.
+    "meetings/<id:pk>/minutes/ POST": Row(
+        "POST",
+        lambda o: f"/meetings/{o.meeting.pk}/minutes/",
+        f"{LOGIN} 403 302* 302* 404 403",
+        f"{LOGIN} 404 404 404 302* 403",
+        data=lambda o: {
+            "minutes": SimpleUploadedFile("matrix.pdf", b"%PDF-1.4 matrix", content_type="application/pdf")
+        },
+        changed=lambda o: MinutesVersion.objects.filter(meeting=o.meeting, name="matrix.pdf").exists(),
     ),
     "meetings/checkin/<str:token>/ POST": Row(
         "POST",
