@@ -88,6 +88,7 @@ def report_lookup(
 
 
 def _open_by_code(report: Report) -> bool:
-    """The code alone opens only a public report (anyone may read it, reporter hidden). A tip or a private report
-    needs the reporter's proof, so its code alone answers as a code that does not exist."""
-    return report.is_public and not report.is_confidential
+    """The code alone opens only a report anyone may read (Report.objects.public(), reporter hidden). A tip, a
+    private report or one staff have not accepted needs the reporter's proof, so its code alone answers as a code
+    that does not exist."""
+    return report.is_public_now

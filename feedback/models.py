@@ -97,6 +97,17 @@ class CannedReply(models.Model):
         return self.title
 
 
+class ReportQuerySet(models.QuerySet):
+    def public(self) -> "ReportQuerySet":
+        """The one rule for what anyone may read of a report without proving they sent it (the code alone, the
+        ward's answers page, "similar reports", Open311, photos): the reporter allowed it, it is not a tip, staff
+        have accepted it (a new report may be spam or carry something personal the reporter did not mean to
+        publish), and it was not thrown out as spam or rejected."""
+        return self.filter(is_public=True, is_confidential=False, accepted_at__isnull=False).exclude(
+            status__in=Report.NOT_SHOWN
+        )
+
+
 class Report(models.Model):
     class Status(models.TextChoices):
         NEW = "new", _("New")
@@ -190,8 +201,14 @@ class Report(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    OPEN = ["new", "triaged", "assigned", "in_progress"]
-    INVALID = ["rejected", "duplicate", "spam"]
+    # The status groups, named once: waiting for the ward, answered by it, and set aside. Open311's "closed" is
+    # ANSWERED + INVALID; the public never sees NOT_SHOWN.
+    OPEN = (Status.NEW, Status.TRIAGED, Status.ASSIGNED, Status.IN_PROGRESS)
+    ANSWERED = (Status.RESOLVED, Status.CLOSED)
+    INVALID = (Status.REJECTED, Status.DUPLICATE, Status.SPAM)
+    NOT_SHOWN = (Status.REJECTED, Status.SPAM)
+
+    objects = ReportQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("report")
@@ -220,6 +237,11 @@ class Report(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN
+
+    @property
+    def is_public_now(self) -> bool:
+        """Whether anyone may read this report now: asked of the one rule, Report.objects.public()."""
+        return self.pk is not None and Report.objects.public().filter(pk=self.pk).exists()
 
 
 def report_upload_to(instance: "ReportPhoto", filename: str) -> str:

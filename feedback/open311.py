@@ -25,13 +25,8 @@ from groups.models import Ward
 from portal.text import clean_text
 from portal.web import moment_or_none
 
-CLOSED = {
-    Report.Status.RESOLVED,
-    Report.Status.CLOSED,
-    Report.Status.REJECTED,
-    Report.Status.DUPLICATE,
-    Report.Status.SPAM,
-}
+# Open311 knows two states: a report is "open" while the ward works on it, "closed" once answered or set aside.
+CLOSED = (*Report.ANSWERED, *Report.INVALID)
 SERVICE_GROUPS = {
     Category.ENVIRONMENT: "Môi trường",
     Category.SECURITY: "An ninh",
@@ -156,13 +151,8 @@ def _request_row(report: Report) -> dict[str, Any]:
 
 
 def _readable(ward: Ward) -> models.QuerySet[Report]:
-    """What anyone may read: public, not a tip, and accepted by staff (a new report may be spam or carry
-    something personal the reporter did not mean to publish)."""
-    return (
-        Report.objects.filter(ward=ward, is_public=True, is_confidential=False, accepted_at__isnull=False)
-        .exclude(status__in=[Report.Status.SPAM, Report.Status.REJECTED])
-        .select_related("unit", "ward")
-    )
+    """What anyone may read (Report.objects.public(), the one rule)."""
+    return Report.objects.public().filter(ward=ward).select_related("unit", "ward")
 
 
 @endpoint
@@ -300,8 +290,7 @@ def token_detail(request: HttpRequest, token: str, fmt: str) -> HttpResponse:
     ward = _jurisdiction(request, request.GET)
     # Only what anyone may read: a tip, a private report and no report at all answer alike, so a token says
     # nothing about a report it does not show.
-    listed = Report.objects.filter(ward=ward, is_public=True, is_confidential=False)
-    if not listed.filter(tracking_code=token.upper()).exists():
+    if not _readable(ward).filter(tracking_code=token.upper()).exists():
         raise Open311Error(404, f"token {token} not found")
     return _answer(fmt, [{"service_request_id": token.upper(), "token": token.upper()}], "service_requests", "request")
 

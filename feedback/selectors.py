@@ -146,9 +146,6 @@ def timeline(*, report: Report, public_only: bool) -> QuerySet[ReportEvent]:
     return events.filter(is_public=True) if public_only else events
 
 
-ANSWERED = [Report.Status.RESOLVED, Report.Status.CLOSED]
-
-
 def messages_sent(*, report: Report, to_reporter_only: bool = False) -> list[Any]:
     """The messages the portal sent about a report (to its reporter, and to staff), newest first, each with its
     delivery: staff see whether the reporter got the code and every change, and why not when they did not."""
@@ -160,8 +157,8 @@ def messages_sent(*, report: Report, to_reporter_only: bool = False) -> list[Any
 
 
 def is_publicly_shown(report: Report) -> bool:
-    """A report anyone may see the photos of: the reporter allowed it, it is not a tip, and the ward answered it."""
-    return report.is_public and not report.is_confidential and report.status in ANSWERED
+    """A report anyone may see, photos included: the one rule of Report.objects.public()."""
+    return report.is_public_now
 
 
 def public_photo_get(*, pk: int, reporter_codes: list[str]) -> ReportPhoto:
@@ -191,12 +188,8 @@ def report_by_code(*, code: str) -> Report | None:
 def public_answers(*, ward_id: int) -> QuerySet[Report]:
     """The ward's public page of answered reports: only reports the reporter allowed, never a tip, no identity."""
     return (
-        Report.objects.filter(
-            ward_id=ward_id,
-            is_public=True,
-            is_confidential=False,
-            status__in=[Report.Status.RESOLVED, Report.Status.CLOSED],
-        )
+        Report.objects.public()
+        .filter(ward_id=ward_id, status__in=Report.ANSWERED)
         .select_related("group")
         .order_by("-resolved_at", "-id")
     )
@@ -212,12 +205,11 @@ def similar_open_reports(
     longitude: float | None = None,
     limit: int = 5,
 ) -> list[Report]:
-    """Open public reports a resident may be about to file again: same category, in the same group or nearby."""
+    """Open reports anyone may read (Report.objects.public(): accepted by staff, so never a new report's words)
+    that a resident may be about to file again: same category, in the same group or nearby."""
     if not category:
         return []
-    rows = Report.objects.filter(
-        ward_id=ward_id, category=category, status__in=Report.OPEN, is_public=True, is_confidential=False
-    )
+    rows = Report.objects.public().filter(ward_id=ward_id, category=category, status__in=Report.OPEN)
     near = Q()
     if group_id:
         near |= Q(group_id=group_id)

@@ -54,7 +54,7 @@ def report_rate(*, report: Report, rating: int, comment: str = "", not_fixed: bo
         raise ValidationError({"rating": [_("Please choose from 1 to 5 stars.")]})
     with transaction.atomic():
         report = Report.objects.select_for_update().get(pk=report.pk)
-        if report.status not in {S.RESOLVED, S.CLOSED}:
+        if report.status not in Report.ANSWERED:
             raise ReportError(_("You can rate the answer once the report is resolved."))
         if report.rating is not None and not not_fixed:
             raise ReportError(_("You have already rated this report. Thank you."))

@@ -100,7 +100,7 @@ def status_move(
         report.resolved_at = now
     if to == S.CLOSED:
         report.closed_at = now
-    if to == S.IN_PROGRESS and previous in {S.RESOLVED, S.CLOSED}:
+    if to == S.IN_PROGRESS and previous in Report.ANSWERED:
         report.resolved_at = report.closed_at = None
     if to in NEEDS_REASON | {S.RESOLVED} and report.first_response_at is None:
         report.first_response_at = now

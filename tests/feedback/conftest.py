@@ -39,3 +39,14 @@ def submitted(ward, **overrides):
     values.update(overrides)
     report, _created = report_submit(ward=ward, data=ReportData(**values))
     return report
+
+
+def accepted(report):
+    """The report as staff accepted it: from then on anyone may read it (Report.objects.public())."""
+    from django.utils import timezone
+
+    from feedback.models import Report
+
+    Report.objects.filter(pk=report.pk).update(status="triaged", accepted_at=timezone.now())
+    report.refresh_from_db()
+    return report

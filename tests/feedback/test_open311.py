@@ -114,8 +114,11 @@ def test_xml_is_served_with_the_standard_element_names(ward_a, bob, client):
     assert missing.status_code == 404 and error.tag == "errors" and error.find("error/code").text == "404"
 
 
-def test_an_unknown_jurisdiction_and_a_token_lookup(ward_a, client):
+def test_an_unknown_jurisdiction_and_a_token_lookup(ward_a, client, bob):
+    from feedback import services
+
     report = submitted(ward_a)
+    services.report_change_status(report=report, by=bob, to="triaged")  # readable by anyone once accepted
 
     assert client.get("/open311/v2/services.json", {"jurisdiction_id": "00000"}).status_code == 404
     token = client.get(f"/open311/v2/tokens/{report.tracking_code}.json", {"jurisdiction_id": ward_a.code}).json()
@@ -237,3 +240,34 @@ def test_a_control_character_in_stored_text_never_breaks_the_xml(ward_a, bob, cl
 
     root = ElementTree.fromstring(response.content)
     assert root.find("request/description").text == "Cống tắc nước tràn ra đường"
+
+
+def test_one_rule_decides_what_anyone_may_read_of_a_report_wherever_they_look(client, ward_a, group_a1, bob):
+    """A new report (not yet accepted) is not shown by the code alone, on "similar reports", in Open311 or as a
+    token; once staff accept it, it is shown by all of them alike; spam is shown by none."""
+    from feedback import services
+    from feedback.models import Report
+
+    report, _created = services.report_submit(
+        ward=ward_a,
+        data=services.ReportData(
+            category="environment", description="Rác chất đống trước số 9 Hẻm Chợ", group_id=group_a1.pk, anonymous=True
+        ),
+    )
+    code = report.tracking_code
+
+    def seen() -> dict[str, bool]:
+        similar = client.get(f"/p/{ward_a.code}/report/similar/?category=environment&group={group_a1.pk}").json()
+        return {
+            "code": "Rác chất đống" in client.get(f"/report/status/?code={code}").content.decode(),
+            "similar": any(row["code"] == code for row in similar["results"]),
+            "open311": client.get(f"/open311/v2/requests/{code}.json?jurisdiction_id={ward_a.code}").status_code == 200,
+            "token": client.get(f"/open311/v2/tokens/{code}.json?jurisdiction_id={ward_a.code}").status_code == 200,
+            "rule": Report.objects.public().filter(pk=report.pk).exists(),
+        }
+
+    assert set(seen().values()) == {False}
+    services.report_change_status(report=report, by=bob, to="triaged")
+    assert set(seen().values()) == {True}
+    Report.objects.filter(pk=report.pk).update(status="spam")
+    assert set(seen().values()) == {False}

@@ -7,7 +7,7 @@ import pytest
 from feedback import services
 from feedback.lookup import reporter_link_token
 from feedback.models import ReportEvent
-from tests.feedback.conftest import submitted
+from tests.feedback.conftest import accepted, submitted
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +32,7 @@ def test_ten_wrong_digits_close_the_check_for_that_code_for_an_hour_whatever_is_
 
 
 def test_thirty_wrong_codes_from_one_address_close_the_check_for_that_address(ward_a, client):
-    report = submitted(ward_a)  # public: its code alone opens it
+    report = accepted(submitted(ward_a))  # public and accepted: its code alone opens it
 
     for number in range(30):
         client.get("/report/status/", {"code": f"PA-26-{number:05d}"})

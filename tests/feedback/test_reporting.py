@@ -11,7 +11,7 @@ from feedback import selectors
 from feedback.models import Report, ReportPhoto
 from tests.announcements.test_compose import jpeg_bytes
 from tests.factories import send_personal
-from tests.feedback.conftest import submitted
+from tests.feedback.conftest import accepted, submitted
 
 pytestmark = pytest.mark.django_db
 
@@ -142,8 +142,9 @@ def test_the_reporter_receives_the_code_by_sms(ward_a, sms_gateway):
 
 
 def test_open_reports_nearby_are_offered_while_typing(ward_a, group_a1, client):
-    existing = submitted(ward_a, group_id=group_a1.pk)
-    submitted(ward_a, group_id=group_a1.pk, category="tip", description="Có người buôn bán ma túy ở hẻm 3 ban đêm")
+    existing = accepted(submitted(ward_a, group_id=group_a1.pk))
+    accepted(submitted(ward_a, group_id=group_a1.pk, category="tip", description="Có người buôn bán ma túy ở hẻm 3"))
+    submitted(ward_a, group_id=group_a1.pk, description="Rác ở hẻm 12, nhà ông Tư bỏ ra")  # new: not offered
 
     found = client.get(
         f"/p/{ward_a.code}/report/similar/", {"category": "environment", "group": group_a1.pk, "q": "rac hem 12"}

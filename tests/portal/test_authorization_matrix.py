@@ -56,6 +56,7 @@ class Row:
     b: str = ""  # cells for ward B's objects; empty for a route without an object (run once, as for ward A)
     data: Callable[[Any], dict] | dict = field(default_factory=dict)
     changed: Callable[[Any], bool] | None = None  # what a `*` cell must have changed
+    absent: Callable[[Any], str] | None = None  # what no principal's answer may contain
     api: bool = False  # JSON body
 
 
@@ -164,6 +165,16 @@ def _ward_objects(ward: Any, group: Any, other_group: Any, admin: Any, staff: An
         ),
     )
     report_services.report_change_status(report=o.open_report, by=staff, to="triaged")
+    # Just sent, not yet looked at by staff: its words are nobody's to read but its reporter's and the ward's.
+    o.new_report, _created = report_services.report_submit(
+        ward=ward,
+        data=report_services.ReportData(
+            category="traffic",
+            description="Xe tải đỗ trước nhà số 5 của ông Hùng suốt đêm",
+            group_id=group.pk,
+            anonymous=True,
+        ),
+    )
     report_services.report_change_status(report=o.report, by=staff, to="resolved", public_text="Đã thu gom.")
     o.unit = Unit.objects.create(ward=ward, name="Tổ môi trường", kind="environment")
     o.reply = CannedReply.objects.create(ward=ward, category="environment", title="Đã nhận", text="Đã nhận.")
@@ -407,8 +418,13 @@ ROWS: dict[str, Row] = {
     "hooks/sms/": Row("POST", lambda o: "/hooks/sms/", "405 405 405 405 405 405 405"),
     "hooks/zalo/": Row("GET", lambda o: "/hooks/zalo/", "405 405 405 405 405 405 405"),
     "p/<str:ward_code>/report/": Row("GET", lambda o: f"/p/{o.ward.code}/report/", ALL_200, ALL_200),
+    # Similar reports show what anyone may read (an accepted report), never a new report's words.
     "p/<str:ward_code>/report/similar/": Row(
-        "GET", lambda o: f"/p/{o.ward.code}/report/similar/?category=environment", ALL_200, ALL_200
+        "GET",
+        lambda o: f"/p/{o.ward.code}/report/similar/?category=traffic&group={o.group.pk}",
+        ALL_200,
+        ALL_200,
+        absent=lambda o: o.new_report.description[:40],
     ),
     "p/<str:ward_code>/answers/": Row("GET", lambda o: f"/p/{o.ward.code}/answers/", ALL_200, ALL_200),
     # The page after sending opens only in the browser that sent it.
@@ -1388,6 +1404,14 @@ def test_every_route_has_a_row_in_the_matrix():
     assert registered == ADMIN_MODELS, "a model was added to or removed from the admin: add it to the matrix"
 
 
+def _readable_body(response: Any) -> str:
+    """The answer's text as a person would read it (JSON escapes every Vietnamese letter)."""
+    body = response.content.decode(errors="replace")
+    if response.get("Content-Type", "").startswith("application/json"):
+        return json.dumps(json.loads(body), ensure_ascii=False)
+    return body
+
+
 def _run(world: Any, name: str, row: Row) -> list[str]:
     problems = []
     wards = [("A", world.a, row.a)] + ([("B", world.b, row.b)] if row.b else [])
@@ -1413,6 +1437,8 @@ def _run(world: Any, name: str, row: Row) -> list[str]:
                     changed = objects.report.description in response.content.decode()
                 elif row.changed is not None:
                     changed = bool(row.changed(objects))
+                if row.absent is not None and row.absent(objects) in _readable_body(response):
+                    problems.append(f"{name} [{ward_name}] {principal}: shows {row.absent(objects)!r}")
                 if response.status_code != status or changed != must_change:
                     problems.append(
                         f"{name} [{ward_name}] {principal}: expected {status}{'*' if must_change else ''}, "
