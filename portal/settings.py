@@ -326,6 +326,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "portal.api.schema.add_error_responses",
+        "portal.api.schema.add_body_rules",
     ],
     "ENUM_NAME_OVERRIDES": {
         "MembershipRoleEnum": "groups.models.Membership.Role",

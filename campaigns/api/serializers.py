@@ -1,9 +1,12 @@
+import re
+
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from campaigns.models import Campaign, Entry
 from campaigns.services.entries import MAX_FUND_AMOUNT
 from campaigns.services.setup import MAX_TARGET
-from portal.api.fields import TextField, id_field
+from portal.api.fields import TextField, WholeNumberField, id_field
 
 
 class CampaignSerializer(serializers.ModelSerializer):
@@ -31,6 +34,18 @@ class CampaignSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+@extend_schema_field(
+    {
+        "type": "object",
+        "propertyNames": {"type": "string", "pattern": "^[1-9][0-9]{0,17}$"},
+        "additionalProperties": {"type": "integer", "minimum": 0, "maximum": MAX_TARGET},
+        "description": "Group id (a whole number, as a JSON object's key) → its target.",
+    }
+)
+class GroupTargetsField(serializers.DictField):
+    pass
+
+
 class CampaignWriteSerializer(serializers.Serializer):
     name = TextField(max_length=200)
     kind = serializers.ChoiceField(choices=Campaign.Kind.choices)
@@ -38,19 +53,18 @@ class CampaignWriteSerializer(serializers.Serializer):
     unit_label = TextField(max_length=40, required=False, allow_blank=True, default="")
     starts_on = serializers.DateField()
     ends_on = serializers.DateField()
-    target = serializers.IntegerField(min_value=1, max_value=MAX_TARGET)
-    group_targets = serializers.DictField(
-        child=serializers.IntegerField(min_value=0, max_value=MAX_TARGET),
+    target = WholeNumberField(min_value=1, max_value=MAX_TARGET)
+    group_targets = GroupTargetsField(
+        child=WholeNumberField(min_value=0, max_value=MAX_TARGET),
         required=False,
         default=dict,
         help_text="Group id → its target; the groups left out share the ward target by their declared households.",
     )
 
     def validate_group_targets(self, value: dict) -> dict[int, int]:
-        try:
-            return {int(key): amount for key, amount in value.items()}
-        except ValueError:
-            raise serializers.ValidationError("Group ids are whole numbers.") from None
+        if not all(re.fullmatch(r"[1-9][0-9]{0,17}", key) for key in value):
+            raise serializers.ValidationError("Group ids are whole numbers.")
+        return {int(key): amount for key, amount in value.items()}
 
 
 class GroupProgressSerializer(serializers.Serializer):
@@ -122,12 +136,15 @@ class EntrySerializer(serializers.ModelSerializer):
 
 class EntryWriteSerializer(serializers.Serializer):
     household = id_field()
-    amount = serializers.IntegerField(
+    amount = WholeNumberField(
         required=False,
         allow_null=True,
+        default=None,
         min_value=-MAX_FUND_AMOUNT * 10,
         max_value=MAX_FUND_AMOUNT * 10,
-        help_text="In the campaign's unit (đồng for a fund); ignored for a count of households.",
+        help_text="In the campaign's unit (đồng for a fund), required for a fund; ignored for a count of "
+        "households; people of the household for a day of action (1 when left out). A JSON number, or a string of "
+        "ASCII digits.",
     )
     key = serializers.RegexField(
         r"^[A-Za-z0-9_-]{1,64}$",

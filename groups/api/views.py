@@ -186,7 +186,10 @@ class MemberViewSet(
         }
         if not isinstance(request.data, dict):
             raise ValidationError({"non_field_errors": ["The body must be a JSON object of the fields to change."]})
-        data = s.MemberUpdateSerializer(data={**current, **request.data} if partial else request.data)
+        # A form-encoded body is a QueryDict: merged as a dict it would give lists ("Not a valid string"), so it
+        # is read one value per field first, as a JSON body already is.
+        given = request.data.dict() if hasattr(request.data, "dict") else request.data
+        data = s.MemberUpdateSerializer(data={**current, **given} if partial else given)
         data.is_valid(raise_exception=True)
         services.member_update(
             member=member,

@@ -60,3 +60,22 @@ class TextField(serializers.CharField):
         if not isinstance(data, str):
             self.fail("not_text")
         return super().to_internal_value(data)
+
+
+class WholeNumberField(serializers.IntegerField):
+    """A whole number as JSON writes it, or a string of ASCII digits. DRF's IntegerField takes any digits Python's
+    int() takes ("１２", "٣"), and 1.0 or "1e3"; this one refuses them, as the schema says."""
+
+    default_error_messages = {"invalid": "A whole number (ASCII digits)."}
+
+    def to_internal_value(self, data: Any) -> int:
+        if isinstance(data, bool):
+            self.fail("invalid")
+        if isinstance(data, str):
+            text = data.strip()
+            if not (text.lstrip("-").isascii() and text.lstrip("-").isdecimal()) or len(text) > 20:
+                self.fail("invalid")
+            data = int(text)
+        elif not isinstance(data, int):
+            self.fail("invalid")
+        return super().to_internal_value(data)

@@ -28,6 +28,34 @@ BODY_ERRORS = {
 }
 
 
+# Rules of a body that a field's own schema cannot say, stated where JSON Schema can say them.
+BODY_RULES = {
+    # An announcement goes to the whole ward or to at least one group.
+    "AnnouncementWriteRequest": {
+        "anyOf": [
+            {"properties": {"whole_ward": {"const": True}}, "required": ["whole_ward"]},
+            {"properties": {"group_ids": {"minItems": 1}}, "required": ["group_ids"]},
+        ]
+    },
+    # A meeting invites the whole ward or at least one group.
+    "MeetingWriteRequest": {
+        "anyOf": [
+            {"properties": {"whole_ward": {"const": True}}, "required": ["whole_ward"]},
+            {"properties": {"group_ids": {"minItems": 1}}, "required": ["group_ids"]},
+        ]
+    },
+}
+
+
+def add_body_rules(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
+    """drf-spectacular postprocessing hook: BODY_RULES joined to their request components."""
+    schemas = result.get("components", {}).get("schemas", {})
+    for name, rule in BODY_RULES.items():
+        if name in schemas:
+            schemas[name].update(rule)
+    return result
+
+
 def add_error_responses(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
     """drf-spectacular postprocessing hook: every operation lists 400, 401, 403 and 404 with their shape, and
     one that takes a body 415."""

@@ -149,3 +149,22 @@ def test_the_schema_tells_the_truth_about_the_queue_timeline_nulls_patch_and_err
             assert {"400", "401", "403", "404"} <= set(operation["responses"]), (method, path)
     detail = schema["paths"]["/api/members/{id}/"]["get"]["responses"]["404"]["content"]["application/json"]
     assert detail["schema"]["required"] == ["detail"]
+
+
+def test_a_member_is_changed_by_a_form_encoded_patch_as_by_json(api_for, alice, group_a1):
+    """The schema offers both encodings for PATCH /api/members/<id>/: both work alike."""
+    from urllib.parse import urlencode
+
+    from tests.factories import member_in
+
+    member = member_in(group_a1, consent_email=True)
+    api = api_for(alice)
+    answer = api.patch(
+        f"/api/members/{member.pk}/",
+        urlencode({"consent_email": "false", "address": "5 Trần Phú"}),
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert answer.status_code == 200, answer.content.decode()
+    assert answer.json()["consent_email"] is False and answer.json()["address"] == "5 Trần Phú"
+    same = api.patch(f"/api/members/{member.pk}/", {"consent_sms": True, "address": "7 Trần Phú"}, format="json")
+    assert same.status_code == 200 and same.json()["address"] == "7 Trần Phú" and same.json()["consent_sms"] is True

@@ -5,7 +5,7 @@ import pytest
 
 from campaigns.models import Entry, Total
 from tests.campaigns.conftest import give
-from tests.factories import HouseholdFactory
+from tests.factories import HouseholdFactory, member_in
 
 pytestmark = pytest.mark.django_db
 
@@ -77,11 +77,50 @@ def test_only_a_ward_admin_opens_a_campaign_and_another_ward_sees_none_of_it(
 
 
 def test_the_public_figures_need_no_login_and_name_only_who_agreed(client, fund, group_a1, alice):
-    give(fund, HouseholdFactory(group=group_a1, address="3 Lê Lợi"), 100_000, "n1", alice, name_public=True)
+    named = HouseholdFactory(group=group_a1, address="3 Lê Lợi")
+    named.head = member_in(group_a1, household=named, full_name="Trần Văn Ba")
+    named.save()
+    give(fund, named, 100_000, "n1", alice, name_public=True)
     give(fund, HouseholdFactory(group=group_a1, address="4 Lê Lợi"), 200_000, "n2", alice)
     answer = client.get(f"/api/campaigns/{fund.pk}/public/")
     assert answer.status_code == 200
     data = answer.json()
     assert data["progress"]["amount"] == 300_000 and data["days"][0]["amount"] == 300_000
-    assert sorted(e["name"] for e in data["entries"]) == ["", "3 Lê Lợi"]
-    assert "4 Lê Lợi" not in answer.content.decode()
+    assert sorted(e["name"] for e in data["entries"]) == ["", "Trần Văn Ba"]
+    assert "4 Lê Lợi" not in answer.content.decode() and "3 Lê Lợi" not in answer.content.decode()
+
+
+def test_an_entry_without_an_amount_is_refused_in_words_for_a_fund_and_counted_once_for_households(
+    api_for, fund, alice, ward_a, group_a1, carol
+):
+    from campaigns import services
+
+    household = HouseholdFactory(group=group_a1)
+    api = api_for(carol)
+    missing = api.post(f"/api/campaigns/{fund.pk}/entries/", {"household": household.pk, "key": "a-1"}, format="json")
+    assert missing.status_code == 400 and "amount" in missing.json()
+
+    count = services.campaign_create(
+        ward=ward_a,
+        data=services.CampaignData(
+            name="Đăng ký hộ gia đình văn hóa",
+            kind="participation",
+            unit="households",
+            starts_on=fund.starts_on,
+            ends_on=fund.ends_on,
+            target=100,
+        ),
+        by=alice,
+    )
+    counted = api.post(f"/api/campaigns/{count.pk}/entries/", {"household": household.pk, "key": "a-2"}, format="json")
+    assert counted.status_code == 201 and counted.json()["amount"] == 1
+
+
+@pytest.mark.parametrize("amount", ["１２", "٣", "1e3", "1.5", True, 1.5, "²"])
+def test_an_amount_in_anything_but_ascii_digits_is_refused(api_for, fund, group_a1, carol, amount):
+    household = HouseholdFactory(group=group_a1)
+    answer = api_for(carol).post(
+        f"/api/campaigns/{fund.pk}/entries/", {"household": household.pk, "key": "a-1", "amount": amount}, format="json"
+    )
+    assert answer.status_code == 400 and "amount" in answer.json()
+    assert not Entry.objects.exists()
