@@ -55,3 +55,11 @@ class ReportForm(forms.Form):
     format = forms.ChoiceField(
         label=_("File"), choices=WardReportJob.Format.choices, widget=forms.RadioSelect, initial="pdf"
     )
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("What will use it"),
+        max_length=80,
+        help_text=_("A name to tell your tokens apart, for example “bảng tính tổ 3”."),
+    )

@@ -84,3 +84,27 @@ class WardReportJob(models.Model):
     @property
     def file_name(self) -> str:
         return f"bao-cao-{self.start:%Y%m%d}-{self.end:%Y%m%d}.{self.format}"
+
+
+class ApiToken(models.Model):
+    """A key an officer made for an API client (a ward's spreadsheet script, a partner's app). Only its SHA-256
+    is kept: the key is shown once, when it is made, and a stolen database holds nothing that opens the API.
+    A revoked token stays listed, with its last use, so the owner sees what it was."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=80)
+    # The key's first characters, for the owner to tell their tokens apart; never enough to use it.
+    prefix = models.CharField(max_length=12)
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    last_used_ip = models.GenericIPAddressField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

@@ -4,7 +4,7 @@ from django.urls import include, path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
 from groups import join_views
-from portal import report_views, views
+from portal import report_views, token_views, views
 from portal.web import IdConverter
 
 # Before the apps' URL confs are included: they use it.
@@ -25,6 +25,8 @@ urlpatterns = [
     path("open311/v2/", include("feedback.open311")),
     path("join/confirm/<str:token>/", join_views.join_confirm, name="join_confirm"),
     path("join/<str:token>/", join_views.join, name="join"),
+    path("account/tokens/", token_views.api_tokens, name="api_tokens"),
+    path("account/tokens/<id:pk>/revoke/", token_views.api_token_revoke, name="api_token_revoke"),
     path("accounts/signup/", views.no_signup),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -86,12 +86,15 @@ def client_for(client):
 @pytest.fixture
 def api_for():
     """An API client authenticated by the person's token, as an integration would be."""
-    from rest_framework.authtoken.models import Token
+    from portal.tokens import token_create
+
+    keys: dict[int, str] = {}
 
     def authenticate(user):
         api = APIClient()
-        token, _ = Token.objects.get_or_create(user=user)
-        api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        if user.pk not in keys:
+            keys[user.pk] = token_create(user=user, name="tests")[1]
+        api.credentials(HTTP_AUTHORIZATION=f"Token {keys[user.pk]}")
         return api
 
     return authenticate

@@ -18,8 +18,8 @@ def token(request, alice, carol, group_a1, monkeypatch):
     """A ward admin's token and a group leader's, with a group, a member and a report to find."""
     from django.core.signals import request_finished, request_started
     from django.db import close_old_connections
-    from rest_framework.authtoken.models import Token
 
+    from portal.tokens import token_create
     from tests.factories import member_in
     from tests.feedback.conftest import submitted
 
@@ -29,7 +29,7 @@ def token(request, alice, carol, group_a1, monkeypatch):
     request_finished.disconnect(close_old_connections)
     member_in(group_a1)
     submitted(group_a1.ward, group_id=group_a1.pk)
-    yield Token.objects.get_or_create(user=alice if request.param == "ward admin" else carol)[0].key
+    yield token_create(user=alice if request.param == "ward admin" else carol, name="fuzzer")[1]
     request_started.connect(close_old_connections)
     request_finished.connect(close_old_connections)
 

@@ -38,7 +38,8 @@ from feedback import services as report_services
 from feedback.models import CannedReply, Holiday, Report, ReportPhoto, Unit
 from groups import services as groups
 from groups.models import Household, Member, MemberImport, Membership, StaffProfile
-from portal.models import WardReportJob
+from portal.models import ApiToken, WardReportJob
+from portal.tokens import token_create
 from tests.announcements.conftest import announcement_data
 from tests.announcements.test_compose import jpeg_bytes
 from tests.factories import GroupFactory, member_in, staff_user
@@ -201,6 +202,7 @@ def _ward_objects(ward: Any, group: Any, other_group: Any, admin: Any, staff: An
         by=staff,
     )
     o.qr = campaign_services.qr_token(o.meeting, o.member)
+    o.token, _key = token_create(user=admin, name=f"bảng tính {ward.code}")
     # An earlier version of minutes (the meeting itself still has none current, as the minutes row says).
     o.minutes_version = MinutesVersion(meeting=o.meeting, name="bien-ban-cu.pdf", uploaded_by=staff)
     o.minutes_version.file.save("cu.pdf", ContentFile(b"%PDF-1.4 cu"), save=True)
@@ -296,6 +298,14 @@ ROWS: dict[str, Row] = {
         "GET",
         lambda o: f"/meetings/checkin/{o.qr}/",
         f"{LOGIN} 200 200 200 404 403",
+        f"{LOGIN} 404 404 404 200 403",
+    ),
+    # Every officer has their own API tokens; another person's token is not found.
+    "account/tokens/": Row("GET", lambda o: "/account/tokens/", f"{LOGIN} 200 200 200 200 403"),
+    "account/tokens/<id:pk>/revoke/": Row(
+        "GET",
+        lambda o: f"/account/tokens/{o.token.pk}/revoke/",
+        f"{LOGIN} 404 404 200 404 403",
         f"{LOGIN} 404 404 404 200 403",
     ),
     # The ward's report: its admins only, each their own ward's.
@@ -920,6 +930,21 @@ ROWS: dict[str, Row] = {
 
 # The same API routes with the methods that write.
 WRITE_ROWS: dict[str, Row] = {
+    "account/tokens/ POST": Row(
+        "POST",
+        lambda o: "/account/tokens/",
+        f"{LOGIN} 200* 200* 200* 200* 403",
+        data={"name": "matrix"},
+        changed=lambda o: ApiToken.objects.filter(name="matrix").exists(),
+    ),
+    # The token of each ward's admin (alice, dave): revoked by its owner only.
+    "account/tokens/<id:pk>/revoke/ POST": Row(
+        "POST",
+        lambda o: f"/account/tokens/{o.token.pk}/revoke/",
+        f"{LOGIN} 404 404 302* 404 403",
+        f"{LOGIN} 404 404 404 302* 403",
+        changed=lambda o: ApiToken.objects.filter(pk=o.token.pk, revoked_at__isnull=False).exists(),
+    ),
     "announcements/<id:pk>/in-person/ POST": Row(
         "POST",
         lambda o: f"/announcements/{o.sent.pk}/in-person/",
@@ -1285,7 +1310,6 @@ ACTION_ROWS: dict[str, dict[str, Row]] = {
 ADMIN_MODELS = {
     "auth/group",
     "auth/user",
-    "authtoken/tokenproxy",
     "account/emailaddress",
     "portal/auditevent",
     "groups/ward",
@@ -1317,7 +1341,7 @@ ADMIN_OTHER = {
         lambda o: f"/admin/auth/user/{get_user_model().objects.order_by('pk').first().pk}/password/",
         "302 302 302 302 302 302 200",
     ),
-    "admin/^(?P<app_label>auth|authtoken|account|portal|groups|feedback)/$": Row(
+    "admin/^(?P<app_label>auth|account|portal|groups|feedback)/$": Row(
         "GET", lambda o: "/admin/groups/", "302 302 302 302 302 302 200"
     ),
     "admin/(?P<url>.*)$": Row("GET", lambda o: "/admin/no-such-page/", "302 302 302 302 302 302 404"),
