@@ -167,10 +167,17 @@ class DeliveryBatch(models.Model):
     # the batch makes its rows; until then the pages count them as waiting.
     members = models.JSONField(null=True, blank=True)
     members_count = models.PositiveIntegerField(default=0, db_default=0)
+    # Rows whose outcome is unknown are asked about again from then (their request repeated under the same id,
+    # which the provider answers "already sent" or sends now), `asks` times so far.
+    settle_at = models.DateTimeField(null=True, blank=True)
+    asks = models.PositiveSmallIntegerField(default=0, db_default=0)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["announcement", "kind", "number"], name="one_batch_number"),
+        ]
+        indexes = [
+            models.Index(fields=["settle_at"], condition=Q(settle_at__isnull=False), name="batch_to_settle"),
         ]
 
     def __str__(self) -> str:
@@ -205,6 +212,9 @@ class Delivery(models.Model):
         SENT = "sent", _("Sent")
         DELIVERED = "delivered", _("Delivered")
         FAILED = "failed", _("Failed")
+        # Every try went unanswered (a timeout, a server error): the provider may have sent it. Neither reached
+        # nor failed until a delivery report or the provider's answer to the same request id settles it.
+        UNKNOWN = "unknown", _("Outcome unknown")
         SKIPPED = "skipped", _("Skipped")
 
     # NULL for a personal message (its PersonalMessage says what it is).
@@ -285,6 +295,8 @@ class PersonalMessage(models.Model):
     # run at every one of an announcement's million status writes. A personal delivery has no announcement and
     # no member, so nothing deletes it but its message.
     delivery = models.OneToOneField(Delivery, on_delete=models.DO_NOTHING, related_name="personal", db_constraint=False)
+    # The ward it is about, for its staff's list of messages that failed or whose outcome is unknown.
+    ward = models.ForeignKey(Ward, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     topic = models.CharField(max_length=40, db_index=True)
     what = models.CharField(max_length=120)
     title = models.CharField(max_length=200)

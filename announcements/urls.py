@@ -1,6 +1,6 @@
 from django.urls import path
 
-from announcements import hooks, views
+from announcements import hooks, message_views, views
 
 app_name = "announcements"
 
@@ -8,6 +8,7 @@ urlpatterns = [
     path("announcements/", views.announcement_list, name="list"),
     path("announcements/new/", views.announcement_edit, name="create"),
     path("announcements/reach/", views.announcement_reach, name="reach"),
+    path("announcements/messages/", message_views.personal_messages, name="messages"),
     path("announcements/<id:pk>/", views.announcement_detail, name="detail"),
     path("announcements/<id:pk>/edit/", views.announcement_edit, name="edit"),
     path("announcements/<id:pk>/stats/", views.announcement_stats, name="stats"),

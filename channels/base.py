@@ -81,7 +81,8 @@ class Sender(Protocol):
     `request_ids(key, messages) -> {delivery_id: request_id}`: the idempotency keys of the requests that carry
     several messages (built from the batch's key; a message left out goes alone under its delivery's id), which
     the fan-out stores with the batch before the first request and hands back (as Message.request_id) at every
-    retry, so a repeat is always the same request."""
+    retry, so a repeat is always the same request. One whose provider deduplicates request ids sets
+    `repeat_safe = True`: a delivery whose answers never came is then asked about again under the same id."""
 
     kind: str
     batch_size: int

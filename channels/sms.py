@@ -40,6 +40,9 @@ def callback_url(request_id: str) -> str:
 
 class SmsSender:
     kind = "sms"
+    # The gateway answers a RequestId it has taken "124, already sent": asking again under the same id is safe,
+    # and is how a delivery whose answers never came is settled.
+    repeat_safe = True
 
     @property
     def batch_size(self) -> int:

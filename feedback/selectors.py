@@ -156,6 +156,11 @@ def messages_sent(*, report: Report, to_reporter_only: bool = False) -> list[Any
     return list(personal_messages_about(topics).reverse())
 
 
+def messages_undelivered(*, report: Report) -> list[Any]:
+    """The messages about a report that failed or whose outcome is unknown: what staff may send again."""
+    return [m for m in messages_sent(report=report) if m.delivery.status in {"failed", "unknown"}]
+
+
 def is_publicly_shown(report: Report) -> bool:
     """A report anyone may see, photos included: the one rule of Report.objects.public()."""
     return report.is_public_now

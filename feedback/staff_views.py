@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from announcements.models import Delivery
 from feedback import selectors, services
 from feedback.forms import RecordForm, ReplyForm
 from feedback.models import Category, Report, Unit
@@ -155,6 +156,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "show_reporter": show_reporter,
             "events": selectors.timeline(report=report, public_only=False),
             "sent": selectors.messages_sent(report=report),
+            "undelivered": selectors.messages_undelivered(report=report),
             "photos": report.photos.filter(event__kind="created"),
             "reply_form": ReplyForm(),
             "units": selectors.units_of_ward(ward_id=report.ward_id),
@@ -163,6 +165,25 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "canned": selectors.canned_replies_of_ward(ward_id=report.ward_id, category=report.category),
         },
     )
+
+
+@staff_required
+def report_messages_resend(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: which messages about the report failed or have an unknown outcome, to confirm; POST: send them again
+    under the request ids they first went under."""
+    from announcements.services import personal_messages_resend
+
+    report = selectors.report_get_for_user(user=request.user, pk=pk)
+    undelivered = selectors.messages_undelivered(report=report)
+    if request.method == "POST":
+        count = personal_messages_resend(
+            deliveries=Delivery.objects.filter(pk__in=[m.delivery_id for m in undelivered]),
+            by=request.user,
+            ip=client_ip(request),
+        )
+        messages.success(request, _("%d messages are being sent again.") % count)
+        return redirect(reverse("feedback:detail", args=[report.pk]) + "#messages")
+    return render(request, "feedback/messages_resend.html", {"report": report, "undelivered": undelivered})
 
 
 @require_POST

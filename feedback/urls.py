@@ -28,5 +28,6 @@ urlpatterns = [
     path("reports/setup/holidays/<id:pk>/delete/", setup_views.holiday_delete, name="holiday_delete"),
     path("reports/<id:pk>/", staff_views.detail, name="detail"),
     path("reports/<id:pk>/photos/<id:photo>/", staff_views.staff_photo, name="photo"),
+    path("reports/<id:pk>/messages/resend/", staff_views.report_messages_resend, name="messages_resend"),
     path("reports/<id:pk>/<str:action>/", staff_views.report_action, name="action"),
 ]

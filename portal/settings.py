@@ -233,6 +233,10 @@ DELIVERY_HEARTBEAT_SECONDS = min(env.int("PORTAL_DELIVERY_HEARTBEAT_SECONDS", de
 # tried for about an hour (30 s doubling, at most 10 minutes apart) before an officer is told it failed: a
 # gateway that fails one request in five does not fail anyone.
 DELIVERY_MAX_ATTEMPTS = env.int("PORTAL_DELIVERY_MAX_ATTEMPTS", default=10)
+# A delivery whose every try went unanswered is "outcome unknown", never "failed": on a channel whose provider
+# deduplicates request ids (SMS), its request is asked again this long after, up to this many times.
+DELIVERY_SETTLE_AFTER_SECONDS = env.float("PORTAL_DELIVERY_SETTLE_AFTER_SECONDS", default=600)
+DELIVERY_SETTLE_ROUNDS = env.int("PORTAL_DELIVERY_SETTLE_ROUNDS", default=3)
 DELIVERY_RETRY_BASE_SECONDS = env.float("PORTAL_DELIVERY_RETRY_BASE_SECONDS", default=30.0)
 DELIVERY_RETRY_MAX_SECONDS = env.float("PORTAL_DELIVERY_RETRY_MAX_SECONDS", default=600.0)
 # A channel whose credentials the provider refuses even after a refresh pauses this long, then tries again (an

@@ -36,6 +36,7 @@ from announcements.services.materialize import deliveries_materialize
 from announcements.services.personal import personal_message_queue, personal_message_to_person
 from announcements.services.reach import in_person_record
 from announcements.services.receipts import delivery_opened, delivery_report, response_record
+from announcements.services.resend import deliveries_settle, personal_messages_resend, resendable_personal
 from announcements.services.workflow import (
     announcement_approve,
     announcement_cancel,
@@ -60,6 +61,9 @@ __all__ = [
     "ValidationError",
     "announcement_approve",
     "in_person_record",
+    "deliveries_settle",
+    "personal_messages_resend",
+    "resendable_personal",
     "announcement_cancel",
     "announcement_correction_draft",
     "announcement_data_clean",

@@ -19,7 +19,13 @@ CANCELLABLE = {
     Announcement.Status.APPROVED,
     Announcement.Status.SCHEDULED,
 }
-FINAL = [Delivery.Status.SENT, Delivery.Status.DELIVERED, Delivery.Status.FAILED, Delivery.Status.SKIPPED]
+FINAL = [
+    Delivery.Status.SENT,
+    Delivery.Status.DELIVERED,
+    Delivery.Status.FAILED,
+    Delivery.Status.UNKNOWN,
+    Delivery.Status.SKIPPED,
+]
 
 
 class AnnouncementError(ValidationError):

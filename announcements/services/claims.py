@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from announcements.models import Delivery, DeliveryBatch, batch_deliveries
 from announcements.services.materialize import DELIVERY_COLUMNS, address_sql
-from channels import Result, ResultKind, ids
+from channels import Result, ResultKind, ids, sender_for
 from portal.text import mask_contacts
 
 
@@ -211,10 +211,13 @@ def _values(result: Result, now: datetime, retries: int | None, retry_at: dateti
             "delivered_at": now,
             "provider_message_id": result.provider_message_id[:128],
         } | request
-    if result.kind == ResultKind.PERMANENT or (retries is not None and retries >= settings.DELIVERY_MAX_ATTEMPTS):
-        # The request id stays: after an answer that never came, "retry failed" repeats it, and the provider
-        # says "already sent" if it did get through.
+    if result.kind == ResultKind.PERMANENT:
         return {"status": Delivery.Status.FAILED, "reason": reason} | request
+    if retries is not None and retries >= settings.DELIVERY_MAX_ATTEMPTS:
+        # Every try went unanswered: the provider may well have sent it (an answer after the timeout, a 500 after
+        # the work). Not failed, not reached: unknown, until a delivery report says, or the same request id asked
+        # again is answered "already sent". The request id stays for that.
+        return {"status": Delivery.Status.UNKNOWN, "reason": reason} | request
     if retries is not None:  # no answer: retried with the whole batch, under the same request id
         return {"reason": reason, "not_before": retry_at, "retries": retries} | request
     # DEFERRED, QUOTA or AUTH: surely not sent, so it goes later under a new request id. Credentials refused
@@ -278,6 +281,14 @@ def record_results(claim: Claim, results: list[Result]) -> bool:
         if replanned:
             batch["plan"] = None  # the rows sent back to the queue get new request ids
         DeliveryBatch.objects.filter(pk=claim.batch_id).update(**batch)
+        if any(values.get("status") == Delivery.Status.UNKNOWN for values, _ids in updates.values()) and getattr(
+            sender_for(claim.kind), "repeat_safe", False
+        ):
+            # Ask again later, a few times: the provider answers a repeated request id "already sent" or sends it
+            # now, never twice (see deliveries_settle).
+            DeliveryBatch.objects.filter(pk=claim.batch_id, asks__lt=settings.DELIVERY_SETTLE_ROUNDS).update(
+                settle_at=now + timedelta(seconds=settings.DELIVERY_SETTLE_AFTER_SECONDS)
+            )
         if pause_until is not None:
             # Out of quota or credentials refused: the whole channel waits, rather than every batch hitting the
             # same wall.

@@ -58,7 +58,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Min
+from django.db.models import Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -76,6 +76,7 @@ from announcements.services.claims import (
 )
 from announcements.services.materialize import deliveries_materialize, materialize_parts
 from announcements.services.personal import personal_messages
+from announcements.services.resend import deliveries_settle, repeat_safe
 from announcements.services.workflow import _start_sending
 from channels import Message, Result, ResultKind, sender_for
 from channels.base import Batch, ClaimLost, missing_settings
@@ -267,6 +268,7 @@ def deliveries_sweep(*, now: datetime | None = None) -> dict[str, int]:
 
     now = now or timezone.now()
     started = 0
+    settled = deliveries_settle(now=now)
     for announcement in Announcement.objects.filter(status=Announcement.Status.SCHEDULED, scheduled_at__lte=now):
         with transaction.atomic():
             locked = _locked(announcement)
@@ -295,7 +297,7 @@ def deliveries_sweep(*, now: datetime | None = None) -> dict[str, int]:
         if not cache.get(_chain_heartbeat_key(None, kind)):
             deliveries_send.delay(None, kind)
             chains += 1
-    return {"started": started, "redispatched": redispatched, "chains": chains}
+    return {"started": started, "redispatched": redispatched, "chains": chains, "asked_again": settled}
 
 
 def deliveries_retry_failed(*, announcement: Announcement, by: Any) -> int:
@@ -304,7 +306,11 @@ def deliveries_retry_failed(*, announcement: Announcement, by: Any) -> int:
         announcement = _locked(announcement)
         if announcement.status not in {Announcement.Status.SENDING, Announcement.Status.SENT}:
             raise AnnouncementError(_("Only the failures of an announcement that went out can be retried."))
-        failed = Delivery.objects.filter(announcement=announcement, status=Delivery.Status.FAILED)
+        # What failed, and what has an unknown outcome on a channel where asking again cannot send twice.
+        repeatable = [kind for kind in announcement.channels if repeat_safe(kind)]
+        failed = Delivery.objects.filter(announcement=announcement).filter(
+            Q(status=Delivery.Status.FAILED) | Q(status=Delivery.Status.UNKNOWN, kind__in=repeatable)
+        )
         rows: dict[str, list[tuple[int, str]]] = {}
         for delivery_id, kind, request in failed.order_by("id").values_list("id", "kind", "request_id"):
             rows.setdefault(kind, []).append((delivery_id, request))

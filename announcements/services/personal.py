@@ -28,6 +28,7 @@ def personal_message_queue(
     html: str = "",
     link: str = "",
     urgent: bool = False,
+    ward_id: int | None = None,
 ) -> PersonalMessage:
     """Queue one message on one channel. `urgent` skips the SMS quiet hours: for an answer to what the person
     has just done themselves (the code of the report they sent), not for news they did not ask for."""
@@ -40,7 +41,14 @@ def personal_message_queue(
             kind=kind, number=delivery.pk, first_id=delivery.pk, last_id=delivery.pk, not_before=not_before
         )
         message = PersonalMessage.objects.create(
-            delivery=delivery, topic=topic, what=what[:120], title=title[:200], text=text, html=html, link=link
+            delivery=delivery,
+            ward_id=ward_id,
+            topic=topic,
+            what=what[:120],
+            title=title[:200],
+            text=text,
+            html=html,
+            link=link,
         )
         if not_before is None:
             transaction.on_commit(lambda: personal_chain_start(kind))

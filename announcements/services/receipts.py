@@ -27,8 +27,11 @@ def delivery_report(
     ask. The request id names the delivery, or the batch whose rows are then told apart by address; only a
     report with neither is looked up by the provider's message id (a scan: providers that report by message id
     alone also echo our id)."""
-    # A row that failed after tries without an answer may have gone out: a report that it arrived settles it.
-    open_rows = [Delivery.Status.SENT, Delivery.Status.QUEUED] + ([Delivery.Status.FAILED] if delivered else [])
+    # A row whose outcome is unknown (every try unanswered) is settled by the report either way; one that failed
+    # is corrected by a report that it did arrive.
+    open_rows = [Delivery.Status.SENT, Delivery.Status.QUEUED, Delivery.Status.UNKNOWN] + (
+        [Delivery.Status.FAILED] if delivered else []
+    )
     rows = Delivery.objects.filter(kind=kind, status__in=open_rows)
     named = ids.parse(request_id)
     if delivery_id is None:

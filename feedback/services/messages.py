@@ -53,6 +53,7 @@ def reporter_notify(report: Report, what: str) -> None:
         link=url,
         # The code answers what the reporter has just done: it goes at once, even at night.
         urgent=what == "received",
+        ward_id=report.ward_id,
     )
 
 
@@ -77,6 +78,7 @@ def staff_mail(report: Report, emails: list[str], subject: str) -> None:
             title=subject,
             text=body,
             link=url,
+            ward_id=report.ward_id,
         )
 
 

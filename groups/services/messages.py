@@ -49,6 +49,7 @@ def staff_invitation_send(user: Any) -> None:
             what=_("Invitation"),
             title=subject,
             text=render_to_string("groups/email/staff_invitation.txt", context),
+            ward_id=user.staff_profile.ward_id,
         )
 
 
@@ -74,6 +75,7 @@ def membership_confirmation_send(membership: Membership) -> None:
         title=title,
         text=text,
         link=url,
+        ward_id=group.ward_id,
     )
 
 
@@ -104,4 +106,5 @@ def membership_state_tell(membership: Membership) -> None:
         what=what,
         title=title,
         text=text,
+        ward_id=group.ward_id,
     )

@@ -227,12 +227,16 @@ def _announcements(report: WardReport, since: datetime, until: datetime) -> None
         .order_by("kind", "status")
     )
     for row in rows:
-        counts = report.deliveries_by_channel.setdefault(row["kind"], {"sent": 0, "failed": 0, "total": 0})
+        counts = report.deliveries_by_channel.setdefault(
+            row["kind"], {"sent": 0, "failed": 0, "unknown": 0, "total": 0}
+        )
         counts["total"] += row["n"]
         if row["status"] in {Delivery.Status.SENT, Delivery.Status.DELIVERED}:
             counts["sent"] += row["n"]
         elif row["status"] == Delivery.Status.FAILED:
             counts["failed"] += row["n"]
+        elif row["status"] == Delivery.Status.UNKNOWN:  # neither reached nor failed: counted apart
+            counts["unknown"] += row["n"]
 
 
 def _counts(label: str, rows: Any) -> MonthRow:

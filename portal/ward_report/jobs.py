@@ -103,9 +103,11 @@ def _mail_admins(job: WardReportJob) -> None:
                 personal_message_queue(
                     kind="email",
                     address=profile.user.email,
-                    topic=f"report:{job.pk}",
+                    # Not "report:<id>": that names a resident's report and its page lists what was sent about it.
+                    topic=f"ward-report:{job.pk}",
                     what=_("Report ready"),
                     title=title,
                     text=text,
                     link=link,
+                    ward_id=job.ward_id,
                 )

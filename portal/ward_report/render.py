@@ -173,9 +173,9 @@ def to_xlsx(report: WardReport) -> bytes:
             {2: "DD/MM/YYYY", 4: NUMBER, 5: NUMBER, 6: NUMBER, 7: NUMBER, 8: PERCENT},
         )
         sheet.append([])
-        sheet.append([_("Channel"), _("Sent"), _("Failed"), _("Messages")])
+        sheet.append([_("Channel"), _("Sent"), _("Failed"), _("Outcome unknown"), _("Messages")])
         for name, counts in _channel_rows(report):
-            sheet.append([name, counts["sent"], counts["failed"], counts["total"]])
+            sheet.append([name, counts["sent"], counts["failed"], counts["unknown"], counts["total"]])
 
         sheet = _sheet(
             book,

@@ -228,24 +228,70 @@ def test_sms_delivery_reports_need_the_signed_callback_url_and_mark_deliveries_d
     assert client.post("/hooks/sms/", report).status_code == 405
 
 
-def test_a_delivery_report_settles_a_row_that_failed_after_tries_without_an_answer(
+def test_a_row_whose_every_try_went_unanswered_is_unknown_not_failed_and_a_delivery_report_settles_it(
     alice, bob, group_a1, sms_gateway, client, settings
 ):
+    from announcements.selectors import delivery_stats, reach_of
     from channels.sms import callback_signature
+    from tests.factories import HouseholdFactory
 
     settings.DELIVERY_MAX_ATTEMPTS = 1
-    member_in(group_a1, phone="+84912000222")
+    member_in(group_a1, phone="+84912000222", household=HouseholdFactory(group=group_a1))
     sms_gateway.fail_next(500)  # as an answer lost after the gateway took the message
-    _send(alice, bob, group_a1)
+    announcement = _send(alice, bob, group_a1)
     delivery = Delivery.objects.get()
-    assert delivery.status == "failed"
-    request_id = delivery.request_id or f"d{delivery.pk}"
+    assert delivery.status == "unknown" and delivery.request_id
+    stats = delivery_stats(announcement)
+    assert (stats.by_status["unknown"], stats.by_status["failed"], reach_of(announcement).by_channel) == (1, 0, 0)
+    page = client_for_staff(bob).get(f"/announcements/{announcement.pk}/").content.decode()
+    assert 'data-stat="unknown">1<' in page and "Chưa rõ kết quả" in page
+    request_id = delivery.request_id
     report = {"SMSID": "sms-1", "SendStatus": "5", "RequestId": request_id, "phonenumber": "0912000222"}
 
     answer = client.get("/hooks/sms/", {**report, "sig": callback_signature(request_id)})
 
     assert answer.json()["updated"] == 1
-    assert Delivery.objects.get().status == "delivered"  # not sent again by "retry failed", not counted failed
+    assert Delivery.objects.get().status == "delivered"  # counted reached once the provider says so
+    assert reach_of(announcement).by_channel == 1
+
+
+def test_an_unknown_outcome_is_asked_about_again_under_the_same_request_id_and_never_sent_twice(
+    alice, bob, group_a1, sms_gateway, settings
+):
+    settings.DELIVERY_MAX_ATTEMPTS = 2
+    settings.DELIVERY_SETTLE_AFTER_SECONDS = 0
+    phones = [member_in(group_a1).phone for _ in range(4)]
+    original_accept = sms_gateway._accept
+
+    def taken_but_unanswered(body):  # the gateway takes the request (and sends it), but its answer is lost
+        original_accept(body)
+        return 504, {"error": "lost"}
+
+    sms_gateway._accept = taken_but_unanswered
+    announcement = sent_out(author=bob, approver=alice, group_ids=[group_a1.pk])
+    drain(announcement)
+    back_off_over()
+    drain(announcement)
+    assert set(Delivery.objects.values_list("status", flat=True)) == {"unknown"}
+    received = sum(sms_gateway.received.values())
+
+    sms_gateway._accept = original_accept  # the gateway answers again
+    assert services.deliveries_sweep()["asked_again"] == 4
+    drain(announcement)
+
+    assert set(Delivery.objects.values_list("status", flat=True)) == {"sent"}
+    assert all(n == 1 for n in sms_gateway.received.values()) and sum(sms_gateway.received.values()) == received
+    assert sorted("+84" + p[1:] for p in sms_gateway.received) == sorted(phones)
+    announcement.refresh_from_db()
+    assert announcement.status == "sent"
+
+
+def client_for_staff(user):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client
 
 
 def test_zalo_delivery_webhooks_are_verified_by_signature(alice, bob, group_a1, zalo, client):

@@ -114,3 +114,63 @@ def test_a_message_whose_task_was_lost_is_sent_by_the_sweeper(ward_a, sms_gatewa
     while not sms_gateway.messages_total and time.monotonic() < deadline:
         time.sleep(0.1)
     assert list(sms_gateway.received) == ["0912345678"] and report.tracking_code in sms_gateway.contents[0][1]
+
+
+def test_a_message_whose_outcome_is_unknown_or_that_failed_is_sent_again_from_the_report_page_once(
+    ward_a, bob, sms_gateway, client_for, settings
+):
+    settings.DELIVERY_MAX_ATTEMPTS = 1
+    sms_gateway.fail_next(500)  # the code's SMS: no answer it can trust
+    report = submitted(ward_a)
+    send_personal()
+    assert _statuses(report) == ["unknown"]
+    page = client_for(bob).get(reverse("feedback:detail", args=[report.pk])).content.decode()
+    assert "Chưa rõ kết quả" in page and "Gửi lại 1 tin nhắn chưa tới" in page
+
+    confirm = client_for(bob).get(f"/reports/{report.pk}/messages/resend/").content.decode()
+    assert "Gửi lại tin nhắn này?" in confirm and not sms_gateway.received  # nothing sent before the yes
+    client_for(bob).post(f"/reports/{report.pk}/messages/resend/")
+    send_personal()
+
+    delivery = selectors.messages_sent(report=report)[0].delivery
+    assert _statuses(report) == ["sent"] and sms_gateway.received["0912345678"] == 1
+    assert sms_gateway.request_ids == {f"d{delivery.pk}"}  # under its own request id, as the first time
+    # Sent again once more (a second tap): the gateway answers "already sent", nobody gets it twice.
+    Delivery.objects.filter(pk=delivery.pk).update(status="unknown")
+    client_for(bob).post(f"/reports/{report.pk}/messages/resend/")
+    send_personal()
+    assert sms_gateway.received["0912345678"] == 1 and _statuses(report) == ["sent"]
+
+
+def test_staff_of_another_ward_cannot_send_a_reports_messages_again(
+    ward_a, bob, dave, sms_gateway, client_for, settings
+):
+    settings.DELIVERY_MAX_ATTEMPTS = 1
+    sms_gateway.fail_next(500)
+    report = submitted(ward_a)
+    send_personal()
+    assert client_for(dave).post(f"/reports/{report.pk}/messages/resend/").status_code == 404
+    assert client_for(dave).post("/announcements/messages/").status_code == 302  # their own ward: nothing to send
+    send_personal()
+    assert _statuses(report) == ["unknown"] and not sms_gateway.received
+
+
+def test_a_ward_admin_sends_every_undelivered_message_of_the_ward_again_after_a_confirmation(
+    ward_a, alice, bob, sms_gateway, client_for, settings
+):
+    settings.DELIVERY_MAX_ATTEMPTS = 1
+    sms_gateway.fail_next(500, 500)
+    first, second = submitted(ward_a), submitted(ward_a, phone="0912 345 679")
+    send_personal()
+    assert _statuses(first) + _statuses(second) == ["unknown", "unknown"]
+    assert client_for(bob).get("/announcements/messages/").status_code == 403  # staff: not the ward's admin
+
+    admin = client_for(alice)
+    page = admin.get("/announcements/messages/").content.decode()
+    assert 'data-stat="unknown">2<' in page and "Gửi lại tất cả" in page
+    assert "Gửi lại 2 tin nhắn?" in admin.get("/announcements/messages/?confirm=1").content.decode()
+    admin.post("/announcements/messages/")
+    send_personal()
+
+    assert _statuses(first) + _statuses(second) == ["sent", "sent"]
+    assert sorted(sms_gateway.received.values()) == [1, 1]

@@ -203,6 +203,17 @@ def _ward_objects(ward: Any, group: Any, other_group: Any, admin: Any, staff: An
     )
     o.qr = campaign_services.qr_token(o.meeting, o.member)
     o.token, _key = token_create(user=admin, name=f"bảng tính {ward.code}")
+    # The report's code by SMS, whose every try went unanswered: staff may send it again.
+    o.undelivered = announcements.personal_message_queue(
+        kind="sms",
+        address="+84912345678",
+        topic=f"report:{o.report.pk}",
+        what="Mã",
+        title="Mã",
+        text="Ma",
+        ward_id=ward.pk,
+    ).delivery
+    Delivery.objects.filter(pk=o.undelivered.pk).update(status="unknown", request_id=f"d{o.undelivered.pk}")
     # An earlier version of minutes (the meeting itself still has none current, as the minutes row says).
     o.minutes_version = MinutesVersion(meeting=o.meeting, name="bien-ban-cu.pdf", uploaded_by=staff)
     o.minutes_version.file.save("cu.pdf", ContentFile(b"%PDF-1.4 cu"), save=True)
@@ -693,6 +704,14 @@ ROWS: dict[str, Row] = {
         f"{LOGIN} 200 200 200 404 403",
         f"{LOGIN} 404 404 404 200 403",
     ),
+    "reports/<id:pk>/messages/resend/": Row(
+        "GET",
+        lambda o: f"/reports/{o.report.pk}/messages/resend/",
+        f"{LOGIN} 200 200 200 404 403",
+        f"{LOGIN} 404 404 404 200 403",
+    ),
+    # The ward's undelivered personal messages: its admins only.
+    "announcements/messages/": Row("GET", lambda o: "/announcements/messages/", f"{LOGIN} 403 403 200 200 403"),
     "reports/<id:pk>/photos/<id:photo>/": Row(
         "GET",
         lambda o: f"/reports/{o.report.pk}/photos/{o.photo.pk}/",
@@ -930,6 +949,20 @@ ROWS: dict[str, Row] = {
 
 # The same API routes with the methods that write.
 WRITE_ROWS: dict[str, Row] = {
+    "reports/<id:pk>/messages/resend/ POST": Row(
+        "POST",
+        lambda o: f"/reports/{o.report.pk}/messages/resend/",
+        f"{LOGIN} 302* 302* 302* 404 403",
+        f"{LOGIN} 404 404 404 302* 403",
+        changed=lambda o: Delivery.objects.get(pk=o.undelivered.pk).status == "queued",
+    ),
+    # Ward B's admin sends again ward B's messages, never ward A's.
+    "announcements/messages/ POST": Row(
+        "POST",
+        lambda o: "/announcements/messages/",
+        f"{LOGIN} 403 403 302* 302 403",
+        changed=lambda o: Delivery.objects.get(pk=o.undelivered.pk).status == "queued",
+    ),
     "account/tokens/ POST": Row(
         "POST",
         lambda o: "/account/tokens/",

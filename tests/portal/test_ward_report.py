@@ -150,7 +150,7 @@ def test_an_admin_asks_from_the_page_a_worker_makes_it_and_the_admins_are_mailed
     assert "aria-live" not in status and "Tải về" in status  # the page stops polling and offers the file
     download = client.get(f"/ward-report/{job.pk}/download/")
     assert load_workbook(io.BytesIO(b"".join(download.streaming_content))).sheetnames[1] == "Tổ chức và độ phủ"
-    assert PersonalMessage.objects.filter(topic=f"report:{job.pk}", delivery__address="alice@an-binh.vn").exists()
+    assert PersonalMessage.objects.filter(topic=f"ward-report:{job.pk}", delivery__address="alice@an-binh.vn").exists()
     assert client_for(bob).get(f"/ward-report/{job.pk}/download/").status_code == 403
 
 

@@ -1,0 +1,48 @@
+"""Personal messages as the ward's staff follow them: the ones that failed or whose outcome is unknown, and sending
+them again (after a confirmation), under the request ids they first went under. Thin: rules in
+announcements.services.resend."""
+
+from django.contrib import messages
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from announcements import services
+from announcements.models import Delivery, PersonalMessage
+from portal.audit import client_ip
+from portal.web import staff_required, ward_admin_profile
+
+
+def _undelivered(ward_id: int):  # type: ignore[no-untyped-def]
+    return services.resendable_personal(ward_id=ward_id)
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def personal_messages(request: HttpRequest) -> HttpResponse:
+    """GET: the ward's personal messages that failed or whose outcome is unknown, newest first, with a button to
+    send them all again; POST (from the confirmation): send them again."""
+    profile = ward_admin_profile(request, _("Only a ward admin can send the ward's messages again."))
+    rows = _undelivered(profile.ward_id)
+    if request.method == "POST":
+        count = services.personal_messages_resend(deliveries=rows, by=request.user, ip=client_ip(request))
+        messages.success(request, _("%d messages are being sent again.") % count)
+        return redirect("announcements:messages")
+    counts = {row["status"]: row["n"] for row in rows.values("status").annotate(n=Count("id"))}
+    listed = (
+        PersonalMessage.objects.filter(delivery__in=rows)
+        .select_related("delivery")
+        .order_by("-created_at", "-id")[:200]
+    )
+    return render(
+        request,
+        "announcements/messages.html",
+        {
+            "listed": listed,
+            "failed": counts.get(Delivery.Status.FAILED, 0),
+            "unknown": counts.get(Delivery.Status.UNKNOWN, 0),
+            "confirm": request.GET.get("confirm") == "1",
+        },
+    )
