@@ -25,6 +25,7 @@ INSECURE_SECRET_KEY = "django-insecure-ward-connect-local-only"
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default=INSECURE_SECRET_KEY)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+CSRF_FAILURE_VIEW = "portal.views.csrf_failure"
 PUBLIC_BASE_URL = env.str("PORTAL_PUBLIC_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # Unset, pages build their links (invite link, QR poster) from the address they are served from; messages sent
 # by the worker, which has no request, use the default above.

@@ -108,6 +108,16 @@ def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpR
     return _error(request, 403, "403.html", "You do not have permission to perform this action.")
 
 
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form sent without its security token, or with an old one (a page left open overnight, cookies
+    cleared): the portal's own page in Vietnamese, saying what to do, never Django's English one."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "CSRF check failed: send the X-CSRFToken header with a session."}, status=403)
+    # Back to the page the form was on (reloaded, it carries a fresh token), when that page is the portal's.
+    back = safe_next(request, request.META.get("HTTP_REFERER"), "/")
+    return render(request, "403_csrf.html", {"back": back}, status=403)
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": "Server error."}, status=500)

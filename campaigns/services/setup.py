@@ -1,11 +1,12 @@
 """Setting up a campaign: its period, unit and ward target, split into group targets by households."""
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaigns.models import Campaign, GroupTarget, Total
@@ -17,6 +18,10 @@ from portal.text import normalize_spaces
 
 # A ward's target above this is a typing error, not a campaign (the largest ward funds are a few billion đồng).
 MAX_TARGET = 1_000_000_000_000
+# A campaign starts within a year of today, either way (one recorded late, one planned ahead), and runs for at
+# most three years (the Front's longest movements are renewed by term): 0001-01-01 or 9999-12-31 is a typo.
+START_WITHIN = timedelta(days=366)
+LONGEST = timedelta(days=3 * 366)
 
 
 @dataclass
@@ -70,6 +75,11 @@ def campaign_create(*, ward: Ward, data: CampaignData, by: Any) -> Campaign:
         errors["ends_on"] = [_("Please give the last day.")]
     elif data.starts_on is not None and data.ends_on < data.starts_on:
         errors["ends_on"] = [_("The campaign cannot end before it starts.")]
+    elif data.starts_on is not None and data.ends_on - data.starts_on > LONGEST:
+        errors["ends_on"] = [_("A campaign runs for at most three years; please check the last day.")]
+    today = timezone.localdate()
+    if data.starts_on is not None and abs(data.starts_on - today) > START_WITHIN:
+        errors["starts_on"] = [_("The first day must be within a year of today; please check the date.")]
     if data.target is None or data.target <= 0:
         errors["target"] = [_("The target must be more than 0.")]
     elif data.target > MAX_TARGET:

@@ -1,7 +1,10 @@
 """Campaigns through the API: the same scoping and rules as the pages, JSON errors, and the public figures with
 no login."""
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from campaigns.models import Entry, Total
 from tests.campaigns.conftest import give
@@ -59,13 +62,15 @@ def test_only_a_ward_admin_opens_a_campaign_and_another_ward_sees_none_of_it(
         "name": "Quỹ Đền ơn đáp nghĩa",
         "kind": "fund",
         "unit": "vnd",
-        "starts_on": "2026-12-01",
-        "ends_on": "2026-12-31",
+        "starts_on": str(timezone.localdate()),
+        "ends_on": str(timezone.localdate() + timedelta(days=30)),
         "target": 20_000_000,
         "group_targets": {str(group_a1.pk): 5_000_000},
     }
     assert api_for(carol).post("/api/campaigns/", body, format="json").status_code == 403
-    ends_before = api_for(alice).post("/api/campaigns/", {**body, "ends_on": "2026-11-01"}, format="json")
+    ends_before = api_for(alice).post(
+        "/api/campaigns/", {**body, "ends_on": str(timezone.localdate() - timedelta(days=5))}, format="json"
+    )
     assert ends_before.status_code == 400 and "ends_on" in ends_before.json()
     made = api_for(alice).post("/api/campaigns/", body, format="json")
     assert made.status_code == 201 and made.json()["target"] == 20_000_000

@@ -159,3 +159,21 @@ def test_an_entry_before_the_campaign_starts_is_refused_with_its_first_day(fund,
         _give(fund, HouseholdFactory(group=group_a1), 100_000, "early", alice)
     assert (timezone.localdate() + timedelta(days=2)).strftime("%d/%m/%Y") in refused.value.messages[0]
     assert not Entry.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("starts", "ends", "field"),
+    [
+        (date(1, 1, 1), date(1, 12, 31), "starts_on"),
+        (None, date(9999, 12, 31), "ends_on"),
+        ("next-decade", None, "starts_on"),
+    ],
+)
+def test_a_campaign_is_bounded_to_a_sensible_span_with_a_vietnamese_message(ward_a, alice, starts, ends, field):
+    today = timezone.localdate()
+    starts = {None: today, "next-decade": today.replace(year=today.year + 10)}.get(starts, starts)
+    ends = ends or starts + timedelta(days=30)
+    data = services.CampaignData(name="Quỹ", kind="fund", unit="vnd", starts_on=starts, ends_on=ends, target=1_000_000)
+    with pytest.raises(ValidationError) as refused:
+        services.campaign_create(ward=ward_a, data=data, by=alice)
+    assert field in refused.value.message_dict and "năm" in " ".join(refused.value.message_dict[field])

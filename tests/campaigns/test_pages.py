@@ -3,6 +3,7 @@ form), the ward's progress, the admin's audit, the public page that names only t
 
 import html
 import re
+from datetime import timedelta
 
 import pytest
 from django.utils import timezone
@@ -203,8 +204,8 @@ def test_an_admin_opens_a_campaign_from_the_form_and_moves_a_group_target(
             "name": "Ngày Chủ nhật xanh",
             "kind": "action",
             "unit": "households",
-            "starts_on": "2026-12-06",
-            "ends_on": "2026-12-01",
+            "starts_on": str(timezone.localdate()),
+            "ends_on": str(timezone.localdate() - timedelta(days=5)),
             "target": "0",
         },
     )
@@ -217,8 +218,8 @@ def test_an_admin_opens_a_campaign_from_the_form_and_moves_a_group_target(
             "name": "Ngày Chủ nhật xanh",
             "kind": "action",
             "unit": "households",
-            "starts_on": "2026-12-06",
-            "ends_on": "2026-12-06",
+            "starts_on": str(timezone.localdate()),
+            "ends_on": str(timezone.localdate()),
             "target": "14",
         },
     )

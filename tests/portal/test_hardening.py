@@ -225,3 +225,40 @@ def test_reading_the_settings_touches_no_disk_and_starting_django_makes_the_var_
     assert not var.exists()
     subprocess.run([sys.executable, "manage.py", "check"], cwd=root, env=env, check=True, capture_output=True)
     assert (var / "broker" / "out").is_dir()  # the embedded broker's folders, for a worker about to start
+
+
+def test_a_stranger_guessing_an_officers_password_is_refused_while_the_owner_still_signs_in(alice):
+    """On a typhoon day a stranger must not be able to keep an officer out with wrong passwords."""
+    from django.test import Client
+
+    alice.set_password("right-password")
+    alice.save()
+
+    def sign_in(ip: str, password: str) -> bool:
+        client = Client(REMOTE_ADDR=ip)
+        client.post("/accounts/login/", {"login": alice.email, "password": password})
+        return "_auth_user_id" in client.session
+
+    assert sign_in("10.0.0.1", "right-password")  # the office: her usual address
+    # A stranger tries from one address, then from many (a botnet): every address is soon refused.
+    for _try in range(6):
+        sign_in("203.0.113.5", "wrong")
+    assert not sign_in("203.0.113.5", "right-password")
+    for number in range(40):
+        sign_in(f"198.51.100.{number}", "wrong")
+    assert not sign_in("198.51.100.250", "right-password")  # a new address: the account-wide limit holds it
+
+    assert sign_in("10.0.0.1", "right-password")  # the owner, from her usual address, is let in
+
+
+def test_a_form_sent_without_its_security_token_answers_the_portals_page_in_vietnamese(alice):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(alice)
+    answer = strict.post("/account/tokens/", {"name": "x"}, HTTP_REFERER="http://testserver/account/tokens/")
+    page = answer.content.decode()
+    assert answer.status_code == 403 and "Trang đã hết hạn" in page and "Không có gì được lưu" in page
+    assert "CSRF verification failed" not in page and 'href="http://testserver/account/tokens/"' in page
+    api = strict.post("/api/groups/", {"name": "x"}, content_type="application/json")
+    assert api.status_code == 403 and api.json()["detail"]
