@@ -271,7 +271,10 @@ class Delivery(models.Model):
 
     @property
     def reason_display(self) -> str:
-        """Why it was skipped or failed, in words: the fan-out stores a code for a skip, a provider its message."""
+        """Why it was skipped or failed, in words: the fan-out stores a code for a skip, a provider its message.
+        An unknown outcome says what staff need to know; the provider's last answer stays in `reason`."""
+        if self.status == self.Status.UNKNOWN:
+            return str(_("The provider did not answer any try; the message may have arrived."))
         return str(SKIP_REASONS.get(self.reason, self.reason))
 
 

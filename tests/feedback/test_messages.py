@@ -128,7 +128,7 @@ def test_a_message_whose_outcome_is_unknown_or_that_failed_is_sent_again_from_th
     assert "Chưa rõ kết quả" in page and "Gửi lại 1 tin nhắn chưa tới" in page
 
     confirm = client_for(bob).get(f"/reports/{report.pk}/messages/resend/").content.decode()
-    assert "Gửi lại tin nhắn này?" in confirm and not sms_gateway.received  # nothing sent before the yes
+    assert "Gửi lại 1 tin nhắn này?" in confirm and not sms_gateway.received  # nothing sent before the yes
     client_for(bob).post(f"/reports/{report.pk}/messages/resend/")
     send_personal()
 
