@@ -56,27 +56,15 @@ def staff_invitation_send(user: Any) -> None:
 def membership_confirmation_send(membership: Membership) -> None:
     """Ask the person the ward knows by this phone, on their own stored channel, to confirm a request about
     them: the one who typed the number never receives it."""
-    from announcements.services import personal_message_to_person
     from groups.services.memberships import membership_confirm_token
 
     group = membership.group
-    member = membership.member
     url = settings.PUBLIC_BASE_URL + reverse("join_confirm", args=[membership_confirm_token(membership)])
     text = CONFIRM_TEXT.format(ward=unaccented(group.ward.name), group=unaccented(group.name), url=url)
     with translation.override(settings.LANGUAGE_CODE):
         title = _("Do you agree to join %(group)s?") % {"group": group.name}
         what = _("Request to confirm")
-    personal_message_to_person(
-        zalo_user_id=member.zalo_user_id if member.consent_zalo else "",
-        phone=member.phone,
-        email=member.email if member.consent_email else "",
-        topic=confirmation_topic(membership.pk),
-        what=what,
-        title=title,
-        text=text,
-        link=url,
-        ward_id=group.ward_id,
-    )
+    _to_owner(membership, what=what, title=title, text=text, link=url)
 
 
 def membership_state_tell(membership: Membership) -> None:
@@ -85,12 +73,9 @@ def membership_state_tell(membership: Membership) -> None:
     At most once a day per membership, so the join page cannot be used to flood a resident's phone."""
     from django.core.cache import cache
 
-    from announcements.services import personal_message_to_person
-
     if not cache.add(f"join-told:{membership.pk}", 1, timeout=24 * 3600):
         return
     group = membership.group
-    member = membership.member
     active = membership.status == Membership.Status.ACTIVE
     text = (ALREADY_MEMBER_TEXT if active else ALREADY_PENDING_TEXT).format(
         ward=unaccented(group.ward.name), group=unaccented(group.name)
@@ -98,13 +83,20 @@ def membership_state_tell(membership: Membership) -> None:
     with translation.override(settings.LANGUAGE_CODE):
         title = _("About your request to join %(group)s") % {"group": group.name}
         what = _("Already a member") if active else _("Request already sent")
+    _to_owner(membership, what=what, title=title, text=text)
+
+
+def _to_owner(membership: Membership, **message: str) -> None:
+    """A message about a membership to the person the ward knows by its phone, on their own stored channel (the
+    one who typed the number never receives it), filed under the membership."""
+    from announcements.services import personal_message_to_person
+
+    member = membership.member
     personal_message_to_person(
         zalo_user_id=member.zalo_user_id if member.consent_zalo else "",
         phone=member.phone,
         email=member.email if member.consent_email else "",
         topic=confirmation_topic(membership.pk),
-        what=what,
-        title=title,
-        text=text,
-        ward_id=group.ward_id,
+        ward_id=membership.group.ward_id,
+        **message,
     )
