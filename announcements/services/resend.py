@@ -43,13 +43,14 @@ def deliveries_settle(*, now: datetime | None = None, limit: int = 500) -> int:
             batch = DeliveryBatch.objects.select_for_update(skip_locked=True).filter(pk=batch_id).first()
             if batch is None or batch.settle_at is None or batch.settle_at > now:
                 continue
+            if batch.lease_until is not None and batch.lease_until > now:
+                continue  # a worker holds it (its other rows still retrying): asked at a later sweep
             rows = batch.deliveries().filter(status=Delivery.Status.UNKNOWN)
             count = rows.update(status=Delivery.Status.QUEUED, retries=0, not_before=None)
             DeliveryBatch.objects.filter(pk=batch.pk).update(
                 settle_at=None,
                 asks=F("asks") + 1,
                 done=batch.done and not count,
-                lease_until=None,
                 not_before=None,
             )
             if count and batch.announcement_id is not None:
