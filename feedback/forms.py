@@ -103,6 +103,7 @@ class RatingForm(forms.Form):
         coerce=int,
         choices=[(i, "★" * i) for i in range(5, 0, -1)],
         widget=forms.RadioSelect,
+        error_messages={"required": _("Please choose from 1 to 5 stars; your comment is kept.")},
     )
     comment = forms.CharField(
         label=_("Comment"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2})

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from feedback.models import Report, ReportEvent
 from feedback.selectors import report_by_code
+from feedback.services.base import tracking_code_clean
 from portal.ratelimit import lockout_failure, lockout_until
 
 WRONG_TRIES_PER_CODE = 10
@@ -64,7 +65,7 @@ def report_lookup(
 
     Raises LookupClosed while the code or the address is locked out.
     """
-    code = code.strip().upper()
+    code = tracking_code_clean(code)
     keys = _keys(code, ip)
     until = lockout_until(keys)
     if until is not None:

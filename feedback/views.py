@@ -2,6 +2,7 @@
 Thin: reads through selectors, writes through services."""
 
 import secrets
+from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -141,11 +142,22 @@ def status(request: HttpRequest) -> HttpResponse:
             "events": selectors.timeline(report=report, public_only=True),
             "photos": report.photos.filter(event__kind="created"),
             "show_photos": found.is_reporter or selectors.is_publicly_shown(report),
-            "rating_form": RatingForm(),
+            "rating_form": _rating_form(request, report),
             "digits": form.cleaned_data["digits"] or "",
             "token": token if found.via == lookup.Via.LINK else "",
         }
     return render(request, "feedback/status.html", context)
+
+
+def _rating_form(request: HttpRequest, report: Any) -> RatingForm:
+    """The rating form, with what the reporter typed before a refusal (kept once, for this report)."""
+    draft = request.session.get("rating_draft")
+    if draft and draft.get("code") == report.tracking_code:
+        del request.session["rating_draft"]
+        form = RatingForm({"comment": draft.get("comment", ""), "not_fixed": draft.get("not_fixed", False)})
+        form.is_valid()  # shows the missing stars at the field
+        return form
+    return RatingForm()
 
 
 @require_POST
@@ -174,6 +186,14 @@ def rate(request: HttpRequest) -> HttpResponse:
         )
         return redirect(back)
     form = RatingForm(request.POST)
+    if not form.is_valid():
+        # Back to the page with what was typed, the error at the stars: nothing the reporter wrote is lost.
+        request.session["rating_draft"] = {
+            "code": found.report.tracking_code,
+            "comment": str(request.POST.get("comment", ""))[:1000],
+            "not_fixed": bool(request.POST.get("not_fixed")),
+        }
+        return redirect(back)
     if form.is_valid():
         try:
             services.report_rate(
@@ -187,8 +207,6 @@ def rate(request: HttpRequest) -> HttpResponse:
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(request, _("Thank you for your rating."))
-    else:
-        messages.error(request, _("Please choose from 1 to 5 stars."))
     return redirect(back)
 
 

@@ -62,11 +62,11 @@ def report_rate(*, report: Report, rating: int, comment: str = "", not_fixed: bo
             report.rating, report.rating_comment = rating, clean_multiline(comment)[:1000]
             text = f"{rating}/5 {report.rating_comment}".strip()
             _event(report, ReportEvent.Kind.RATED, None, text=text, via=via)
+        # The timeline shows the new status before the text ("Đã đóng: người phản ánh hài lòng."): the text says
+        # why, not the status again.
         if not_fixed or rating <= 2:
-            status_move(
-                report, S.IN_PROGRESS, actor=None, text=_("Reopened: the reporter says it is not fixed."), via=via
-            )
+            status_move(report, S.IN_PROGRESS, actor=None, text=_("The reporter says it is not fixed."), via=via)
         elif report.status == S.RESOLVED:
-            status_move(report, S.CLOSED, actor=None, text=_("Closed: the reporter is satisfied."), via=via)
+            status_move(report, S.CLOSED, actor=None, text=_("The reporter is satisfied."), via=via)
         report.save()
     return report

@@ -32,3 +32,14 @@ def role_name(role: str) -> str:
 def phone(e164: str) -> str:
     """+84912345678 → "0912 345 678": a number as people in Vietnam write and read it."""
     return national_format(e164)
+
+
+@register.filter
+def code_groups(code: str) -> str:
+    """A tracking code shown large, each group kept whole on its line ("PA-26-" never split as "PA-26-6 / 8NJ2"):
+    the line may break only between groups."""
+    from django.utils.html import format_html_join
+
+    parts = str(code or "").split("-")
+    pieces = [(part + ("-" if index < len(parts) - 1 else ""),) for index, part in enumerate(parts)]
+    return format_html_join("", '<span class="code-group">{}</span>', pieces)

@@ -6,7 +6,7 @@ import pytest
 
 from feedback import services
 from feedback.lookup import reporter_link_token
-from feedback.models import ReportEvent
+from feedback.models import Report, ReportEvent
 from tests.feedback.conftest import accepted, submitted
 
 pytestmark = pytest.mark.django_db
@@ -113,3 +113,44 @@ def test_the_link_sent_to_the_reporter_lets_them_rate(ward_a, bob, client):
     report.refresh_from_db()
     assert report.rating == 4
     assert ReportEvent.objects.get(report=report, kind="rated").via == "link"
+
+
+@pytest.mark.parametrize("typed", ["pa 26 {rest}", "PA26{rest}", "pa-26-{rest_lower}", " PA.26.{rest} "])
+def test_a_code_typed_in_any_case_with_spaces_or_without_dashes_finds_the_report(ward_a, client, typed):
+    report = accepted(submitted(ward_a))
+    rest = report.tracking_code.split("-")[2]
+    page = client.get("/report/status/", {"code": typed.format(rest=rest, rest_lower=rest.lower())})
+    assert report.description in page.content.decode()
+
+
+def test_the_code_shown_large_breaks_only_between_its_groups(ward_a, client):
+    response = client.post(
+        f"/p/{ward_a.code}/report/",
+        {
+            "category": "environment",
+            "description": "Rác thải để ở đầu hẻm 12 ba tuần chưa ai thu gom.",
+            "anonymous": "on",
+            "form_token": client.get(f"/p/{ward_a.code}/report/").context["form"].initial["form_token"],
+        },
+    )
+    done = client.get(response["Location"] + "&large=1").content.decode()
+    code = Report.objects.get().tracking_code
+    groups = code.split("-")
+    assert f'<span class="code-group">{groups[0]}-</span><span class="code-group">{groups[1]}-</span>' in done
+    assert f'<span class="code-group">{groups[2]}</span>' in done
+
+
+def test_rating_without_stars_keeps_the_comment_and_a_rating_is_thanked_and_said_once(ward_a, bob, client):
+    report = _resolved(ward_a, bob)
+    token = reporter_link_token(report.tracking_code)
+    status = {"code": report.tracking_code, "t": token}
+
+    missing = client.post("/report/rate/", {**status, "comment": "Sạch sẽ rồi, cảm ơn tổ"}, follow=True)
+    page = missing.content.decode()
+    assert "Sạch sẽ rồi, cảm ơn tổ" in page and "lời nhận xét vẫn được giữ" in page
+    assert report.__class__.objects.get(pk=report.pk).rating is None
+
+    rated = client.post("/report/rate/", {**status, "rating": "5", "comment": "Sạch sẽ rồi"}, follow=True)
+    page = rated.content.decode()
+    assert "Cảm ơn bạn: bạn đã đánh giá 5/5." in page and "Gửi đánh giá" not in page
+    assert "Đã đóng: Đã đóng" not in page and "Đã đóng: Người phản ánh hài lòng." in page
