@@ -160,6 +160,8 @@ class DayTotal(models.Model):
     day = models.DateField()
     amount = models.BigIntegerField(default=0)
     entries = models.IntegerField(default=0)
+    # When an entry of the day last changed the total: the day's item in the Atom feed is updated then.
+    updated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["campaign", "day"], name="one_total_per_day")]

@@ -416,6 +416,18 @@ def public_chart(request: HttpRequest, ward_code: str, pk: int) -> HttpResponse:
     return _chart(selectors.campaign_get_public(ward_code=ward_code, pk=pk))
 
 
+def _committee(campaign: Campaign) -> str:
+    return clean_text(_("Fatherland Front Committee of %(ward)s") % {"ward": campaign.ward.name})
+
+
+def _tag(campaign: Campaign) -> str:
+    """The campaign's tag: URI, minted from the portal's public host and the year the campaign was made."""
+    from urllib.parse import urlsplit
+
+    host = urlsplit(settings.PUBLIC_BASE_URL).hostname or "localhost"
+    return f"tag:{host},{campaign.created_at:%Y}:campaign/{campaign.pk}"
+
+
 class CampaignAtomFeed(Feed):
     """A campaign's running totals by day, as Atom: one item per day something was recorded."""
 
@@ -457,8 +469,24 @@ class CampaignAtomFeed(Feed):
         return self.link(campaign) + f"#day-{day.day.isoformat()}"
 
     def item_guid(self, item: Any) -> str:
+        # A tag: URI (RFC 4151), the same for a day however many entries it gets: a reader shows one item per day,
+        # updated as the day's total moves, not a new item for each contribution.
         campaign, day = item
-        return f"campaign-{campaign.pk}-day-{day.day.isoformat()}-{day.entries}"
+        return f"{_tag(campaign)}/day/{day.day.isoformat()}"
+
+    def item_guid_is_permalink(self, item: Any) -> bool:
+        return False
+
+    def feed_guid(self, obj: Campaign) -> str:
+        return _tag(obj)
+
+    def author_name(self, obj: Campaign) -> str:
+        return _committee(obj)
+
+    def item_author_name(self, item: Any) -> str:
+        return _committee(item[0])
 
     def item_updateddate(self, item: Any) -> Any:
+        if item[1].updated_at is not None:
+            return item[1].updated_at
         return timezone.make_aware(datetime.combine(item[1].day, time.min))

@@ -252,8 +252,9 @@ def _totals_add(campaign_id: int, group_id: int, household_id: int, amount: int,
     # Last, so every writer takes the one ward-wide row after its own rows and holds it only to the commit.
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {DayTotal._meta.db_table} (campaign_id, day, amount, entries) VALUES (%s, %s, %s, %s) "
-            "ON CONFLICT (campaign_id, day) DO UPDATE SET amount = EXCLUDED.amount + "
-            f"{DayTotal._meta.db_table}.amount, entries = EXCLUDED.entries + {DayTotal._meta.db_table}.entries",
-            [campaign_id, timezone.localdate(), amount, entries],
+            f"INSERT INTO {DayTotal._meta.db_table} (campaign_id, day, amount, entries, updated_at) "
+            "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (campaign_id, day) DO UPDATE SET amount = EXCLUDED.amount + "
+            f"{DayTotal._meta.db_table}.amount, entries = EXCLUDED.entries + {DayTotal._meta.db_table}.entries, "
+            "updated_at = EXCLUDED.updated_at",
+            [campaign_id, timezone.localdate(), amount, entries, timezone.now()],
         )

@@ -245,3 +245,38 @@ def test_a_group_made_after_the_campaign_shows_its_entries_without_a_target(clie
     page = client_for(alice).get(f"/campaigns/{fund.pk}/")
     assert _rows(page)["Tổ dân phố 9"].startswith("Tổ dân phố 9 — 400.000 / 0 đ")  # no target, not ranked
     assert page.context["progress"].amount == 400_000
+
+
+def test_the_campaign_feed_keeps_one_item_a_day_with_a_stable_tag_id_an_author_and_a_moving_update(
+    client, fund, group_a1, alice
+):
+    from xml.etree import ElementTree
+
+    atom = "{http://www.w3.org/2005/Atom}"
+
+    def feed():
+        body = client.get(f"/p/{fund.ward.code}/campaigns/{fund.pk}/feed.atom").content
+        return ElementTree.fromstring(body)
+
+    from datetime import timedelta as later
+
+    from campaigns.models import DayTotal
+
+    give(fund, HouseholdFactory(group=group_a1), 100_000, "f1", alice)
+    DayTotal.objects.update(updated_at=timezone.now() - later(hours=1))  # the first entry, an hour ago
+    first = feed()
+    give(fund, HouseholdFactory(group=group_a1), 200_000, "f2", alice)
+    second = feed()
+
+    (entry_before,) = first.findall(f"{atom}entry")
+    (entry_after,) = second.findall(f"{atom}entry")  # one item for the day, not one per contribution
+    assert entry_before.find(f"{atom}id").text == entry_after.find(f"{atom}id").text
+    assert (
+        entry_after.find(f"{atom}id").text.startswith("tag:")
+        and f"campaign/{fund.pk}/day/" in entry_after.find(f"{atom}id").text
+    )
+    assert second.find(f"{atom}id").text.startswith("tag:")
+    assert entry_after.find(f"{atom}updated").text > entry_before.find(f"{atom}updated").text
+    assert "Ủy ban MTTQ Việt Nam" in second.find(f"{atom}author/{atom}name").text
+    page = client.get(f"/p/{fund.ward.code}/campaigns/{fund.pk}/").content.decode()
+    assert "Theo dõi bằng ứng dụng đọc tin" in page
