@@ -21,6 +21,7 @@ urlpatterns = [
     path("p/<str:ward_code>/g/<id:group_id>/feed.atom", views.WardAtomFeed(), name="public_group_atom"),
     path("a/<id:pk>/", views.public_detail, name="public_detail"),
     path("a/<id:pk>/files/<id:file>/", views.announcement_file, name="file"),
+    path("a/<id:pk>/calendar.ics", views.meeting_calendar, name="calendar"),
     path("r/<str:code>/", views.reader, name="reader"),
     path("hooks/sms/", hooks.sms_callback, name="sms_callback"),
     path("hooks/zalo/", hooks.zalo_webhook, name="zalo_webhook"),

@@ -22,7 +22,7 @@ from groups.models import Membership, ResidentialGroup, Ward
 from groups.selectors import groups_for_user, staff_profile_of
 from portal.numbers import vn_number
 from portal.text import clean_text
-from portal.web import apply_errors, errors_say, file_response, int_or_none, staff_required
+from portal.web import apply_errors, errors_say, file_response, int_or_none, public_url, staff_required
 
 
 @staff_required
@@ -305,8 +305,35 @@ def public_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "announcements/public_detail.html",
-        {"announcement": announcement, "files": announcement.files.all()},
+        {"announcement": announcement, "files": announcement.files.all(), "calendar_url": _calendar_url(announcement)},
     )
+
+
+def _calendar_url(announcement: Announcement) -> str:
+    """Where "Thêm vào lịch" leads, for an invitation to a meeting; empty for anything else."""
+    if announcement.action != Announcement.Action.RSVP or announcement.meeting_at is None:
+        return ""
+    url = reverse("announcements:calendar", args=[announcement.pk])
+    return url if rendering.is_public(announcement) else f"{url}?k={rendering.announcement_key(announcement.pk)}"
+
+
+def meeting_calendar(request: HttpRequest, pk: int) -> HttpResponse:
+    """ "Thêm vào lịch": the meeting of an invitation as an .ics, for whoever may read the invitation."""
+    from announcements.calendar import meeting_ics
+
+    announcement = selectors.public_announcement_get(pk=pk)
+    key = request.GET.get("k", "")
+    public = rendering.is_public(announcement)
+    if not public and not hmac.compare_digest(key, rendering.announcement_key(announcement.pk)):
+        raise Http404
+    if announcement.action != Announcement.Action.RSVP or announcement.meeting_at is None:
+        raise Http404
+    page = public_url(request, reverse("announcements:public_detail", args=[announcement.pk])) + (
+        "" if public else f"?k={key}"
+    )
+    response = HttpResponse(meeting_ics(announcement, url=page), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="hop-{announcement.pk}.ics"'
+    return response
 
 
 def announcement_file(request: HttpRequest, pk: int, file: int) -> HttpResponse:
@@ -357,6 +384,7 @@ def reader(request: HttpRequest, code: str) -> HttpResponse:
             "answers": answers,
             "rsvp_choices": Response.Rsvp.choices,
             "reader_member": delivery.member,
+            "calendar_url": _calendar_url(announcement),
         },
     )
 

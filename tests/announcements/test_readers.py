@@ -131,3 +131,39 @@ def test_the_results_list_each_person_folded_and_paginated_with_their_answer(
     assert "Đã xác nhận “Đã nắm thông tin”" in page_one and 'id="people" data-people open' in page_two
     # A group leader sees only the people of their own group, even on a notice to two groups.
     assert leader.count("data-recipient=") == 50 and f'data-recipient="{outsider.pk}"' not in leader
+
+
+def test_a_meeting_invitation_adds_the_meeting_to_the_residents_calendar_with_a_reminder(
+    alice, bob, group_a1, sms_gateway, client
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from icalendar import Calendar
+
+    member_in(group_a1, phone="+84912000001")
+    at = (timezone.now() + timedelta(days=3)).replace(hour=12, minute=30, second=0, microsecond=0)  # 19:30 in Hà Nội
+    invitation = sent_out(
+        author=bob,
+        approver=alice,
+        group_ids=[group_a1.pk],
+        action="rsvp",
+        meeting_at=at,
+        meeting_place="Nhà văn hóa tổ 1",
+    )
+    drain(invitation)
+    page = client.get(_reader_link(sms_gateway, "0912000001")).content.decode()
+    link = re.search(r'href="([^"]+)" data-calendar', page).group(1).replace("&amp;", "&")
+
+    answer = client.get(link)
+    assert answer["Content-Type"].startswith("text/calendar")
+    event = next(c for c in Calendar.from_ical(answer.content).walk("VEVENT"))
+    assert event.decoded("dtstart") == at and str(event.decoded("dtstart").tzinfo) == "Asia/Ho_Chi_Minh"
+    assert event.decoded("dtstart").hour == 19 and str(event["location"]) == "Nhà văn hóa tổ 1"
+    assert any(c.name == "VTIMEZONE" for c in Calendar.from_ical(answer.content).walk())
+    (alarm,) = event.walk("VALARM")
+    assert alarm.decoded("trigger") == -timedelta(hours=2)
+    # Without the key of an invitation not on the public feed, nothing: the .ics says no more than it would.
+    assert "?k=" in link
+    assert client.get(link.split("?")[0]).status_code == 404
+    assert client.get(f"/a/{invitation.pk}/calendar.ics?k=forged").status_code == 404

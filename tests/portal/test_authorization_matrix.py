@@ -436,6 +436,10 @@ ROWS: dict[str, Row] = {
         "404 404 404 404 404 200 404",
     ),
     "r/<str:code>/": Row("GET", lambda o: f"/r/{o.reader_code}/", ALL_200, ALL_200),
+    # A calendar entry exists only for a meeting invitation, read as the invitation is (its key): none here.
+    "a/<id:pk>/calendar.ics": Row(
+        "GET", lambda o: f"/a/{o.sent.pk}/calendar.ics", "404 404 404 404 404 404 404", "404 404 404 404 404 404 404"
+    ),
     "hooks/sms/": Row("POST", lambda o: "/hooks/sms/", "405 405 405 405 405 405 405"),
     "hooks/zalo/": Row("GET", lambda o: "/hooks/zalo/", "405 405 405 405 405 405 405"),
     "p/<str:ward_code>/report/": Row("GET", lambda o: f"/p/{o.ward.code}/report/", ALL_200, ALL_200),
