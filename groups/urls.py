@@ -18,6 +18,7 @@ urlpatterns = [
     path("members/<id:pk>/", views.member_detail, name="member"),
     path("members/<id:pk>/edit/", views.member_edit, name="member_edit"),
     path("members/<id:pk>/add-to-group/", views.member_add_to_group, name="member_add_to_group"),
+    path("memberships/<id:pk>/reject/confirm/", views.membership_reject, name="membership_reject"),
     path("memberships/<id:pk>/<str:action>/", views.membership_action, name="membership_action"),
     path("staff/", views.staff_list, name="staff"),
     path("audit/", views.audit_log, name="audit"),

@@ -245,6 +245,15 @@ def membership_decide(request: HttpRequest, pk: int, action: str) -> HttpRespons
 
 
 @staff_required
+def membership_reject(request: HttpRequest, pk: int) -> HttpResponse:
+    """The question before a request is rejected (a tap too quick must not turn a resident away): who asked, for
+    which group, and the two answers."""
+    membership = selectors.membership_request_get_for_user(user=request.user, pk=pk)
+    back = safe_next(request, request.GET.get("next"), reverse("groups:list"))
+    return render(request, "groups/reject_confirm.html", {"membership": membership, "back": back})
+
+
+@staff_required
 @require_POST
 def membership_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if action in {"approve", "reject"}:

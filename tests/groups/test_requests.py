@@ -4,6 +4,7 @@ adding someone the ward already knows becomes a request that the resident confir
 import re
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from groups import services
@@ -203,3 +204,24 @@ def test_the_leader_sees_whether_the_owner_was_asked_and_when_nobody_could_be(
 
     assert 'data-asked="queued"' in waiting and "Chờ gửi" in waiting
     assert 'data-asked="sent"' in sent and list(gateway.received) == ["0912777666"]
+
+
+def test_rejecting_a_join_request_asks_first_and_only_the_yes_rejects_it(carol, dave, group_a1, client, client_for):
+    client.post(
+        reverse("join", args=[group_a1.invite_token]),
+        {"full_name": "Châu Thị Kim", "phone": "0912 888 999", "address": "21 Trần Phú", "consent_zalo": "on"},
+    )
+    request = Membership.objects.get(group=group_a1)
+    leader = client_for(carol)
+    page = leader.get(reverse("groups:detail", args=[group_a1.pk])).content.decode()
+    confirm_url = re.search(r'href="([^"]+)" data-reject', page).group(1).replace("&amp;", "&")
+
+    question = leader.get(confirm_url).content.decode()
+    assert "Từ chối yêu cầu?" in question and "Giữ yêu cầu" in question
+    assert Membership.objects.get(pk=request.pk).status == "pending"  # opening the question changes nothing
+    other = Client()
+    other.force_login(dave)
+    assert other.get(confirm_url).status_code == 404  # another ward's admin
+
+    leader.post(reverse("groups:membership_action", args=[request.pk, "reject"]), {"next": "/groups/"})
+    assert Membership.objects.get(pk=request.pk).status == "rejected"

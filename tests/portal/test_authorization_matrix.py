@@ -436,6 +436,13 @@ ROWS: dict[str, Row] = {
         "404 404 404 404 404 200 404",
     ),
     "r/<str:code>/": Row("GET", lambda o: f"/r/{o.reader_code}/", ALL_200, ALL_200),
+    # The question before rejecting a join request: asked of those who may reject it (as the reject row below).
+    "groups/memberships/<id:pk>/reject/confirm/": Row(
+        "GET",
+        lambda o: f"/groups/memberships/{o.pending.pk}/reject/confirm/",
+        f"{LOGIN} 200 404 200 404 403",
+        f"{LOGIN} 404 404 404 200 403",
+    ),
     # A calendar entry exists only for a meeting invitation, read as the invitation is (its key): none here.
     "a/<id:pk>/calendar.ics": Row(
         "GET", lambda o: f"/a/{o.sent.pk}/calendar.ics", "404 404 404 404 404 404 404", "404 404 404 404 404 404 404"
