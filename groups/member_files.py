@@ -97,14 +97,25 @@ def _header_and_rows(table: list[list[str]]) -> tuple[dict[int, str], int, list[
     )
 
 
+# The template's example row carries this mark in its name: a row with it anywhere, whatever else was typed in it
+# (a real name over the example's, a real phone), is the example and is never imported.
+EXAMPLE_MARK = "(ví dụ, xóa dòng này)"
+_EXAMPLE_FOLDED = fold(EXAMPLE_MARK).strip("()")
+
+
+def is_example_row(cells: list[str]) -> bool:
+    return any(_EXAMPLE_FOLDED in fold(cell) for cell in cells)
+
+
 def parse_member_rows(*, name: str, content: bytes) -> list[dict[str, Any]]:
     columns, header_index, body = _header_and_rows(read_table(name=name, content=content))
     rows = []
     for offset, raw in enumerate(body):
-        values = {field: (raw[i] if i < len(raw) else "") for i, field in columns.items()}
+        values: dict[str, Any] = {field: (raw[i] if i < len(raw) else "") for i, field in columns.items()}
         if not any(values.values()):
             continue
         values["line"] = header_index + offset + 2  # the spreadsheet's own row number, 1-based
+        values["example"] = is_example_row(raw)
         rows.append(values)
     if not rows:
         raise ValidationError(_("The file has a header but no rows."))
@@ -128,6 +139,10 @@ def _role_from_text(text: str) -> tuple[str | None, str]:
     return None, ""
 
 
+# What a row of the file says, as kept with the preview and checked again at import time.
+SOURCE_FIELDS = ("line", "full_name", "phone", "address", "group", "role", "organisation", "email")
+
+
 def _validate_rows(
     *, rows: list[dict[str, Any]], ward: Ward, default_group: ResidentialGroup | None, user: Any
 ) -> list[dict[str, Any]]:
@@ -138,11 +153,11 @@ def _validate_rows(
     seen_phones: dict[str, int] = {}
     checked = []
     for source in rows:
-        row = {
-            k: source.get(k, "")
-            for k in ("line", "full_name", "phone", "address", "group", "role", "organisation", "email")
-        }
+        row = {k: source.get(k, "") for k in SOURCE_FIELDS}
+        row["example"] = bool(source.get("example"))  # kept, so a check again at import time skips it too
         errors: dict[str, list[str]] = {}
+        if source.get("example"):
+            errors["full_name"] = [_("The template's example row: left out. Write each person on a row of their own.")]
         data = member_data_clean(
             data=MemberData(full_name=row["full_name"], phone=row["phone"], email=row["email"], address=row["address"]),
             errors=errors,
@@ -243,10 +258,7 @@ def member_import_commit(*, member_import: MemberImport, by: Any) -> int:
             raise ValidationError(_("This list has already been imported or has expired. Upload it again."))
         if locked.created_by_id != getattr(by, "pk", None):
             raise ValidationError(_("Only the person who uploaded this list can import it."))
-        source_rows = [
-            {k: r[k] for k in ("line", "full_name", "phone", "address", "group", "role", "organisation", "email")}
-            for r in locked.rows
-        ]
+        source_rows = [{k: r.get(k, "") for k in (*SOURCE_FIELDS, "example")} for r in locked.rows]
         fresh = _validate_rows(rows=source_rows, ward=locked.ward, default_group=locked.group, user=by)
         changed = [r["action"] for r in fresh] != [r["action"] for r in locked.rows]
         if changed:

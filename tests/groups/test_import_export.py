@@ -216,3 +216,23 @@ def test_an_unknown_role_lists_the_roles_the_import_understands(client_for, alic
 
     text = page.content.decode()
     assert "Chủ tịch" in text and "Tổ trưởng" in text and "Cư dân" in text
+
+
+def test_the_templates_example_row_is_never_imported_whatever_was_typed_around_it(client_for, carol, group_a1):
+    leader = client_for(carol)
+    template = leader.get(reverse("groups:import_template", args=[group_a1.pk]))
+    workbook = load_workbook(io.BytesIO(template.content))
+    sheet = workbook["Danh sách"]
+    sheet["B2"] = "0987654321"  # the example's phone typed over with a real-looking one
+    sheet["A2"] = "Bà " + sheet["A2"].value  # and something typed before its name
+    sheet.append(["Trần Văn Bình", "0912000444", "4 Lê Lợi", group_a1.name, "Cư dân", "", ""])
+    filled = io.BytesIO()
+    workbook.save(filled)
+
+    preview = upload(leader, group_a1, "mau.xlsx", filled.getvalue())
+    page = leader.get(preview["Location"]).content.decode()
+    assert "Dòng ví dụ của mẫu" in page
+    leader.post(preview["Location"])
+
+    assert list(Member.objects.values_list("full_name", flat=True)) == ["Trần Văn Bình"]
+    assert not Household.objects.filter(address="12 Lê Lợi").exists()
