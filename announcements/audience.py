@@ -83,10 +83,26 @@ class AudienceEstimate:
     outlets: dict[str, int] = field(default_factory=dict)  # group posts: Zalo groups, Facebook Page, web feed
     sms_segments: int = 0
     sms_cost: int = 0  # đồng
+    web_feed: bool = False  # published on the ward's public page, which anyone may read
 
     @property
     def sms_messages(self) -> int:
         return self.by_channel.get("sms", 0) * self.sms_segments
+
+    @property
+    def nobody_reason(self) -> str:
+        """Why it would reach nobody at all (no person on a chosen channel, no group post), or "" when it reaches
+        someone: the one rule the confirmation page and the services that send go by."""
+        from django.utils.translation import gettext as _
+
+        if self.people or any(self.outlets.values()) or self.web_feed:
+            return ""
+        if self.unreachable:
+            return _(
+                "It would reach nobody: the %(n)s members of the chosen groups agreed to none of the chosen "
+                "channels. Choose a channel they agreed to (see each group's coverage), or more groups."
+            ) % {"n": self.unreachable}
+        return _("It would reach nobody: the chosen groups have no members yet. Choose other groups or the whole ward.")
 
 
 def audience_estimate(announcement: Announcement, group_ids: list[int] | None = None) -> AudienceEstimate:
@@ -96,7 +112,7 @@ def audience_estimate(announcement: Announcement, group_ids: list[int] | None = 
     from channels.sms_text import sms_length
     from groups.models import Outlet, ResidentialGroup
 
-    estimate = AudienceEstimate()
+    estimate = AudienceEstimate(web_feed="web_feed" in announcement.channels)
     people, params = audience_sql(announcement, group_ids)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT c.kind, COUNT(*) FROM ({people}) c GROUP BY c.kind", params)

@@ -216,6 +216,7 @@ def announcement_confirm(request: HttpRequest, pk: int, action: str) -> HttpResp
     if action == "submit" and not approves:
         raise Http404  # sending for approval sends nothing to anyone: it needs no confirmation
     sends = action == "send" or (approves and services.approval_sends_now(announcement))
+    estimate = selectors.audience_estimate(announcement) if action != "cancel" and not removing else None
     return render(
         request,
         "announcements/confirm.html",
@@ -224,7 +225,9 @@ def announcement_confirm(request: HttpRequest, pk: int, action: str) -> HttpResp
             "action": action,
             "sends": sends,
             "removing": removing,
-            "estimate": selectors.audience_estimate(announcement) if action != "cancel" and not removing else None,
+            "estimate": estimate,
+            # Nothing to confirm for an announcement that would reach nobody: the reason, and where to fix it.
+            "nobody": estimate.nobody_reason if estimate else "",
         },
     )
 

@@ -75,6 +75,7 @@ def _approve(announcement: Announcement, *, by: Any) -> Announcement:
     announcement.approved_by = by
     announcement.approved_at = timezone.now()
     sends = approval_sends_now(announcement)
+    _refuse_if_nobody(announcement)
     if not sends:
         announcement.status = Announcement.Status.SCHEDULED
     announcement.save(update_fields=["status", "approved_by", "approved_at", "updated_at"])
@@ -121,8 +122,18 @@ def announcement_send_now(*, announcement: Announcement, by: Any) -> Announcemen
         announcement = _locked(announcement)
         if announcement.status not in {Announcement.Status.APPROVED, Announcement.Status.SCHEDULED}:
             raise AnnouncementError(_("Only an approved announcement can be sent."))
+        _refuse_if_nobody(announcement)
         _start_sending(announcement, by=by)
     return announcement
+
+
+def _refuse_if_nobody(announcement: Announcement) -> None:
+    """An announcement that would reach nobody is stopped before approval or sending, with the reason."""
+    from announcements.audience import audience_estimate
+
+    reason = audience_estimate(announcement).nobody_reason
+    if reason:
+        raise AnnouncementError(reason)
 
 
 def _start_sending(announcement: Announcement, *, by: Any) -> None:

@@ -14,10 +14,10 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def told(group_a1, alice, bob):
     """An SMS that went to group A1 (10 households declared): one household got it, two have no phone."""
-    announcement = sent_out(author=bob, approver=alice, group_ids=[group_a1.pk], channels=["sms"])
-    Announcement.objects.filter(pk=announcement.pk).update(status="sent", audience_households=10)
     with_phone = HouseholdFactory(group=group_a1, address="1 Lê Lợi")
     reader = member_in(group_a1, household=with_phone)
+    announcement = sent_out(author=bob, approver=alice, group_ids=[group_a1.pk], channels=["sms"])
+    Announcement.objects.filter(pk=announcement.pk).update(status="sent", audience_households=10)
     Delivery.objects.create(
         announcement=announcement, kind="sms", member=reader, address=reader.phone, status="delivered"
     )
@@ -51,6 +51,7 @@ def test_only_the_audience_in_ones_own_groups_and_only_once_it_went_out(client_f
         f"/announcements/{announcement.pk}/in-person/", {"how": "told", "household": [elsewhere.pk]}
     )
     assert refused.status_code == 403
+    member_in(group_a2)
     draft = sent_out(
         author=bob,
         approver=alice,

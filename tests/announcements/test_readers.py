@@ -80,6 +80,7 @@ def test_the_public_feed_and_its_atom_list_sent_web_announcements_only(alice, bo
     sent = sent_out(author=bob, approver=alice, group_ids=[group_a1.pk], channels=["web_feed"], title="Lịch cắt điện")
     drain(sent)
     scheduled(author=bob, approver=alice, group_ids=[group_a1.pk], channels=["web_feed"], title="Chưa gửi")
+    member_in(group_a1)  # someone for the SMS to go to
     sent_out(author=bob, approver=alice, group_ids=[group_a1.pk], title="Chỉ gửi SMS", channels=["sms"])
     ward = group_a1.ward
 

@@ -19,6 +19,7 @@ def _draft(author, group, **overrides):
 
 
 def test_staff_submit_and_a_ward_admin_s_approval_with_no_time_set_sends_it(alice, bob, group_a1, client_for):
+    member_in(group_a1)
     announcement = _draft(bob, group_a1)
     client_for(bob).post(f"/announcements/{announcement.pk}/submit/")
     assert Announcement.objects.get().status == "pending"
@@ -34,6 +35,7 @@ def test_staff_submit_and_a_ward_admin_s_approval_with_no_time_set_sends_it(alic
 
 
 def test_an_admin_cannot_approve_their_own_routine_notice_but_their_urgent_one_goes_at_once(alice, group_a1):
+    member_in(group_a1)
     routine = _draft(alice, group_a1)
     routine = services.announcement_submit(announcement=routine, by=alice)
     assert routine.status == "pending"
@@ -67,6 +69,7 @@ def test_a_scheduled_announcement_is_sent_by_the_sweeper_when_its_time_comes(ali
 
 
 def test_a_time_in_the_past_is_refused(alice, bob, group_a1):
+    member_in(group_a1)
     announcement = scheduled(author=bob, approver=alice, group_ids=[group_a1.pk])
 
     with pytest.raises(services.ValidationError):
@@ -234,3 +237,17 @@ def test_an_admin_whose_notice_needs_no_second_signature_confirms_before_it_goes
 
     client_for(alice).post(f"/announcements/{own.pk}/submit/")
     assert Announcement.objects.get(pk=own.pk).status == "sending"
+
+
+def test_an_announcement_that_would_reach_nobody_is_stopped_with_the_reason(alice, bob, group_a1, client_for):
+    nobody_here = _draft(bob, group_a1)  # the group has no members yet
+    services.announcement_submit(announcement=nobody_here, by=bob)
+    page = client_for(alice).get(f"/announcements/{nobody_here.pk}/confirm/approve/").content.decode()
+    assert "chưa có thành viên nào" in page and "Có, duyệt" not in page and "Đổi tổ hoặc kênh" in page
+    with pytest.raises(services.AnnouncementError, match="không tới được ai"):
+        services.announcement_approve(announcement=nobody_here, by=alice)
+
+    member_in(group_a1, consent_sms=False, consent_email=True, email="lan@example.vn")  # agreed to email only
+    page = client_for(alice).get(f"/announcements/{nobody_here.pk}/confirm/approve/").content.decode()
+    assert "1 thành viên của các tổ đã chọn không đồng ý nhận qua kênh nào đã chọn" in page
+    assert Announcement.objects.get(pk=nobody_here.pk).status == "pending"

@@ -10,6 +10,7 @@ from feedback import services
 from feedback.models import Report, ReportPhoto
 from tests.announcements.conftest import announcement_data
 from tests.announcements.test_compose import jpeg_bytes
+from tests.factories import member_in
 from tests.feedback.conftest import TIP, submitted
 
 pytestmark = pytest.mark.django_db
@@ -104,6 +105,7 @@ def test_the_browser_that_filed_a_report_sees_its_own_photos(ward_a, client):
 
 
 def test_announcement_files_follow_the_announcement_s_own_visibility(alice, bob, dave, group_a1, client_for, client):
+    member_in(group_a1)
     pdf = SimpleUploadedFile("Danh-sach-ho-ngheo.pdf", b"%PDF-1.4 list", content_type="application/pdf")
     draft = announcement_services.announcement_save(
         user=bob, data=announcement_data(group_ids=[group_a1.pk], channels=["sms"]), documents=[pdf]
