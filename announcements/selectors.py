@@ -373,6 +373,12 @@ class FailureCause:
     count: int
 
 
+def cause_in_words(reason: str) -> str:
+    """A provider's or the fan-out's reason as staff read it (no setting names, no error codes), or the reason
+    itself when no cause is known for it."""
+    return next((str(cause) for pattern, cause, _advice in FAILURE_CAUSES if pattern in (reason or "")), reason)
+
+
 def failure_causes(announcement: Announcement) -> list[FailureCause]:
     """Failures grouped by cause and channel, most first: one line per cause, not one per person."""
     grouped: dict[tuple[str, str], FailureCause] = {}

@@ -13,7 +13,7 @@ from announcements.models import Response
 from campaigns import selectors, services
 from campaigns.forms import MeetingForm
 from groups.selectors import groups_for_user, staff_profile_of
-from portal.text import clean_text
+from portal.text import clean_text, natural_sorted
 from portal.web import apply_errors, errors_say, file_response, int_or_none, staff_required
 
 
@@ -31,7 +31,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def meeting_create(request: HttpRequest) -> HttpResponse:
     profile = staff_profile_of(request.user)
-    groups = list(groups_for_user(user=request.user).filter(is_active=True).order_by("name").values_list("pk", "name"))
+    groups = natural_sorted(groups_for_user(user=request.user).filter(is_active=True).values_list("pk", "name"))
     form = MeetingForm(request.POST or None, groups=groups, ward_wide=profile.is_ward_wide)
     if request.method == "POST" and form.is_valid():
         try:

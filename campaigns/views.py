@@ -32,7 +32,7 @@ from campaigns.templatetags.campaign_rows import group_rows
 from groups.selectors import groups_for_user, is_ward_admin
 from portal.audit import audit_record, client_ip
 from portal.numbers import vn_number, vn_percent
-from portal.text import clean_text
+from portal.text import clean_text, natural_sorted
 from portal.web import apply_errors, errors_say, int_or_none, staff_required, ward_admin_profile
 
 
@@ -341,7 +341,7 @@ def _chart(campaign: Campaign) -> HttpResponse:
 def entry_import(request: HttpRequest, pk: int) -> HttpResponse:
     """A group's list from a sheet: upload, then see every row before anything is recorded."""
     campaign = selectors.campaign_get_for_user(user=request.user, pk=pk)
-    groups = list(groups_for_user(user=request.user).filter(is_active=True).order_by("name").values_list("pk", "name"))
+    groups = natural_sorted(groups_for_user(user=request.user).filter(is_active=True).values_list("pk", "name"))
     chosen = int_or_none(request.POST.get("group") or request.GET.get("group")) or (groups[0][0] if groups else None)
     if request.method == "POST":
         upload = request.FILES.get("file")

@@ -23,15 +23,16 @@ from groups.forms import (
 )
 from groups.models import Membership, ResidentialGroup
 from portal.audit import audit_record, client_ip
-from portal.db import vietnamese
 from portal.models import AuditEvent
+from portal.text import natural_key
 from portal.web import apply_errors, errors_say, public_url, safe_next, staff_required, ward_admin_profile
 
 
 @staff_required
 def group_list(request: HttpRequest) -> HttpResponse:
-    groups = list(
-        selectors.groups_with_coverage(selectors.groups_for_user(user=request.user)).order_by(vietnamese("name"))
+    groups = sorted(
+        selectors.groups_with_coverage(selectors.groups_for_user(user=request.user)),
+        key=lambda group: natural_key(group.name),  # Tổ 2 before Tổ 10
     )
     return render(
         request,

@@ -10,14 +10,14 @@ from django.db.models import Count, Min, Q
 from django.utils import timezone
 
 from announcements.models import Announcement, Delivery, DeliveryBatch
-from announcements.selectors import announcements_for_user, recent_reach, unmade_people_waiting
+from announcements.selectors import announcements_for_user, cause_in_words, recent_reach, unmade_people_waiting
 from campaigns.selectors import campaigns_live
 from channels.base import missing_settings
 from feedback.models import Report
 from feedback.selectors import reports_for_user
 from groups.models import ChannelKind, Membership, Outlet
 from groups.selectors import managed_groups_for_user, staff_profile_of
-from portal.db import vietnamese
+from portal.text import natural_key
 
 
 def channel_label(kind: str) -> str:
@@ -189,7 +189,7 @@ def _channel_health(*, ward_id: int, now: datetime, start: datetime) -> list[Cha
                 .order_by("-n")
                 .first()
             )
-            health.failure_reason = reason["reason"] if reason else ""
+            health.failure_reason = cause_in_words(reason["reason"]) if reason else ""
         result.append(health)
     return result
 
@@ -210,7 +210,6 @@ def _coverage_this_week(*, user: Any, now: datetime) -> list[dict[str, Any]]:
             left=Count("memberships", filter=Q(memberships__left_at__gte=monday)),
         )
         .filter(Q(joined__gt=0) | Q(left__gt=0))
-        .order_by(vietnamese("name"))
         .values("pk", "name", "joined", "left")
     )
-    return list(rows[:20])
+    return sorted(rows, key=lambda row: natural_key(row["name"]))[:20]  # Tổ 2 before Tổ 10
