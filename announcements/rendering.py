@@ -2,6 +2,7 @@
 SMS and Zalo, and the signed per-reader link for confirmations, RSVPs and polls."""
 
 import hmac
+import re
 
 import markdown
 import nh3
@@ -18,9 +19,31 @@ ALLOWED_TAGS = {"p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "a", "h3"
 SMS_SUMMARY_CHARS = 180
 
 
+_LIST_ITEM = re.compile(r"\s*(?:[-*+]|\d{1,3}[.)])\s+\S")
+
+
+def _lists_after_lines(body: str) -> str:
+    """Blank lines around a list written right under a line of text: officers write "Bà con lưu ý:" and the items on
+    the next lines, as the form's hint says, while Markdown alone would keep the "- " as text."""
+    lines = body.splitlines()
+    out: list[str] = []
+    for line in lines:
+        previous = out[-1] if out else ""
+        starts_list = _LIST_ITEM.match(line) and previous.strip() and not _LIST_ITEM.match(previous)
+        # and a line of text right after the last item is a new paragraph, not the item's continuation
+        ends_list = (
+            _LIST_ITEM.match(previous) and line.strip() and not line[:1].isspace() and not _LIST_ITEM.match(line)
+        )
+        if starts_list or ends_list:
+            out.append("")
+        out.append(line)
+    return "\n".join(out)
+
+
 def body_to_html(body: str) -> str:
-    """Markdown to HTML, then nh3 keeps only plain formatting: no script, style, iframe or event handler."""
-    html = markdown.markdown(body, extensions=["sane_lists", "nl2br"], output_format="html")
+    """Markdown to HTML, then nh3 keeps only plain formatting: no script, style, iframe or event handler. Every
+    channel and the preview render through here, so the preview is what is sent."""
+    html = markdown.markdown(_lists_after_lines(body), extensions=["sane_lists", "nl2br"], output_format="html")
     return nh3.clean(html, tags=ALLOWED_TAGS, attributes={"a": {"href"}}, url_schemes={"http", "https", "mailto"})
 
 

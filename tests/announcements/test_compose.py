@@ -189,3 +189,16 @@ def test_meeting_and_poll_fields_are_marked_to_show_only_for_their_choice_and_th
 
     assert 'data-show-for="rsvp"' in page and 'data-show-for="poll"' in page and "data-reveals" in page
     assert "data-toolbar" in page and "Markdown" not in page
+
+
+def test_a_list_written_under_a_line_of_text_is_a_list_in_the_preview_and_in_what_is_sent(bob, group_a1, client_for):
+    from announcements import rendering, services
+    from tests.announcements.conftest import announcement_data
+
+    body = "Bà con lưu ý:\n- mang căn cước\n- đến đúng giờ\nXin cảm ơn."
+    html = rendering.body_to_html(body)
+    assert "<ul>" in html and "<li>mang căn cước</li>" in html and "- mang" not in html
+    assert "<p>Xin cảm ơn.</p>" in html
+    draft = services.announcement_save(user=bob, data=announcement_data(group_ids=[group_a1.pk], body=body))
+    page = client_for(bob).get(f"/announcements/{draft.pk}/").content.decode()
+    assert "<li>mang căn cước</li>" in page
