@@ -280,3 +280,24 @@ def test_the_campaign_feed_keeps_one_item_a_day_with_a_stable_tag_id_an_author_a
     assert "Ủy ban MTTQ Việt Nam" in second.find(f"{atom}author/{atom}name").text
     page = client.get(f"/p/{fund.ward.code}/campaigns/{fund.pk}/").content.decode()
     assert "Theo dõi bằng ứng dụng đọc tin" in page
+
+
+def test_the_ward_page_leads_residents_to_the_running_campaigns(client, fund, group_a1, alice):
+    give(fund, HouseholdFactory(group=group_a1), 1_400_000, "w1", alice)
+    campaign_services.campaign_close(
+        campaign=campaign_services.campaign_create(
+            ward=fund.ward,
+            data=campaign_services.CampaignData(
+                name="Quỹ đã xong", kind="fund", unit="vnd", starts_on=fund.starts_on, ends_on=fund.ends_on, target=1
+            ),
+            by=alice,
+        ),
+        by=alice,
+    )
+
+    page = client.get(f"/p/{fund.ward.code}/").content.decode()
+
+    assert page.index("data-running-campaigns") < page.index("<h2>Thông báo</h2>")
+    assert f'href="/p/{fund.ward.code}/campaigns/{fund.pk}/"' in page and "Quỹ Vì người nghèo 2026" in page
+    assert "10 % chỉ tiêu" in page.replace("\u00a0", " ") and "còn 30 ngày" in page
+    assert "Quỹ đã xong" not in page
