@@ -211,12 +211,12 @@ def public_entries(*, campaign: Campaign, limit: int = 30) -> list[PublicEntry]:
 def households_find(
     *, user: Any, campaign: Campaign, query: str, limit: int = 20, ids: list[int] | None = None
 ) -> list[dict[str, Any]]:
-    """Households of the groups the person records in, found by address or the head's name without diacritics
+    """Households of the groups the person records in, found by address or anyone's name without diacritics
     ("nguyen van a", "12 hem") or by their ids, each with what it has given so far to this campaign."""
     households = Household.objects.filter(group__in=groups_for_user(user=user), group__ward_id=campaign.ward_id)
     if ids is not None:
         households = households.filter(pk__in=ids)
-    found = list(households_matching(households, query)[:limit])
+    found = list(households_matching(households, query).prefetch_related("members")[:limit])
     given = dict(
         Participation.objects.filter(campaign=campaign, household__in=[h.pk for h in found]).values_list(
             "household_id", "amount"
@@ -227,6 +227,8 @@ def households_find(
             "id": h.pk,
             "address": h.address,
             "head": h.head.full_name if h.head else "",
+            # The others living there, so the phone finds a household by anyone's name, offline too.
+            "people": ", ".join(m.full_name for m in h.members.all() if m.pk != h.head_id),
             "group": h.group.name,
             "given": given.get(h.pk, 0),
         }

@@ -7,7 +7,7 @@ profile sees nothing, a ward's staff see only their ward, a group leader only th
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
@@ -163,11 +163,28 @@ def households_for_user(*, user: Any) -> QuerySet[Household]:
 
 
 def households_matching(households: QuerySet[Household], query: str) -> QuerySet[Household]:
-    """Households whose address or head's name holds every word of the query, typed with or without
-    diacritics ("12 hem", "nguyen van a"), in the order a leader reads them: by group, then address."""
-    for word in fold(query).split()[:5]:
-        households = households.filter(Q(address_folded__contains=word) | Q(head__search_text__contains=word))
-    return households.select_related("head", "group").order_by("group__name", "address_folded")
+    """Households whose address, head's name or a member's name holds every word of the query, typed with or
+    without diacritics ("12 hem", "huynh thanh tuan"), in the order a leader reads them: a household whose house
+    number is the number typed first ("7 le loi" finds 7 Lê Lợi before 17 and 27), then by group and address."""
+    words = fold(query).split()[:5]
+    for word in words:
+        named = Member.objects.filter(household=OuterRef("pk"), search_text__contains=word)
+        households = households.filter(
+            Q(address_folded__contains=word) | Q(head__search_text__contains=word) | Exists(named)
+        )
+    number = next((word for word in words if word.isdecimal()), None)
+    exact = (
+        Q(address_folded=number)
+        | Q(address_folded__startswith=f"{number} ")
+        | Q(address_folded__startswith=f"{number}/")
+        if number
+        else Q(pk__in=[])
+    )
+    return (
+        households.select_related("head", "group")
+        .annotate(exact=Case(When(exact, then=Value(0)), default=Value(1), output_field=IntegerField()))
+        .order_by("exact", "group__name", "address_folded")
+    )
 
 
 def confirmation_messages(*, membership_ids: list[int]) -> dict[int, Any]:

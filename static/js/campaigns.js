@@ -67,10 +67,16 @@
     if (!query) { show([], ""); return; }
     var words = query.split(" ");
     if (households && households.complete) {
+      // As the server orders them: the house whose number is the number typed first (7 before 17 and 27).
+      var number = words.filter(function (w) { return /^[0-9]+$/.test(w); })[0];
+      var exact = function (h) {
+        var a = fold(h.address);
+        return number && (a === number || a.indexOf(number + " ") === 0 || a.indexOf(number + "/") === 0) ? 0 : 1;
+      };
       show(households.results.filter(function (h) {
-        var text = fold(h.address + " " + h.head);
+        var text = fold(h.address + " " + h.head + " " + (h.people || ""));
         return words.every(function (w) { return text.indexOf(w) !== -1; });
-      }), query);
+      }).sort(function (x, y) { return exact(x) - exact(y); }), query);
       return;
     }
     fetch(form.getAttribute("data-households-url") + "?q=" + encodeURIComponent(input.value), { credentials: "same-origin" })

@@ -301,3 +301,24 @@ def test_the_ward_page_leads_residents_to_the_running_campaigns(client, fund, gr
     assert f'href="/p/{fund.ward.code}/campaigns/{fund.pk}/"' in page and "Quỹ Vì người nghèo 2026" in page
     assert "10 % chỉ tiêu" in page.replace("\u00a0", " ") and "còn 30 ngày" in page
     assert "Quỹ đã xong" not in page
+
+
+def test_a_leader_finds_a_household_by_anyones_name_and_the_exact_house_number_comes_first(
+    client_for, fund, group_a1, carol
+):
+    for address in ("17 Lê Lợi", "27 Lê Lợi", "7 Lê Lợi"):
+        HouseholdFactory(group=group_a1, address=address)
+    home = HouseholdFactory(group=group_a1, address="9 Trần Phú")
+    home.head = member_in(group_a1, household=home, full_name="Lê Văn Hùng")
+    home.save()
+    member_in(group_a1, household=home, full_name="Huỳnh Thanh Tuấn")
+    client = client_for(carol)
+
+    def found(query):
+        return client.get(f"/campaigns/{fund.pk}/households/", {"q": query}).json()["results"]
+
+    by_member = found("huynh thanh tuan")
+    assert [h["address"] for h in by_member] == ["9 Trần Phú"] and by_member[0]["head"] == "Lê Văn Hùng"
+    assert found("7 le loi")[0]["address"] == "7 Lê Lợi"
+    everything = client.get(f"/campaigns/{fund.pk}/households/", {"all": "1"}).json()
+    assert "Huỳnh Thanh Tuấn" in next(h["people"] for h in everything["results"] if h["address"] == "9 Trần Phú")
