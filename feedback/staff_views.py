@@ -139,6 +139,24 @@ def queue(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _errors_by_field(error: ValidationError) -> dict[str, list[str]]:
+    """A service's refusal by field of the status form; what names no field is said at the status itself."""
+    errors = dict(error.message_dict) if hasattr(error, "error_dict") else {"to": list(error.messages)}
+    loose = errors.pop("__all__", [])
+    if loose:
+        errors["to"] = [*errors.get("to", []), *loose]
+    return errors
+
+
+def _status_draft(request: HttpRequest, report: Report) -> dict:
+    """What the officer chose in the status form before it was refused, once, for this report."""
+    draft = request.session.get("status_draft")
+    if not draft or draft.get("report") != report.pk:
+        return {"values": {}, "errors": {}}
+    del request.session["status_draft"]
+    return draft
+
+
 @staff_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = selectors.report_get_for_user(user=request.user, pk=pk)
@@ -161,6 +179,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "reply_form": ReplyForm(),
             "units": selectors.units_of_ward(ward_id=report.ward_id),
             "next_statuses": [(s, Report.Status(s).label) for s in services.TRANSITIONS.get(report.status, [])],
+            "status_draft": _status_draft(request, report),
             "priorities": Report.Priority.choices,
             "canned": selectors.canned_replies_of_ward(ward_id=report.ward_id, category=report.category),
         },
@@ -230,6 +249,14 @@ def report_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     except PermissionDenied:
         messages.error(request, _("You are not allowed to do that."))
     except ValidationError as error:
+        if action == "status":
+            # Back to the form as it was filled, each error at its field: the chosen status is not lost.
+            request.session["status_draft"] = {
+                "report": report.pk,
+                "values": {name: str(post.get(name, ""))[:5000] for name in ("to", "reason", "duplicate_of", "text")},
+                "errors": _errors_by_field(error),
+            }
+            return redirect(reverse("feedback:detail", args=[pk]) + "#status")
         errors_say(request, error)
     return redirect("feedback:detail", pk=pk)
 

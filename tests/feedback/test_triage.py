@@ -280,3 +280,18 @@ def test_on_a_phone_the_status_control_changes_nothing_unless_asked_and_due_rows
     assert 'data-show-for="rejected duplicate spam"' in detail and 'data-show-for="duplicate"' in detail
     assert f'data-report="{report.tracking_code}" class="due-today"' in queue and "Đến hạn hôm nay" in queue
     assert 'for="bulk-action"' in queue and "data-fold-on-phone" in queue
+
+
+def test_a_refused_status_change_keeps_the_chosen_status_and_says_what_is_missing_at_its_field(ward_a, bob, client_for):
+    from tests.feedback.conftest import submitted
+
+    report = submitted(ward_a)
+    client = client_for(bob)
+    client.post(f"/reports/{report.pk}/status/", {"to": "triaged"})
+    refused = client.post(f"/reports/{report.pk}/status/", {"to": "resolved", "text": ""}, follow=True)
+    page = refused.content.decode()
+
+    assert '<option value="resolved" selected>' in page
+    assert 'id="resolution-error"' in page and 'aria-invalid="true"' in page
+    again = client.get(f"/reports/{report.pk}/").content.decode()
+    assert '<option value="resolved" selected>' not in again  # said once; a fresh look starts afresh
