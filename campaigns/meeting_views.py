@@ -81,8 +81,15 @@ def meeting_attendance(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_get_for_user(user=request.user, pk=pk)
     if request.method == "POST":
         ids = [pk for pk in (int_or_none(v) for v in request.POST.getlist("member")) if pk is not None]
+        shown = [pk for pk in (int_or_none(v) for v in request.POST.getlist("shown")) if pk is not None]
         try:
-            added, removed = services.attendance_set(meeting=meeting, member_ids=ids, by=request.user)
+            added, removed = services.attendance_set(
+                # The page's form says which people it listed; a bare list of ticks (an old page) is everyone's.
+                meeting=meeting,
+                member_ids=ids,
+                shown_ids=shown if request.POST.get("listed") else None,
+                by=request.user,
+            )
         except PermissionDenied:
             raise PermissionDenied(_("You can tick only the people of your own groups.")) from None
         messages.success(

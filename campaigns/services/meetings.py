@@ -102,13 +102,17 @@ def invitees_for(*, meeting: Meeting, user: Any) -> Any:
     return Membership.objects.filter(group__in=groups, status=Membership.Status.ACTIVE)
 
 
-def attendance_set(*, meeting: Meeting, member_ids: list[int], by: Any) -> tuple[int, int]:
+def attendance_set(
+    *, meeting: Meeting, member_ids: list[int], by: Any, shown_ids: list[int] | None = None
+) -> tuple[int, int]:
     """The leader's ticks for the people they look after: those ticked attend, those unticked (ticked before by
-    hand) no longer. A QR check-in is never undone by a missing tick. Returns (added, removed)."""
-    scope = dict(invitees_for(meeting=meeting, user=by).values_list("member_id", "group_id"))
-    wanted = {pk for pk in member_ids if pk in scope}
+    hand) no longer. `shown_ids`: the people the form showed (after a search, a few): only they can be unticked,
+    everyone else stays as they were. A QR check-in is never undone by a missing tick. Returns (added, removed)."""
+    everyone = dict(invitees_for(meeting=meeting, user=by).values_list("member_id", "group_id"))
+    wanted = {pk for pk in member_ids if pk in everyone}
     if len(wanted) != len(set(member_ids)):
         raise PermissionDenied
+    scope = everyone if shown_ids is None else {pk: everyone[pk] for pk in set(shown_ids) | wanted if pk in everyone}
     with transaction.atomic():
         present = set(
             Attendance.objects.filter(meeting=meeting, member_id__in=list(scope)).values_list("member_id", flat=True)

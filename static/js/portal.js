@@ -450,3 +450,27 @@ document.addEventListener("DOMContentLoaded", function () {
     reach(form);
   });
 })();
+
+// A list filtered as one types (without accents), in the page: what was ticked in it stays ticked, because
+// nothing is reloaded. The search form still works without a script, by asking the server.
+(function () {
+  function fold(text) {
+    return text.toLowerCase().replace(/đ/g, "d").normalize("NFD").replace(/[\u0300-\u036f]/g, "").trim();
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("form[data-filter-for]").forEach(function (form) {
+      var list = document.querySelector(form.getAttribute("data-filter-for"));
+      var input = form.querySelector("input[type=search]");
+      if (!list || !input) return;
+      function filter() {
+        var words = fold(input.value).split(/\s+/).filter(Boolean);
+        list.querySelectorAll("[data-name]").forEach(function (item) {
+          var name = fold(item.getAttribute("data-name"));
+          item.hidden = !words.every(function (word) { return name.indexOf(word) !== -1; });
+        });
+      }
+      form.addEventListener("submit", function (event) { event.preventDefault(); filter(); });
+      input.addEventListener("input", filter);
+    });
+  });
+})();
