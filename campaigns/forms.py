@@ -81,6 +81,12 @@ class EntryForm(forms.Form):
 
 
 class ReverseForm(forms.Form):
+    amount = AmountField(
+        label=_("The right amount"),
+        required=False,
+        help_text=_("Leave it empty if the household gave nothing (the entry was a mistake)."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
     reason = forms.CharField(label=_("Why is this entry corrected?"), max_length=300)
     key = forms.CharField(widget=forms.HiddenInput, max_length=64)
 

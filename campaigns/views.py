@@ -200,17 +200,25 @@ def entry_reverse(request: HttpRequest, pk: int, entry: int) -> HttpResponse:
     form = ReverseForm(request.POST or None, initial={"key": _new_key()})
     if request.method == "POST" and form.is_valid():
         try:
-            services.entry_reverse(
+            _reversal, again = services.entry_correct(
                 entry=original,
                 by=request.user,
                 reason=form.cleaned_data["reason"],
+                amount=form.cleaned_data["amount"],
                 key=form.cleaned_data["key"],
                 ip=client_ip(request),
             )
         except ValidationError as error:
             apply_errors(form, error)
         else:
-            messages.success(request, _("The entry is corrected: it no longer counts."))
+            if again is None:
+                messages.success(request, _("The entry is corrected: it no longer counts."))
+            else:
+                messages.success(
+                    request,
+                    _("Corrected: %(amount)s is now recorded for this household.")
+                    % {"amount": _entry_label(campaign, again.amount)},
+                )
             return redirect("campaigns:record", pk=campaign.pk)
     return render(request, "campaigns/reverse.html", {"campaign": campaign, "entry": original, "form": form})
 

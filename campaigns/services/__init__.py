@@ -2,7 +2,7 @@
 Each service validates every input with a message a person can read, owns its transaction, keeps the running
 totals exact, and leaves an audit event. Callers import from here."""
 
-from campaigns.services.entries import EntryData, entry_record, entry_reverse
+from campaigns.services.entries import EntryData, entry_correct, entry_record, entry_reverse
 from campaigns.services.imports import entry_import_commit, entry_import_preview, entry_import_template
 from campaigns.services.meetings import (
     MeetingData,
@@ -50,5 +50,6 @@ __all__ = [
     "campaign_create",
     "campaign_targets_set",
     "entry_record",
+    "entry_correct",
     "entry_reverse",
 ]

@@ -223,6 +223,35 @@ def entry_reverse(*, entry: Entry, by: Any, reason: str, key: str = "", ip: str 
     return reversal
 
 
+def entry_correct(
+    *, entry: Entry, by: Any, reason: str, amount: int | None, key: str = "", ip: str | None = None
+) -> tuple[Entry, Entry | None]:
+    """Correct an entry to the right amount, as a leader thinks of it: the reversing entry and, when an amount is
+    given, the entry of the right amount, recorded together or not at all. Returns (reversal, new entry)."""
+    with transaction.atomic():
+        reversal = entry_reverse(entry=entry, by=by, reason=reason, key=key, ip=ip)
+        if amount is None:
+            return reversal, None
+        if entry.campaign.unit == Campaign.Unit.VND and amount == entry.amount:
+            raise ValidationError({"amount": [_("This is the amount already recorded; type the right one.")]})
+        again, _created = entry_record(
+            campaign=entry.campaign,
+            data=EntryData(
+                household_id=entry.household_id,
+                amount=amount,
+                key="",
+                method=entry.method,
+                # The receipt stays with the corrected entry: a new one would be refused as "already recorded".
+                receipt_number="",
+                name_public=entry.name_public,
+            ),
+            by=by,
+            ip=ip,
+            made_here=True,
+        )
+    return reversal, again
+
+
 def _totals_add(campaign_id: int, group_id: int, household_id: int, amount: int, entries: int) -> None:
     """Inside the entry's transaction: the household's net total (locked), then the group's running total."""
     # One statement makes the household's row if missing, adds to it and locks it: two first entries of one

@@ -322,3 +322,22 @@ def test_a_leader_finds_a_household_by_anyones_name_and_the_exact_house_number_c
     assert found("7 le loi")[0]["address"] == "7 Lê Lợi"
     everything = client.get(f"/campaigns/{fund.pk}/households/", {"all": "1"}).json()
     assert "Huỳnh Thanh Tuấn" in next(h["people"] for h in everything["results"] if h["address"] == "9 Trần Phú")
+
+
+def test_a_leader_corrects_an_entry_by_typing_the_right_amount(client_for, fund, group_a1, carol):
+    household = HouseholdFactory(group=group_a1)
+    client = client_for(carol)
+    entry_id = _record(client, fund, household, "500.000", key="c1").json()["entry"]["id"]
+
+    form = client.get(f"/campaigns/{fund.pk}/entries/{entry_id}/reverse/").content.decode()
+    assert "Số đúng" in form
+    same = client.post(
+        f"/campaigns/{fund.pk}/entries/{entry_id}/reverse/", {"amount": "500.000", "reason": "Gõ nhầm", "key": "r1"}
+    )
+    assert "Đây là số đã ghi" in same.content.decode() and not Entry.objects.filter(reverses__isnull=False).exists()
+    client.post(
+        f"/campaigns/{fund.pk}/entries/{entry_id}/reverse/", {"amount": "50.000", "reason": "Gõ thừa số 0", "key": "r2"}
+    )
+
+    assert sorted(Entry.objects.filter(campaign=fund).values_list("amount", flat=True)) == [-500_000, 50_000, 500_000]
+    assert Total.objects.get(campaign=fund, group=group_a1).amount == 50_000
