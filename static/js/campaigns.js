@@ -203,12 +203,11 @@
         flush();
         return;
       }
-      var errors = answer.data.errors || {};
-      var texts = [];
-      Object.keys(errors).forEach(function (k) { (errors[k] || []).forEach(function (e) { texts.push(e.message || e); }); });
-      var kept = read(outboxKey, []);
-      kept.forEach(function (i) { if (i.key === item.key) i.error = texts.join(" ") || String(answer.status); });
-      write(outboxKey, kept);
+      // Refused (the connection was fine): the entry goes back into the form as it was typed, each error at
+      // its field; nothing is said of the connection.
+      remove(item.key);
+      restore(item);
+      showErrors(answer.data.errors || { __all__: [{ message: String(answer.status) }] });
       render();
       flush();
     }).catch(function (error) {
@@ -219,14 +218,67 @@
       setTimeout(flush, 15000);
     });
   }
+  // --- errors at their fields ----------------------------------------------------------------------------------
+  function clearErrors() {
+    form.querySelectorAll("[data-field-error]").forEach(function (p) { p.remove(); });
+    form.querySelectorAll("[aria-invalid]").forEach(function (el) { el.removeAttribute("aria-invalid"); });
+  }
+  function showErrors(errors) {
+    clearErrors();
+    var first = null;
+    Object.keys(errors).forEach(function (name) {
+      var texts = (errors[name] || []).map(function (e) { return e.message || e; }).join(" ");
+      var el = name === "household" ? results : field(name);
+      if (!el || el.length !== undefined && !el.tagName) el = form.querySelector("button[type=submit]");
+      var p = document.createElement("p");
+      p.className = "error"; p.setAttribute("data-field-error", name); p.id = "error-" + name;
+      p.textContent = texts;
+      el.parentNode.insertBefore(p, el);
+      if (el.tagName === "INPUT") { el.setAttribute("aria-invalid", "true"); el.setAttribute("aria-describedby", p.id); }
+      first = first || el;
+    });
+    if (first) { first.scrollIntoView({ block: "center" }); if (first.focus) first.focus(); }
+  }
+  function restore(item) {
+    results.textContent = "";
+    var li = document.createElement("li");
+    var label = document.createElement("label");
+    var radio = document.createElement("input");
+    radio.type = "radio"; radio.name = "household"; radio.value = item.fields.household; radio.checked = true;
+    radio.setAttribute("data-label", item.label);
+    label.appendChild(radio);
+    label.appendChild(document.createTextNode(" " + item.label));
+    li.appendChild(label);
+    results.appendChild(li);
+    chosen.textContent = "";
+    field("key").value = item.key;
+    draftFields.forEach(function (name) {
+      var el = field(name);
+      if (!el) return;
+      if (el.type === "checkbox") el.checked = item.fields[name] === "on";
+      else if (el.length !== undefined && !el.tagName) {
+        Array.prototype.forEach.call(el, function (r) { r.checked = r.value === item.fields[name]; });
+      } else el.value = item.fields[name] || "";
+    });
+  }
+  // The same whole numbers the server reads ("500.000", "500 000", "500000đ"): checked before the entry is kept,
+  // so a typing slip is said at once, at the field, with everything typed still there.
+  var WHOLE = /^-?([0-9]{1,15}|[1-9][0-9]{0,2}([., \u00a0\u202f])[0-9]{3}(\2[0-9]{3}){0,4})\s*(đồng|đ|vnđ|vnd|d)?\.?$/i;
+
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     var picked = form.querySelector("input[name=household]:checked");
     if (!picked) {
-      chosen.textContent = msg("choose");
+      showErrors({ household: [msg("choose")] });
       if (input) input.focus();
       return;
     }
+    var amount = field("amount");
+    if (amount && form.getAttribute("data-unit") === "vnd" && !WHOLE.test(amount.value.trim())) {
+      showErrors({ amount: [amount.value.trim() ? msg("whole") : msg("amount")] });
+      return;
+    }
+    clearErrors();
     var fields = { household: picked.value };
     draftFields.forEach(function (name) { fields[name] = value(name); });
     var items = read(outboxKey, []);

@@ -102,3 +102,35 @@ def test_a_leader_records_three_gifts_one_offline_and_the_public_page_names_only
         download_link.click()
     report = download.value.path().read_bytes()
     assert report.startswith(b"%PDF") and len(report) > 10_000
+
+
+def test_a_wrong_or_missing_amount_keeps_everything_typed_and_says_so_at_the_field(phone_page, fund, group_a1, carol):
+    page = phone_page
+    _household(group_a1, "5 Lê Lợi", "Nguyễn Văn An")
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill("carol@an-binh.vn")
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.goto(f"/campaigns/{fund.pk}/record/")
+    page.wait_for_load_state("networkidle")
+
+    page.get_by_label("Tìm hộ").fill("nguyen van an")
+    page.get_by_label("5 Lê Lợi · Nguyễn Văn An").check()
+    page.get_by_label("Số biên lai").fill("BL-77")
+    page.get_by_role("button", name="Lưu").click()  # no amount
+
+    amount = page.get_by_label("Số tiền (đồng)")
+    expect(page.locator('[data-field-error="amount"]')).to_be_visible()
+    expect(amount).to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_label("5 Lê Lợi · Nguyễn Văn An")).to_be_checked()
+    expect(page.get_by_label("Số biên lai")).to_have_value("BL-77")
+    expect(page.locator("#outbox")).to_be_hidden()  # nothing about a connection: none was lost
+
+    amount.fill("1,500.75")
+    page.get_by_role("button", name="Lưu").click()
+    expect(page.locator('[data-field-error="amount"]')).to_contain_text("số nguyên")
+    amount.fill("500.000")
+    page.get_by_role("button", name="Lưu").click()
+    expect(page.locator("[data-recent]")).to_contain_text("5 Lê Lợi")
+    assert list(Entry.objects.values_list("amount", "receipt_number")) == [(500_000, "BL-77")]
+    page.screenshot(path="/tmp/shots/record_after.png", full_page=True)
