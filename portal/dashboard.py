@@ -213,3 +213,43 @@ def _coverage_this_week(*, user: Any, now: datetime) -> list[dict[str, Any]]:
         .values("pk", "name", "joined", "left")
     )
     return sorted(rows, key=lambda row: natural_key(row["name"]))[:20]  # Tổ 2 before Tổ 10
+
+
+@dataclass
+class LeaderDay:
+    """A group leader's first page: what they do in their own groups, today."""
+
+    campaigns: list[Any] = field(default_factory=list)
+    requests: list[dict[str, Any]] = field(default_factory=list)  # per group with requests waiting: pk, name, n
+    meetings: list[Any] = field(default_factory=list)
+    to_tell: list[Any] = field(default_factory=list)  # announcements of the last week to tell in person
+    reports_open: int = 0
+
+
+def leader_day(*, user: Any, now: datetime | None = None) -> LeaderDay:
+    from campaigns.selectors import meetings_for_user
+
+    now = now or timezone.now()
+    start, end = _day_bounds(now)
+    day = LeaderDay()
+    day.campaigns = campaigns_live(user=user, today=timezone.localdate(now))
+    waiting = (
+        managed_groups_for_user(user=user)
+        .annotate(n=Count("memberships", filter=Q(memberships__status=Membership.Status.PENDING)))
+        .filter(n__gt=0)
+        .values("pk", "name", "n")
+    )
+    day.requests = sorted(waiting, key=lambda row: natural_key(row["name"]))
+    day.meetings = list(
+        meetings_for_user(user=user).filter(starts_at__gte=start, starts_at__lt=end).order_by("starts_at")
+    )
+    day.to_tell = list(
+        announcements_for_user(user=user)
+        .filter(
+            status__in=[Announcement.Status.SENDING, Announcement.Status.SENT],
+            send_started_at__gte=now - timedelta(days=7),
+        )
+        .order_by("-send_started_at")[:5]
+    )
+    day.reports_open = reports_for_user(user=user).filter(status__in=Report.OPEN).count()
+    return day

@@ -136,7 +136,16 @@ def _today_context(request: HttpRequest) -> dict:
 
 @staff_required
 def today(request: HttpRequest) -> HttpResponse:
-    """A staff member's first page: what waits for them today, with counts that refresh by themselves."""
+    """A staff member's first page: what waits for them today, with counts that refresh by themselves. A group
+    leader's is their own: record a contribution, their groups' progress and requests, today's meetings, what
+    to tell in person."""
+    from groups.models import StaffProfile
+    from groups.selectors import staff_profile_of
+    from portal.dashboard import leader_day
+
+    profile = staff_profile_of(request.user)
+    if profile is not None and profile.role == StaffProfile.Role.GROUP_LEADER and request.GET.get("all") != "1":
+        return render(request, "today_leader.html", {"day": leader_day(user=request.user), "profile": profile})
     return render(request, "today.html", _today_context(request))
 
 

@@ -1,6 +1,8 @@
 """axe-core finds no critical or serious violation on the pages of the journeys, on a phone and a desktop, in
 normal and high contrast, at the largest text size; and nothing scrolls sideways at 390 px."""
 
+from pathlib import Path
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
@@ -12,6 +14,9 @@ from tests.factories import PASSWORD
 from tests.feedback.conftest import submitted
 
 pytestmark = pytest.mark.e2e
+
+# Screenshots a person looks at (not compared by any test): var/ is not in git.
+SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 
 # WCAG 2.0–2.2 A and AA, axe's best practices, and its experimental rules (label-content-name-mismatch is one).
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice", "experimental"]
@@ -92,3 +97,33 @@ def _serious(axe: Axe, page, width: int, contrast: str, path: str) -> list[str]:
         for v in result.response["violations"]
         if v["impact"] in {"critical", "serious"}
     ]
+
+
+def test_a_group_leaders_first_page_has_no_serious_accessibility_violation(browser, live_server, carol, group_a1, fund):
+    campaign_services.meeting_create(
+        data=campaign_services.MeetingData(
+            title="Họp tổ", starts_at=timezone.now(), place="Nhà văn hóa", group_ids=[group_a1.pk]
+        ),
+        by=carol,
+    )
+    axe = Axe()
+    problems = []
+    for contrast in ("normal", "high"):
+        context = browser.new_context(viewport={"width": 390, "height": 844}, base_url=live_server.url)
+        context.add_init_script(
+            f"localStorage.setItem('contrast', '{contrast}'); localStorage.setItem('textSize', 'xlarge');"
+        )
+        page = context.new_page()
+        page.goto("/accounts/login/")
+        page.get_by_label("Email").fill(carol.email)
+        page.get_by_label("Mật khẩu").fill(PASSWORD)
+        page.get_by_role("button", name="Đăng nhập").click()
+        page.wait_for_url("**/today/")
+        problems += _serious(axe, page, 390, contrast, "/today/ (leader)")
+        if page.evaluate("document.documentElement.scrollWidth") > 390:
+            problems.append("the leader's first page scrolls sideways at 390 px")
+        if contrast == "normal":
+            SHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SHOTS / "leader-first-page.png"), full_page=True)
+        context.close()
+    assert not problems, "\n".join(problems)

@@ -209,3 +209,34 @@ def test_groups_are_listed_in_natural_order_tổ_2_before_tổ_10(ward_a, alice,
     page = client_for(alice).get("/groups/").content.decode()
     positions = [page.index(f">Tổ {n}<") for n in (1, 2, 10, 11)]
     assert positions == sorted(positions)
+
+
+def test_a_group_leader_lands_on_their_own_first_page(ward_a, group_a1, alice, bob, carol, fund, client_for, client):
+    from campaigns import services as campaigns
+
+    joiner = member_in(group_a1)
+    Membership.objects.filter(member=joiner).update(status="pending", source="self_join")
+    meeting = campaigns.meeting_create(
+        data=campaigns.MeetingData(
+            title="Họp tổ tháng 12", starts_at=timezone.now(), place="Nhà văn hóa", group_ids=[group_a1.pk]
+        ),
+        by=carol,
+    )
+    member_in(group_a1)
+    told = announcements.announcement_approve(
+        announcement=announcements.announcement_submit(
+            announcement=announcements.announcement_save(user=bob, data=announcement_data(group_ids=[group_a1.pk])),
+            by=bob,
+        ),
+        by=alice,
+    )
+
+    page = client_for(carol).get("/today/").content.decode()
+
+    assert f'href="/campaigns/{fund.pk}/record/"' in page and "Ghi nhận đóng góp" in page
+    assert f'href="/groups/{group_a1.pk}/#requests"' in page and "Tổ dân phố 1: 1 yêu cầu" in page
+    assert f'href="/meetings/{meeting.pk}/attendance/"' in page
+    assert f'href="/announcements/{told.pk}/in-person/"' in page
+    assert "Kênh gửi" not in page and "data-channels" not in page  # no channel setup on a leader's first page
+    assert "data-quick-actions" in client_for(carol).get("/today/?all=1").content.decode()
+    assert "data-leader-record" not in client_for(bob).get("/today/").content.decode()  # staff: the ward's page
