@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from feedback import lookup, selectors, services
 from feedback.forms import RatingForm, ReportForm, StatusLookupForm
+from feedback.models import ReportEvent
 from groups.models import Ward
 from portal.audit import client_ip
 from portal.phones import normalize_phone
@@ -136,10 +137,13 @@ def status(request: HttpRequest) -> HttpResponse:
     context: dict = {"form": form, "report": None}
     if found is not None:
         report = found.report
+        events = selectors.timeline(report=report, public_only=True)
         context |= {
             "report": report,
             "is_reporter": found.is_reporter,
-            "events": selectors.timeline(report=report, public_only=True),
+            "events": events,
+            # The page leads with the latest public answer, its photos with it.
+            "answer": events.filter(kind=ReportEvent.Kind.REPLY).order_by("-created_at", "-id").first(),
             "photos": report.photos.filter(event__kind="created"),
             "show_photos": found.is_reporter or selectors.is_publicly_shown(report),
             "rating_form": _rating_form(request, report),
@@ -211,9 +215,17 @@ def rate(request: HttpRequest) -> HttpResponse:
 
 
 def public_photo(request: HttpRequest, pk: int) -> HttpResponse:
+    """A report's photo for a page without login; `?w=640` the phone-sized copy (the page's first load), without
+    it the original (a tap on the photo)."""
+    from portal.images import SMALL_SIDE, small_version
+
     photo = selectors.public_photo_get(pk=pk, reporter_codes=_my_codes(request))
     # A photo of a report this browser filed but nobody else may see stays out of shared caches.
     public = selectors.is_publicly_shown(photo.report)
+    if request.GET.get("w") == str(SMALL_SIDE):
+        small = small_version(photo.image)
+        if small is not None:
+            return file_response(small, content_type="image/jpeg", private=not public)
     return file_response(photo.image, content_type="image/jpeg", private=not public)
 
 

@@ -6,6 +6,7 @@ to share it) asks for it before it is dropped.
 
 import io
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -71,3 +72,27 @@ def image_prepare(upload: UploadedFile, *, field: str, max_bytes: int, keep_loca
         raise ValidationError({field: [_("“%s” is not a picture (JPEG, PNG, WebP).") % name]})
     stem = name.rsplit(".", 1)[0][:80] or "image"
     return PreparedImage(f"{stem}.jpg", output.getvalue(), location)
+
+
+SMALL_SIDE = 640
+
+
+def small_version(field_file: Any, *, side: int = SMALL_SIDE) -> Any:
+    """A phone-sized copy of a stored picture (`side` px at most, about 50–90 KB), made on first asking and kept
+    beside it: a status page on a slow connection loads this, and the original only on a tap. None when the
+    original cannot be read."""
+    from django.core.files.base import ContentFile
+
+    storage = field_file.storage
+    name = f"{field_file.name}.{side}.jpg"
+    if not storage.exists(name):
+        try:
+            with field_file.open("rb") as handle:
+                image = Image.open(handle)
+                image.thumbnail((side, side))
+                output = io.BytesIO()
+                image.convert("RGB").save(output, "JPEG", quality=72, optimize=True, progressive=True)
+        except (FileNotFoundError, UnidentifiedImageError, OSError, ValueError):
+            return None
+        name = storage.save(name, ContentFile(output.getvalue()))
+    return storage.open(name, "rb")

@@ -1,5 +1,6 @@
 """Only the reporter follows a private report, rates or reopens it; codes cannot be walked."""
 
+import io
 import re
 
 import pytest
@@ -154,3 +155,28 @@ def test_rating_without_stars_keeps_the_comment_and_a_rating_is_thanked_and_said
     page = rated.content.decode()
     assert "Cảm ơn bạn: bạn đã đánh giá 5/5." in page and "Gửi đánh giá" not in page
     assert "Đã đóng: Đã đóng" not in page and "Đã đóng: Người phản ánh hài lòng." in page
+
+
+def test_the_status_page_leads_with_the_answer_and_loads_a_phone_sized_photo(ward_a, bob, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.announcements.test_compose import jpeg_bytes
+
+    report = accepted(submitted(ward_a))
+    photo = SimpleUploadedFile("da-thu-gom.jpg", jpeg_bytes((3000, 2000)), content_type="image/jpeg")
+    services.report_reply(report=report, by=bob, text="Đội vệ sinh đã thu gom sáng nay.", public=True, photos=[photo])
+    services.report_change_status(report=report, by=bob, to="resolved", public_text="Đã thu gom xong.")
+
+    page = client.get("/report/status/", {"code": report.tracking_code}).content.decode()
+    answer_at = page.index("data-answer")
+    assert answer_at < page.index(report.description[:20]) and "Phường sẽ trả lời trước" not in page
+    assert "Đội vệ sinh đã thu gom sáng nay." in page[answer_at:] and "Đã thu gom xong." in page[answer_at:]
+    small = re.search(r'src="(/report/photos/\d+/\?w=640)"', page).group(1)
+    assert "640w" in page and "1600w" in page
+
+    from PIL import Image
+
+    body = b"".join(client.get(small).streaming_content)
+    original = b"".join(client.get(small.split("?")[0]).streaming_content)
+    assert len(body) < 102_400 and max(Image.open(io.BytesIO(body)).size) == 640
+    assert max(Image.open(io.BytesIO(original)).size) == 1600  # the original, on a tap
