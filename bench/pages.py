@@ -3,7 +3,8 @@
     python bench/pages.py
 
 Starts the portal itself (gunicorn, DEBUG off, the demo ward in a SQLite database of its own, on a free port),
-then opens the ward page, the report form and a report's status page in Debian's Chromium, each as a first visit
+then opens the ward page, the report form, a report's status page, a campaign's public page and the status page
+of a report answered with a photo (its photo counted too) in Debian's Chromium, each as a first visit
 (a new browser context, nothing cached) under Chromium's network throttling: 1.6 Mbps down, 750 kbps up,
 150 ms latency. For each page it counts the bytes transferred for HTML, CSS, JavaScript and fonts (not residents'
 photos) and reads the largest contentful paint. The last line printed is one JSON object:
@@ -31,6 +32,26 @@ BUDGET_LCP_MS = 2_500
 # Chromium's throttling takes bytes per second: 1.6 Mbps down, 750 kbps up.
 THROTTLE = {"offline": False, "latency": 150, "downloadThroughput": 1_600_000 / 8, "uploadThroughput": 750_000 / 8}
 COUNTED = {"Document", "Stylesheet", "Script", "Font"}
+# A public report answered with a phone photo (3000×2000, detailed, as phones take them): its code.
+PHOTO_REPORT = """
+import io, random
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+from feedback import services
+from feedback.models import Report
+from groups.models import StaffProfile
+staff = StaffProfile.objects.filter(role="ward_admin").first().user
+report = Report.objects.filter(is_public=True, is_confidential=False, status="new").first() or Report.objects.filter(
+    is_public=True, is_confidential=False).first()
+random.seed(7)
+image = Image.effect_noise((3000, 2000), 64).convert("RGB")
+data = io.BytesIO(); image.save(data, "JPEG", quality=92)
+photo = SimpleUploadedFile("anh.jpg", data.getvalue(), content_type="image/jpeg")
+if report.status == "new":
+    services.report_change_status(report=report, by=staff, to="triaged")
+services.report_reply(report=report, by=staff, text="Đã thu gom sáng nay.", public=True, photos=[photo])
+print(report.tracking_code)
+"""
 LCP_SCRIPT = """
 window.__lcp = 0;
 new PerformanceObserver(list => {
@@ -75,7 +96,7 @@ def manage_print(env: dict[str, str], code: str) -> str:
     ).stdout.strip()
 
 
-def measure(browser, base: str, path: str) -> dict[str, float]:
+def measure(browser, base: str, path: str, counted: set[str]) -> dict[str, float]:
     """One first visit under throttling: bytes of the counted resource types, and the LCP."""
     context = browser.new_context(viewport={"width": 390, "height": 844}, base_url=base)
     context.add_init_script(LCP_SCRIPT)
@@ -92,7 +113,7 @@ def measure(browser, base: str, path: str) -> dict[str, float]:
     page.wait_for_timeout(1500)  # LCP settles after load; a person would still be reading
     lcp = page.evaluate("window.__lcp")
     context.close()
-    weight = sum(size for request, size in sizes.items() if types.get(request) in COUNTED)
+    weight = sum(size for request, size in sizes.items() if types.get(request) in counted)
     return {"bytes": int(weight), "lcp_ms": round(lcp, 1)}
 
 
@@ -111,6 +132,8 @@ def main() -> None:
             "print(Report.objects.filter(is_public=True, is_confidential=False).first().tracking_code)",
         )
         ward = manage_print(env, "from groups.models import Ward; print(Ward.objects.first().code)")
+        campaign = manage_print(env, "from campaigns.models import Campaign; print(Campaign.objects.first().pk)")
+        photo_code = manage_print(env, PHOTO_REPORT)
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         server = subprocess.Popen(
@@ -129,13 +152,17 @@ def main() -> None:
                 "ward": f"/p/{ward}/",
                 "report": f"/p/{ward}/report/",
                 "status": f"/report/status/?code={code}",
+                "campaign": f"/p/{ward}/campaigns/{campaign}/",
+                "status_photo": f"/report/status/?code={photo_code}",
             }
             results = {}
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
                 for name, path in pages.items():
-                    measure(browser, base, path)  # an unmeasured first load: templates compiled, caches warm
-                    results[name] = measure(browser, base, path)
+                    # The status page with a photo counts the photo too: a resident on a slow phone loads it.
+                    counted = COUNTED | ({"Image"} if name == "status_photo" else set())
+                    measure(browser, base, path, counted)  # an unmeasured first load: templates compiled, caches warm
+                    results[name] = measure(browser, base, path, counted)
                     if results[name]["bytes"] < 1000:
                         raise SystemExit(f"{path} answered almost nothing: is the portal serving it?")
                     log(f"{name}: {results[name]}")
