@@ -127,3 +127,27 @@ class MeetingForm(forms.Form):
             whole_ward=values.get("whole_ward", False),
             group_ids=[int(pk) for pk in values["groups"]],
         )
+
+
+class AboutForm(forms.Form):
+    purpose = forms.CharField(
+        label=_("What the campaign is for"),
+        required=False,
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("In a few words residents understand: who it helps, and with what."),
+    )
+    how_to_give = forms.CharField(
+        label=_("How to take part"),
+        required=False,
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Who collects (names and phones), where and when, until which day."),
+    )
+    bank_bin = forms.ChoiceField(label=_("Bank (for transfers)"), required=False, choices=[])
+    bank_account = forms.CharField(label=_("Account number"), required=False, max_length=30)
+    bank_holder = forms.CharField(label=_("Account holder"), required=False, max_length=100)
+
+    def __init__(self, *args: Any, banks: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["bank_bin"].choices = [("", _("— No bank account —")), *banks]

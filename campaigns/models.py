@@ -39,6 +39,13 @@ class Campaign(models.Model):
     ends_on = models.DateField(_("ends on"))
     target = models.BigIntegerField(_("ward target"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    # What residents read on the public page: what it is for, and how to take part (who collects, where, when).
+    purpose = models.TextField(_("what it is for"), blank=True)
+    how_to_give = models.TextField(_("how to take part"), blank=True)
+    # A fund's bank account for transfers (shown as a VietQR code): the bank's BIN (NAPAS), number, holder.
+    bank_bin = models.CharField(_("bank"), max_length=6, blank=True)
+    bank_account = models.CharField(_("account number"), max_length=19, blank=True)
+    bank_holder = models.CharField(_("account holder"), max_length=100, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     # Its launch, reminders and results: a results announcement goes out on the channels these used.
@@ -56,6 +63,11 @@ class Campaign(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def transfer_reference(self) -> str:
+        """What a transfer's message carries, so the ward's treasurer knows the campaign (ASCII, short)."""
+        return f"MTTQ {self.ward.code} QUY{self.pk}"
 
     @property
     def unit_name(self) -> str:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from campaigns import meeting_views, views
+from campaigns import about_views, meeting_views, views
 
 app_name = "campaigns"
 
@@ -13,6 +13,7 @@ urlpatterns = [
     path("campaigns/<id:pk>/entries/", views.entry_audit, name="audit"),
     path("campaigns/<id:pk>/entries/<id:entry>/reverse/", views.entry_reverse, name="reverse"),
     path("campaigns/<id:pk>/targets/", views.campaign_targets, name="targets"),
+    path("campaigns/<id:pk>/about/", about_views.campaign_about, name="about"),
     path("campaigns/<id:pk>/close/", views.campaign_close, name="close"),
     path("campaigns/<id:pk>/results/", views.campaign_results, name="results"),
     path("campaigns/<id:pk>/import/", views.entry_import, name="import"),

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_http_methods
 
 from announcements.selectors import announcements_for_user
 from campaigns import selectors, services
+from campaigns.about_views import about_context
 from campaigns.charts import progress_chart_png
 from campaigns.forms import CampaignForm, EntryForm, ReverseForm, TargetsForm
 from campaigns.models import Campaign, GroupTarget
@@ -416,6 +417,7 @@ def public_campaign(request: HttpRequest, ward_code: str, pk: int) -> HttpRespon
             "rows": rows,
             "days": selectors.campaign_days(campaign=campaign)[:60],
             "entries": selectors.public_entries(campaign=campaign),
+            **about_context(campaign),
         },
     )
 

@@ -2,6 +2,8 @@
 Each service validates every input with a message a person can read, owns its transaction, keeps the running
 totals exact, and leaves an audit event. Callers import from here."""
 
+from campaigns.services import about
+from campaigns.services.about import CampaignAbout, banks, campaign_about_set, vietqr_payload
 from campaigns.services.entries import EntryData, entry_correct, entry_record, entry_reverse
 from campaigns.services.imports import entry_import_commit, entry_import_preview, entry_import_template
 from campaigns.services.meetings import (
@@ -26,6 +28,11 @@ from campaigns.services.results import (
 from campaigns.services.setup import CampaignData, campaign_close, campaign_create, campaign_targets_set
 
 __all__ = [
+    "about",
+    "CampaignAbout",
+    "banks",
+    "campaign_about_set",
+    "vietqr_payload",
     "may_announce_results",
     "results_channels",
     "meeting_results_draft",

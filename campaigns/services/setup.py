@@ -43,8 +43,17 @@ def _require_ward_admin(user: Any, ward: Ward) -> None:
         raise PermissionDenied
 
 
-def _shares(target: int, groups: list[ResidentialGroup]) -> dict[int, int]:
-    """The ward target split by declared households, rounded so the shares add up to the target exactly."""
+def _shares(target: int, groups: list[ResidentialGroup], *, step: int = 1) -> dict[int, int]:
+    """The ward target split by declared households, rounded so the shares add up to the target exactly. In
+    `step`s (1.000 đ for a fund): a group's target reads 5.397.000 đ, not 5.397.302 đ; what is left of the
+    rounding goes to the largest groups."""
+    if step > 1 and target >= step * max(len(groups), 1):
+        rounded = _shares(target // step, groups)
+        shares = {pk: share * step for pk, share in rounded.items()}
+        biggest = max(groups, key=lambda g: (g.households_total, -g.pk)).pk if groups else None
+        if biggest is not None:
+            shares[biggest] += target - sum(shares.values())
+        return shares
     weights = {g.pk: max(g.households_total, 0) for g in groups}
     total = sum(weights.values()) or len(groups)
     if not sum(weights.values()):
@@ -93,7 +102,7 @@ def campaign_create(*, ward: Ward, data: CampaignData, by: Any) -> Campaign:
     if errors:
         raise ValidationError(errors)
     assert data.target is not None and data.starts_on is not None and data.ends_on is not None
-    shares = _shares(data.target, groups)
+    shares = _shares(data.target, groups, step=1000 if data.unit == Campaign.Unit.VND else 1)
     shares.update(data.group_targets)
     with transaction.atomic():
         campaign = Campaign.objects.create(

@@ -341,3 +341,55 @@ def test_a_leader_corrects_an_entry_by_typing_the_right_amount(client_for, fund,
 
     assert sorted(Entry.objects.filter(campaign=fund).values_list("amount", flat=True)) == [-500_000, 50_000, 500_000]
     assert Total.objects.get(campaign=fund, group=group_a1).amount == 50_000
+
+
+def test_a_ward_admin_tells_residents_what_the_fund_is_for_and_how_to_give_with_a_vietqr_code(
+    client_for, client, fund, group_a1, alice, carol
+):
+    from vietnam_qr_pay import QRPay
+
+    from campaigns import services as campaigns
+
+    about = {
+        "purpose": "Giúp 12 hộ nghèo sửa nhà trước mùa mưa.",
+        "how_to_give": "Tổ trưởng thu tại nhà văn hóa, 18–20 giờ các tối thứ Bảy, đến 31/12.",
+        "bank_bin": "970436",
+        "bank_account": "0011 0012 34567",
+        "bank_holder": "UB MTTQ phuong An Binh",
+    }
+    assert client_for(carol).post(f"/campaigns/{fund.pk}/about/", about).status_code == 403  # a leader
+    refused = client_for(alice).post(f"/campaigns/{fund.pk}/about/", {**about, "bank_account": ""})
+    assert "cả ngân hàng và số tài khoản" in refused.content.decode()
+    client_for(alice).post(f"/campaigns/{fund.pk}/about/", about)
+
+    page = client.get(f"/p/{fund.ward.code}/campaigns/{fund.pk}/").content.decode()
+    assert page.index("Giúp 12 hộ nghèo") < page.index("data-progress") < page.index("Cách tham gia")
+    assert page.index("Cách tham gia") < page.index("Theo tổ") and "nhà văn hóa" in page
+    fund.refresh_from_db()
+    decoded = QRPay(campaigns.vietqr_payload(fund))
+    assert decoded.is_valid and decoded.consumer.bank_bin == "970436"
+    assert (
+        decoded.consumer.bank_number == "0011001234567"
+        and decoded.additional_data.purpose == f"MTTQ {fund.ward.code} QUY{fund.pk}"
+    )
+    assert "<svg" in page and f"MTTQ {fund.ward.code} QUY{fund.pk}" in page
+
+
+def test_the_public_page_labels_its_days_and_group_targets_are_round_thousands(client, fund, group_a1, alice):
+    give(fund, HouseholdFactory(group=group_a1), 40_150_000, "d1", alice)
+    page = client.get(f"/p/{fund.ward.code}/campaigns/{fund.pk}/").content.decode()
+    assert "40.150.000 đ" in page and "1 lượt ghi" in page
+    split = campaign_services.campaign_create(
+        ward=fund.ward,
+        data=campaign_services.CampaignData(
+            name="Quỹ khuyến học",
+            kind="fund",
+            unit="vnd",
+            starts_on=fund.starts_on,
+            ends_on=fund.ends_on,
+            target=10_000_000,
+        ),
+        by=alice,
+    )
+    targets = sorted(t.target for t in split.group_targets.all())
+    assert targets == [2_857_000, 7_143_000] and sum(targets) == 10_000_000  # not 2.857.143 and 7.142.857

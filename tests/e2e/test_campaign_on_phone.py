@@ -134,3 +134,33 @@ def test_a_wrong_or_missing_amount_keeps_everything_typed_and_says_so_at_the_fie
     expect(page.locator("[data-recent]")).to_contain_text("5 Lê Lợi")
     assert list(Entry.objects.values_list("amount", "receipt_number")) == [(500_000, "BL-77")]
     page.screenshot(path="/tmp/shots/record_after.png", full_page=True)
+
+
+def test_the_public_campaign_page_says_what_and_how_before_one_and_a_half_screens(phone_page, fund, alice):
+    from pathlib import Path
+
+    from campaigns import services
+
+    services.campaign_about_set(
+        campaign=fund,
+        data=services.CampaignAbout(
+            purpose="Giúp 12 hộ nghèo sửa nhà trước mùa mưa.",
+            how_to_give="Tổ trưởng thu tại nhà văn hóa, 18–20 giờ các tối thứ Bảy, đến 31/12.",
+            bank_bin="970436",
+            bank_account="0011001234567",
+            bank_holder="UB MTTQ phuong An Binh",
+        ),
+        by=alice,
+    )
+    page = phone_page
+    page.goto(f"/p/{fund.ward.code}/campaigns/{fund.pk}/")
+    by_group = page.get_by_role("heading", name="Theo tổ")
+    top = by_group.evaluate("element => element.getBoundingClientRect().top + window.scrollY")
+    assert top < 1.5 * 844, f"the per-group list starts at {top} px"
+    expect(page.locator("[data-purpose]")).to_be_visible()
+    page.locator("[data-vietqr] summary").click()
+    expect(page.locator("[data-vietqr] svg")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    shots = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+    shots.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(shots / "campaign-public.png"), full_page=True)

@@ -436,6 +436,13 @@ ROWS: dict[str, Row] = {
         "404 404 404 404 404 200 404",
     ),
     "r/<str:code>/": Row("GET", lambda o: f"/r/{o.reader_code}/", ALL_200, ALL_200),
+    # What residents read about a campaign: its ward's admins set it.
+    "campaigns/<id:pk>/about/": Row(
+        "GET",
+        lambda o: f"/campaigns/{o.campaign.pk}/about/",
+        f"{LOGIN} 403 403 200 404 403",
+        f"{LOGIN} 404 404 404 200 403",
+    ),
     # The question before rejecting a join request: asked of those who may reject it (as the reject row below).
     "groups/memberships/<id:pk>/reject/confirm/": Row(
         "GET",
@@ -960,6 +967,14 @@ ROWS: dict[str, Row] = {
 
 # The same API routes with the methods that write.
 WRITE_ROWS: dict[str, Row] = {
+    "campaigns/<id:pk>/about/ POST": Row(
+        "POST",
+        lambda o: f"/campaigns/{o.campaign.pk}/about/",
+        f"{LOGIN} 403 403 302* 404 403",
+        f"{LOGIN} 404 404 404 302* 403",
+        data={"purpose": "Giúp hộ nghèo", "how_to_give": "", "bank_bin": "", "bank_account": "", "bank_holder": ""},
+        changed=lambda o: Campaign.objects.get(pk=o.campaign.pk).purpose == "Giúp hộ nghèo",
+    ),
     "reports/<id:pk>/messages/resend/ POST": Row(
         "POST",
         lambda o: f"/reports/{o.report.pk}/messages/resend/",
