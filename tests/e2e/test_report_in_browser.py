@@ -124,3 +124,14 @@ def test_the_browser_refuses_a_photo_too_large_or_not_a_photo_before_uploading(p
     expect(problem).to_contain_text("giay-to.pdf")
     expect(problem).to_contain_text("không phải là ảnh")
     assert page.locator("input[name=photos]").evaluate("input => input.files.length") == 0
+
+
+def test_a_residents_page_starts_with_the_page_and_the_display_controls_fold_into_one(phone_page, ward_a):
+    page = phone_page
+    page.goto(f"/p/{ward_a.code}/")
+    header = page.locator("header.top").bounding_box()
+    assert header["height"] < 90, f"the header takes {header['height']} px"
+    assert not page.get_by_role("button", name="A+ Chữ lớn hơn").is_visible()
+    page.locator("[data-display-tools] summary").click()
+    page.get_by_role("button", name="A+ Chữ lớn hơn").click()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
