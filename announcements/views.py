@@ -61,6 +61,7 @@ def announcement_edit(request: HttpRequest, pk: int | None = None) -> HttpRespon
             else:
                 messages.success(request, _("Saved. Check the preview, then send it for approval."))
                 return redirect("announcements:detail", pk=announcement.pk)
+        _say_files_to_choose_again(request, form)
     else:
         initial = AnnouncementForm.initial_from(announcement) if announcement else None
         form = AnnouncementForm(initial=initial, groups=groups)
@@ -69,6 +70,19 @@ def announcement_edit(request: HttpRequest, pk: int | None = None) -> HttpRespon
         "announcements/form.html",
         {"form": form, "announcement": announcement, "profile": staff_profile_of(request.user)},
     )
+
+
+def _say_files_to_choose_again(request: HttpRequest, form: AnnouncementForm) -> None:
+    """The form came back with an error: a browser never keeps a chosen file, so say at the field which pictures
+    and documents were not saved and must be chosen again, rather than drop them silently."""
+    for field in ("images", "documents"):
+        names = [upload.name for upload in request.FILES.getlist(field)]
+        if names and field not in form.errors:
+            form.add_error(
+                field,
+                _("Not saved yet because of the error above: choose %(names)s again before saving.")
+                % {"names": ", ".join(f"“{name}”" for name in names[:5])},
+            )
 
 
 @staff_required

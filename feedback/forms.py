@@ -32,9 +32,20 @@ class ReportForm(forms.Form):
     share_location = forms.BooleanField(label=_("Share my location with the ward"), required=False)
     latitude = forms.CharField(required=False, widget=forms.HiddenInput)
     longitude = forms.CharField(required=False, widget=forms.HiddenInput)
-    name = forms.CharField(label=_("Your name"), max_length=200, required=False)
+    # Required unless the report is anonymous (the service decides it): said on the form, not only after sending.
+    name = forms.CharField(
+        label=_("Your name"),
+        max_length=200,
+        required=False,
+        help_text=_("Required, unless you report anonymously."),
+        widget=forms.TextInput(attrs={"aria-describedby": "name-help"}),
+    )
     phone = forms.CharField(
-        label=_("Phone"), max_length=30, required=False, widget=forms.TextInput(attrs={"inputmode": "tel"})
+        label=_("Phone"),
+        max_length=30,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "aria-describedby": "phone-help"}),
+        help_text=_("Required (or an email), unless you report anonymously: the ward answers you there."),
     )
     email = forms.CharField(label=_("Email"), max_length=254, required=False, widget=forms.EmailInput)
     anonymous = forms.BooleanField(label=_("Report anonymously"), required=False)

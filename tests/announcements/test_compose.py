@@ -202,3 +202,23 @@ def test_a_list_written_under_a_line_of_text_is_a_list_in_the_preview_and_in_wha
     draft = services.announcement_save(user=bob, data=announcement_data(group_ids=[group_a1.pk], body=body))
     page = client_for(bob).get(f"/announcements/{draft.pk}/").content.decode()
     assert "<li>mang căn cước</li>" in page
+
+
+def test_a_picture_chosen_with_a_form_that_comes_back_with_an_error_is_named_to_choose_again(bob, group_a1, client_for):
+    picture = SimpleUploadedFile("lich-thu-gom.jpg", jpeg_bytes((800, 600)), content_type="image/jpeg")
+    page = (
+        client_for(bob)
+        .post(
+            "/announcements/new/",
+            {
+                "title": "",
+                "body": "Lịch thu gom rác mới",
+                "channels": ["sms"],
+                "group_ids": [group_a1.pk],
+                "images": [picture],
+            },
+        )
+        .content.decode()
+    )
+    assert "hãy chọn lại “lich-thu-gom.jpg”" in page
+    assert not Announcement.objects.exists()

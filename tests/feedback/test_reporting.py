@@ -168,3 +168,8 @@ def test_the_code_reaches_the_reporter_through_a_real_worker(ward_a, client, sms
         time.sleep(0.2)
     assert sms_gateway.contents and code in sms_gateway.contents[0][1]
     assert list(sms_gateway.received) == ["0912345678"]
+
+
+def test_the_report_form_says_what_is_required_before_anything_is_sent(ward_a, client):
+    page = client.get(f"/p/{ward_a.code}/report/").content.decode()
+    assert "Bắt buộc, trừ khi gửi ẩn danh." in page and "Bắt buộc (hoặc email), trừ khi gửi ẩn danh" in page
