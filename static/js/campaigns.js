@@ -152,18 +152,22 @@
   }
   function remove(key) { write(outboxKey, read(outboxKey, []).filter(function (i) { return i.key !== key; })); }
   function drop(key) { remove(key); render(); }
+  // The typed values of an entry put back into the form.
+  function fill(fields) {
+    draftFields.forEach(function (name) {
+      var el = field(name);
+      if (!el) return;
+      if (el.type === "checkbox") el.checked = fields[name] === "on";
+      else if (el.length !== undefined && !el.tagName) {
+        Array.prototype.forEach.call(el, function (r) { r.checked = r.value === fields[name]; });
+      } else el.value = fields[name] || "";
+    });
+  }
   function edit(key) {
     var item = read(outboxKey, []).filter(function (i) { return i.key === key; })[0];
     if (!item) return;
     remove(key);
-    draftFields.forEach(function (name) {
-      var el = field(name);
-      if (!el) return;
-      if (el.type === "checkbox") el.checked = item.fields[name] === "on";
-      else if (el.length !== undefined && !el.tagName) {
-        Array.prototype.forEach.call(el, function (r) { r.checked = r.value === item.fields[name]; });
-      } else el.value = item.fields[name] || "";
-    });
+    fill(item.fields);
     render();
     field("amount") && field("amount").focus();
   }
@@ -252,14 +256,7 @@
     results.appendChild(li);
     chosen.textContent = "";
     field("key").value = item.key;
-    draftFields.forEach(function (name) {
-      var el = field(name);
-      if (!el) return;
-      if (el.type === "checkbox") el.checked = item.fields[name] === "on";
-      else if (el.length !== undefined && !el.tagName) {
-        Array.prototype.forEach.call(el, function (r) { r.checked = r.value === item.fields[name]; });
-      } else el.value = item.fields[name] || "";
-    });
+    fill(item.fields);
   }
   // The same whole numbers the server reads ("500.000", "500 000", "500000đ"): checked before the entry is kept,
   // so a typing slip is said at once, at the field, with everything typed still there.
