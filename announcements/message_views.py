@@ -15,17 +15,13 @@ from portal.audit import client_ip
 from portal.web import staff_required, ward_admin_profile
 
 
-def _undelivered(ward_id: int):  # type: ignore[no-untyped-def]
-    return services.resendable_personal(ward_id=ward_id)
-
-
 @staff_required
 @require_http_methods(["GET", "POST"])
 def personal_messages(request: HttpRequest) -> HttpResponse:
     """GET: the ward's personal messages that failed or whose outcome is unknown, newest first, with a button to
     send them all again; POST (from the confirmation): send them again."""
     profile = ward_admin_profile(request, _("Only a ward admin can send the ward's messages again."))
-    rows = _undelivered(profile.ward_id)
+    rows = services.resendable_personal(ward_id=profile.ward_id)
     if request.method == "POST":
         count = services.personal_messages_resend(deliveries=rows, by=request.user, ip=client_ip(request))
         messages.success(request, _("%d messages are being sent again.") % count)

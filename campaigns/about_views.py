@@ -48,4 +48,4 @@ def about_context(campaign: Campaign) -> dict[str, Any]:
         return {}
     svg = segno.make(payload, error="m").svg_inline(scale=5, border=2, dark="#000", light="#fff")
     bank = dict(services.banks()).get(campaign.bank_bin, "")
-    return {"vietqr_svg": mark_safe(svg), "bank_name": bank}  # noqa: S308 - segno's own SVG of our payload
+    return {"vietqr_svg": mark_safe(svg), "bank_name": bank}  # segno's own SVG of our payload

@@ -92,7 +92,7 @@ def _read_xlsx(content: bytes) -> list[list[str]]:
         # Formulas are read as they are written ("=1+1"), never as a value someone else's Excel worked out:
         # a number that is not written is not a number the portal records.
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
-    except Exception:  # noqa: BLE001 - openpyxl raises anything from KeyError to TypeError on a broken file
+    except Exception:  # openpyxl raises anything from KeyError to TypeError on a broken file
         raise _not_a_sheet() from None
     try:
         if not workbook.worksheets:
@@ -113,7 +113,7 @@ def _read_xlsx(content: bytes) -> list[list[str]]:
         return rows
     except ValidationError:
         raise
-    except Exception:  # noqa: BLE001 - a part of the archive that is not what it says
+    except Exception:  # a part of the archive that is not what it says
         raise _not_a_sheet() from None
     finally:
         workbook.close()
