@@ -284,6 +284,16 @@ class LiveCampaign(_Share):
     days_left: int = 0  # after today
 
 
+def _ward_sums(campaign_ids: list[int]) -> dict[int, int]:
+    """Each campaign's ward-wide total, from its day totals (one row a day, not the entries)."""
+    return dict(
+        DayTotal.objects.filter(campaign_id__in=campaign_ids)
+        .values("campaign_id")
+        .annotate(s=Sum("amount"))
+        .values_list("campaign_id", "s")
+    )
+
+
 def _running(ward_id: int, today: date) -> list[Campaign]:
     return list(
         Campaign.objects.filter(
@@ -297,12 +307,7 @@ def campaigns_running_public(*, ward_id: int, today: date | None = None) -> list
     and the days left. Two queries."""
     today = today or timezone.localdate()
     campaigns = _running(ward_id, today)
-    sums = dict(
-        DayTotal.objects.filter(campaign_id__in=[c.pk for c in campaigns])
-        .values("campaign_id")
-        .annotate(s=Sum("amount"))
-        .values_list("campaign_id", "s")
-    )
+    sums = _ward_sums([c.pk for c in campaigns])
     return [
         LiveCampaign(c, sums.get(c.pk) or 0, 0, c.target, c.ends_on == today, (c.ends_on - today).days)
         for c in campaigns
@@ -321,12 +326,7 @@ def campaigns_live(*, user: Any, today: date | None = None) -> list[LiveCampaign
         return []
     ids = [c.pk for c in campaigns]
     if profile.is_ward_wide:
-        sums = dict(
-            DayTotal.objects.filter(campaign_id__in=ids)
-            .values("campaign_id")
-            .annotate(s=Sum("amount"))
-            .values_list("campaign_id", "s")
-        )
+        sums = _ward_sums(ids)
         targets = {c.pk: c.target for c in campaigns}
     else:
         groups = groups_for_user(user=user).values("pk")

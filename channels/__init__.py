@@ -6,6 +6,6 @@ email, web_feed) is how a message travels; an announcement goes on channels, and
 feed). A person's *contact channels* (groups.models.ContactChannel) are the ones they agreed to be reached on.
 """
 
-from channels.base import Message, Result, ResultKind, Sender, sender_for
+from channels.base import Message, Result, ResultKind, Sender, repeat_safe, sender_for
 
-__all__ = ["Message", "Result", "ResultKind", "Sender", "sender_for"]
+__all__ = ["Message", "Result", "ResultKind", "Sender", "repeat_safe", "sender_for"]

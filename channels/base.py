@@ -172,3 +172,11 @@ def sender_for(kind: str) -> Sender:
         "web_feed": web.WebFeedSender,
     }
     return senders[kind]()
+
+
+def repeat_safe(kind: str) -> bool:
+    """Whether the channel's provider deduplicates request ids, so that asking again can never send twice."""
+    try:
+        return bool(getattr(sender_for(kind), "repeat_safe", False))
+    except KeyError:
+        return False

@@ -23,7 +23,16 @@ from feedback.models import Category, Report, Unit
 from groups.models import ResidentialGroup
 from groups.selectors import staff_profile_of
 from portal.audit import audit_record, client_ip
-from portal.web import apply_errors, errors_say, file_response, int_or_none, safe_next, staff_required
+from portal.web import (
+    apply_errors,
+    draft_keep,
+    draft_take,
+    errors_say,
+    file_response,
+    int_or_none,
+    safe_next,
+    staff_required,
+)
 
 # The codes this browser filed, in a signed cookie rather than a database session: a resident needs no account,
 # and a session row per anonymous report would be written for nothing.
@@ -150,11 +159,7 @@ def _errors_by_field(error: ValidationError) -> dict[str, list[str]]:
 
 def _status_draft(request: HttpRequest, report: Report) -> dict:
     """What the officer chose in the status form before it was refused, once, for this report."""
-    draft = request.session.get("status_draft")
-    if not draft or draft.get("report") != report.pk:
-        return {"values": {}, "errors": {}}
-    del request.session["status_draft"]
-    return draft
+    return draft_take(request, "status_draft", owner=report.pk) or {"values": {}, "errors": {}}
 
 
 @staff_required
@@ -251,11 +256,10 @@ def report_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     except ValidationError as error:
         if action == "status":
             # Back to the form as it was filled, each error at its field: the chosen status is not lost.
-            request.session["status_draft"] = {
-                "report": report.pk,
-                "values": {name: str(post.get(name, ""))[:5000] for name in ("to", "reason", "duplicate_of", "text")},
-                "errors": _errors_by_field(error),
-            }
+            typed = {name: str(post.get(name, ""))[:5000] for name in ("to", "reason", "duplicate_of", "text")}
+            draft_keep(
+                request, "status_draft", owner=report.pk, values={"values": typed, "errors": _errors_by_field(error)}
+            )
             return redirect(reverse("feedback:detail", args=[pk]) + "#status")
         errors_say(request, error)
     return redirect("feedback:detail", pk=pk)

@@ -22,7 +22,7 @@ from groups.models import Ward
 from portal.audit import client_ip
 from portal.phones import normalize_phone
 from portal.ratelimit import over_hourly_limit
-from portal.web import apply_errors, file_response, int_or_none
+from portal.web import apply_errors, draft_keep, draft_take, file_response, int_or_none
 
 # The codes this browser filed, in a signed cookie rather than a database session: a resident needs no account,
 # and a session row per anonymous report would be written for nothing.
@@ -155,13 +155,12 @@ def status(request: HttpRequest) -> HttpResponse:
 
 def _rating_form(request: HttpRequest, report: Any) -> RatingForm:
     """The rating form, with what the reporter typed before a refusal (kept once, for this report)."""
-    draft = request.session.get("rating_draft")
-    if draft and draft.get("code") == report.tracking_code:
-        del request.session["rating_draft"]
-        form = RatingForm({"comment": draft.get("comment", ""), "not_fixed": draft.get("not_fixed", False)})
-        form.is_valid()  # shows the missing stars at the field
-        return form
-    return RatingForm()
+    draft = draft_take(request, "rating_draft", owner=report.tracking_code)
+    if draft is None:
+        return RatingForm()
+    form = RatingForm({"comment": draft.get("comment", ""), "not_fixed": draft.get("not_fixed", False)})
+    form.is_valid()  # shows the missing stars at the field
+    return form
 
 
 @require_POST
@@ -192,25 +191,24 @@ def rate(request: HttpRequest) -> HttpResponse:
     form = RatingForm(request.POST)
     if not form.is_valid():
         # Back to the page with what was typed, the error at the stars: nothing the reporter wrote is lost.
-        request.session["rating_draft"] = {
-            "code": found.report.tracking_code,
+        draft = {
             "comment": str(request.POST.get("comment", ""))[:1000],
             "not_fixed": bool(request.POST.get("not_fixed")),
         }
+        draft_keep(request, "rating_draft", owner=found.report.tracking_code, values=draft)
         return redirect(back)
-    if form.is_valid():
-        try:
-            services.report_rate(
-                report=found.report,
-                rating=form.cleaned_data["rating"],
-                comment=form.cleaned_data["comment"],
-                not_fixed=form.cleaned_data["not_fixed"],
-                via=found.via,
-            )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("Thank you for your rating."))
+    try:
+        services.report_rate(
+            report=found.report,
+            rating=form.cleaned_data["rating"],
+            comment=form.cleaned_data["comment"],
+            not_fixed=form.cleaned_data["not_fixed"],
+            via=found.via,
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Thank you for your rating."))
     return redirect(back)
 
 

@@ -140,3 +140,18 @@ def ward_admin_profile(request: Any, refusal: str | None = None) -> Any:
     if profile is None or not profile.is_ward_admin:
         raise PermissionDenied(refusal or _("Only a ward admin can manage staff accounts."))
     return profile
+
+
+def draft_keep(request: Any, name: str, *, owner: object, values: dict) -> None:
+    """What was typed in a form the server refused, kept for the page the person is sent back to (a redirect
+    loses the POST): filed under `name` for one object, `owner`."""
+    request.session[name] = {"owner": owner, "values": values}
+
+
+def draft_take(request: Any, name: str, *, owner: object) -> dict | None:
+    """The values `draft_keep` kept for this object, given once; None when there are none for it."""
+    draft = request.session.get(name)
+    if not draft or draft.get("owner") != owner:
+        return None
+    del request.session[name]
+    return draft["values"]

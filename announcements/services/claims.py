@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from announcements.models import Delivery, DeliveryBatch, batch_deliveries
 from announcements.services.materialize import DELIVERY_COLUMNS, address_sql
-from channels import Result, ResultKind, ids, sender_for
+from channels import Result, ResultKind, ids, repeat_safe
 from portal.text import mask_contacts
 
 
@@ -281,8 +281,9 @@ def record_results(claim: Claim, results: list[Result]) -> bool:
         if replanned:
             batch["plan"] = None  # the rows sent back to the queue get new request ids
         DeliveryBatch.objects.filter(pk=claim.batch_id).update(**batch)
-        if any(values.get("status") == Delivery.Status.UNKNOWN for values, _ids in updates.values()) and getattr(
-            sender_for(claim.kind), "repeat_safe", False
+        # The cheap test first: this runs for every batch of a fan-out, and unknown outcomes are rare.
+        if any(values.get("status") == Delivery.Status.UNKNOWN for values, _ids in updates.values()) and repeat_safe(
+            claim.kind
         ):
             # Ask again later, a few times: the provider answers a repeated request id "already sent" or sends it
             # now, never twice (see deliveries_settle).

@@ -76,9 +76,9 @@ from announcements.services.claims import (
 )
 from announcements.services.materialize import deliveries_materialize, materialize_parts
 from announcements.services.personal import personal_messages
-from announcements.services.resend import deliveries_settle, repeat_safe
+from announcements.services.resend import deliveries_settle
 from announcements.services.workflow import _start_sending
-from channels import Message, Result, ResultKind, sender_for
+from channels import Message, Result, ResultKind, repeat_safe, sender_for
 from channels.base import Batch, ClaimLost, missing_settings
 from groups.models import ResidentialGroup
 from portal.audit import audit_record

@@ -18,19 +18,10 @@ from django.utils import timezone
 
 from announcements.models import Announcement, Delivery, DeliveryBatch
 from announcements.services.personal import personal_chain_start
-from channels import sender_for
 from groups.selectors import staff_profile_of
 from portal.audit import audit_record
 
 RESENDABLE = [Delivery.Status.FAILED, Delivery.Status.UNKNOWN]
-
-
-def repeat_safe(kind: str) -> bool:
-    """Whether the channel's provider deduplicates request ids, so that asking again can never send twice."""
-    try:
-        return bool(getattr(sender_for(kind), "repeat_safe", False))
-    except KeyError:
-        return False
 
 
 def deliveries_settle(*, now: datetime | None = None, limit: int = 500) -> int:

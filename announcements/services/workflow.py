@@ -71,11 +71,11 @@ def announcement_approve(*, announcement: Announcement, by: Any) -> Announcement
 def _approve(announcement: Announcement, *, by: Any) -> Announcement:
     """Approval with a time still ahead schedules it; with none (or an urgent notice) it goes out now, as the
     compose form promises: "Send at (empty: when approved)". The confirmation page has shown whom it reaches."""
+    _refuse_if_nobody(announcement)
     announcement.status = Announcement.Status.APPROVED
     announcement.approved_by = by
     announcement.approved_at = timezone.now()
     sends = approval_sends_now(announcement)
-    _refuse_if_nobody(announcement)
     if not sends:
         announcement.status = Announcement.Status.SCHEDULED
     announcement.save(update_fields=["status", "approved_by", "approved_at", "updated_at"])
