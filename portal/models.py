@@ -60,14 +60,21 @@ class WardReportJob(models.Model):
         FAILED = "failed", _("Failed")
 
     class Format(models.TextChoices):
-        PDF = "pdf", "PDF"
-        XLSX = "xlsx", _("Excel (XLSX)")
+        PDF = "pdf", _("PDF, to print and sign")
+        DOCX = "docx", _("Word (DOCX), to edit before signing")
+        XLSX = "xlsx", _("Excel (XLSX), the figures and charts")
 
     ward = models.ForeignKey("groups.Ward", on_delete=models.CASCADE, related_name="+")
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     start = models.DateField()
     end = models.DateField()
     format = models.CharField(max_length=4, choices=Format.choices)
+    # What makes it the committee's document: kept with the job, and offered again for the next report.
+    number = models.CharField(max_length=20, blank=True)
+    place = models.CharField(max_length=80, blank=True)
+    signer = models.CharField(max_length=120, blank=True)
+    signer_title = models.CharField(max_length=20, blank=True)
+    recipients = models.TextField(blank=True)  # one per line
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
     progress = models.PositiveSmallIntegerField(default=0)  # percent
     file = models.FileField(upload_to=report_upload_to, blank=True, max_length=300)

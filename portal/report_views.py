@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 from portal.forms import ReportForm
 from portal.models import WardReportJob
 from portal.ward_report.data import last_half_year
-from portal.ward_report.jobs import report_request
+from portal.ward_report.jobs import CONTENT_TYPES, ReportAsk, report_request, signing_last
 from portal.web import apply_errors, file_response, staff_required, ward_admin_profile
 
 
@@ -28,15 +28,11 @@ def _job(request: HttpRequest, pk: int) -> WardReportJob:
 def ward_report(request: HttpRequest) -> HttpResponse:
     profile = ward_admin_profile(request, _("Only a ward admin can make the ward's report."))
     start, end = last_half_year()
-    form = ReportForm(request.POST or None, initial={"start": start, "end": end, "format": "pdf"})
+    initial = {"start": start, "end": end, "format": "pdf"} | signing_last(profile.ward)
+    form = ReportForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            job = report_request(
-                user=request.user,
-                start=form.cleaned_data["start"],
-                end=form.cleaned_data["end"],
-                format=form.cleaned_data["format"],
-            )
+            job = report_request(user=request.user, ask=ReportAsk(**form.cleaned_data))
         except ValidationError as error:
             apply_errors(form, error)
         else:
@@ -58,10 +54,5 @@ def ward_report_download(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job(request, pk)
     if job.status != WardReportJob.Status.DONE or not job.file:
         raise Http404
-    content_type = (
-        "application/pdf"
-        if job.format == WardReportJob.Format.PDF
-        else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
     # A file to keep (and mail on), not a page to read in the browser.
-    return file_response(job.file, content_type=content_type, filename=job.file_name, attachment=True)
+    return file_response(job.file, content_type=CONTENT_TYPES[job.format], filename=job.file_name, attachment=True)

@@ -7,7 +7,8 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db.models import Count, F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from announcements.models import Announcement, Delivery
 from announcements.selectors import reach_of
@@ -34,24 +35,30 @@ def _moment(day: date) -> datetime:
 
 @dataclass
 class GroupRow:
+    """A group's figures at the start and the end of the period, both from the memberships' history (when each
+    began and ended), so a past period reads as it was then and not as today."""
+
     name: str
     households: int
-    covered: int
+    covered_start: int
+    covered_end: int
     members_start: int
     members_end: int
-    covered_start: int = 0
-
-    @property
-    def coverage(self) -> float | None:
-        return percent_of(self.covered, self.households)
 
     @property
     def coverage_start(self) -> float | None:
         return percent_of(self.covered_start, self.households)
 
     @property
+    def coverage_end(self) -> float | None:
+        return percent_of(self.covered_end, self.households)
+
+    @property
     def change(self) -> int:
         return self.members_end - self.members_start
+
+
+GROUP_COUNTS = ["households", "covered_start", "covered_end", "members_start", "members_end"]
 
 
 @dataclass
@@ -103,6 +110,19 @@ class MeetingRow:
 
 
 @dataclass
+class Signing:
+    """What makes the report a document the standing committee signs: its number, where and when, who signs,
+    and who receives it. The ward admin sets them before making it."""
+
+    number: str = ""
+    place: str = ""
+    signer: str = ""
+    title: str = "CHỦ TỊCH"
+    recipients: list[str] = field(default_factory=list)
+    signed_on: date | None = None
+
+
+@dataclass
 class WardReport:
     ward: Ward
     start: date
@@ -115,34 +135,48 @@ class WardReport:
     categories: list[MonthRow] = field(default_factory=list)  # the same counts, one row per category
     campaigns: list[CampaignRow] = field(default_factory=list)
     meetings: list[MeetingRow] = field(default_factory=list)
+    unreachable: int = 0  # people an announcement was meant for who agreed to no channel at all
+    signing: Signing = field(default_factory=Signing)
 
     @property
-    def households(self) -> int:
-        return sum(g.households for g in self.groups)
+    def whole(self) -> GroupRow:
+        """The whole ward, as one more row of the same kind as its groups' (the tables' last row)."""
+        return GroupRow(
+            "",
+            *(sum(getattr(g, name) for g in self.groups) for name in GROUP_COUNTS),
+        )
 
     @property
-    def covered(self) -> int:
-        return sum(g.covered for g in self.groups)
-
-    @property
-    def covered_start(self) -> int:
-        return sum(g.covered_start for g in self.groups)
-
-    @property
-    def members_start(self) -> int:
-        return sum(g.members_start for g in self.groups)
-
-    @property
-    def members_end(self) -> int:
-        return sum(g.members_end for g in self.groups)
+    def period(self) -> str:
+        return period_words(self.start, self.end)
 
 
 SECTIONS = 5
 
 
-def build(*, ward: Ward, start: date, end: date, progress: Callable[[int], Any] | None = None) -> WardReport:
+def period_words(start: date, end: date) -> str:
+    """The period as a Front document names it in its subject: "6 tháng đầu năm 2026", "năm 2026", or the days."""
+    with translation.override("vi"):
+        if start.year == end.year and (start.month, start.day) == (1, 1):
+            if (end.month, end.day) == (6, 30):
+                return _("the first six months of %(year)d") % {"year": start.year}
+            if (end.month, end.day) == (12, 31):
+                return _("the year %(year)d") % {"year": start.year}
+        if start.year == end.year and (start.month, start.day, end.month, end.day) == (7, 1, 12, 31):
+            return _("the last six months of %(year)d") % {"year": start.year}
+        return _("from %(start)s to %(end)s") % {"start": f"{start:%d/%m/%Y}", "end": f"{end:%d/%m/%Y}"}
+
+
+def build(
+    *,
+    ward: Ward,
+    start: date,
+    end: date,
+    signing: Signing | None = None,
+    progress: Callable[[int], Any] | None = None,
+) -> WardReport:
     """Every section in turn; `progress(done)` is told after each one (the page's progress bar)."""
-    report = WardReport(ward=ward, start=start, end=end)
+    report = WardReport(ward=ward, start=start, end=end, signing=signing or Signing())
     since, until = _moment(start), _moment(end + timedelta(days=1))
     steps = [_organisation, _announcements, _feedback, _campaigns, _meetings]
     for done, step in enumerate(steps, start=1):
@@ -153,13 +187,13 @@ def build(*, ward: Ward, start: date, end: date, progress: Callable[[int], Any] 
 
 
 def _memberships_at(groups: list[int], moment: datetime) -> Any:
-    """Memberships that were active at a moment: joined before it, and not left by then."""
-    joined = Q(joined_at__lt=moment) | Q(joined_at__isnull=True, created_at__lt=moment)
-    still = Q(left_at__isnull=True) | Q(left_at__gte=moment)
-    statuses = [Membership.Status.ACTIVE, Membership.Status.LEFT]
-    return Membership.objects.filter(joined, still, group_id__in=groups, status__in=statuses).exclude(
-        status=Membership.Status.LEFT, left_at__isnull=True
-    )
+    """Memberships that were active at a moment: begun before it (`joined_at`, set when a membership becomes
+    active; rows older than that field count from their creation), and not ended by then (`left_at`, set when
+    it ends, whatever the status it ended in)."""
+    active, left = Membership.Status.ACTIVE, Membership.Status.LEFT
+    begun = Q(joined_at__lt=moment) | Q(joined_at__isnull=True, created_at__lt=moment, status__in=[active, left])
+    not_ended = Q(left_at__isnull=True, status=active) | Q(left_at__gte=moment)
+    return Membership.objects.filter(begun, not_ended, group_id__in=groups)
 
 
 def _members_at(groups: list[int], moment: datetime) -> dict[int, int]:
@@ -179,20 +213,21 @@ def _covered_at(groups: list[int], moment: datetime) -> dict[int, int]:
 
 
 def _organisation(report: WardReport, since: datetime, until: datetime) -> None:
-    from groups.selectors import groups_with_coverage
-
-    groups = list(groups_with_coverage(ResidentialGroup.objects.filter(ward=report.ward, is_active=True)))
+    groups = list(ResidentialGroup.objects.filter(ward=report.ward, is_active=True))
     ids = [g.pk for g in groups]
-    at_start, at_end, covered_start = _members_at(ids, since), _members_at(ids, until), _covered_at(ids, since)
+    # The end of a period still running is now: a membership cannot have begun in the future.
+    until = min(until, timezone.now())
+    members_start, members_end = _members_at(ids, since), _members_at(ids, until)
+    covered_start, covered_end = _covered_at(ids, since), _covered_at(ids, until)
     report.groups = sorted(
         (
             GroupRow(
                 g.name,
                 g.households_total,
-                g.households_covered,
-                at_start.get(g.pk, 0),
-                at_end.get(g.pk, 0),
                 covered_start.get(g.pk, 0),
+                covered_end.get(g.pk, 0),
+                members_start.get(g.pk, 0),
+                members_end.get(g.pk, 0),
             )
             for g in groups
         ),
@@ -227,6 +262,9 @@ def _announcements(report: WardReport, since: datetime, until: datetime) -> None
         .order_by("kind", "status")
     )
     for row in rows:
+        if not row["kind"]:  # a person with no channel they agreed to: not a channel's figure
+            report.unreachable += row["n"]
+            continue
         counts = report.deliveries_by_channel.setdefault(
             row["kind"], {"sent": 0, "failed": 0, "unknown": 0, "total": 0}
         )

@@ -2,6 +2,8 @@
 on the page), stored, and mailed to the ward's admins when ready."""
 
 import logging
+import re
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -12,39 +14,135 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from groups.models import StaffProfile
+from groups.models import StaffProfile, Ward
 from groups.selectors import staff_profile_of
 from portal.audit import audit_record
 from portal.models import WardReportJob
-from portal.ward_report.data import SECTIONS, build
-from portal.ward_report.render import ReportUnavailable, to_pdf, to_xlsx
+from portal.ward_report.data import SECTIONS, Signing, build
+from portal.ward_report.document import MAX_RECIPIENTS, TITLES, default_signing
+from portal.ward_report.render import ReportUnavailable, to_pdf
+from portal.ward_report.word import to_docx
+from portal.ward_report.workbook import to_xlsx
 
 MAX_DAYS = 366 * 5
+RENDER = {WardReportJob.Format.PDF: to_pdf, WardReportJob.Format.DOCX: to_docx, WardReportJob.Format.XLSX: to_xlsx}
+CONTENT_TYPES = {
+    WardReportJob.Format.PDF: "application/pdf",
+    WardReportJob.Format.DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    WardReportJob.Format.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 logger = logging.getLogger(__name__)
 
 
-def report_request(*, user: Any, start: date | None, end: date | None, format: str) -> WardReportJob:  # noqa: A002
+@dataclass
+class ReportAsk:
+    """What a ward admin asks for: the period, the file, and what the signed document carries."""
+
+    start: date | None
+    end: date | None
+    format: str
+    number: str = ""
+    place: str = ""
+    signer: str = ""
+    signer_title: str = TITLES[0]
+    recipients: str = ""
+
+
+NUMBER = re.compile(r"[0-9A-Za-z\-]{1,20}")
+
+
+def _check(ask: ReportAsk) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if ask.start is None:
+        errors["start"] = [_("Please give the first day.")]
+    if ask.end is None:
+        errors["end"] = [_("Please give the last day.")]
+    elif ask.start is not None and ask.end < ask.start:
+        errors["end"] = [_("The last day cannot be before the first.")]
+    elif ask.start is not None and (ask.end - ask.start).days > MAX_DAYS:
+        errors["end"] = [_("At most five years in one report.")]
+    if ask.format not in WardReportJob.Format.values:
+        errors["format"] = [_("Please choose PDF, Word or Excel.")]
+    if ask.number.strip() and not NUMBER.fullmatch(ask.number.strip()):
+        errors["number"] = [_("The number is digits (letters and “-” allowed), at most 20, for example 12.")]
+    if len(ask.place) > 80:
+        errors["place"] = [_("At most 80 characters.")]
+    signed = ask.format in {WardReportJob.Format.PDF, WardReportJob.Format.DOCX}
+    if signed and not ask.signer.strip():
+        errors["signer"] = [_("Please give the name of who signs: the document is signed on the committee's behalf.")]
+    elif len(ask.signer) > 120:
+        errors["signer"] = [_("At most 120 characters.")]
+    if ask.signer_title not in TITLES:
+        errors["signer_title"] = [_("Please choose who signs: the chair or a vice-chair.")]
+    lines = [line for line in ask.recipients.splitlines() if line.strip()]
+    if len(lines) > MAX_RECIPIENTS or len(ask.recipients) > 2000 or any(len(line) > 200 for line in lines):
+        errors["recipients"] = [
+            _("At most %(count)d recipients, one per line, each at most 200 characters.") % {"count": MAX_RECIPIENTS}
+        ]
+    return errors
+
+
+def report_request(*, user: Any, ask: ReportAsk) -> WardReportJob:
     profile = staff_profile_of(user)
     if profile is None or not profile.is_ward_admin:
         raise PermissionDenied
-    errors: dict[str, list[str]] = {}
-    if start is None:
-        errors["start"] = [_("Please give the first day.")]
-    if end is None:
-        errors["end"] = [_("Please give the last day.")]
-    elif start is not None and end < start:
-        errors["end"] = [_("The last day cannot be before the first.")]
-    elif start is not None and (end - start).days > MAX_DAYS:
-        errors["end"] = [_("At most five years in one report.")]
-    if format not in WardReportJob.Format.values:
-        errors["format"] = [_("Please choose PDF or Excel.")]
+    errors = _check(ask)
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        job = WardReportJob.objects.create(ward=profile.ward, requested_by=user, start=start, end=end, format=format)
-        audit_record(actor=user, action="export", obj=job, ward=profile.ward, summary=f"report {start}–{end} {format}")
+        job = WardReportJob.objects.create(
+            ward=profile.ward,
+            requested_by=user,
+            start=ask.start,
+            end=ask.end,
+            format=ask.format,
+            number=ask.number.strip(),
+            place=ask.place.strip(),
+            signer=ask.signer.strip(),
+            signer_title=ask.signer_title,
+            recipients="\n".join(line.strip() for line in ask.recipients.splitlines() if line.strip()),
+        )
+        audit_record(
+            actor=user,
+            action="export",
+            obj=job,
+            ward=profile.ward,
+            summary=f"report {ask.start}–{ask.end} {ask.format}",
+        )
         transaction.on_commit(lambda: _enqueue(job.pk))
     return job
+
+
+def signing_last(ward: Ward) -> dict[str, str]:
+    """What the form offers: the ward's last report's number, place, signer and recipients, or the defaults."""
+    last = WardReportJob.objects.filter(ward=ward).exclude(signer="").order_by("-created_at").first()
+    if last is not None:
+        return {
+            "number": "",  # a new document takes a new number
+            "place": last.place,
+            "signer": last.signer,
+            "signer_title": last.signer_title or TITLES[0],
+            "recipients": last.recipients,
+        }
+    signing = default_signing(ward)
+    return {
+        "number": "",
+        "place": signing.place,
+        "signer": "",
+        "signer_title": TITLES[0],
+        "recipients": "\n".join(signing.recipients),
+    }
+
+
+def signing_of(job: WardReportJob) -> Signing:
+    return Signing(
+        number=job.number,
+        place=job.place,
+        signer=job.signer,
+        title=job.signer_title or TITLES[0],
+        recipients=job.recipients.splitlines(),
+        signed_on=timezone.localdate(job.created_at),
+    )
 
 
 def _enqueue(job_id: int) -> None:
@@ -64,14 +162,14 @@ def report_make(*, job_id: int) -> WardReportJob:
         WardReportJob.objects.filter(pk=job.pk).update(progress=5 + 85 * done // SECTIONS)
 
     try:
-        report = build(ward=job.ward, start=job.start, end=job.end, progress=progress)
-        data = to_pdf(report) if job.format == WardReportJob.Format.PDF else to_xlsx(report)
+        report = build(ward=job.ward, start=job.start, end=job.end, signing=signing_of(job), progress=progress)
+        data = RENDER[job.format](report)
     except ReportUnavailable:
         with translation.override("vi"):
             error = _("The PDF cannot be made on this server; please ask for the Excel file.")
         WardReportJob.objects.filter(pk=job.pk).update(status=WardReportJob.Status.FAILED, error=error[:300])
         return WardReportJob.objects.get(pk=job.pk)
-    except Exception:  # noqa: BLE001 - whatever went wrong, the page waiting on this job must stop waiting
+    except Exception:  # whatever went wrong, the page waiting on this job must stop waiting
         logger.exception("ward report %s failed", job.pk)
         with translation.override("vi"):
             error = _("The report could not be made. Please try again; if it fails again, tell the portal's team.")

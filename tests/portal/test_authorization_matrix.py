@@ -1065,8 +1065,16 @@ WRITE_ROWS: dict[str, Row] = {
         "POST",
         lambda o: "/ward-report/",
         f"{LOGIN} 403 403 302* 302* 403",
-        data={"start": "2026-01-01", "end": "2026-06-30", "format": "xlsx"},
-        changed=lambda o: WardReportJob.objects.filter(format="xlsx").exists(),
+        data={
+            "start": "2026-01-01",
+            "end": "2026-06-30",
+            "format": "docx",
+            "number": "12",
+            "signer": "Trần Thị Hoa",
+            "signer_title": "CHỦ TỊCH",
+            "recipients": "Lưu: VT",
+        },
+        changed=lambda o: WardReportJob.objects.filter(format="docx", signer="Trần Thị Hoa").exists(),
     ),
     "campaigns/new/ POST": Row(
         "POST",

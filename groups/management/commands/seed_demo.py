@@ -180,7 +180,9 @@ class Command(BaseCommand):
                         organisation=ORGANISATIONS[index % 4] if role == Membership.Role.BRANCH_HEAD else "",
                         status=Membership.Status.ACTIVE,
                         source=Membership.Source.IMPORT,
-                        joined_at=now,
+                        # Households joined over the last year and a half, as the groups grew: the ward's
+                        # report counts each period's members and coverage from these dates.
+                        joined_at=now - timedelta(days=rng.randint(0, 540)),
                     )
                     for member, role in zip(members, roles, strict=True)
                 ]
@@ -193,22 +195,28 @@ class Command(BaseCommand):
                 external_id=f"demo-zalo-group-{index + 1}",
                 mode=Outlet.Mode.PER_GROUP,
             )
+        # People who joined and later moved away: their memberships ended but are kept, as history is.
+        for index in range(6):
+            full_name = f"{rng.choice(SURNAMES)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
+            Membership.objects.create(
+                member=self._person(ward, full_name, self._new_phone(rng, used_phones), "sms"),
+                group=groups[index % 3],
+                status=Membership.Status.LEFT,
+                source=Membership.Source.STAFF,
+                joined_at=now - timedelta(days=400 + 10 * index),
+                left_at=now - timedelta(days=30 + 20 * index),
+            )
         # The ward police officer and a ward leader sit in every group, as they do in the field.
         for full_name, role in (
             ("Đinh Công Thành", Membership.Role.POLICE),
             ("Mai Thị Lý", Membership.Role.WARD_LEADER),
         ):
-            phone = self._new_phone(rng, used_phones)
-            leader = Member.objects.create(
-                ward=ward,
-                full_name=full_name,
-                phone=phone,
-                consent_sms=True,
-                preferred_channel="sms",
-                search_text=f"{fold(full_name)} {phone_search_keys(phone)}",
-            )
+            leader = self._person(ward, full_name, self._new_phone(rng, used_phones), "sms")
             Membership.objects.bulk_create(
-                [Membership(member=leader, group=g, role=role, status="active", joined_at=now) for g in groups]
+                [
+                    Membership(member=leader, group=g, role=role, status="active", joined_at=now - timedelta(days=600))
+                    for g in groups
+                ]
             )
         for kind, name, delivery in (
             (ChannelKind.ZALO_OA, "Zalo OA Phường Ngọc Hiệp", Outlet.Mode.PER_MEMBER),
@@ -219,15 +227,7 @@ class Command(BaseCommand):
             Outlet.objects.create(ward=ward, kind=kind, name=name, mode=delivery)
         # Two residents waiting for the leader's approval, as after a poster went up.
         for full_name in ("Châu Thị Kim", "Lương Văn Tài"):
-            phone = self._new_phone(rng, used_phones)
-            pending = Member.objects.create(
-                ward=ward,
-                full_name=full_name,
-                phone=phone,
-                consent_zalo=True,
-                preferred_channel="zalo",
-                search_text=f"{fold(full_name)} {phone_search_keys(phone)}",
-            )
+            pending = self._person(ward, full_name, self._new_phone(rng, used_phones), "zalo")
             Membership.objects.create(
                 member=pending,
                 group=groups[0],
@@ -236,6 +236,19 @@ class Command(BaseCommand):
                 requested_address=f"{rng.randint(70, 90)} {STREETS[0]}",
             )
         return ward
+
+    @staticmethod
+    def _person(ward: Ward, full_name: str, phone: str, channel: str) -> Member:
+        """A resident outside the households' lists, reached on one channel they agreed to."""
+        return Member.objects.create(
+            ward=ward,
+            full_name=full_name,
+            phone=phone,
+            consent_sms=channel == "sms",
+            consent_zalo=channel == "zalo",
+            preferred_channel=channel,
+            search_text=f"{fold(full_name)} {phone_search_keys(phone)}",
+        )
 
     def _ensure_announcement(self, ward: Ward) -> None:
         """One announcement on the ward's public page, written by the staff account and approved by the admin."""

@@ -1,8 +1,9 @@
 """The ward's six-monthly or yearly report as a file:
 
-    manage.py ward_report --ward 26734 --from 2026-01-01 --to 2026-06-30 --format pdf --output bao-cao.pdf
+    manage.py ward_report --ward 26734 --from 2026-01-01 --to 2026-06-30 --format pdf --output bao-cao.pdf \
+        --number 12 --signer "Nguyễn Văn An" --recipient "Ban Thường trực Ủy ban MTTQ tỉnh" --recipient "Lưu: VT"
 
-The period defaults to the last whole half-year."""
+The period defaults to the last whole half-year; the place and the recipients to the ward's own."""
 
 from datetime import date
 from pathlib import Path
@@ -12,6 +13,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from groups.models import Ward
 from portal import ward_report
+from portal.ward_report.document import TITLES, default_signing
+from portal.ward_report.jobs import RENDER
 
 
 def _day(text: str | None, name: str) -> date | None:
@@ -25,15 +28,20 @@ def _day(text: str | None, name: str) -> date | None:
 
 class Command(BaseCommand):
     help = (
-        "Write a ward's report (organisation, announcements and reach, feedback, campaigns, meetings) as PDF or XLSX."
+        "Write a ward's report (organisation, announcements and reach, feedback, campaigns, meetings) as a PDF or "
+        "Word document to sign, or an XLSX workbook."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--ward", required=True, help="The ward's code.")
         parser.add_argument("--from", dest="start", help="First day, YYYY-MM-DD (default: the last whole half-year).")
         parser.add_argument("--to", dest="end", help="Last day, YYYY-MM-DD.")
-        parser.add_argument("--format", choices=["pdf", "xlsx"], default="pdf")
+        parser.add_argument("--format", choices=["pdf", "docx", "xlsx"], default="pdf")
         parser.add_argument("--output", required=True, help="The file to write.")
+        parser.add_argument("--number", default="", help="The document's number (Số: <number>/BC-MTTQ).")
+        parser.add_argument("--signer", default="", help="Who signs, on the standing committee's behalf.")
+        parser.add_argument("--title", default=TITLES[0], choices=TITLES, help="The signer's title.")
+        parser.add_argument("--recipient", action="append", default=[], help="A recipient (Nơi nhận); repeat.")
 
     def handle(self, *args: Any, **options: Any) -> None:
         ward = Ward.objects.filter(code=options["ward"]).first()
@@ -49,9 +57,12 @@ class Command(BaseCommand):
         output = Path(options["output"])
         if not output.parent.exists():
             raise CommandError(f"The folder {output.parent} does not exist.")
-        report = ward_report.build(ward=ward, start=start, end=end)
+        signing = default_signing(ward)
+        signing.number, signing.signer, signing.title = options["number"], options["signer"], options["title"]
+        signing.recipients = options["recipient"] or signing.recipients
+        report = ward_report.build(ward=ward, start=start, end=end, signing=signing)
         try:
-            data = ward_report.to_pdf(report) if options["format"] == "pdf" else ward_report.to_xlsx(report)
+            data = RENDER[options["format"]](report)
         except ward_report.ReportUnavailable as error:
             raise CommandError(f"The PDF cannot be made here ({error}); install Pango or ask for --format xlsx.")
         output.write_bytes(data)
