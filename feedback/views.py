@@ -20,8 +20,10 @@ from feedback.forms import RatingForm, ReportForm, StatusLookupForm
 from feedback.models import ReportEvent
 from groups.models import Ward
 from portal.audit import client_ip
+from portal.images import image_prepare
 from portal.phones import normalize_phone
 from portal.ratelimit import over_hourly_limit
+from portal.uploads import uploads_forget, uploads_keep, uploads_kept, uploads_take
 from portal.web import apply_errors, draft_keep, draft_take, file_response, int_or_none
 
 # The codes this browser filed, in a signed cookie rather than a database session: a resident needs no account,
@@ -58,11 +60,21 @@ def _remember(request: HttpRequest, response: HttpResponse, code: str) -> HttpRe
     return response
 
 
+PHOTOS = "report-photos"  # the scope of the photos kept for a report form that came back with an error
+
+
+def _photo_check(upload: Any) -> object:
+    return image_prepare(upload, field="photos", max_bytes=settings.REPORT_MAX_PHOTO_BYTES)
+
+
 def report(request: HttpRequest, ward_code: str) -> HttpResponse:
     ward = get_object_or_404(Ward, code=ward_code)
     # Lazy: a submission that succeeds never shows the list, and a city ward's list is long.
     groups = ward.groups.filter(is_active=True).order_by("name").values_list("pk", "name")
+    token = request.POST.get("form_token", "")
     if request.method == "POST":
+        # Photos kept from a try that came back with an error, those the resident left ticked, come first.
+        kept = uploads_take(scope=PHOTOS, token=token, chosen=request.POST.getlist("kept_photo"))
         form = ReportForm(request.POST, request.FILES, groups=groups)
         if form.is_valid():
             if form.cleaned_data["website"]:
@@ -81,20 +93,27 @@ def report(request: HttpRequest, ward_code: str) -> HttpResponse:
                     report, _created = services.report_submit(
                         ward=ward,
                         data=form.report_data(),
-                        photos=form.cleaned_data["photos"],
+                        photos=[*kept, *form.cleaned_data["photos"]],
                         form_token=form.cleaned_data["form_token"],
                     )
                 except ValidationError as error:
                     apply_errors(form, error)
                 else:
+                    uploads_forget(scope=PHOTOS, token=token)
                     done = redirect(reverse("feedback:done") + f"?code={report.tracking_code}")
                     return _remember(request, done, report.tracking_code)
+        # Whatever went wrong, the photos that are pictures stay on the server: not chosen and sent again.
+        uploads_keep(
+            scope=PHOTOS,
+            token=token,
+            files=[*kept, *request.FILES.getlist("photos")],
+            check=_photo_check,
+            limit=settings.REPORT_MAX_PHOTOS,
+        )
     else:
         form = ReportForm(groups=groups, initial={"form_token": secrets.token_urlsafe(16), "public": True})
-    photos_lost = request.method == "POST" and bool(request.FILES.getlist("photos"))
-    return render(
-        request, "feedback/report_form.html", {"ward": ward, "form": form.for_display(), "photos_lost": photos_lost}
-    )
+    kept_photos = uploads_kept(scope=PHOTOS, token=token) if request.method == "POST" else []
+    return render(request, "feedback/report_form.html", {"ward": ward, "form": form.for_display(), "kept": kept_photos})
 
 
 def report_done(request: HttpRequest) -> HttpResponse:

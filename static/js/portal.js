@@ -272,6 +272,59 @@
   });
 })();
 
+// A form with data-upload-progress and a chosen file is sent by XMLHttpRequest, so the page can say how much of
+// it has gone: on a slow connection a photo takes many seconds, and a resident who sees nothing moving presses
+// again or gives up. The server's answer is then shown as a normal submission would: a redirect is followed, and
+// a page (the form again, with its errors and the photos the server kept) replaces this one. If the connection
+// drops, nothing on the page is lost and it says so.
+(function () {
+  function size(bytes) {
+    return bytes >= 1048576 ? (bytes / 1048576).toFixed(1).replace(".", ",") + " MB" : Math.ceil(bytes / 1024) + " KB";
+  }
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.matches || !form.matches("form[data-upload-progress]") || !window.FormData || event.defaultPrevented) return;
+    var chosen = Array.prototype.some.call(form.querySelectorAll("input[type=file]"), function (input) {
+      return input.files && input.files.length;
+    });
+    var box = form.querySelector("[data-upload]");
+    if (!chosen || !box) return;
+    event.preventDefault();
+    var bar = box.querySelector("progress"), text = box.querySelector("[data-upload-text]");
+    var buttons = form.querySelectorAll("button[type=submit], button:not([type])");
+    function sending(on) { buttons.forEach(function (button) { button.disabled = on; }); }
+    var action = form.getAttribute("action") || window.location.href;
+    var request = new XMLHttpRequest();
+    request.open("POST", action);
+    request.upload.addEventListener("progress", function (progress) {
+      if (!progress.lengthComputable) return;
+      bar.value = Math.round((progress.loaded * 100) / progress.total);
+      text.textContent = box.getAttribute("data-sending")
+        .replace("{done}", size(progress.loaded)).replace("{total}", size(progress.total));
+    });
+    request.addEventListener("load", function () {
+      var answered = (request.responseURL || action).split("#")[0];
+      if (answered !== new URL(action, window.location.href).href.split("#")[0]) {
+        window.location.assign(answered);  // the report was filed: its page, as after a normal submission
+        return;
+      }
+      document.open();
+      document.write(request.responseText);
+      document.close();
+    });
+    request.addEventListener("error", function () {
+      sending(false);
+      bar.hidden = true;
+      text.textContent = box.getAttribute("data-lost");
+    });
+    box.hidden = false;
+    bar.hidden = false;
+    bar.value = 0;
+    sending(true);
+    request.send(new FormData(form));
+  });
+})();
+
 // Behaviour that pages ask for by attribute, since the Content-Security-Policy allows no inline handlers:
 // a select that submits its form when changed, a read-only field that selects itself for copying.
 (function () {

@@ -9,8 +9,9 @@ from django.utils import timezone
 
 from announcements import services as announcement_services
 from campaigns import services as campaign_services
+from groups.models import Membership
 from tests.announcements.conftest import announcement_data
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, MemberFactory, MembershipFactory
 from tests.feedback.conftest import submitted
 
 pytestmark = pytest.mark.e2e
@@ -32,6 +33,7 @@ def test_the_journeys_pages_have_no_serious_accessibility_violation(browser, liv
     )
     report = submitted(ward, group_id=group_a1.pk)
     draft = announcement_services.announcement_save(user=bob, data=announcement_data(group_ids=[group_a1.pk]))
+    waiting = MembershipFactory(member=MemberFactory(ward=ward), group=group_a1, status=Membership.Status.PENDING)
     public = [
         "/",
         f"/p/{ward.code}/",
@@ -60,6 +62,9 @@ def test_the_journeys_pages_have_no_serious_accessibility_violation(browser, liv
         f"/meetings/{meeting.pk}/attendance/",
         "/account/tokens/",
         f"/reports/{report.pk}/messages/resend/",
+        f"/campaigns/{fund.pk}/about/",
+        "/announcements/messages/",
+        f"/groups/memberships/{waiting.pk}/reject/confirm/",
     ]
     axe = Axe()
     problems = []

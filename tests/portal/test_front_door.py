@@ -151,10 +151,45 @@ def test_after_a_server_side_error_nothing_chosen_is_lost_and_no_right_field_is_
     page = response.content.decode()
     assert "data-error-summary" in page and 'href="#id_phone"' in page
     assert f'<option value="{group_a1.pk}" selected>' in page  # the group stays chosen
-    assert "data-photos-lost" in page  # says plainly that the photo must be chosen again
+    assert "data-photos-kept" in page and "anh.jpg" in page  # the photo stays on the server, ticked
     assert 'id="id_name_error"' not in page and "Nguyễn Thị Lan" in page  # the name was right
     options = page.split('name="group_id"', 1)[1].split("</select>", 1)[0]
     assert options.index("Tổ dân phố 1<") < options.index("Tổ dân phố 2<") < options.index("Tổ dân phố 10<")
+
+    # Sent again without choosing the photo: the kept one is filed with the report.
+    fixed = {
+        "category": "environment",
+        "description": "Rác thải để ở đầu hẻm 12 ba tuần chưa ai thu gom.",
+        "group_id": group_a1.pk,
+        "name": "Nguyễn Thị Lan",
+        "phone": "0912 345 678",
+        "form_token": token,
+        "kept_photo": ["0"],
+    }
+    assert client.post(f"/p/{ward_a.code}/report/", fixed).status_code == 302
+    assert Report.objects.get().photos.count() == 1
+
+
+def test_kept_photos_belong_to_their_form_and_only_pictures_are_kept(ward_a, group_a1, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.announcements.test_compose import jpeg_bytes
+
+    token = client.get(f"/p/{ward_a.code}/report/").context["form"].initial["form_token"]
+    wrong = {"category": "other", "description": "Đèn đường hỏng ở hẻm 5 đã hai tuần", "name": "Lan", "phone": "1"}
+    photos = [
+        SimpleUploadedFile("den.jpg", jpeg_bytes((300, 200)), content_type="image/jpeg"),
+        SimpleUploadedFile("not.jpg", b"<?php echo 1; ?>", content_type="image/jpeg"),
+    ]
+    page = client.post(f"/p/{ward_a.code}/report/", wrong | {"form_token": token, "photos": photos}).content.decode()
+    kept = page.split("data-photos-kept", 1)[1].split("</fieldset>", 1)[0]
+    assert "den.jpg" in kept and "not.jpg" not in kept  # said at the field instead: not a picture
+
+    # Another form (another token, guessed or made up) finds nothing of this one's.
+    other = wrong | {"phone": "0912 345 678", "kept_photo": ["0", "1"]}
+    for guess in ("x" * 22, token[:-1] + ("A" if token[-1] != "A" else "B"), "../../" + token):
+        assert client.post(f"/p/{ward_a.code}/report/", other | {"form_token": guess}).status_code == 302
+    assert [r.photos.count() for r in Report.objects.all()] == [0, 0, 0]  # filed, without the other's photo
 
 
 def test_a_name_without_a_way_to_answer_marks_the_phone_not_the_name(ward_a, client):
