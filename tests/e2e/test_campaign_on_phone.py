@@ -95,6 +95,7 @@ def test_a_leader_records_three_gifts_one_offline_and_the_public_page_names_only
     today = timezone.localdate()
     page.get_by_label("Ngày bắt đầu").fill((today - timedelta(days=30)).isoformat())
     page.get_by_label("Ngày kết thúc").fill(today.isoformat())
+    page.get_by_label("Người ký").fill("Trần Thị Hoa")  # the document is signed on the committee's behalf
     page.get_by_role("button", name="Tạo báo cáo").click()
     download_link = page.locator("[data-download]")
     expect(download_link).to_be_visible(timeout=60_000)  # the page polls the job until the worker is done
