@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: run test lint messages
+.PHONY: run test test-fast lint messages
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@bash scripts/ensure-venv.sh "$(PYTHON)" "$(VENV)"
@@ -19,9 +19,15 @@ run: $(STAMP)
 test: $(STAMP)
 	@bash scripts/test.sh
 
+## test-fast: the same checks and every test but those that start a worker, a browser or a benchmark (for
+##            everyday work; `make test` still runs them all).
+test-fast: $(STAMP)
+	@bash scripts/test.sh -m "not worker and not e2e and not bench"
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 ## messages: refresh and compile the translation catalogues (needs gettext).
 messages: $(STAMP)

@@ -11,8 +11,8 @@ from django.views.decorators.http import require_http_methods
 
 from announcements import services
 from announcements.models import Delivery, PersonalMessage
+from groups.access import staff_required, ward_admin_profile
 from portal.audit import client_ip
-from portal.web import staff_required, ward_admin_profile
 
 
 @staff_required

@@ -341,22 +341,6 @@ class Response(models.Model):
         return f"{self.kind}: {self.value}"
 
 
-class ProviderToken(models.Model):
-    """A rotating provider credential (Zalo's refresh token is single-use), seeded from settings.
-
-    Never shown in the admin, the API or logs.
-    """
-
-    provider = models.CharField(max_length=40, unique=True)
-    access_token = models.TextField()
-    refresh_token = models.TextField(blank=True)
-    expires_at = models.DateTimeField(null=True, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    def __str__(self) -> str:
-        return self.provider  # never the token itself
-
-
 class InPersonReach(models.Model):
     """A household a leader told about an announcement without any channel: in person, or by the loudspeaker
     (the elderly, households with no phone). Counted beside the channels' reach, never mixed into it."""

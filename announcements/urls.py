@@ -1,6 +1,6 @@
 from django.urls import path
 
-from announcements import hooks, message_views, views
+from announcements import message_views, public_views, views
 
 app_name = "announcements"
 
@@ -15,14 +15,12 @@ urlpatterns = [
     path("announcements/<id:pk>/in-person/", views.announcement_in_person, name="in_person"),
     path("announcements/<id:pk>/confirm/<str:action>/", views.announcement_confirm, name="confirm"),
     path("announcements/<id:pk>/<str:action>/", views.announcement_action, name="action"),
-    path("p/<str:ward_code>/", views.public_feed, name="public_feed"),
-    path("p/<str:ward_code>/feed.atom", views.WardAtomFeed(), name="public_atom"),
-    path("p/<str:ward_code>/g/<id:group_id>/", views.public_feed, name="public_group_feed"),
-    path("p/<str:ward_code>/g/<id:group_id>/feed.atom", views.WardAtomFeed(), name="public_group_atom"),
-    path("a/<id:pk>/", views.public_detail, name="public_detail"),
-    path("a/<id:pk>/files/<id:file>/", views.announcement_file, name="file"),
-    path("a/<id:pk>/calendar.ics", views.meeting_calendar, name="calendar"),
-    path("r/<str:code>/", views.reader, name="reader"),
-    path("hooks/sms/", hooks.sms_callback, name="sms_callback"),
-    path("hooks/zalo/", hooks.zalo_webhook, name="zalo_webhook"),
+    path("p/<str:ward_code>/", public_views.public_feed, name="public_feed"),
+    path("p/<str:ward_code>/feed.atom", public_views.WardAtomFeed(), name="public_atom"),
+    path("p/<str:ward_code>/g/<id:group_id>/", public_views.public_feed, name="public_group_feed"),
+    path("p/<str:ward_code>/g/<id:group_id>/feed.atom", public_views.WardAtomFeed(), name="public_group_atom"),
+    path("a/<id:pk>/", public_views.public_detail, name="public_detail"),
+    path("a/<id:pk>/files/<id:file>/", public_views.announcement_file, name="file"),
+    path("a/<id:pk>/calendar.ics", public_views.meeting_calendar, name="calendar"),
+    path("r/<str:code>/", public_views.reader, name="reader"),
 ]

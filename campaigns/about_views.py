@@ -15,8 +15,9 @@ from django.views.decorators.http import require_http_methods
 from campaigns import selectors, services
 from campaigns.forms import AboutForm
 from campaigns.models import Campaign
+from groups.access import staff_required
 from groups.selectors import is_ward_admin
-from portal.web import apply_errors, staff_required
+from portal.web import apply_errors
 
 
 @staff_required

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from campaigns import about_views, meeting_views, views
+from campaigns import about_views, import_views, meeting_views, public_views, views
 
 app_name = "campaigns"
 
@@ -16,9 +16,9 @@ urlpatterns = [
     path("campaigns/<id:pk>/about/", about_views.campaign_about, name="about"),
     path("campaigns/<id:pk>/close/", views.campaign_close, name="close"),
     path("campaigns/<id:pk>/results/", views.campaign_results, name="results"),
-    path("campaigns/<id:pk>/import/", views.entry_import, name="import"),
-    path("campaigns/<id:pk>/import/template.xlsx", views.entry_import_template, name="import_template"),
-    path("campaigns/<id:pk>/import/<id:entry_import>/", views.entry_import_preview, name="import_preview"),
+    path("campaigns/<id:pk>/import/", import_views.entry_import, name="import"),
+    path("campaigns/<id:pk>/import/template.xlsx", import_views.entry_import_template, name="import_template"),
+    path("campaigns/<id:pk>/import/<id:entry_import>/", import_views.entry_import_preview, name="import_preview"),
     path("campaigns/<id:pk>/link/", views.campaign_link, name="link"),
     path("campaigns/<id:pk>/chart.png", views.campaign_chart, name="chart"),
     path("meetings/", meeting_views.meeting_list, name="meetings"),
@@ -34,7 +34,7 @@ urlpatterns = [
     ),
     path("meetings/<id:pk>/results/", meeting_views.meeting_results, name="meeting_results"),
     path("meetings/checkin/<str:token>/", meeting_views.meeting_checkin, name="meeting_checkin"),
-    path("p/<str:ward_code>/campaigns/<id:pk>/", views.public_campaign, name="public"),
-    path("p/<str:ward_code>/campaigns/<id:pk>/chart.png", views.public_chart, name="public_chart"),
-    path("p/<str:ward_code>/campaigns/<id:pk>/feed.atom", views.CampaignAtomFeed(), name="public_atom"),
+    path("p/<str:ward_code>/campaigns/<id:pk>/", public_views.public_campaign, name="public"),
+    path("p/<str:ward_code>/campaigns/<id:pk>/chart.png", public_views.public_chart, name="public_chart"),
+    path("p/<str:ward_code>/campaigns/<id:pk>/feed.atom", public_views.CampaignAtomFeed(), name="public_atom"),
 ]

@@ -4,20 +4,15 @@
 import hashlib
 import secrets
 from dataclasses import replace
-from datetime import datetime, time
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
-from django.contrib.syndication.views import Feed
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.feedgenerator import Atom1Feed
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -25,16 +20,16 @@ from django.views.decorators.http import require_http_methods
 
 from announcements.selectors import announcements_for_user
 from campaigns import selectors, services
-from campaigns.about_views import about_context
 from campaigns.charts import progress_chart_png
 from campaigns.forms import CampaignForm, EntryForm, ReverseForm, TargetsForm
 from campaigns.models import Campaign, GroupTarget
 from campaigns.templatetags.campaign_rows import group_rows
+from groups.access import staff_required, ward_admin_profile
 from groups.selectors import groups_for_user, is_ward_admin
 from portal.audit import audit_record, client_ip
-from portal.numbers import vn_number, vn_percent
-from portal.text import clean_text, natural_sorted
-from portal.web import apply_errors, errors_say, int_or_none, staff_required, ward_admin_profile
+from portal.numbers import vn_number
+from portal.text import clean_text
+from portal.web import apply_errors, errors_say, int_or_none
 
 
 def progress_page(campaign: Campaign, user: Any = None) -> tuple[Any, SafeString]:
@@ -47,7 +42,7 @@ def progress_page(campaign: Campaign, user: Any = None) -> tuple[Any, SafeString
         campaign.pk,
         selectors.progress_version(campaign.pk),
         get_language(),
-        hashlib.sha1(",".join(map(str, sorted(mine))).encode()).hexdigest()[:12],  # noqa: S324 - a cache key
+        hashlib.sha1(",".join(map(str, sorted(mine))).encode()).hexdigest()[:12],  # a cache key
     )
     cached = cache.get(key)
     if cached is None:
@@ -56,7 +51,7 @@ def progress_page(campaign: Campaign, user: Any = None) -> tuple[Any, SafeString
         cache.set(key, cached, timeout=300)
     summary, rows = cached
     summary.campaign = campaign
-    return summary, mark_safe(rows)  # noqa: S308 - written by group_rows, every value escaped
+    return summary, mark_safe(rows)  # written by group_rows, every value escaped
 
 
 def _new_key() -> str:
@@ -148,7 +143,7 @@ def entry_record(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 if wants_json:
                     return JsonResponse(_entry_json(entry, created), status=201 if created else 200)
-                messages.success(request, _("Recorded: %s.") % _entry_label(campaign, entry.amount))
+                messages.success(request, _("Recorded: %s.") % entry_label(campaign, entry.amount))
                 return redirect("campaigns:record", pk=campaign.pk)
         else:
             errors = form.errors.get_json_data()
@@ -174,7 +169,7 @@ def entry_record(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _entry_label(campaign: Campaign, amount: int) -> str:
+def entry_label(campaign: Campaign, amount: int) -> str:
     return f"{vn_number(amount)} {campaign.unit_name}"
 
 
@@ -218,7 +213,7 @@ def entry_reverse(request: HttpRequest, pk: int, entry: int) -> HttpResponse:
                 messages.success(
                     request,
                     _("Corrected: %(amount)s is now recorded for this household.")
-                    % {"amount": _entry_label(campaign, again.amount)},
+                    % {"amount": entry_label(campaign, again.amount)},
                 )
             return redirect("campaigns:record", pk=campaign.pk)
     return render(request, "campaigns/reverse.html", {"campaign": campaign, "entry": original, "form": form})
@@ -334,169 +329,12 @@ def campaign_link(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 def campaign_chart(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = selectors.campaign_get_for_user(user=request.user, pk=pk)
-    return _chart(campaign)
+    return chart_response(campaign)
 
 
-def _chart(campaign: Campaign) -> HttpResponse:
+def chart_response(campaign: Campaign) -> HttpResponse:
     response = HttpResponse(
         progress_chart_png(selectors.campaign_progress(campaign=campaign)), content_type="image/png"
     )
     response["Cache-Control"] = "max-age=60"
     return response
-
-
-@staff_required
-@require_http_methods(["GET", "POST"])
-def entry_import(request: HttpRequest, pk: int) -> HttpResponse:
-    """A group's list from a sheet: upload, then see every row before anything is recorded."""
-    campaign = selectors.campaign_get_for_user(user=request.user, pk=pk)
-    groups = natural_sorted(groups_for_user(user=request.user).filter(is_active=True).values_list("pk", "name"))
-    chosen = int_or_none(request.POST.get("group") or request.GET.get("group")) or (groups[0][0] if groups else None)
-    if request.method == "POST":
-        upload = request.FILES.get("file")
-        if upload is None:
-            messages.error(request, _("Please choose the file (.xlsx or .csv)."))
-        elif upload.size and upload.size > settings.IMPORT_MAX_BYTES:
-            messages.error(request, _("The file is too large."))
-        else:
-            try:
-                made = services.entry_import_preview(
-                    campaign=campaign, group_id=chosen, name=upload.name or "", content=upload.read(), by=request.user
-                )
-            except ValidationError as error:
-                errors_say(request, error)
-            else:
-                return redirect("campaigns:import_preview", pk=campaign.pk, entry_import=made.pk)
-    return render(request, "campaigns/import.html", {"campaign": campaign, "groups": groups, "chosen": chosen})
-
-
-@staff_required
-def entry_import_template(request: HttpRequest, pk: int) -> HttpResponse:
-    campaign = selectors.campaign_get_for_user(user=request.user, pk=pk)
-    data = services.entry_import_template(
-        campaign=campaign, group_id=int_or_none(request.GET.get("group")), by=request.user
-    )
-    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="danh-sach-dong-gop-{campaign.pk}.xlsx"'
-    return response
-
-
-@staff_required
-@require_http_methods(["GET", "POST"])
-def entry_import_preview(request: HttpRequest, pk: int, entry_import: int) -> HttpResponse:
-    campaign = selectors.campaign_get_for_user(user=request.user, pk=pk)
-    found = selectors.entry_import_get_for_user(user=request.user, campaign=campaign, pk=entry_import)
-    if request.method == "POST":
-        try:
-            created = services.entry_import_commit(entry_import=found, by=request.user, ip=client_ip(request))
-        except ValidationError as error:
-            errors_say(request, error)
-            return redirect("campaigns:import_preview", pk=campaign.pk, entry_import=found.pk)
-        messages.success(request, _("Recorded: %s entries from the sheet.") % vn_number(created))
-        return redirect("campaigns:detail", pk=campaign.pk)
-    total = sum(row["amount"] for row in found.valid_rows)
-    return render(
-        request, "campaigns/import_preview.html", {"campaign": campaign, "entry_import": found, "total": total}
-    )
-
-
-# --- public -----------------------------------------------------------------------------------------------------
-
-
-def public_campaign(request: HttpRequest, ward_code: str, pk: int) -> HttpResponse:
-    """Công khai quỹ: what was collected, per group and per day; a contributor's name only where the household
-    agreed to be named."""
-    campaign = selectors.campaign_get_public(ward_code=ward_code, pk=pk)
-    progress, rows = progress_page(campaign)
-    return render(
-        request,
-        "campaigns/public.html",
-        {
-            "campaign": campaign,
-            "progress": progress,
-            "rows": rows,
-            "days": selectors.campaign_days(campaign=campaign)[:60],
-            "entries": selectors.public_entries(campaign=campaign),
-            **about_context(campaign),
-        },
-    )
-
-
-def public_chart(request: HttpRequest, ward_code: str, pk: int) -> HttpResponse:
-    return _chart(selectors.campaign_get_public(ward_code=ward_code, pk=pk))
-
-
-def _committee(campaign: Campaign) -> str:
-    return clean_text(_("Fatherland Front Committee of %(ward)s") % {"ward": campaign.ward.name})
-
-
-def _tag(campaign: Campaign) -> str:
-    """The campaign's tag: URI, minted from the portal's public host and the year the campaign was made."""
-    from urllib.parse import urlsplit
-
-    host = urlsplit(settings.PUBLIC_BASE_URL).hostname or "localhost"
-    return f"tag:{host},{campaign.created_at:%Y}:campaign/{campaign.pk}"
-
-
-class CampaignAtomFeed(Feed):
-    """A campaign's running totals by day, as Atom: one item per day something was recorded."""
-
-    feed_type = Atom1Feed
-
-    def get_object(self, request: HttpRequest, ward_code: str, pk: int) -> Campaign:  # type: ignore[override]
-        return selectors.campaign_get_public(ward_code=ward_code, pk=pk)
-
-    def title(self, obj: Campaign) -> str:
-        return clean_text(f"{obj.name} — {obj.ward.name}")
-
-    def link(self, obj: Campaign) -> str:
-        return reverse("campaigns:public", kwargs={"ward_code": obj.ward.code, "pk": obj.pk})
-
-    def subtitle(self, obj: Campaign) -> str:
-        progress = selectors.campaign_progress(campaign=obj)
-        return _("%(amount)s of %(target)s (%(percent)s)") % {
-            "amount": _entry_label(obj, progress.amount),
-            "target": _entry_label(obj, progress.target),
-            "percent": vn_percent(progress.percent),
-        }
-
-    def items(self, obj: Campaign) -> list[Any]:
-        return [(obj, day) for day in selectors.campaign_days(campaign=obj)[:60]]
-
-    def item_title(self, item: Any) -> str:
-        campaign, day = item
-        return _("%(day)s: %(amount)s") % {
-            "day": day.day.strftime("%d/%m/%Y"),
-            "amount": _entry_label(campaign, day.amount),
-        }
-
-    def item_description(self, item: Any) -> str:
-        _campaign, day = item
-        return _("%(count)s entries recorded that day (corrections included).") % {"count": vn_number(day.entries)}
-
-    def item_link(self, item: Any) -> str:
-        campaign, day = item
-        return self.link(campaign) + f"#day-{day.day.isoformat()}"
-
-    def item_guid(self, item: Any) -> str:
-        # A tag: URI (RFC 4151), the same for a day however many entries it gets: a reader shows one item per day,
-        # updated as the day's total moves, not a new item for each contribution.
-        campaign, day = item
-        return f"{_tag(campaign)}/day/{day.day.isoformat()}"
-
-    def item_guid_is_permalink(self, item: Any) -> bool:
-        return False
-
-    def feed_guid(self, obj: Campaign) -> str:
-        return _tag(obj)
-
-    def author_name(self, obj: Campaign) -> str:
-        return _committee(obj)
-
-    def item_author_name(self, item: Any) -> str:
-        return _committee(item[0])
-
-    def item_updateddate(self, item: Any) -> Any:
-        if item[1].updated_at is not None:
-            return item[1].updated_at
-        return timezone.make_aware(datetime.combine(item[1].day, time.min))

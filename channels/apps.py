@@ -2,8 +2,8 @@ from django.apps import AppConfig
 
 
 class ChannelsConfig(AppConfig):
-    """The channel adapters, used by announcements and reports alike. No models of its own yet: the provider
-    tokens are kept by announcements (ProviderToken)."""
+    """The channel adapters, used by announcements and reports alike, and the providers' rotating tokens
+    (channels.models.ProviderToken)."""
 
     name = "channels"
     label = "channels"

@@ -1,5 +1,12 @@
-"""Which channel a message to one person outside a fan-out (a report's code, a request to confirm a group) goes on:
-the first of theirs that is configured, Zalo where they wrote from Zalo, else SMS to their phone, else email."""
+"""Messages to one person outside a fan-out (a report's code, a request to confirm a group, a mail to staff): which
+channel one goes on (the first of theirs that is configured: Zalo where they wrote from Zalo, else SMS to their
+phone, else email), and the outbox they are queued in and read back from.
+
+The outbox is the announcements app's delivery machinery (retries, quiet hours, delivery reports), installed here
+when that app is ready: groups and feedback, which sit below announcements, send and list personal messages
+through these few functions without importing it."""
+
+from typing import Any, Protocol
 
 from django.conf import settings
 
@@ -22,3 +29,44 @@ def personal_channel(*, zalo_user_id: str = "", phone: str = "", email: str = ""
 
 # How a resident names each channel ("we sent you the code by SMS").
 LABELS = {"zalo_oa": "Zalo", "sms": "SMS", "email": "email"}
+
+
+class Outbox(Protocol):
+    def queue(self, **message: Any) -> Any:
+        """Queue one message on one channel (kind, address, topic, what, title, text, and html, link, urgent,
+        ward_id if any); made in the caller's transaction."""
+
+    def about(self, topics: list[str]) -> Any:
+        """The messages filed under these topics, with their deliveries, oldest first."""
+
+
+_installed: list[Outbox] = []
+
+
+def outbox_install(outbox: Outbox) -> None:
+    _installed[:] = [outbox]
+
+
+def _outbox() -> Outbox:
+    if not _installed:
+        raise RuntimeError("No outbox for personal messages: the announcements app installs it when it is ready.")
+    return _installed[0]
+
+
+def personal_queue(**message: Any) -> Any:
+    """Queue one message on the channel and address given (`kind`, `address`)."""
+    return _outbox().queue(**message)
+
+
+def personal_to_person(*, zalo_user_id: str = "", phone: str = "", email: str = "", **message: Any) -> Any:
+    """Queue a message on the person's first usable channel; None when they have none the portal can use."""
+    kind = personal_channel(zalo_user_id=zalo_user_id, phone=phone, email=email)
+    if kind is None:
+        return None
+    address = {"zalo_oa": zalo_user_id, "sms": phone, "email": email}[kind]
+    return personal_queue(kind=kind, address=address, **message)
+
+
+def personal_sent_about(topics: list[str]) -> Any:
+    """The personal messages filed under these topics, with their deliveries, oldest first."""
+    return _outbox().about(topics)

@@ -35,7 +35,7 @@ def callback_signature(request_id: str) -> str:
 
 
 def callback_url(request_id: str) -> str:
-    return settings.PUBLIC_BASE_URL + reverse("announcements:sms_callback") + f"?sig={callback_signature(request_id)}"
+    return settings.PUBLIC_BASE_URL + reverse("hooks:sms_callback") + f"?sig={callback_signature(request_id)}"
 
 
 class SmsSender:

@@ -28,7 +28,7 @@ class Open311KeyAdmin(admin.ModelAdmin):
     list_display = ["name", "ward", "is_active", "created_at"]
     fields = ["ward", "name", "is_active"]  # the key is shown once when issued; only its hash is kept
 
-    def save_model(self, request, obj, form, change):  # noqa: ANN001, ANN201
+    def save_model(self, request, obj, form, change):
         if not change:
             from django.contrib import messages
 
@@ -47,8 +47,8 @@ class ReportAdmin(admin.ModelAdmin):
     fields = ["tracking_code", "ward", "category", "status", "priority", "created_at"]
     readonly_fields = fields
 
-    def has_add_permission(self, request):  # noqa: ANN001, ANN201
+    def has_add_permission(self, request):
         return False
 
-    def has_change_permission(self, request, obj=None):  # noqa: ANN001, ANN201
+    def has_change_permission(self, request, obj=None):
         return False

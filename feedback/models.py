@@ -327,3 +327,9 @@ class Open311Key(models.Model):
     def issue(cls, *, ward: Ward, name: str) -> tuple["Open311Key", str]:
         key = secrets.token_urlsafe(24)
         return cls.objects.create(ward=ward, name=name, key_hash=cls.hash(key)), key
+
+
+def topic_of(report: Report, *, staff: bool = False) -> str:
+    """What the messages about a report are filed under (a personal message's topic): those to its reporter,
+    and those to staff. The services that send them and the selectors that list them name them alike."""
+    return f"report:{report.pk}" + (":staff" if staff else "")

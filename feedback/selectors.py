@@ -10,7 +10,8 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from feedback.models import CannedReply, Category, Holiday, Report, ReportEvent, ReportPhoto, Unit
+from channels.personal import personal_sent_about
+from feedback.models import CannedReply, Category, Holiday, Report, ReportEvent, ReportPhoto, Unit, topic_of
 from feedback.workcalendar import Day, national_days
 from groups.models import StaffProfile
 from groups.selectors import groups_for_user, staff_profile_of
@@ -149,11 +150,9 @@ def timeline(*, report: Report, public_only: bool) -> QuerySet[ReportEvent]:
 def messages_sent(*, report: Report, to_reporter_only: bool = False) -> list[Any]:
     """The messages the portal sent about a report (to its reporter, and to staff), newest first, each with its
     delivery: staff see whether the reporter got the code and every change, and why not when they did not."""
-    from announcements.selectors import personal_messages_about
-    from feedback.services.messages import topic_of
 
     topics = [topic_of(report)] + ([] if to_reporter_only else [topic_of(report, staff=True)])
-    return list(personal_messages_about(topics).reverse())
+    return list(personal_sent_about(topics).reverse())
 
 
 def messages_undelivered(*, report: Report) -> list[Any]:

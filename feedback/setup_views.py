@@ -15,8 +15,9 @@ from django.views.decorators.http import require_POST
 from feedback import selectors, services
 from feedback.forms import CannedReplyForm, HolidayForm, UnitForm
 from feedback.models import CannedReply, Holiday, Unit
+from groups.access import staff_required, ward_admin_profile
 from groups.models import StaffProfile
-from portal.web import apply_errors, staff_required, ward_admin_profile
+from portal.web import apply_errors
 
 
 def _ward_admin(request: HttpRequest) -> StaffProfile:

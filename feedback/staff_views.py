@@ -20,19 +20,11 @@ from announcements.models import Delivery
 from feedback import selectors, services
 from feedback.forms import RecordForm, ReplyForm
 from feedback.models import Category, Report, Unit
+from groups.access import staff_required
 from groups.models import ResidentialGroup
 from groups.selectors import staff_profile_of
 from portal.audit import audit_record, client_ip
-from portal.web import (
-    apply_errors,
-    draft_keep,
-    draft_take,
-    errors_say,
-    file_response,
-    int_or_none,
-    safe_next,
-    staff_required,
-)
+from portal.web import apply_errors, draft_keep, draft_take, errors_say, file_response, int_or_none, safe_next
 
 # The codes this browser filed, in a signed cookie rather than a database session: a resident needs no account,
 # and a session row per anonymous report would be written for nothing.
@@ -83,7 +75,7 @@ def _group_options(ward_id: int, selected: int | None) -> str:
         cache.set(key, options, timeout=60)
     if selected:
         options = options.replace(f'<option value="{selected}">', f'<option value="{selected}" selected>', 1)
-    return mark_safe(options)  # noqa: S308 - built above from escaped names and integers
+    return mark_safe(options)  # built above from escaped names and integers
 
 
 def _queue_rows(rows: list[Report]) -> list[dict]:

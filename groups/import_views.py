@@ -11,11 +11,12 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from groups import member_files, member_sheets, selectors
+from groups.access import staff_required
 from groups.forms import (
     ImportForm,
 )
 from groups.models import MemberImport, Membership
-from portal.web import errors_say, staff_required
+from portal.web import errors_say
 
 
 @staff_required

@@ -11,13 +11,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from groups import selectors, services
+from groups.access import staff_required
 from groups.forms import (
     JoinForm,
 )
 from groups.models import ResidentialGroup
 from portal.audit import client_ip
 from portal.ratelimit import over_hourly_limit
-from portal.web import apply_errors, public_url, staff_required
+from portal.web import apply_errors, public_url
 
 
 @staff_required

@@ -143,6 +143,58 @@ def _role_from_text(text: str) -> tuple[str | None, str]:
 SOURCE_FIELDS = ("line", "full_name", "phone", "address", "group", "role", "organisation", "email")
 
 
+def _phone_action(
+    *,
+    phone: str,
+    line: Any,
+    group: ResidentialGroup | None,
+    ward: Ward,
+    visible: Any,
+    seen: dict[str, int],
+    known: dict[str, Member],
+    errors: dict[str, list[str]],
+) -> tuple[str, str]:
+    """What a row's phone number means, and what to say of it: a new member ("create"), a resident this person
+    sees to add to the group ("add_existing"), or one of another group to ask ("request"); a repeat of an earlier
+    row or a current member of the group is an error instead."""
+    action, note = "create", ""
+    if not phone or "phone" in errors:
+        return action, note
+    if phone in seen:
+        errors.setdefault("phone", []).append(
+            _("Same phone number as row %(line)s of this file.") % {"line": seen[phone]}
+        )
+    else:
+        seen[phone] = line
+        known[phone] = known.get(phone) or Member.objects.filter(ward=ward, phone=phone).first()
+        existing = known[phone]
+        if existing is not None:
+            # Whose number it is shows only to who may see that resident: a leader importing a list
+            # must not learn the names of other groups' residents from it.
+            shown = visible.filter(pk=existing.pk).exists()
+            if (
+                group is not None
+                and existing.memberships.filter(group=group, status__in=Membership.CURRENT_STATUSES).exists()
+            ):
+                errors.setdefault("phone", []).append(
+                    _("This phone number is already a member of %(group)s (%(name)s).")
+                    % {"group": group.name, "name": existing.full_name}
+                    if shown
+                    else _("This phone number already has a request or membership in %(group)s.")
+                    % {"group": group.name}
+                )
+            elif shown:
+                action = "add_existing"
+                note = _("Already in the ward as %(name)s; will be added to this group.") % {"name": existing.full_name}
+            else:
+                action = "request"
+                note = _(
+                    "Already a resident of another group: a request will be sent. They confirm it on their "
+                    "own phone, or their group's leader or a ward admin decides."
+                )
+    return action, note
+
+
 def _validate_rows(
     *, rows: list[dict[str, Any]], ward: Ward, default_group: ResidentialGroup | None, user: Any
 ) -> list[dict[str, Any]]:
@@ -179,45 +231,16 @@ def _validate_rows(
             )
         else:
             role, organisation = role_clean(role=role, organisation=organisation or row["organisation"], errors=errors)
-        action = "create"
-        note = ""
-        if data.phone and "phone" not in errors:
-            if data.phone in seen_phones:
-                errors.setdefault("phone", []).append(
-                    _("Same phone number as row %(line)s of this file.") % {"line": seen_phones[data.phone]}
-                )
-            else:
-                seen_phones[data.phone] = row["line"]
-                existing_by_phone[data.phone] = (
-                    existing_by_phone.get(data.phone) or Member.objects.filter(ward=ward, phone=data.phone).first()
-                )
-                existing = existing_by_phone[data.phone]
-                if existing is not None:
-                    # Whose number it is shows only to who may see that resident: a leader importing a list
-                    # must not learn the names of other groups' residents from it.
-                    shown = visible.filter(pk=existing.pk).exists()
-                    if (
-                        group is not None
-                        and existing.memberships.filter(group=group, status__in=Membership.CURRENT_STATUSES).exists()
-                    ):
-                        errors.setdefault("phone", []).append(
-                            _("This phone number is already a member of %(group)s (%(name)s).")
-                            % {"group": group.name, "name": existing.full_name}
-                            if shown
-                            else _("This phone number already has a request or membership in %(group)s.")
-                            % {"group": group.name}
-                        )
-                    elif shown:
-                        action = "add_existing"
-                        note = _("Already in the ward as %(name)s; will be added to this group.") % {
-                            "name": existing.full_name
-                        }
-                    else:
-                        action = "request"
-                        note = _(
-                            "Already a resident of another group: a request will be sent. They confirm it on their "
-                            "own phone, or their group's leader or a ward admin decides."
-                        )
+        action, note = _phone_action(
+            phone=data.phone,
+            line=row["line"],
+            group=group,
+            ward=ward,
+            visible=visible,
+            seen=seen_phones,
+            known=existing_by_phone,
+            errors=errors,
+        )
         checked.append(
             {
                 **row,

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from channels.kinds import ChannelKind, ContactChannel  # the channels' words; importable from here too
 from portal.phones import national_format
 
 
@@ -94,12 +95,6 @@ class Household(models.Model):
 
     def __str__(self) -> str:
         return self.address
-
-
-class ContactChannel(models.TextChoices):
-    SMS = "sms", _("SMS")
-    ZALO = "zalo", _("Zalo")
-    EMAIL = "email", _("Email")
 
 
 class Member(models.Model):
@@ -222,19 +217,6 @@ class Membership(models.Model):
         return self.status == self.Status.PENDING and self.source != self.Source.SELF_JOIN
 
 
-class ChannelKind(models.TextChoices):
-    """How a message travels. One vocabulary for the whole portal: an announcement goes on channels (these
-    kinds); each delivery has one kind; an outlet (a group's or the ward's own place for posts) is of one kind;
-    and a person's contact channels (ContactChannel) are the ones they agreed to be reached on."""
-
-    ZALO_OA = "zalo_oa", _("Zalo Official Account")
-    ZALO_GROUP = "zalo_group", _("Zalo group")
-    FACEBOOK_PAGE = "facebook_page", _("Facebook Page")
-    SMS = "sms", _("SMS")
-    EMAIL = "email", _("Email")
-    WEB_FEED = "web_feed", _("Web feed")
-
-
 class Outlet(models.Model):
     """A group's or the ward's own place where announcements go: a Zalo group, a Facebook Page, the web feed, the
     Official Account. Provider secrets live in settings, never here."""
@@ -320,3 +302,9 @@ class MemberImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.get_status_display()})"
+
+
+def confirmation_topic(membership_id: int) -> str:
+    """What the message asking a phone's owner to confirm a membership is filed under (a personal message's
+    topic): the services that send it and the selectors that show it name it alike."""
+    return f"membership:{membership_id}"

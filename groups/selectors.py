@@ -11,7 +11,8 @@ from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Prefet
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from groups.models import Household, Member, Membership, ResidentialGroup, StaffProfile, Ward
+from channels.personal import personal_sent_about
+from groups.models import Household, Member, Membership, ResidentialGroup, StaffProfile, Ward, confirmation_topic
 from portal.db import vietnamese
 from portal.text import fold
 
@@ -190,11 +191,9 @@ def households_matching(households: QuerySet[Household], query: str) -> QuerySet
 def confirmation_messages(*, membership_ids: list[int]) -> dict[int, Any]:
     """The message that asked each membership's phone owner to confirm, with its delivery, by membership id: a
     leader sees whether it went out, and learns when the person has no channel to be asked on at all."""
-    from announcements.selectors import personal_messages_about
-    from groups.services.messages import confirmation_topic
 
     topics = {confirmation_topic(pk): pk for pk in membership_ids}
-    return {topics[message.topic]: message for message in personal_messages_about(list(topics))}
+    return {topics[message.topic]: message for message in personal_sent_about(list(topics))}
 
 
 # --- coverage -------------------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from groups import selectors, services
+from groups.access import staff_required, ward_admin_profile
 from groups.forms import (
     AddToGroupForm,
     GroupForm,
@@ -25,7 +26,7 @@ from groups.models import Membership, ResidentialGroup
 from portal.audit import audit_record, client_ip
 from portal.models import AuditEvent
 from portal.text import natural_key
-from portal.web import apply_errors, errors_say, public_url, safe_next, staff_required, ward_admin_profile
+from portal.web import apply_errors, errors_say, public_url, safe_next
 
 
 @staff_required

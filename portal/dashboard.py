@@ -13,16 +13,12 @@ from announcements.models import Announcement, Delivery, DeliveryBatch
 from announcements.selectors import announcements_for_user, cause_in_words, recent_reach, unmade_people_waiting
 from campaigns.selectors import campaigns_live
 from channels.base import missing_settings
+from channels.kinds import channel_label
 from feedback.models import Report
 from feedback.selectors import reports_for_user
-from groups.models import ChannelKind, Membership, Outlet
+from groups.models import Membership, Outlet
 from groups.selectors import managed_groups_for_user, staff_profile_of
 from portal.text import natural_key
-
-
-def channel_label(kind: str) -> str:
-    """A channel as people call it: the same (translated) name the compose form and every page use."""
-    return str(dict(ChannelKind.choices).get(kind, kind))
 
 
 @dataclass

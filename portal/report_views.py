@@ -8,11 +8,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from groups.access import staff_required, ward_admin_profile
 from portal.forms import ReportForm
 from portal.models import WardReportJob
 from portal.ward_report.data import last_half_year
 from portal.ward_report.jobs import CONTENT_TYPES, ReportAsk, report_request, signing_last
-from portal.web import apply_errors, file_response, staff_required, ward_admin_profile
+from portal.web import apply_errors, file_response
 
 
 def _job(request: HttpRequest, pk: int) -> WardReportJob:

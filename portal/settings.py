@@ -310,7 +310,7 @@ REST_FRAMEWORK = {
         "portal.api.auth.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["portal.api.permissions.IsWardStaff"],
+    "DEFAULT_PERMISSION_CLASSES": ["groups.access.IsWardStaff"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "portal.api.fields.StrictLimitOffsetPagination",
     "PAGE_SIZE": 50,
@@ -322,7 +322,7 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     # The docs need a staff login, and Swagger UI and Redoc come from the repo's installed packages, never a CDN.
-    "SERVE_PERMISSIONS": ["portal.api.permissions.IsWardStaffOrAdmin"],
+    "SERVE_PERMISSIONS": ["groups.access.IsWardStaffOrAdmin"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -9,10 +9,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from groups.access import staff_required
 from portal import tokens
 from portal.audit import client_ip
 from portal.forms import ApiTokenForm
-from portal.web import apply_errors, staff_required
+from portal.web import apply_errors
 
 
 @staff_required

@@ -4,7 +4,7 @@ from django.urls import include, path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
 from groups import join_views
-from portal import report_views, token_views, views
+from portal import hooks, report_views, token_views, views
 from portal.web import IdConverter
 
 # Before the apps' URL confs are included: they use it.
@@ -18,6 +18,18 @@ urlpatterns = [
     path("ward-report/", report_views.ward_report, name="ward_report"),
     path("ward-report/<id:pk>/", report_views.ward_report_status, name="ward_report_status"),
     path("ward-report/<id:pk>/download/", report_views.ward_report_download, name="ward_report_download"),
+    path(
+        "hooks/",
+        include(
+            (
+                [
+                    path("sms/", hooks.sms_callback, name="sms_callback"),
+                    path("zalo/", hooks.zalo_webhook, name="zalo_webhook"),
+                ],
+                "hooks",
+            )
+        ),
+    ),
     path("groups/", include("groups.urls")),
     path("", include("announcements.urls")),
     path("", include("feedback.urls")),
@@ -39,7 +51,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 # Nothing under MEDIA_ROOT is served by its path, with DEBUG on or off: every upload goes out through a view
-# that checks who may see it (feedback.staff_views.staff_photo, feedback.views.public_photo, announcements.views.announcement_file).
+# that checks who may see it (feedback.staff_views.staff_photo, feedback.views.public_photo, announcements.public_views.announcement_file).
 
 handler400 = "portal.views.bad_request"
 handler403 = "portal.views.forbidden"

@@ -3,7 +3,6 @@
 import re
 from collections.abc import Callable
 from datetime import datetime
-from functools import wraps
 from typing import Any
 
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -92,26 +91,6 @@ def public_url(request: Any, path: str) -> str:
 View = Callable[..., Any]
 
 
-def staff_required(view: View) -> View:
-    """Signed in, with a staff profile: everything behind it is scoped to that profile's ward."""
-
-    @wraps(view)
-    def wrapper(request: Any, *args: Any, **kwargs: Any) -> Any:
-        from django.contrib.auth.views import redirect_to_login
-        from django.core.exceptions import PermissionDenied
-        from django.utils.translation import gettext as _
-
-        from groups.selectors import staff_profile_of
-
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if staff_profile_of(request.user) is None:
-            raise PermissionDenied(_("This account is not a staff account of any ward."))
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
 def errors_say(request: Any, error: Any) -> None:
     """Show a service's refusal on the next page, one message per problem, where there is no form to carry it."""
     from django.contrib import messages
@@ -127,19 +106,6 @@ def apply_errors(form: Any, error: Any) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error.messages)
-
-
-def ward_admin_profile(request: Any, refusal: str | None = None) -> Any:
-    """The person's staff profile if they are a ward admin; anyone else is refused with `refusal`."""
-    from django.core.exceptions import PermissionDenied
-    from django.utils.translation import gettext as _
-
-    from groups.selectors import staff_profile_of
-
-    profile = staff_profile_of(request.user)
-    if profile is None or not profile.is_ward_admin:
-        raise PermissionDenied(refusal or _("Only a ward admin can manage staff accounts."))
-    return profile
 
 
 def draft_keep(request: Any, name: str, *, owner: object, values: dict) -> None:

@@ -11,4 +11,5 @@ py=.venv/bin/python
 $py manage.py makemigrations --check --dry-run >/dev/null \
   || { echo "Models and migrations disagree: run manage.py makemigrations." >&2; exit 1; }
 .venv/bin/ruff check .
+.venv/bin/lint-imports --no-cache >/dev/null || { .venv/bin/lint-imports --no-cache; exit 1; }
 $py -m pytest "$@"

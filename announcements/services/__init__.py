@@ -33,7 +33,7 @@ from announcements.services.fanout import (
     deliveries_sweep,
 )
 from announcements.services.materialize import deliveries_materialize
-from announcements.services.personal import personal_message_queue, personal_message_to_person
+from announcements.services.personal import personal_message_queue
 from announcements.services.reach import in_person_record
 from announcements.services.receipts import delivery_opened, delivery_report, response_record
 from announcements.services.resend import deliveries_settle, personal_messages_resend, resendable_personal
@@ -84,6 +84,5 @@ __all__ = [
     "delivery_opened",
     "delivery_report",
     "personal_message_queue",
-    "personal_message_to_person",
     "response_record",
 ]

@@ -14,7 +14,6 @@ from django.utils import timezone
 from announcements.models import Delivery, DeliveryBatch, PersonalMessage
 from announcements.services.materialize import quiet_sms_not_before
 from channels import Message
-from channels.personal import personal_channel
 
 
 def personal_message_queue(
@@ -53,18 +52,6 @@ def personal_message_queue(
         if not_before is None:
             transaction.on_commit(lambda: personal_chain_start(kind))
     return message
-
-
-def personal_message_to_person(
-    *, zalo_user_id: str = "", phone: str = "", email: str = "", **message: object
-) -> PersonalMessage | None:
-    """Queue a message on the person's first usable channel: Zalo where they wrote from Zalo, else SMS to their
-    phone, else email. None when they have none the portal can use."""
-    kind = personal_channel(zalo_user_id=zalo_user_id, phone=phone, email=email)
-    if kind is None:
-        return None
-    address = {"zalo_oa": zalo_user_id, "sms": phone, "email": email}[kind]
-    return personal_message_queue(kind=kind, address=address, **message)  # type: ignore[arg-type]
 
 
 def personal_chain_start(kind: str) -> None:

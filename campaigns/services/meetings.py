@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 from announcements.models import Announcement
 from announcements.services import AnnouncementData, announcement_save
 from campaigns.models import Attendance, Meeting, MinutesVersion
-from groups.models import Member, Membership, ResidentialGroup
+from campaigns.selectors.meetings import invitees_for
+from groups.models import Member
 from groups.selectors import groups_for_user, staff_profile_of
 from portal.audit import audit_record
 from portal.text import clean_multiline, normalize_spaces
@@ -35,11 +36,6 @@ class MeetingData:
     whole_ward: bool = False
     group_ids: list[int] = field(default_factory=list)
     channels: list[str] = field(default_factory=lambda: ["web_feed"])
-
-
-def invited_groups(meeting: Meeting) -> Any:
-    groups = ResidentialGroup.objects.filter(ward_id=meeting.ward_id, is_active=True)
-    return groups if meeting.whole_ward else groups.filter(pk__in=meeting.groups.values("pk"))
 
 
 def meeting_create(*, data: MeetingData, by: Any) -> Meeting:
@@ -94,12 +90,6 @@ def meeting_create(*, data: MeetingData, by: Any) -> Meeting:
         meeting.groups.set(groups)
         audit_record(actor=by, action="create", obj=meeting, ward=profile.ward, summary=title)
     return meeting
-
-
-def invitees_for(*, meeting: Meeting, user: Any) -> Any:
-    """Active memberships of the invited groups that the person looks after: who may be ticked."""
-    groups = invited_groups(meeting).filter(pk__in=groups_for_user(user=user).values("pk"))
-    return Membership.objects.filter(group__in=groups, status=Membership.Status.ACTIVE)
 
 
 def attendance_set(

@@ -20,4 +20,4 @@ def meeting_qr(context: template.Context, announcement: object, member: object) 
         return mark_safe("")
     path = reverse("campaigns:meeting_checkin", kwargs={"token": qr_token(meeting, member)})
     svg = segno.make(public_url(context["request"], path), error="m").svg_inline(scale=6, border=2)
-    return mark_safe(svg)  # noqa: S308 - segno's own SVG of our own address
+    return mark_safe(svg)  # segno's own SVG of our own address

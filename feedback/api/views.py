@@ -33,7 +33,7 @@ class ReportViewSet(PortalViewSet):
     pagination_class = None  # the queue pages by cursor (ReportPageSerializer), not by offset
     schema = CursorPageSchema()
 
-    def get_queryset(self):  # noqa: ANN201
+    def get_queryset(self):
         return selectors.reports_for_user(user=self.request.user)
 
     def _report(self, pk: int) -> Report:

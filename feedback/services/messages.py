@@ -8,9 +8,10 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from channels.personal import personal_queue, personal_to_person
 from channels.sms_text import unaccented
 from feedback.lookup import reporter_link_token
-from feedback.models import Report
+from feedback.models import Report, topic_of
 
 # Plain ASCII: one SMS segment holds 160 of these, against 70 with Vietnamese marks.
 MESSAGES = {
@@ -20,16 +21,9 @@ MESSAGES = {
 }
 
 
-def topic_of(report: Report, *, staff: bool = False) -> str:
-    """What the messages about a report are filed under: those to its reporter, and those to staff."""
-    return f"report:{report.pk}" + (":staff" if staff else "")
-
-
 def reporter_notify(report: Report, what: str) -> None:
     """Tell the reporter, on the channel they came from or left (tips too: only the reporter's own phone gets
     the code). Inside the caller's transaction."""
-    from announcements.services import personal_message_to_person
-
     if not (report.reporter_phone or report.reporter_email or report.reporter_zalo_id):
         return
     # The link proves the reporter (it may rate or reopen the report); the code alone only shows a public one.
@@ -42,7 +36,7 @@ def reporter_notify(report: Report, what: str) -> None:
         )
         label = {"received": _("Tracking code"), "status": status, "reply": _("New answer")}[what]
         title = _("Your report %s") % report.tracking_code
-    personal_message_to_person(
+    personal_to_person(
         zalo_user_id=report.reporter_zalo_id,
         phone=report.reporter_phone,
         email=report.reporter_email,
@@ -60,8 +54,6 @@ def reporter_notify(report: Report, what: str) -> None:
 def staff_mail(report: Report, emails: list[str], subject: str) -> None:
     """Mail staff a link to the report; no reporter identity in the mail: a tip's reporter is seen only in the
     portal, where each look is logged."""
-    from announcements.services import personal_message_queue
-
     url = settings.PUBLIC_BASE_URL + reverse("feedback:detail", args=[report.pk])
     with translation.override(settings.LANGUAGE_CODE):
         body = _("Report %(code)s (%(category)s): %(url)s") % {
@@ -70,7 +62,7 @@ def staff_mail(report: Report, emails: list[str], subject: str) -> None:
             "url": url,
         }
     for email in sorted(set(emails)):
-        personal_message_queue(
+        personal_queue(
             kind="email",
             address=email,
             topic=topic_of(report, staff=True),

@@ -10,8 +10,9 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from channels.personal import personal_queue, personal_to_person
 from channels.sms_text import unaccented
-from groups.models import Membership
+from groups.models import Membership, confirmation_topic
 
 # Plain ASCII: one SMS segment holds 160 of these, against 70 with Vietnamese marks.
 CONFIRM_TEXT = "Phuong {ward}: co yeu cau them ban vao {group}. Neu dung la ban va dong y, bam: {url}"
@@ -23,17 +24,10 @@ ALREADY_PENDING_TEXT = (
 )
 
 
-def confirmation_topic(membership_id: int) -> str:
-    """What the request to confirm a membership is filed under."""
-    return f"membership:{membership_id}"
-
-
 def staff_invitation_send(user: Any) -> None:
     """Mail a new staff member a link to choose their password. The link acts for them: no page shows it."""
     from allauth.account.forms import default_token_generator
     from allauth.account.utils import user_pk_to_url_str
-
-    from announcements.services import personal_message_queue
 
     path = reverse(
         "account_reset_password_from_key",
@@ -42,7 +36,7 @@ def staff_invitation_send(user: Any) -> None:
     with translation.override(settings.LANGUAGE_CODE):
         context = {"user": user, "url": settings.PUBLIC_BASE_URL + path, "ward": user.staff_profile.ward}
         subject = render_to_string("groups/email/staff_invitation_subject.txt", context).strip()
-        personal_message_queue(
+        personal_queue(
             kind="email",
             address=user.email,
             topic=f"staff:{user.pk}",
@@ -89,10 +83,8 @@ def membership_state_tell(membership: Membership) -> None:
 def _to_owner(membership: Membership, **message: str) -> None:
     """A message about a membership to the person the ward knows by its phone, on their own stored channel (the
     one who typed the number never receives it), filed under the membership."""
-    from announcements.services import personal_message_to_person
-
     member = membership.member
-    personal_message_to_person(
+    personal_to_person(
         zalo_user_id=member.zalo_user_id if member.consent_zalo else "",
         phone=member.phone,
         email=member.email if member.consent_email else "",

@@ -2,8 +2,8 @@
 
 from django import template
 
+from channels.kinds import channel_label
 from portal import numbers
-from portal.dashboard import channel_label
 from portal.phones import national_format
 
 register = template.Library()

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from channels.personal import personal_queue
 from groups.models import StaffProfile, Ward
 from groups.selectors import staff_profile_of
 from portal.audit import audit_record
@@ -186,8 +187,6 @@ def report_make(*, job_id: int) -> WardReportJob:
 def _mail_admins(job: WardReportJob) -> None:
     from django.conf import settings
 
-    from announcements.services import personal_message_queue
-
     admins = StaffProfile.objects.filter(ward=job.ward, role=StaffProfile.Role.WARD_ADMIN).select_related("user")
     link = settings.PUBLIC_BASE_URL + reverse("ward_report_download", kwargs={"pk": job.pk})
     with translation.override("vi"):
@@ -198,7 +197,7 @@ def _mail_admins(job: WardReportJob) -> None:
         text = _("The report you asked for is ready. Sign in to download it:") + f"\n{link}\n"
         for profile in admins:
             if profile.user.email:
-                personal_message_queue(
+                personal_queue(
                     kind="email",
                     address=profile.user.email,
                     # Not "report:<id>": that names a resident's report and its page lists what was sent about it.

@@ -9,6 +9,7 @@ from typing import Any
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from channels.kinds import channel_label
 from portal.numbers import vn_number, vn_percent
 from portal.ward_report.data import WardReport
 
@@ -181,8 +182,6 @@ def _meetings(report: WardReport) -> Section:
 
 
 def channel_rows(report: WardReport) -> list[tuple[str, dict[str, int]]]:
-    from portal.dashboard import channel_label
-
     return [(str(channel_label(kind)), counts) for kind, counts in sorted(report.deliveries_by_channel.items())]
 
 

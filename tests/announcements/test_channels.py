@@ -9,8 +9,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from announcements import services
-from announcements.hooks import zalo_signature
-from announcements.models import Delivery, ProviderToken
+from announcements.models import Delivery
+from channels.models import ProviderToken
+from channels.zalo import zalo_signature
 from groups.models import Outlet
 from tests.announcements.conftest import announcement_data, back_off_over, drain, sent_out
 from tests.announcements.test_compose import jpeg_bytes

@@ -126,7 +126,7 @@ def test_running_totals_stay_exact_under_concurrent_entries_and_corrections(fund
                 entry, _created = _give(fund, household, 10_000 * (i + 1), f"t{thread}-{i}", leader)
                 if i % 4 == 0:
                     services.entry_reverse(entry=entry, by=leader, reason="Sửa", key=f"t{thread}-{i}-r")
-        except BaseException as error:  # noqa: BLE001 - handed to the test thread
+        except BaseException as error:  # handed to the test thread
             errors.append(error)
         finally:
             connection.close()

@@ -7,7 +7,7 @@ import time
 import pytest
 from openpyxl import load_workbook
 
-from announcements.hooks import zalo_signature
+from channels.zalo import zalo_signature
 from feedback import services
 from feedback.models import Report, ReportEvent
 from groups.models import Outlet

@@ -8,7 +8,7 @@ from xml.etree import ElementTree
 import pytest
 
 from announcements import services as announcement_services
-from announcements.hooks import zalo_signature
+from channels.zalo import zalo_signature
 from feedback.models import Report
 from tests.announcements.conftest import announcement_data
 from tests.factories import member_in

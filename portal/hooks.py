@@ -1,6 +1,8 @@
-"""Endpoints that providers call: SMS delivery reports and Zalo OA webhooks. Each verifies its secret first."""
+"""Endpoints that providers call: SMS delivery reports and Zalo OA webhooks. Each verifies its secret first.
 
-import hashlib
+In the project's shell, above the apps: one webhook serves several of them (a delivery report goes to
+announcements, a resident's message to the OA becomes a report in feedback)."""
+
 import hmac
 import json
 import time
@@ -12,7 +14,11 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from announcements import services
+from channels.kinds import ChannelKind
 from channels.sms import callback_signature
+from channels.zalo import zalo_signature
+from feedback.services import report_from_zalo_message
+from groups.models import Outlet
 from portal.phones import normalize_phone
 from portal.web import int_or_none
 
@@ -54,11 +60,6 @@ def _e164(gateway_number: str) -> str:
         return normalize_phone(gateway_number)
     except ValidationError:
         return gateway_number  # unreadable: as before, it matches no delivery rather than every row of a bulk send
-
-
-def zalo_signature(*, app_id: str, body: str, timestamp: str, secret: str) -> str:
-    """Zalo signs a webhook as sha256(app_id + raw body + timestamp + OA secret key), sent in X-ZEvent-Signature."""
-    return "mac=" + hashlib.sha256(f"{app_id}{body}{timestamp}{secret}".encode()).hexdigest()
 
 
 ZALO_EVENT_MAX_AGE_MS = 15 * 60 * 1000
@@ -108,9 +109,6 @@ def zalo_webhook(request: HttpRequest) -> HttpResponse:
 
 def _message_to_report(event: dict) -> HttpResponse:
     """A follower wrote to the ward's OA: the OA (recipient id) names the ward through its Zalo OA channel."""
-    from feedback.services import report_from_zalo_message
-    from groups.models import ChannelKind, Outlet
-
     recipient, sender = event.get("recipient"), event.get("sender")
     if not isinstance(recipient or {}, dict) or not isinstance(sender or {}, dict):
         return JsonResponse({"error": "sender and recipient must be JSON objects"}, status=400)

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from groups.models import ChannelKind, Household, Member, Membership, Outlet, ResidentialGroup, StaffProfile, Ward
+from portal.management.demo_names import GIVEN, MIDDLE, ORGANISATIONS, STREETS, SURNAMES
 from portal.phones import phone_search_keys
 from portal.text import fold
 
@@ -23,74 +24,6 @@ DEMO_ACCOUNTS = [
     ("staff@demo.ketnoiphuong.vn", "Lê Văn Minh", StaffProfile.Role.WARD_STAFF),
     ("leader@demo.ketnoiphuong.vn", "Phạm Quốc Bảo", StaffProfile.Role.GROUP_LEADER),
 ]
-SURNAMES = [
-    "Nguyễn",
-    "Trần",
-    "Lê",
-    "Phạm",
-    "Hoàng",
-    "Huỳnh",
-    "Phan",
-    "Vũ",
-    "Võ",
-    "Đặng",
-    "Bùi",
-    "Đỗ",
-    "Hồ",
-    "Ngô",
-    "Dương",
-    "Lý",
-]
-MIDDLE = ["Văn", "Thị", "Hữu", "Đức", "Minh", "Ngọc", "Thanh", "Quang", "Thu", "Xuân", "Gia", "Hoàng"]
-GIVEN = [
-    "An",
-    "Bình",
-    "Chi",
-    "Dũng",
-    "Giang",
-    "Hà",
-    "Hải",
-    "Hạnh",
-    "Hiếu",
-    "Hoa",
-    "Hùng",
-    "Hương",
-    "Khánh",
-    "Lan",
-    "Linh",
-    "Long",
-    "Mai",
-    "Nam",
-    "Nga",
-    "Phúc",
-    "Phương",
-    "Quân",
-    "Sơn",
-    "Tâm",
-    "Thảo",
-    "Trang",
-    "Tuấn",
-    "Vy",
-    "Yến",
-]
-STREETS = [
-    "Trần Phú",
-    "Lê Lợi",
-    "Nguyễn Trãi",
-    "Hai Bà Trưng",
-    "Quang Trung",
-    "Lý Thường Kiệt",
-    "Ngô Quyền",
-    "Phan Chu Trinh",
-    "Hùng Vương",
-    "Bạch Đằng",
-    "Yersinia",
-    "2 Tháng 4",
-    "Điện Biên Phủ",
-    "Võ Thị Sáu",
-    "Pasteur",
-]
-ORGANISATIONS = ["Hội Phụ nữ", "Hội Cựu chiến binh", "Đoàn Thanh niên", "Hội Người cao tuổi"]
 
 
 class Command(BaseCommand):
@@ -134,67 +67,7 @@ class Command(BaseCommand):
         used_phones: set[str] = set()
         now = timezone.now()
         for index, group in enumerate(groups):
-            # Coverage differs between groups, from about a quarter to nearly all households.
-            share = 0.25 + 0.7 * ((index * 7) % 15) / 14
-            street = STREETS[index]
-            households = Household.objects.bulk_create(
-                [
-                    Household(group=group, address=f"{n} {street}", address_folded=fold(f"{n} {street}"))
-                    for n in range(1, round(group.households_total * share) + 1)
-                ]
-            )
-            members, roles = [], []
-            for position, household in enumerate(households):
-                for person in range(1 if rng.random() < 0.7 else 2):
-                    phone = self._new_phone(rng, used_phones)
-                    full_name = f"{rng.choice(SURNAMES)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
-                    consent_zalo, consent_sms = rng.random() < 0.75, rng.random() < 0.6
-                    members.append(
-                        Member(
-                            ward=ward,
-                            full_name=full_name,
-                            phone=phone,
-                            household=household,
-                            consent_zalo=consent_zalo,
-                            consent_sms=consent_sms,
-                            preferred_channel="zalo" if consent_zalo else "sms" if consent_sms else "",
-                            zalo_user_id=str(rng.randint(10**17, 10**18)) if consent_zalo else "",
-                            search_text=f"{fold(full_name)} {phone_search_keys(phone)}",
-                        )
-                    )
-                    role = Membership.Role.HOUSEHOLD_REP if person == 0 else Membership.Role.RESIDENT
-                    if position == 0 and person == 0:
-                        role = Membership.Role.GROUP_HEAD
-                    elif position == 1 and person == 0:
-                        role = Membership.Role.FRONT_HEAD
-                    elif position == 2 and person == 0:
-                        role = Membership.Role.BRANCH_HEAD
-                    roles.append(role)
-            members = Member.objects.bulk_create(members)
-            Membership.objects.bulk_create(
-                [
-                    Membership(
-                        member=member,
-                        group=group,
-                        role=role,
-                        organisation=ORGANISATIONS[index % 4] if role == Membership.Role.BRANCH_HEAD else "",
-                        status=Membership.Status.ACTIVE,
-                        source=Membership.Source.IMPORT,
-                        # Households joined over the last year and a half, as the groups grew: the ward's
-                        # report counts each period's members and coverage from these dates.
-                        joined_at=now - timedelta(days=rng.randint(0, 540)),
-                    )
-                    for member, role in zip(members, roles, strict=True)
-                ]
-            )
-            Outlet.objects.create(
-                ward=ward,
-                group=group,
-                kind=ChannelKind.ZALO_GROUP,
-                name=f"Zalo {group.name}",
-                external_id=f"demo-zalo-group-{index + 1}",
-                mode=Outlet.Mode.PER_GROUP,
-            )
+            self._fill_group(ward, group, index, rng, used_phones, now)
         # People who joined and later moved away: their memberships ended but are kept, as history is.
         for index in range(6):
             full_name = f"{rng.choice(SURNAMES)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
@@ -236,6 +109,72 @@ class Command(BaseCommand):
                 requested_address=f"{rng.randint(70, 90)} {STREETS[0]}",
             )
         return ward
+
+    def _fill_group(
+        self, ward: Ward, group: ResidentialGroup, index: int, rng: random.Random, used_phones: set[str], now: Any
+    ) -> None:
+        """A group's households and their people (its heads among them), their memberships, and its Zalo group."""
+        # Coverage differs between groups, from about a quarter to nearly all households.
+        share = 0.25 + 0.7 * ((index * 7) % 15) / 14
+        street = STREETS[index]
+        households = Household.objects.bulk_create(
+            [
+                Household(group=group, address=f"{n} {street}", address_folded=fold(f"{n} {street}"))
+                for n in range(1, round(group.households_total * share) + 1)
+            ]
+        )
+        members, roles = [], []
+        for position, household in enumerate(households):
+            for person in range(1 if rng.random() < 0.7 else 2):
+                phone = self._new_phone(rng, used_phones)
+                full_name = f"{rng.choice(SURNAMES)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
+                consent_zalo, consent_sms = rng.random() < 0.75, rng.random() < 0.6
+                members.append(
+                    Member(
+                        ward=ward,
+                        full_name=full_name,
+                        phone=phone,
+                        household=household,
+                        consent_zalo=consent_zalo,
+                        consent_sms=consent_sms,
+                        preferred_channel="zalo" if consent_zalo else "sms" if consent_sms else "",
+                        zalo_user_id=str(rng.randint(10**17, 10**18)) if consent_zalo else "",
+                        search_text=f"{fold(full_name)} {phone_search_keys(phone)}",
+                    )
+                )
+                role = Membership.Role.HOUSEHOLD_REP if person == 0 else Membership.Role.RESIDENT
+                if position == 0 and person == 0:
+                    role = Membership.Role.GROUP_HEAD
+                elif position == 1 and person == 0:
+                    role = Membership.Role.FRONT_HEAD
+                elif position == 2 and person == 0:
+                    role = Membership.Role.BRANCH_HEAD
+                roles.append(role)
+        members = Member.objects.bulk_create(members)
+        Membership.objects.bulk_create(
+            [
+                Membership(
+                    member=member,
+                    group=group,
+                    role=role,
+                    organisation=ORGANISATIONS[index % 4] if role == Membership.Role.BRANCH_HEAD else "",
+                    status=Membership.Status.ACTIVE,
+                    source=Membership.Source.IMPORT,
+                    # Households joined over the last year and a half, as the groups grew: the ward's
+                    # report counts each period's members and coverage from these dates.
+                    joined_at=now - timedelta(days=rng.randint(0, 540)),
+                )
+                for member, role in zip(members, roles, strict=True)
+            ]
+        )
+        Outlet.objects.create(
+            ward=ward,
+            group=group,
+            kind=ChannelKind.ZALO_GROUP,
+            name=f"Zalo {group.name}",
+            external_id=f"demo-zalo-group-{index + 1}",
+            mode=Outlet.Mode.PER_GROUP,
+        )
 
     @staticmethod
     def _person(ward: Ward, full_name: str, phone: str, channel: str) -> Member:
