@@ -271,7 +271,7 @@ def main() -> None:
     search_p95, found = measure(client, "/reports/", args.repeat, {"status": "all", "q": "rac thai"})
     from feedback.models import Report
 
-    def codes(response) -> list[str]:  # noqa: ANN001
+    def codes(response) -> list[str]:
         return re.findall(r'data-report="([^"]+)"', response.content.decode())
 
     assert codes(first) and codes(filtered) and codes(found), "a measured page came back empty"

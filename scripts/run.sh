@@ -21,9 +21,24 @@ $py manage.py seed_demo
 # One process for worker and beat (-B): the embedded broker is for one machine anyway. Supervised: a worker that
 # dies (a crash of the broker client, an out-of-memory kill) is started again, as docker-compose's restart policy
 # does; the sweeper then takes over the batches it held.
+#
+# Stopping: a service manager sends SIGTERM to the whole process group. Celery's main process can then hang for a
+# minute once its pool children are gone, so it gets 6 s to stop cleanly and is then killed with its children
+# (what it held is taken over by the sweeper on the next start, as after any crash).
 (
   child=
-  trap 'kill "$child" 2>/dev/null || true; wait "$child" 2>/dev/null || true; exit 0' INT TERM
+  stop() {
+    [ -n "$child" ] || exit 0
+    kill -TERM "$child" 2>/dev/null || true
+    for _ in $(seq 60); do
+      kill -0 "$child" 2>/dev/null || exit 0
+      sleep 0.1
+    done
+    pkill -KILL -P "$child" 2>/dev/null || true
+    kill -KILL "$child" 2>/dev/null || true
+    exit 0
+  }
+  trap stop INT TERM
   while true; do
     $py -m celery -A portal worker -B --loglevel=INFO --concurrency=2 \
       --schedule=var/celerybeat-schedule --pidfile= &
@@ -36,5 +51,6 @@ $py manage.py seed_demo
 celery_pid=$!
 trap 'kill $celery_pid 2>/dev/null || true; wait $celery_pid 2>/dev/null || true' EXIT INT TERM
 echo
-echo "Ward Connect: http://127.0.0.1:8000/  (Ctrl-C stops the web server, the worker and beat)"
-$py manage.py runserver 127.0.0.1:8000
+port=${PORTAL_PORT:-8000}
+echo "Ward Connect: http://127.0.0.1:$port/  (Ctrl-C stops the web server, the worker and beat)"
+$py manage.py runserver "127.0.0.1:$port"

@@ -141,3 +141,14 @@ def fund(ward_a, group_a1, group_a2, alice):
         target=14_000_000,
     )
     return services.campaign_create(ward=ward_a, data=data, by=alice)
+
+
+def pytest_collection_modifyitems(items):
+    """A test that starts a Celery worker or drives the browser carries the marker saying so, whoever wrote it:
+    `make test-fast` leaves those out, and a new test cannot slip into it by forgetting the marker."""
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if "celery_worker" in fixtures:
+            item.add_marker(pytest.mark.worker)
+        if fixtures & {"browser", "phone_page"}:
+            item.add_marker(pytest.mark.e2e)

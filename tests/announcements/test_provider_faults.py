@@ -17,10 +17,10 @@ from tests.announcements.test_worker_crash import (
     _open_deliveries,
     _purge,
     _residents,
-    _wait_until,
     _worker_env,
 )
 from tests.fakes.sms_gateway import FakeSmsGateway, Faults
+from tests.waiting import wait_until
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -57,12 +57,14 @@ def test_every_number_once_or_refused_under_twenty_fault_schedules(
                 gateway.received.clear()
                 gateway.faults = Faults(seed, errors=0.10, late=0.15, late_seconds=0.5, refused=refused)
                 announcement = sent_out(author=bob, approver=alice, group_ids=[group_a1.pk])
-                _wait_until(lambda pk=announcement.pk: _settled(pk), 120, f"schedule {seed} to settle")
+                wait_until(lambda pk=announcement.pk: _settled(pk), timeout=120, what=f"schedule {seed} to settle")
                 refusals += _judge(announcement.pk, gateway, refused, seed)
 
                 # "Retry failed": what surely failed goes again, what may have gone is answered "already sent".
                 services.deliveries_retry_failed(announcement=announcement, by=alice)
-                _wait_until(lambda pk=announcement.pk: _settled(pk), 120, f"the retry of schedule {seed} to settle")
+                wait_until(
+                    lambda pk=announcement.pk: _settled(pk), timeout=120, what=f"the retry of schedule {seed} to settle"
+                )
                 _judge(announcement.pk, gateway, refused, seed)
         finally:
             worker.stop()
@@ -136,17 +138,21 @@ def test_when_every_try_goes_unanswered_but_the_gateway_delivered_the_portal_cou
             everything = Delivery.objects.filter(announcement_id=announcement.pk) | Delivery.objects.filter(
                 personal__topic=f"report:{report.pk}"
             )
-            _wait_until(
+            wait_until(
                 lambda: everything.count() == RECIPIENTS + 1 and not everything.exclude(status="unknown").exists(),
-                60,
-                "every try to go unanswered",
+                timeout=60,
+                what="every try to go unanswered",
             )
             stats = delivery_stats(announcement)
             assert (stats.by_status["unknown"], stats.by_status["failed"], stats.by_status["out"]) == (RECIPIENTS, 0, 0)
             assert gateway.messages_total == RECIPIENTS + 1  # all delivered, none known to the portal yet
 
             gateway.faults = None  # the gateway answers again: asked under the same ids, it says "already sent"
-            _wait_until(lambda: not everything.exclude(status="sent").exists(), 120, "the unknown rows to be settled")
+            wait_until(
+                lambda: not everything.exclude(status="sent").exists(),
+                timeout=120,
+                what="the unknown rows to be settled",
+            )
         finally:
             worker.stop()
     assert all(n == 1 for n in gateway.received.values()) and set(gateway.received) >= phones

@@ -20,6 +20,7 @@ from groups.models import Member, Membership
 from portal.celery import app
 from tests.announcements.conftest import sent_out
 from tests.fakes.sms_gateway import FakeSmsGateway
+from tests.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 RECIPIENTS = 3000
@@ -118,14 +119,6 @@ def _worker_env(gateway: FakeSmsGateway, broker_url: str) -> dict[str, str]:
     return env
 
 
-def _wait_until(condition, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out waiting for {what}")
-        time.sleep(0.2)
-
-
 def _open_deliveries(announcement_id: int) -> int:
     """Rows still to send, and the people of batches whose rows are not made yet (a large audience's)."""
     from django.db.models import Sum
@@ -160,19 +153,19 @@ def test_a_worker_killed_mid_fan_out_leaves_no_one_without_and_no_one_twice(alic
         second = None
         try:
             announcement = sent_out(author=bob, approver=alice, group_ids=[group_a1.pk])
-            _wait_until(lambda: gateway.messages_total >= RECIPIENTS // 4, 120, "the fan-out to start")
+            wait_until(lambda: gateway.messages_total >= RECIPIENTS // 4, timeout=120, what="the fan-out to start")
             first.kill()
             at_kill = gateway.messages_total
             assert at_kill < RECIPIENTS, "the worker finished before it could be killed"
             second = Worker(env, tmp_path / "second.log", beat=True)
             # Finished: nothing left to send, and the announcement marked sent (a step after its last results).
-            _wait_until(
+            wait_until(
                 lambda: (
                     _open_deliveries(announcement.pk) == 0
                     and Announcement.objects.get(pk=announcement.pk).status == Announcement.Status.SENT
                 ),
-                240,
-                "the new worker to finish",
+                timeout=240,
+                what="the new worker to finish",
             )
         finally:
             first.stop()
@@ -196,7 +189,7 @@ def test_restarting_redis_mid_fan_out_loses_no_one(alice, bob, group_a1, tmp_pat
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        _wait_until(lambda: socket.socket().connect_ex(("127.0.0.1", port)) == 0, 20, "redis to start")
+        wait_until(lambda: socket.socket().connect_ex(("127.0.0.1", port)) == 0, timeout=20, what="redis to start")
         return process
 
     _purge(os.environ.get("CELERY_BROKER_URL", "redis://127.0.0.1:6379/15"))
@@ -209,12 +202,12 @@ def test_restarting_redis_mid_fan_out_loses_no_one(alice, bob, group_a1, tmp_pat
             # This process's Celery app publishes to the suite's broker; hand the dispatch to this test's Redis.
             with app.connection_for_write(broker) as broker_connection:
                 announcement_dispatch.apply_async((announcement.pk,), connection=broker_connection)
-            _wait_until(lambda: gateway.messages_total >= RECIPIENTS // 4, 120, "the fan-out to start")
+            wait_until(lambda: gateway.messages_total >= RECIPIENTS // 4, timeout=120, what="the fan-out to start")
             redis_server.kill()  # every queued task message and every heartbeat is gone
             redis_server.wait()
-            time.sleep(1)
+            time.sleep(1)  # not a wait for anything: the broker stays down a moment, as when a server restarts
             redis_server = start_redis()
-            _wait_until(lambda: _open_deliveries(announcement.pk) == 0, 240, "the fan-out to finish")
+            wait_until(lambda: _open_deliveries(announcement.pk) == 0, timeout=240, what="the fan-out to finish")
         finally:
             worker.stop()
             redis_server.kill()

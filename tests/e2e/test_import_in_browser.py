@@ -5,6 +5,7 @@ import io
 
 import openpyxl
 import pytest
+from playwright.sync_api import expect
 
 from groups.models import Member
 from tests.factories import PASSWORD
@@ -39,7 +40,7 @@ def test_admin_imports_a_list_fixes_the_bad_row_and_sees_coverage_rise(phone_pag
     page.get_by_text("Danh mục").click()  # from "Today", where staff land, through the folded menu
     page.get_by_role("link", name="Các tổ", exact=True).click()
     page.get_by_role("link", name="Tổ dân phố 1").click()
-    assert "0,0%" in page.locator("#group-coverage").inner_text()
+    expect(page.locator("#group-coverage")).to_contain_text("0,0%")  # the group's page, once it is there
 
     page.get_by_role("link", name="Nhập từ Excel").click()
     with page.expect_download() as download:
@@ -55,7 +56,7 @@ def test_admin_imports_a_list_fixes_the_bad_row_and_sees_coverage_rise(phone_pag
     page.set_input_files("input[type=file]", str(bad_file))
     page.get_by_role("button", name="Kiểm tra tệp").click()
     bad_row = page.locator("tr.bad")
-    assert bad_row.count() == 1
+    expect(bad_row).to_have_count(1)  # the preview, once it is there
     assert "Lê Văn Cường" in bad_row.inner_text()
     assert "không phải số điện thoại Việt Nam hợp lệ" in bad_row.inner_text()
     assert Member.objects.count() == 0
@@ -63,7 +64,8 @@ def test_admin_imports_a_list_fixes_the_bad_row_and_sees_coverage_rise(phone_pag
     page.get_by_role("link", name="Tải lên tệp khác").click()
     page.set_input_files("input[type=file]", str(fixed_file))
     page.get_by_role("button", name="Kiểm tra tệp").click()
-    assert page.locator("tr.bad").count() == 0
+    expect(page.get_by_role("button", name="Nhập 3 dòng")).to_be_visible()  # the new preview, not the old page
+    expect(page.locator("tr.bad")).to_have_count(0)
     page.get_by_role("button", name="Nhập 3 dòng").click()
 
     page.wait_for_selector("text=Đã nhập 3 thành viên.")

@@ -43,6 +43,7 @@ def test_a_resident_reports_from_the_front_door_loses_nothing_to_an_error_follow
     page.goto("/")
     page.get_by_label("Tên phường, xã của bạn").fill("an binh")
     page.get_by_role("link", name="Phường An Bình").click()
+    expect(page.get_by_role("link", name=re.compile("Gửi phản ánh"))).to_be_visible()  # the ward's page is there
     _no_sideways_scroll(page)
     page.get_by_role("link", name=re.compile("Gửi phản ánh")).click()
 

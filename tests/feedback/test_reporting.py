@@ -12,6 +12,7 @@ from feedback.models import Report, ReportPhoto
 from tests.announcements.test_compose import jpeg_bytes
 from tests.factories import send_personal
 from tests.feedback.conftest import accepted, submitted
+from tests.waiting import wait_until
 
 pytestmark = pytest.mark.django_db
 
@@ -158,15 +159,11 @@ def test_open_reports_nearby_are_offered_while_typing(ward_a, group_a1, client):
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
 def test_the_code_reaches_the_reporter_through_a_real_worker(ward_a, client, sms_gateway, celery_worker):
-    import time
-
     client.post(f"/p/{ward_a.code}/report/", FORM)
     code = Report.objects.get().tracking_code
 
-    deadline = time.monotonic() + 30
-    while not sms_gateway.contents and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert sms_gateway.contents and code in sms_gateway.contents[0][1]
+    wait_until(lambda: sms_gateway.contents, what="the code's SMS to reach the gateway")
+    assert code in sms_gateway.contents[0][1]
     assert list(sms_gateway.received) == ["0912345678"]
 
 

@@ -1,5 +1,4 @@
 import re
-import time
 
 import pytest
 from django.core import mail
@@ -7,6 +6,7 @@ from django.urls import reverse
 
 from groups.models import StaffProfile
 from tests.factories import PASSWORD
+from tests.waiting import wait_until
 
 
 def test_staff_log_in_with_email_and_password(client, alice):
@@ -49,10 +49,8 @@ def test_an_invited_staff_member_gets_an_email_through_celery_and_chooses_a_pass
     profile = StaffProfile.objects.get(user__email="em@an-binh.vn")
     assert list(profile.groups.all()) == [group_a1] and not profile.user.has_usable_password()
 
-    deadline = time.monotonic() + 30
-    while not mail.outbox and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert len(mail.outbox) == 1, "the worker did not send the invitation"
+    wait_until(lambda: mail.outbox, what="the worker to send the invitation")
+    assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["em@an-binh.vn"] and "Phường An Bình" in message.subject
     link = re.search(r"https?://\S+", message.body).group(0)

@@ -24,6 +24,7 @@ from portal.ward_report.document import default_signing
 from tests.campaigns.conftest import give
 from tests.factories import HouseholdFactory, member_in
 from tests.feedback.conftest import submitted
+from tests.waiting import wait_until
 
 pytestmark = pytest.mark.django_db
 
@@ -144,14 +145,9 @@ def test_an_admin_asks_from_the_page_a_worker_makes_it_and_the_admins_are_mailed
     )
     job = WardReportJob.objects.get()
     assert answer["Location"] == f"/ward-report/{job.pk}/"
-    for _i in range(150):
-        job.refresh_from_db()
-        if job.status == "done":
-            break
-        import time
-
-        time.sleep(0.2)
-    assert job.status == "done" and job.progress == 100
+    wait_until(lambda: WardReportJob.objects.filter(pk=job.pk, status="done").exists(), what="the report to be made")
+    job.refresh_from_db()
+    assert job.progress == 100
     status = client.get(f"/ward-report/{job.pk}/", HTTP_X_REQUESTED_WITH="fetch").content.decode()
     assert "aria-live" not in status and "Tải về" in status  # the page stops polling and offers the file
     download = client.get(f"/ward-report/{job.pk}/download/")
