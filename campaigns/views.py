@@ -22,11 +22,11 @@ from announcements.selectors import announcements_for_user
 from campaigns import selectors, services
 from campaigns.charts import progress_chart_png
 from campaigns.forms import CampaignForm, EntryForm, ReverseForm, TargetsForm
-from campaigns.models import Campaign, GroupTarget
+from campaigns.models import Campaign
 from campaigns.templatetags.campaign_rows import group_rows
 from groups.access import staff_required, ward_admin_profile
 from groups.selectors import groups_for_user, is_ward_admin
-from portal.audit import audit_record, client_ip
+from portal.audit import client_ip
 from portal.numbers import vn_number
 from portal.text import clean_text
 from portal.web import apply_errors, errors_say, int_or_none
@@ -228,17 +228,13 @@ def entry_audit(request: HttpRequest, pk: int) -> HttpResponse:
     page = Paginator(selectors.entries_for_audit(campaign=campaign, group_id=group_id), 50).get_page(
         request.GET.get("page")
     )
-    audit_record(
-        actor=request.user,
-        action="view",
-        obj=campaign,
-        ward=campaign.ward,
-        summary=f"entries page {page.number}" + (f" group {group_id}" if group_id else ""),
+    services.entries_viewed(
+        user=request.user,
+        campaign=campaign,
+        what=f"entries page {page.number}" + (f" group {group_id}" if group_id else ""),
         ip=client_ip(request),
     )
-    groups = (
-        GroupTarget.objects.filter(campaign=campaign).values_list("group_id", "group__name").order_by("group__name")
-    )
+    groups = [(pk, name) for pk, name, _target in selectors.group_targets(campaign=campaign)]
     return render(
         request, "campaigns/audit.html", {"campaign": campaign, "page": page, "groups": groups, "group_id": group_id}
     )
@@ -249,11 +245,7 @@ def entry_audit(request: HttpRequest, pk: int) -> HttpResponse:
 def campaign_targets(request: HttpRequest, pk: int) -> HttpResponse:
     ward_admin_profile(request, _("Only a ward admin can change the targets."))
     campaign = selectors.campaign_get_for_user(user=request.user, pk=pk)
-    groups = list(
-        GroupTarget.objects.filter(campaign=campaign)
-        .order_by("group__name")
-        .values_list("group_id", "group__name", "target")
-    )
+    groups = selectors.group_targets(campaign=campaign)
     form = TargetsForm(request.POST or None, groups=groups)
     if request.method == "POST" and form.is_valid():
         try:

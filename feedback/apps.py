@@ -1,9 +1,12 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class FeedbackConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "feedback"
+    # The folder keeps its name; what it holds is residents' reports (phản ánh), not the ward's six-monthly report.
+    verbose_name = _("Residents' reports")
 
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save

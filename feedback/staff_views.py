@@ -23,7 +23,7 @@ from feedback.models import Category, Report, Unit
 from groups.access import staff_required
 from groups.models import ResidentialGroup
 from groups.selectors import staff_profile_of
-from portal.audit import audit_record, client_ip
+from portal.audit import client_ip
 from portal.web import apply_errors, draft_keep, draft_take, errors_say, file_response, int_or_none, safe_next
 
 # The codes this browser filed, in a signed cookie rather than a database session: a resident needs no account,
@@ -355,8 +355,6 @@ def numbers(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 def numbers_export(request: HttpRequest) -> HttpResponse:
-    from feedback.reports import monthly_report_xlsx
-
     try:
         year, month = (int(part) for part in request.GET.get("month", "").split("-"))
         if not 1 <= month <= 12 or not 2000 <= year <= 2100:
@@ -364,14 +362,7 @@ def numbers_export(request: HttpRequest) -> HttpResponse:
     except ValueError:
         messages.error(request, _("Please choose a month."))
         return redirect("feedback:numbers")
-    content = monthly_report_xlsx(user=request.user, year=year, month=month)
-    audit_record(
-        actor=request.user,
-        action="export",
-        object_type="feedback.report",
-        ward=staff_profile_of(request.user).ward,
-        summary=f"monthly report {year}-{month:02d}",
-    )
+    content = services.monthly_numbers_export(user=request.user, year=year, month=month)
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="phan-anh-{year}-{month:02d}.xlsx"'
     return response

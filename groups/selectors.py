@@ -323,3 +323,11 @@ def can_change_member(*, user: Any, member: Member) -> bool:
     manages. Seeing a member is not enough."""
     managed = managed_groups_for_user(user=user)
     return member.memberships.filter(group__in=managed, status__in=Membership.CURRENT_STATUSES).exists()
+
+
+def wards_to_choose(*, query: str = "") -> list[dict[str, Any]]:
+    """Every ward as the front door lists them (code, name, province, position), by name, narrowed to those whose
+    name and province hold every word of `query` (folded: typed without accents on a phone)."""
+    wards = list(Ward.objects.order_by("name").values("code", "name", "province", "latitude", "longitude"))
+    words = fold(query)[:100].split()
+    return [w for w in wards if all(word in fold(f"{w['name']} {w['province']}") for word in words)]

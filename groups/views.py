@@ -23,8 +23,7 @@ from groups.forms import (
     StaffInviteForm,
 )
 from groups.models import Membership, ResidentialGroup
-from portal.audit import audit_record, client_ip
-from portal.models import AuditEvent
+from portal.audit import audit_events_for_ward, audit_history, client_ip
 from portal.text import natural_key
 from portal.web import apply_errors, errors_say, public_url, safe_next
 
@@ -162,9 +161,7 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required
 def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    member = selectors.member_get_for_user(user=request.user, pk=pk)
-    # Opening a resident's page shows their phone number: it is recorded who looked.
-    audit_record(actor=request.user, action="view", obj=member, ward=member.ward, ip=client_ip(request))
+    member = services.member_open(user=request.user, pk=pk, ip=client_ip(request))
     memberships = list(selectors.member_memberships(member=member))
     managed = selectors.managed_groups_for_user(user=request.user)
     can_edit = any(m.is_current and managed.filter(pk=m.group_id).exists() for m in memberships)
@@ -178,9 +175,7 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "move_form": MoveForm(groups=managed),
             "add_form": AddToGroupForm(groups=managed, initial={"role": Membership.Role.RESIDENT}),
             "role_choices": Membership.Role.choices,
-            "history": AuditEvent.objects.filter(object_type="groups.member", object_id=str(member.pk))
-            .exclude(action="view")
-            .select_related("actor")[:20],
+            "history": audit_history(obj=member),
         },
     )
 
@@ -339,6 +334,5 @@ def staff_list(request: HttpRequest) -> HttpResponse:
 @staff_required
 def audit_log(request: HttpRequest) -> HttpResponse:
     profile = ward_admin_profile(request)
-    events = AuditEvent.objects.filter(ward=profile.ward).select_related("actor")
-    page = Paginator(events, 100).get_page(request.GET.get("page"))
+    page = Paginator(audit_events_for_ward(ward=profile.ward), 100).get_page(request.GET.get("page"))
     return render(request, "groups/audit_log.html", {"page": page})

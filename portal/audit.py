@@ -1,4 +1,6 @@
-"""Recording who saw and changed what. Services call audit_record inside their own transaction."""
+"""Recording who saw and changed what, and reading it back. Services call audit_record inside their own
+transaction; pages read the trail through audit_history and audit_events_for_ward, for a ward's own staff only
+(the pages check who asks)."""
 
 import ipaddress
 from typing import Any
@@ -57,6 +59,20 @@ def audit_record(
         changes=changes or {},
         ip=ip,
     )
+
+
+def audit_history(*, obj: models.Model, limit: int = 20) -> Any:
+    """What was done to one object, newest first, without the reads of it (who only looked)."""
+    return (
+        AuditEvent.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))
+        .exclude(action=AuditEvent.Action.VIEW)
+        .select_related("actor")[:limit]
+    )
+
+
+def audit_events_for_ward(*, ward: Any) -> Any:
+    """The ward's whole trail, newest first (its admins' audit log)."""
+    return AuditEvent.objects.filter(ward=ward).select_related("actor")
 
 
 def client_ip(request: Any) -> str | None:

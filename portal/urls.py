@@ -4,7 +4,8 @@ from django.urls import include, path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
 from groups import join_views
-from portal import hooks, report_views, token_views, views
+from portal import hooks, token_views, views
+from portal.ward_report import views as ward_report_views
 from portal.web import IdConverter
 
 # Before the apps' URL confs are included: they use it.
@@ -15,9 +16,9 @@ urlpatterns = [
     path("health/", views.health, name="health"),
     path("today/", views.today, name="today"),
     path("today/block/", views.today_block, name="today_block"),
-    path("ward-report/", report_views.ward_report, name="ward_report"),
-    path("ward-report/<id:pk>/", report_views.ward_report_status, name="ward_report_status"),
-    path("ward-report/<id:pk>/download/", report_views.ward_report_download, name="ward_report_download"),
+    path("ward-report/", ward_report_views.ward_report, name="ward_report"),
+    path("ward-report/<id:pk>/", ward_report_views.ward_report_status, name="ward_report_status"),
+    path("ward-report/<id:pk>/download/", ward_report_views.ward_report_download, name="ward_report_download"),
     path(
         "hooks/",
         include(

@@ -16,20 +16,16 @@ from portal.web import safe_next
 def home(request: HttpRequest) -> HttpResponse:
     """The resident's front door: the ward's public page when there is one ward, else a chooser. Staff who are
     signed in go to what waits for them today."""
-    from groups.models import Ward
-    from groups.selectors import staff_profile_of
-    from portal.text import fold
+    from groups.selectors import staff_profile_of, wards_to_choose
 
     if staff_profile_of(request.user) is not None:
         return redirect("today")
-    wards = list(Ward.objects.order_by("name").values("code", "name", "province", "latitude", "longitude"))
+    wards = wards_to_choose()
     if len(wards) == 1:
         return redirect("announcements:public_feed", ward_code=wards[0]["code"])
-    query = fold(request.GET.get("q", ""))[:100]
-    for ward in wards:
-        ward["folded"] = fold(f"{ward['name']} {ward['province']}")
-    shown = [w for w in wards if all(word in w["folded"] for word in query.split())] if query else wards
-    return render(request, "home.html", {"wards": shown, "query": request.GET.get("q", "")[:100]})
+    query = request.GET.get("q", "")[:100]
+    shown = wards_to_choose(query=query) if query else wards
+    return render(request, "home.html", {"wards": shown, "query": query})
 
 
 def admin_login(request: HttpRequest) -> HttpResponse:

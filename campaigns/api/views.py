@@ -19,7 +19,7 @@ from campaigns.models import Campaign
 from groups.selectors import is_ward_admin, staff_profile_of
 from portal.api.fields import MAX_ID
 from portal.api.viewsets import PortalViewSet
-from portal.audit import audit_record, client_ip
+from portal.audit import client_ip
 
 
 def _with_figures(campaign: Campaign) -> Campaign:
@@ -96,14 +96,7 @@ class CampaignViewSet(mixins.ListModelMixin, PortalViewSet):
         else:
             entries = selectors.entries_recent(user=request.user, campaign=campaign, limit=None)
         page = self.paginate_queryset(entries)
-        audit_record(
-            actor=request.user,
-            action="view",
-            obj=campaign,
-            ward=campaign.ward,
-            summary="entries (API)",
-            ip=client_ip(request),
-        )
+        services.entries_viewed(user=request.user, campaign=campaign, what="entries (API)", ip=client_ip(request))
         return self.get_paginated_response(s.EntrySerializer(page, many=True).data)
 
     @extend_schema(request=s.ReverseSerializer, responses={201: s.EntrySerializer})

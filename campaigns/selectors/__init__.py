@@ -31,6 +31,7 @@ from campaigns.selectors.progress import (
     entries_recent,
     entry_get_for_user,
     entry_import_get_for_user,
+    group_targets,
     groups_mine,
     households_find,
     progress_changed,
@@ -39,6 +40,7 @@ from campaigns.selectors.progress import (
 )
 
 __all__ = [
+    "group_targets",
     "GroupAttendance",
     "GroupProgress",
     "LiveCampaign",

@@ -350,3 +350,12 @@ def campaigns_live(*, user: Any, today: date | None = None) -> list[LiveCampaign
         )
         for c in campaigns
     ]
+
+
+def group_targets(*, campaign: Campaign) -> list[tuple[int, str, int]]:
+    """(group id, name, target) of each group the campaign is split between, by name."""
+    return list(
+        GroupTarget.objects.filter(campaign=campaign)
+        .order_by("group__name")
+        .values_list("group_id", "group__name", "target")
+    )

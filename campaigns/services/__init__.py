@@ -4,7 +4,7 @@ totals exact, and leaves an audit event. Callers import from here."""
 
 from campaigns.services import about
 from campaigns.services.about import CampaignAbout, banks, campaign_about_set, vietqr_payload
-from campaigns.services.entries import EntryData, entry_correct, entry_record, entry_reverse
+from campaigns.services.entries import EntryData, entries_viewed, entry_correct, entry_record, entry_reverse
 from campaigns.services.imports import entry_import_commit, entry_import_preview, entry_import_template
 from campaigns.services.meetings import (
     MeetingData,
@@ -28,6 +28,7 @@ from campaigns.services.results import (
 from campaigns.services.setup import CampaignData, campaign_close, campaign_create, campaign_targets_set
 
 __all__ = [
+    "entries_viewed",
     "about",
     "CampaignAbout",
     "banks",

@@ -19,6 +19,7 @@ from campaigns.selectors import progress_changed
 from groups.models import Household, ResidentialGroup
 from groups.selectors import groups_for_user, staff_profile_of
 from portal.audit import audit_record
+from portal.models import AuditEvent
 from portal.text import normalize_spaces
 
 # More than this from one household at once is a typing error (a zero too many), not a gift.
@@ -287,3 +288,9 @@ def _totals_add(campaign_id: int, group_id: int, household_id: int, amount: int,
             "updated_at = EXCLUDED.updated_at",
             [campaign_id, timezone.localdate(), amount, entries, timezone.now()],
         )
+
+
+def entries_viewed(*, user: Any, campaign: Campaign, what: str, ip: str | None) -> None:
+    """A line in the audit trail that this person read the entries with who recorded each (a ward admin's audit
+    page, or the API)."""
+    audit_record(actor=user, action=AuditEvent.Action.VIEW, obj=campaign, ward=campaign.ward, summary=what, ip=ip)

@@ -17,6 +17,7 @@ from feedback.services.base import (
     deadlines,
     new_tracking_code,
 )
+from feedback.services.exports import monthly_numbers_export
 from feedback.services.reporting import (
     DUPLICATE_METRES,
     DUPLICATE_WINDOW,
@@ -50,6 +51,7 @@ from feedback.services.triage import (
 )
 
 __all__ = [
+    "monthly_numbers_export",
     "CODE_ALPHABET",
     "S",
     "TRANSITIONS",

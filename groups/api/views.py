@@ -14,7 +14,7 @@ from groups import selectors, services
 from groups.api import serializers as s
 from groups.models import Membership, ResidentialGroup
 from portal.api.viewsets import PortalViewSet
-from portal.audit import audit_record, client_ip
+from portal.audit import client_ip
 from portal.db import vietnamese
 from portal.text import fold
 from portal.web import int_or_none
@@ -114,20 +114,16 @@ class MemberViewSet(
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         response = super().list(request, *args, **kwargs)
-        profile = selectors.staff_profile_of(request.user)
-        audit_record(
-            actor=request.user,
-            action="view",
-            object_type="groups.member",
-            ward=profile.ward,
-            summary=f"API list {request.get_full_path()[:200]}",
+        services.members_listed(
+            user=request.user,
+            ward=selectors.staff_profile_of(request.user).ward,
+            what=f"API list {request.get_full_path()[:200]}",
             ip=client_ip(request),
         )
         return response
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        member = self.get_object()
-        audit_record(actor=request.user, action="view", obj=member, ward=member.ward, ip=client_ip(request))
+        member = services.member_open(user=request.user, pk=self.get_object().pk, ip=client_ip(request))
         return Response(self.get_serializer(member).data)
 
     @extend_schema(

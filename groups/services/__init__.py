@@ -16,7 +16,9 @@ from groups.services.members import (
     group_save,
     member_create,
     member_data_clean,
+    member_open,
     member_update,
+    members_listed,
 )
 from groups.services.memberships import (
     CONFIRM_MAX_AGE,
@@ -38,6 +40,8 @@ from groups.services.staff import (
 )
 
 __all__ = [
+    "member_open",
+    "members_listed",
     "MEMBER_FIELDS",
     "MemberData",
     "_member_search_text",

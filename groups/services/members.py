@@ -15,10 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from groups.models import ContactChannel, Member, Membership, ResidentialGroup, Ward
-from groups.selectors import can_see_member
+from groups.selectors import can_see_member, member_get_for_user
 from groups.services.base import household_for_address, role_clean
 from groups.services.memberships import _current_group_of, membership_request
 from portal.audit import audit_record, model_changes, snapshot
+from portal.models import AuditEvent
 from portal.phones import normalize_phone, phone_search_keys
 from portal.text import fold, normalize_spaces
 
@@ -283,3 +284,16 @@ def member_update(
             ip=ip,
         )
     return locked
+
+
+def member_open(*, user: Any, pk: int, ip: str | None) -> Member:
+    """A resident's record as this person may see it, and a line in the audit trail that they looked: the page
+    and the API show the phone number."""
+    member = member_get_for_user(user=user, pk=pk)
+    audit_record(actor=user, action=AuditEvent.Action.VIEW, obj=member, ward=member.ward, ip=ip)
+    return member
+
+
+def members_listed(*, user: Any, ward: Ward, what: str, ip: str | None) -> None:
+    """A line in the audit trail that this person read a list of residents (with their phone numbers)."""
+    audit_record(actor=user, action=AuditEvent.Action.VIEW, object_type="groups.member", ward=ward, summary=what, ip=ip)

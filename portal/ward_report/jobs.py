@@ -114,6 +114,15 @@ def report_request(*, user: Any, ask: ReportAsk) -> WardReportJob:
     return job
 
 
+def report_jobs_recent(*, ward_id: int, limit: int = 10) -> Any:
+    return WardReportJob.objects.filter(ward_id=ward_id)[:limit]
+
+
+def report_job_get(*, ward_id: int, pk: int) -> WardReportJob | None:
+    """One of the ward's report jobs; None for another ward's or a guessed id."""
+    return WardReportJob.objects.filter(pk=pk, ward_id=ward_id).first()
+
+
 def signing_last(ward: Ward) -> dict[str, str]:
     """What the form offers: the ward's last report's number, place, signer and recipients, or the defaults."""
     last = WardReportJob.objects.filter(ward=ward).exclude(signer="").order_by("-created_at").first()

@@ -54,7 +54,7 @@ def to_html(report: WardReport) -> str:
     """The page the PDF is printed from, in Vietnamese whatever the language of who asked."""
     with translation.override("vi"):
         return render_to_string(
-            "reports/ward_report.html",
+            "ward_report/document.html",
             {
                 "report": report,
                 "heading": heading(report),

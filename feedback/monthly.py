@@ -1,5 +1,5 @@
-"""The monthly report a ward sends up, as XLSX: the numbers by category and group, and the list of reports.
-No reporter identity is ever in it."""
+"""The month's numbers of residents' reports a ward sends up, as XLSX: by category and group, and the list of
+the reports. No reporter identity is ever in it."""
 
 import io
 from datetime import datetime
@@ -24,7 +24,7 @@ NUMBER_HEADERS = [
 ]
 
 
-def monthly_report_xlsx(*, user: object, year: int, month: int) -> bytes:
+def monthly_numbers_xlsx(*, user: object, year: int, month: int) -> bytes:
     start, end = selectors.month_bounds(year, month)
     data = selectors.report_numbers_by(user=user, since=start, until=end)
     labels = [

@@ -9,16 +9,23 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from groups.access import staff_required, ward_admin_profile
-from portal.forms import ReportForm
 from portal.models import WardReportJob
 from portal.ward_report.data import last_half_year
-from portal.ward_report.jobs import CONTENT_TYPES, ReportAsk, report_request, signing_last
+from portal.ward_report.forms import WardReportForm
+from portal.ward_report.jobs import (
+    CONTENT_TYPES,
+    ReportAsk,
+    report_job_get,
+    report_jobs_recent,
+    report_request,
+    signing_last,
+)
 from portal.web import apply_errors, file_response
 
 
 def _job(request: HttpRequest, pk: int) -> WardReportJob:
     profile = ward_admin_profile(request, _("Only a ward admin can make the ward's report."))
-    job = WardReportJob.objects.filter(pk=pk, ward_id=profile.ward_id).first()
+    job = report_job_get(ward_id=profile.ward_id, pk=pk)
     if job is None:
         raise Http404
     return job
@@ -30,7 +37,7 @@ def ward_report(request: HttpRequest) -> HttpResponse:
     profile = ward_admin_profile(request, _("Only a ward admin can make the ward's report."))
     start, end = last_half_year()
     initial = {"start": start, "end": end, "format": "pdf"} | signing_last(profile.ward)
-    form = ReportForm(request.POST or None, initial=initial)
+    form = WardReportForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             job = report_request(user=request.user, ask=ReportAsk(**form.cleaned_data))
@@ -39,14 +46,14 @@ def ward_report(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("The report is being made. It is mailed to the ward's admins when ready."))
             return redirect("ward_report_status", pk=job.pk)
-    jobs = WardReportJob.objects.filter(ward_id=profile.ward_id)[:10]
-    return render(request, "reports/page.html", {"form": form, "jobs": jobs})
+    jobs = report_jobs_recent(ward_id=profile.ward_id)
+    return render(request, "ward_report/page.html", {"form": form, "jobs": jobs})
 
 
 @staff_required
 def ward_report_status(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job(request, pk)
-    template = "reports/_job.html" if request.headers.get("X-Requested-With") == "fetch" else "reports/job.html"
+    template = "ward_report/_job.html" if request.headers.get("X-Requested-With") == "fetch" else "ward_report/job.html"
     return render(request, template, {"job": job})
 
 
