@@ -2,7 +2,14 @@
 belongs where, and requests about known residents), joining (self-service join) and staff (invitations). Each
 service validates, owns its transaction, and leaves an audit event; a ValidationError is keyed by field name."""
 
-from groups.services.base import household_for_address, role_clean
+from groups.services.base import (
+    CONFIRM_MAX_AGE,
+    CONFIRM_SALT,
+    household_for_address,
+    membership_confirm_token,
+    membership_from_confirm_token,
+    role_clean,
+)
 from groups.services.joining import (
     JoinResult,
     join_request_decide,
@@ -21,17 +28,13 @@ from groups.services.members import (
     members_listed,
 )
 from groups.services.memberships import (
-    CONFIRM_MAX_AGE,
-    CONFIRM_SALT,
     _current_group_of,
     _locked_current_membership,
     _membership_clean,
     membership_add,
     membership_change_role,
     membership_confirm,
-    membership_confirm_token,
     membership_end,
-    membership_from_confirm_token,
     membership_move,
     membership_request,
 )

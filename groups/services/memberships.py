@@ -3,7 +3,6 @@ ward already knows (confirmed by the resident through a signed link)."""
 
 from typing import Any
 
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -206,27 +205,6 @@ def membership_request(
         )
         membership_confirmation_send(membership)
     return membership
-
-
-CONFIRM_SALT = "groups.membership-confirm"
-
-
-CONFIRM_MAX_AGE = 14 * 24 * 3600
-
-
-def membership_confirm_token(membership: Membership) -> str:
-    return signing.dumps(membership.pk, salt=CONFIRM_SALT, compress=True)
-
-
-def membership_from_confirm_token(token: str) -> Membership | None:
-    """The membership a confirmation link names, while the link is fresh (two weeks), else None."""
-    try:
-        pk = signing.loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)
-    except (signing.BadSignature, ValueError, TypeError):
-        return None
-    if not isinstance(pk, int):
-        return None
-    return Membership.objects.select_related("member", "group__ward").filter(pk=pk).first()
 
 
 def membership_confirm(*, membership: Membership, accept: bool, ip: str | None = None) -> Membership:

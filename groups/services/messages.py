@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from channels.personal import personal_queue, personal_to_person
 from channels.sms_text import unaccented
 from groups.models import Membership, confirmation_topic
+from groups.services.base import membership_confirm_token
 
 # Plain ASCII: one SMS segment holds 160 of these, against 70 with Vietnamese marks.
 CONFIRM_TEXT = "Phuong {ward}: co yeu cau them ban vao {group}. Neu dung la ban va dong y, bam: {url}"
@@ -50,8 +51,6 @@ def staff_invitation_send(user: Any) -> None:
 def membership_confirmation_send(membership: Membership) -> None:
     """Ask the person the ward knows by this phone, on their own stored channel, to confirm a request about
     them: the one who typed the number never receives it."""
-    from groups.services.memberships import membership_confirm_token
-
     group = membership.group
     url = settings.PUBLIC_BASE_URL + reverse("join_confirm", args=[membership_confirm_token(membership)])
     text = CONFIRM_TEXT.format(ward=unaccented(group.ward.name), group=unaccented(group.name), url=url)
