@@ -16,7 +16,9 @@ def font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont:
 
 
 def fit(draw: ImageDraw.ImageDraw, text: str, face: ImageFont.FreeTypeFont, width: float) -> str:
-    """The text, cut with "…" to the width it may take."""
+    """The text on one line (a name may hold a line break or a control character pasted from a chat), cut with
+    "…" to the width it may take."""
+    text = " ".join("".join(c if c.isprintable() else " " for c in text).split())
     if draw.textlength(text, font=face) <= width:
         return text
     while text and draw.textlength(text + "…", font=face) > width:

@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 
 KEEP_SECONDS = 2 * 3600
 TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
+INDEX = re.compile(r"[0-9]{1,2}")
 
 
 @dataclass
@@ -62,7 +63,8 @@ def uploads_take(*, scope: str, token: str, chosen: Iterable[str]) -> list[Uploa
     """The kept files the person left ticked (their indexes, as the form sends them), as uploads again."""
     key = _key(scope, token)
     stored = (cache.get(key) if key else None) or []
-    indexes = {int(value) for value in chosen if str(value).isdigit()}
+    # Only the small ASCII numbers the form sends: "²".isdigit() is true and int() refuses it.
+    indexes = {int(value) for value in chosen if INDEX.fullmatch(str(value))}
     return [
         SimpleUploadedFile(name, data, content_type=content_type)
         for index, (name, content_type, data) in enumerate(stored)

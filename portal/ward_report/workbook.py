@@ -81,12 +81,12 @@ def to_xlsx(report: WardReport) -> bytes:
     with translation.override("vi"):
         top = heading(report)
         cover.title = _("Summary")[:31]
-        cover.append([f"{top.kind} {top.subject}"])
+        cover.append([cell_safe(f"{top.kind} {top.subject}")])
         cover["A1"].font = Font(bold=True, size=14)
-        cover.append([f"{top.committee[-1]} · {top.number} · {top.place_date}"])
+        cover.append([cell_safe(f"{top.committee[-1]} · {top.number} · {top.place_date}")])
         cover.append([])
         for sentence in sentences(report):
-            cover.append([sentence])
+            cover.append([cell_safe(sentence)])
             cover.cell(row=cover.max_row, column=1).alignment = Alignment(wrap_text=True, vertical="top")
         cover.append([])
         cover.append([_("Key figures"), _("Value")])

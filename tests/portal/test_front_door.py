@@ -4,6 +4,9 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from announcements import services as announcements
 from feedback.models import Report
@@ -275,3 +278,18 @@ def test_a_group_leader_lands_on_their_own_first_page(ward_a, group_a1, alice, b
     assert "Kênh gửi" not in page and "data-channels" not in page  # no channel setup on a leader's first page
     assert "data-quick-actions" in client_for(carol).get("/today/?all=1").content.decode()
     assert "data-leader-record" not in client_for(bob).get("/today/").content.decode()  # staff: the ward's page
+
+
+@hypothesis_settings(max_examples=40, deadline=None)
+@given(chosen=st.lists(st.text(max_size=8), max_size=4))
+def test_whatever_a_form_says_of_its_kept_photos_is_answered_without_an_error(chosen):
+    """The ticks of kept photos come from the form: "²", "①", a 5,000-digit number or words are ignored, never a
+    server error."""
+    from django.core.cache import cache
+
+    from portal.uploads import uploads_take
+
+    token = "t" * 22
+    cache.set(f"uploads:report-photos:{token}", [("a.jpg", "image/jpeg", b"x")], 60)
+    taken = uploads_take(scope="report-photos", token=token, chosen=[*chosen, "9" * 5000, "²", "①"])
+    assert [f.name for f in taken] == (["a.jpg"] if "0" in chosen or "00" in chosen else [])

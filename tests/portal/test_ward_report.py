@@ -12,6 +12,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 from docx import Document
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from announcements.models import PersonalMessage
@@ -326,3 +329,25 @@ def test_the_admin_sets_number_signer_and_recipients_and_is_told_what_is_wrong(c
     assert 'value="Trần Thị Hoa"' in again and "Đảng ủy phường" in again  # offered for the next report
     assert 'name="number" value="12"' not in again  # a new document takes a new number
     assert client_for(bob).post("/ward-report/", signed).status_code == 403
+
+
+@hypothesis_settings(max_examples=6, deadline=None)
+@given(names=st.lists(st.text(min_size=1, max_size=60), min_size=1, max_size=3))
+def test_any_group_or_campaign_name_makes_a_word_file_and_a_workbook(names):
+    """Names come from staff and from sheets: whatever characters they hold (control characters, "=" at the
+    start, any script), the Word file and the workbook are made, never a failed job."""
+    from portal.ward_report.data import CampaignRow, GroupRow, MeetingRow
+
+    report = ward_report.WardReport(
+        ward=Ward(name="Phường An Bình", code="20001"), start=date(2026, 1, 1), end=date(2026, 6, 30)
+    )
+    report.groups = [GroupRow(name, 10, 2, 5, 3, 6) for name in names]
+    report.campaigns = [CampaignRow(name, "Quỹ", "đ", 1_000_000, 500_000, 3, 50.0) for name in names]
+    report.meetings = [MeetingRow(name, date(2026, 3, 1), 10, 7) for name in names]
+    report.signing = ward_report.Signing(number="12", signer=names[0], recipients=names)
+
+    words, _tables = _docx_text(ward_report.to_docx(report))
+    assert "TM. BAN THƯỜNG TRỰC" in words
+    book = load_workbook(io.BytesIO(ward_report.to_xlsx(report)))
+    first_column = [row[0] for row in book["Tổ chức và độ phủ"].iter_rows(values_only=True)]
+    assert first_column.index("Toàn phường") == len(names) + 1  # the header, a row for each group, the whole ward
