@@ -326,8 +326,11 @@ def can_change_member(*, user: Any, member: Member) -> bool:
 
 
 def wards_to_choose(*, query: str = "") -> list[dict[str, Any]]:
-    """Every ward as the front door lists them (code, name, province, position), by name, narrowed to those whose
-    name and province hold every word of `query` (folded: typed without accents on a phone)."""
+    """Every ward as the front door lists them (code, name, province, position, and name and province folded), by
+    name, narrowed to those whose name and province hold every word of `query` (typed without accents on a
+    phone)."""
     wards = list(Ward.objects.order_by("name").values("code", "name", "province", "latitude", "longitude"))
+    for ward in wards:
+        ward["folded"] = fold(f"{ward['name']} {ward['province']}")  # the page filters on it as one types
     words = fold(query)[:100].split()
-    return [w for w in wards if all(word in fold(f"{w['name']} {w['province']}") for word in words)]
+    return [w for w in wards if all(word in w["folded"] for word in words)]
