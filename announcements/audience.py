@@ -9,6 +9,7 @@ from django.db import connection
 from django.db.models import Count, Q
 
 from announcements.models import Announcement
+from channels.kinds import ChannelKind
 
 
 def target_group_sql(announcement: Announcement, group_ids: list[int] | None = None) -> tuple[str, list[Any]]:
@@ -40,7 +41,7 @@ def audience_sql(
     `id_from` and `id_to` keep the members whose id is in [id_from, id_to), for a fan-out made in parts."""
     chosen = set(announcement.channels)
     never = "1 = 0"
-    zalo_ok = "(m.consent_zalo)" if "zalo_oa" in chosen else never
+    zalo_ok = "(m.consent_zalo)" if ChannelKind.ZALO_OA in chosen else never
     sms_ok = "(m.consent_sms)" if "sms" in chosen else never
     email_ok = "(m.consent_email AND m.email <> '')" if "email" in chosen else never
     kind_case = f"""CASE

@@ -15,7 +15,7 @@ from portal.forms import MultipleFileField, photo_input
 from portal.text import natural_sorted
 
 CHANNEL_CHOICES = [(c, dict(ChannelKind.choices)[c]) for c in ALL_KINDS]
-DEFAULT_CHANNELS = ["zalo_oa", "sms", "zalo_group", "web_feed"]
+DEFAULT_CHANNELS = [ChannelKind.ZALO_OA, ChannelKind.SMS, ChannelKind.ZALO_GROUP, ChannelKind.WEB_FEED]
 
 
 class AnnouncementForm(forms.Form):

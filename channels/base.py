@@ -10,12 +10,14 @@ import ssl
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 import certifi
 import httpx
 from django.conf import settings
+from django.utils.translation import gettext_lazy
 
+from channels.kinds import ChannelKind
 from portal import ratelimit
 
 
@@ -147,10 +149,10 @@ def all_results(batch: Batch, kind: ResultKind, reason: str = "", not_before: fl
 
 
 REQUIRED_SETTINGS = {
-    "sms": ["SMS_API_KEY", "SMS_SECRET_KEY", "SMS_BRANDNAME"],
-    "zalo_oa": ["ZALO_APP_ID", "ZALO_OA_ACCESS_TOKEN"],
-    "zalo_group": ["ZALO_APP_ID", "ZALO_OA_ACCESS_TOKEN"],
-    "facebook_page": ["FACEBOOK_PAGE_ACCESS_TOKEN"],
+    ChannelKind.SMS: ["SMS_API_KEY", "SMS_SECRET_KEY", "SMS_BRANDNAME"],
+    ChannelKind.ZALO_OA: ["ZALO_APP_ID", "ZALO_OA_ACCESS_TOKEN"],
+    ChannelKind.ZALO_GROUP: ["ZALO_APP_ID", "ZALO_OA_ACCESS_TOKEN"],
+    ChannelKind.FACEBOOK_PAGE: ["FACEBOOK_PAGE_ACCESS_TOKEN"],
 }
 
 
@@ -160,16 +162,32 @@ def missing_settings(kind: str) -> list[str]:
     return [name for name in REQUIRED_SETTINGS.get(kind, []) if not getattr(settings, name, "")]
 
 
+# What a failure's reason means for a ward officer, and what to do about it: (a pattern in the stored reason,
+# the cause, what to do). Each adapter lists its provider's codes as FAILURE_CAUSES; the first match wins.
+RETRY_LATER = gettext_lazy("Press “Retry failed” in a few minutes.")
+NOT_CONFIGURED = (
+    "channel not configured",
+    gettext_lazy("The channel is not set up"),
+    gettext_lazy("Ask the technical administrator to set up the channel, then press “Retry failed”."),
+)
+
+
+def failure_causes() -> list[tuple[str, Any, Any]]:
+    from channels import email, facebook, sms, zalo
+
+    return [NOT_CONFIGURED, *sms.FAILURE_CAUSES, *zalo.FAILURE_CAUSES, *facebook.FAILURE_CAUSES, *email.FAILURE_CAUSES]
+
+
 def sender_for(kind: str) -> Sender:
     from channels import email, facebook, sms, web, zalo
 
     senders: dict[str, type] = {
-        "sms": sms.SmsSender,
-        "email": email.EmailSender,
-        "zalo_oa": zalo.ZaloPersonalSender,
-        "zalo_group": zalo.ZaloGroupSender,
-        "facebook_page": facebook.FacebookPageSender,
-        "web_feed": web.WebFeedSender,
+        ChannelKind.SMS: sms.SmsSender,
+        ChannelKind.EMAIL: email.EmailSender,
+        ChannelKind.ZALO_OA: zalo.ZaloPersonalSender,
+        ChannelKind.ZALO_GROUP: zalo.ZaloGroupSender,
+        ChannelKind.FACEBOOK_PAGE: facebook.FacebookPageSender,
+        ChannelKind.WEB_FEED: web.WebFeedSender,
     }
     return senders[kind]()
 

@@ -5,8 +5,19 @@ import smtplib
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.utils.html import strip_tags
+from django.utils.translation import gettext_lazy
 
 from channels.base import Batch, Result, ResultKind, all_results, throttle
+
+# What the mail server's answers in a stored reason mean to a ward officer, and what to do (see channels.base).
+FAILURE_CAUSES = [
+    (
+        "recipient refused",
+        gettext_lazy("The email address was refused"),
+        gettext_lazy("Check these people's email addresses."),
+    ),
+    ("SMTP", gettext_lazy("The mail server failed"), gettext_lazy("Press “Retry failed” in a few minutes.")),
+]
 
 
 class EmailSender:

@@ -6,8 +6,18 @@ shows, never a channel here.
 
 import httpx
 from django.conf import settings
+from django.utils.translation import gettext_lazy
 
 from channels.base import Batch, Message, Result, ResultKind, call_provider, http_client, throttle
+
+# What the Graph API's codes in a stored reason mean to a ward officer, and what to do (see channels.base).
+FAILURE_CAUSES = [
+    (
+        "190",
+        gettext_lazy("The Facebook Page token has expired"),
+        gettext_lazy("Issue a new access token for the Facebook Page."),
+    ),
+]
 
 THROTTLING_CODES = {4, 17, 32, 613}
 TOKEN_CODES = {190}

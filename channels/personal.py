@@ -11,6 +11,7 @@ from typing import Any, Protocol
 from django.conf import settings
 
 from channels.base import missing_settings
+from channels.kinds import ChannelKind
 
 # Mail backends that print or drop messages instead of sending them: nobody would receive a code through them.
 NOT_SENDING = {"django.core.mail.backends.console.EmailBackend", "django.core.mail.backends.dummy.EmailBackend"}
@@ -18,8 +19,8 @@ NOT_SENDING = {"django.core.mail.backends.console.EmailBackend", "django.core.ma
 
 def personal_channel(*, zalo_user_id: str = "", phone: str = "", email: str = "") -> str | None:
     """The channel kind a message to this person would go on now ("zalo_oa", "sms", "email"), or None."""
-    if zalo_user_id and not missing_settings("zalo_oa"):
-        return "zalo_oa"
+    if zalo_user_id and not missing_settings(ChannelKind.ZALO_OA):
+        return ChannelKind.ZALO_OA
     if phone and not missing_settings("sms"):
         return "sms"
     if email and settings.EMAIL_BACKEND not in NOT_SENDING:
@@ -28,7 +29,7 @@ def personal_channel(*, zalo_user_id: str = "", phone: str = "", email: str = ""
 
 
 # How a resident names each channel ("we sent you the code by SMS").
-LABELS = {"zalo_oa": "Zalo", "sms": "SMS", "email": "email"}
+LABELS = {ChannelKind.ZALO_OA: "Zalo", ChannelKind.SMS: "SMS", ChannelKind.EMAIL: ChannelKind.EMAIL}
 
 
 class Outbox(Protocol):
@@ -63,7 +64,7 @@ def personal_to_person(*, zalo_user_id: str = "", phone: str = "", email: str = 
     kind = personal_channel(zalo_user_id=zalo_user_id, phone=phone, email=email)
     if kind is None:
         return None
-    address = {"zalo_oa": zalo_user_id, "sms": phone, "email": email}[kind]
+    address = {ChannelKind.ZALO_OA: zalo_user_id, ChannelKind.SMS: phone, ChannelKind.EMAIL: email}[kind]
     return personal_queue(kind=kind, address=address, **message)
 
 

@@ -11,10 +11,36 @@ import httpx
 from django.conf import settings
 from django.urls import reverse
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext_lazy
 
 from channels import ids
 from channels.base import Batch, Message, Result, ResultKind, call_provider, http_client, throttle
 from channels.sms_text import is_gsm7
+
+# What the gateway's codes in a stored reason mean to a ward officer, and what to do (see channels.base).
+FAILURE_CAUSES = [
+    (
+        "103",
+        gettext_lazy("The SMS account is out of credit"),
+        gettext_lazy("Top up the SMS account, then press “Retry failed”."),
+    ),
+    ("101", gettext_lazy("The SMS gateway refused the key"), gettext_lazy("Check the API key of the SMS account.")),
+    (
+        "104",
+        gettext_lazy("The SMS brandname is not registered"),
+        gettext_lazy("Register the brandname with the SMS provider."),
+    ),
+    (
+        "108",
+        gettext_lazy("Wrong phone numbers"),
+        gettext_lazy("Correct these people's phone numbers in the member list."),
+    ),
+    (
+        "99:",
+        gettext_lazy("The phone number blocks messages"),
+        gettext_lazy("Call them, or tell them through the group leader."),
+    ),
+]
 
 ACCEPTED_CODES = {"100"}
 ALREADY_SENT = "124"

@@ -14,10 +14,27 @@ import httpx
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from channels import ids
 from channels.base import Batch, Message, Result, ResultKind, call_provider, http_client, throttle
+from channels.kinds import ChannelKind
 from channels.models import ProviderToken
+
+# What Zalo's codes in a stored reason mean to a ward officer, and what to do (see channels.base).
+FAILURE_CAUSES = [
+    (
+        "Zalo -213",
+        gettext_lazy("Not following the ward's Zalo OA"),
+        gettext_lazy("Invite them to follow the Zalo OA, or send by SMS."),
+    ),
+    (
+        "Zalo -217",
+        gettext_lazy("Blocked the ward's Zalo OA"),
+        gettext_lazy("Send by SMS, or tell them through the group leader."),
+    ),
+    ("Zalo -2", gettext_lazy("Zalo refused the message"), gettext_lazy("Send by SMS, or press “Retry failed” later.")),
+]
 
 TOKEN_NAME = "zalo_oa"
 TEXT_PIECE = 1800
@@ -189,7 +206,7 @@ class _ZaloSender:
 class ZaloPersonalSender(_ZaloSender):
     """A follower gets an OA message; a member known only by phone gets a ZNS template message."""
 
-    kind = "zalo_oa"
+    kind = ChannelKind.ZALO_OA
     batch_size = 100
 
     def _send_one(self, zalo: ZaloClient, message: Message) -> Result:

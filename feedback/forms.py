@@ -94,7 +94,11 @@ class RecordForm(ReportForm):
 
     source = forms.ChoiceField(
         label=_("Received by"),
-        choices=[c for c in Report.Source.choices if c[0] not in {"web", "zalo_oa", "open311"}],
+        choices=[
+            c
+            for c in Report.Source.choices
+            if c[0] not in {Report.Source.WEB, Report.Source.ZALO_OA, Report.Source.OPEN311}
+        ],
     )
 
 

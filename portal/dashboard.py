@@ -13,7 +13,7 @@ from announcements.models import Announcement, Delivery, DeliveryBatch
 from announcements.selectors import announcements_for_user, cause_in_words, recent_reach, unmade_people_waiting
 from campaigns.selectors import campaigns_live
 from channels.base import missing_settings
-from channels.kinds import channel_label
+from channels.kinds import ChannelKind, channel_label
 from feedback.models import Report
 from feedback.selectors import reports_for_user
 from groups.models import Membership, Outlet
@@ -149,9 +149,9 @@ def today_for_user(*, user: Any, now: datetime | None = None) -> Today:
 def _channel_health(*, ward_id: int, now: datetime, start: datetime) -> list[ChannelHealth]:
     """Each channel the ward uses: its missing settings, what waits (quiet hours, out of quota) and until when,
     and today's failures with the most common reason."""
-    kinds = ["sms", "zalo_oa", "email"] + sorted(
+    kinds = [ChannelKind.SMS, ChannelKind.ZALO_OA, ChannelKind.EMAIL] + sorted(
         set(Outlet.objects.filter(ward_id=ward_id, is_active=True).values_list("kind", flat=True))
-        - {"sms", "zalo_oa", "email"}
+        - {ChannelKind.SMS, ChannelKind.ZALO_OA, ChannelKind.EMAIL}
     )
     deliveries = Delivery.objects.filter(announcement__ward_id=ward_id)
     held = {

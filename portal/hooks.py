@@ -97,7 +97,7 @@ def zalo_webhook(request: HttpRequest) -> HttpResponse:
         message = message or {}
         tracking = str(message.get("tracking_id") or event.get("tracking_id") or "")
         updated = services.delivery_report(
-            kind="zalo_oa",
+            kind=ChannelKind.ZALO_OA,
             delivered=True,
             request_id=tracking,
             provider_message_id=str(message.get("msg_id") or event.get("msg_id") or ""),

@@ -7,7 +7,6 @@ from typing import Any
 from django.db.models import Count, Min, OuterRef, QuerySet, Subquery, Sum
 from django.http import Http404
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from announcements.models import (
     SKIP_REASONS,
@@ -19,6 +18,8 @@ from announcements.models import (
     Response,
 )
 from announcements.selectors.base import announcements_for_user
+from channels.base import RETRY_LATER
+from channels.base import failure_causes as failure_causes_known
 from groups.models import Household, StaffProfile
 from groups.selectors import groups_for_user, households_matching, staff_profile_of
 from portal.numbers import percent_of
@@ -239,59 +240,9 @@ def delivery_for_reader(*, delivery_id: int) -> Delivery:
     return delivery
 
 
-# What a failure's reason means for a ward officer, and what to do about it: (pattern in the stored reason,
-# cause, what to do). The first match wins; reasons come from the channel adapters.
-RETRY_LATER = gettext_lazy("Press “Retry failed” in a few minutes.")
-FAILURE_CAUSES = [
-    (
-        "channel not configured",
-        gettext_lazy("The channel is not set up"),
-        gettext_lazy("Ask the technical administrator to set up the channel, then press “Retry failed”."),
-    ),
-    (
-        "103",
-        gettext_lazy("The SMS account is out of credit"),
-        gettext_lazy("Top up the SMS account, then press “Retry failed”."),
-    ),
-    ("101", gettext_lazy("The SMS gateway refused the key"), gettext_lazy("Check the API key of the SMS account.")),
-    (
-        "104",
-        gettext_lazy("The SMS brandname is not registered"),
-        gettext_lazy("Register the brandname with the SMS provider."),
-    ),
-    (
-        "108",
-        gettext_lazy("Wrong phone numbers"),
-        gettext_lazy("Correct these people's phone numbers in the member list."),
-    ),
-    (
-        "99:",
-        gettext_lazy("The phone number blocks messages"),
-        gettext_lazy("Call them, or tell them through the group leader."),
-    ),
-    (
-        "Zalo -213",
-        gettext_lazy("Not following the ward's Zalo OA"),
-        gettext_lazy("Invite them to follow the Zalo OA, or send by SMS."),
-    ),
-    (
-        "Zalo -217",
-        gettext_lazy("Blocked the ward's Zalo OA"),
-        gettext_lazy("Send by SMS, or tell them through the group leader."),
-    ),
-    ("Zalo -2", gettext_lazy("Zalo refused the message"), gettext_lazy("Send by SMS, or press “Retry failed” later.")),
-    (
-        "190",
-        gettext_lazy("The Facebook Page token has expired"),
-        gettext_lazy("Issue a new access token for the Facebook Page."),
-    ),
-    (
-        "recipient refused",
-        gettext_lazy("The email address was refused"),
-        gettext_lazy("Check these people's email addresses."),
-    ),
-    ("SMTP", gettext_lazy("The mail server failed"), RETRY_LATER),
-]
+# What a failure's reason means for a ward officer, and what to do about it: each adapter knows its provider's
+# codes (channels.base.failure_causes gathers them).
+FAILURE_CAUSES = failure_causes_known()
 
 
 @dataclass

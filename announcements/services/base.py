@@ -6,10 +6,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
 from announcements.models import Announcement, Delivery
+from channels.kinds import ChannelKind
 from groups.models import StaffProfile
 from groups.selectors import staff_profile_of
 
-PERSONAL_KINDS = ["zalo_oa", "sms", "email"]
+PERSONAL_KINDS = [ChannelKind.ZALO_OA, ChannelKind.SMS, ChannelKind.EMAIL]
 OUTLET_KINDS = ["zalo_group", "facebook_page", "web_feed"]
 ALL_KINDS = PERSONAL_KINDS + OUTLET_KINDS
 EDITABLE = {Announcement.Status.DRAFT, Announcement.Status.PENDING}
