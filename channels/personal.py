@@ -21,15 +21,15 @@ def personal_channel(*, zalo_user_id: str = "", phone: str = "", email: str = ""
     """The channel kind a message to this person would go on now ("zalo_oa", "sms", "email"), or None."""
     if zalo_user_id and not missing_settings(ChannelKind.ZALO_OA):
         return ChannelKind.ZALO_OA
-    if phone and not missing_settings("sms"):
-        return "sms"
+    if phone and not missing_settings(ChannelKind.SMS):
+        return ChannelKind.SMS
     if email and settings.EMAIL_BACKEND not in NOT_SENDING:
-        return "email"
+        return ChannelKind.EMAIL
     return None
 
 
 # How a resident names each channel ("we sent you the code by SMS").
-LABELS = {ChannelKind.ZALO_OA: "Zalo", ChannelKind.SMS: "SMS", ChannelKind.EMAIL: ChannelKind.EMAIL}
+LABELS = {ChannelKind.ZALO_OA: "Zalo", ChannelKind.SMS: "SMS", ChannelKind.EMAIL: "email"}
 
 
 class Outbox(Protocol):
