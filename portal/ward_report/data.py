@@ -86,6 +86,9 @@ class MonthRow:
     in_time: int
 
 
+MONTH_COUNTS = ["received", "valid", "answered", "in_time"]
+
+
 @dataclass
 class CampaignRow:
     name: str
@@ -100,7 +103,7 @@ class CampaignRow:
 @dataclass
 class MeetingRow:
     title: str
-    held_on: date
+    held_on: date | None
     invited: int
     attended: int
 
@@ -145,6 +148,16 @@ class WardReport:
             "",
             *(sum(getattr(g, name) for g in self.groups) for name in GROUP_COUNTS),
         )
+
+    @property
+    def feedback_total(self) -> MonthRow:
+        """The whole period's reports, summed over its months (the table's last row, the summary's figures)."""
+        return MonthRow("", *(sum(getattr(m, name) for m in self.months) for name in MONTH_COUNTS))
+
+    @property
+    def meetings_total(self) -> MeetingRow:
+        """Every meeting of the period together: people invited and people who came."""
+        return MeetingRow("", None, sum(m.invited for m in self.meetings), sum(m.attended for m in self.meetings))
 
     @property
     def period(self) -> str:

@@ -85,20 +85,18 @@ def _announcements(report: WardReport) -> str:
 
 
 def _feedback(report: WardReport) -> str:
-    received = sum(m.received for m in report.months)
-    if not received:
+    total = report.feedback_total
+    if not total.received:
         return _("No report from residents was received in this period.")
-    valid = sum(m.valid for m in report.months)
-    in_time = sum(m.in_time for m in report.months)
     return _(
         "The ward received %(received)s reports from residents, %(valid)s of them valid; %(answered)s were "
         "answered and %(in_time)s resolved in time (%(share)s of the valid ones)."
     ) % {
-        "received": vn_number(received),
-        "valid": vn_number(valid),
-        "answered": vn_number(sum(m.answered for m in report.months)),
-        "in_time": vn_number(in_time),
-        "share": vn_percent(percent_of(in_time, valid)),
+        "received": vn_number(total.received),
+        "valid": vn_number(total.valid),
+        "answered": vn_number(total.answered),
+        "in_time": vn_number(total.in_time),
+        "share": vn_percent(percent_of(total.in_time, total.valid)),
     }
 
 
@@ -122,28 +120,23 @@ def _campaigns(report: WardReport) -> list[str]:
 def _meetings(report: WardReport) -> str:
     if not report.meetings:
         return _("No meeting was held in this period.")
-    invited = sum(m.invited for m in report.meetings)
-    came = sum(m.attended for m in report.meetings)
+    total = report.meetings_total
     return ngettext(
         "%(count)s meeting was held: of %(invited)s people invited, %(came)s came (%(percent)s).",
         "%(count)s meetings were held: of %(invited)s people invited, %(came)s came (%(percent)s).",
         len(report.meetings),
     ) % {
         "count": vn_number(len(report.meetings)),
-        "invited": vn_number(invited),
-        "came": vn_number(came),
-        "percent": vn_percent(percent_of(came, invited)),
+        "invited": vn_number(total.invited),
+        "came": vn_number(total.attended),
+        "percent": vn_percent(total.percent),
     }
 
 
 def figures(report: WardReport) -> list[Figure]:
     """The key figures of the workbook's summary sheet, as numbers a spreadsheet can compute with."""
     with translation.override("vi"):
-        received = sum(m.received for m in report.months)
-        valid = sum(m.valid for m in report.months)
-        in_time = sum(m.in_time for m in report.months)
-        invited = sum(m.invited for m in report.meetings)
-        came = sum(m.attended for m in report.meetings)
+        reports, meetings = report.feedback_total, report.meetings_total
         whole = report.whole
         return [
             Figure(_("Households declared"), whole.households),
@@ -154,12 +147,12 @@ def figures(report: WardReport) -> list[Figure]:
             Figure(_("Announcements sent"), len(report.announcements)),
             Figure(_("Messages"), sum(c["total"] for c in report.deliveries_by_channel.values())),
             Figure(_("Reach"), reach_total(report), PERCENT),
-            Figure(_("Reports received"), received),
-            Figure(_("Valid reports"), valid),
-            Figure(_("Reports answered"), sum(m.answered for m in report.months)),
-            Figure(_("Resolved in time"), in_time),
-            Figure(_("Resolved in time, of the valid ones"), percent_of(in_time, valid), PERCENT),
+            Figure(_("Reports received"), reports.received),
+            Figure(_("Valid reports"), reports.valid),
+            Figure(_("Reports answered"), reports.answered),
+            Figure(_("Resolved in time"), reports.in_time),
+            Figure(_("Resolved in time, of the valid ones"), percent_of(reports.in_time, reports.valid), PERCENT),
             Figure(_("Campaigns"), len(report.campaigns)),
             Figure(_("Meetings"), len(report.meetings)),
-            Figure(_("Attendance at meetings"), percent_of(came, invited), PERCENT),
+            Figure(_("Attendance at meetings"), meetings.percent, PERCENT),
         ]

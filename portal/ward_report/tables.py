@@ -132,10 +132,8 @@ def _feedback(report: WardReport) -> Section:
         [[m.month, m.received, m.valid, m.answered, m.in_time] for m in report.months],
     )
     if months.rows:
-        months.total = [
-            _("Whole period"),
-            *(sum(getattr(m, name) for m in report.months) for name in ("received", "valid", "answered", "in_time")),
-        ]
+        total = report.feedback_total
+        months.total = [_("Whole period"), total.received, total.valid, total.answered, total.in_time]
     tables = [months]
     if report.categories:
         tables.append(
@@ -176,8 +174,8 @@ def _meetings(report: WardReport) -> Section:
         empty=_("No meeting was held in this period."),
     )
     if table.rows:
-        invited, came = sum(m.invited for m in report.meetings), sum(m.attended for m in report.meetings)
-        table.total = [_("All meetings"), None, invited, came, came * 100 / invited if invited else None]
+        total = report.meetings_total
+        table.total = [_("All meetings"), None, total.invited, total.attended, total.percent]
     return Section(_("Meetings"), [table], Chart(_("Attendance at meetings"), 4) if table.rows else None)
 
 
