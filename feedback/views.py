@@ -23,7 +23,7 @@ from portal.audit import client_ip
 from portal.images import image_prepare
 from portal.phones import normalize_phone
 from portal.ratelimit import over_hourly_limit
-from portal.uploads import uploads_forget, uploads_keep, uploads_kept, uploads_take
+from portal.uploads import uploads_forget, uploads_keep, uploads_take
 from portal.web import apply_errors, draft_keep, draft_take, file_response, int_or_none
 
 # The codes this browser filed, in a signed cookie rather than a database session: a resident needs no account,
@@ -103,7 +103,7 @@ def report(request: HttpRequest, ward_code: str) -> HttpResponse:
                     done = redirect(reverse("feedback:done") + f"?code={report.tracking_code}")
                     return _remember(request, done, report.tracking_code)
         # Whatever went wrong, the photos that are pictures stay on the server: not chosen and sent again.
-        uploads_keep(
+        kept_photos = uploads_keep(
             scope=PHOTOS,
             token=token,
             files=[*kept, *request.FILES.getlist("photos")],
@@ -112,7 +112,7 @@ def report(request: HttpRequest, ward_code: str) -> HttpResponse:
         )
     else:
         form = ReportForm(groups=groups, initial={"form_token": secrets.token_urlsafe(16), "public": True})
-    kept_photos = uploads_kept(scope=PHOTOS, token=token) if request.method == "POST" else []
+        kept_photos = []
     return render(request, "feedback/report_form.html", {"ward": ward, "form": form.for_display(), "kept": kept_photos})
 
 

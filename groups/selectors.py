@@ -325,12 +325,16 @@ def can_change_member(*, user: Any, member: Member) -> bool:
     return member.memberships.filter(group__in=managed, status__in=Membership.CURRENT_STATUSES).exists()
 
 
-def wards_to_choose(*, query: str = "") -> list[dict[str, Any]]:
-    """Every ward as the front door lists them (code, name, province, position, and name and province folded), by
-    name, narrowed to those whose name and province hold every word of `query` (typed without accents on a
-    phone)."""
+def wards_to_choose() -> list[dict[str, Any]]:
+    """Every ward as the front door lists them (code, name, province, position, and name and province folded, which
+    the page filters on as one types), by name."""
     wards = list(Ward.objects.order_by("name").values("code", "name", "province", "latitude", "longitude"))
     for ward in wards:
-        ward["folded"] = fold(f"{ward['name']} {ward['province']}")  # the page filters on it as one types
+        ward["folded"] = fold(f"{ward['name']} {ward['province']}")
+    return wards
+
+
+def wards_matching(wards: list[dict[str, Any]], query: str) -> list[dict[str, Any]]:
+    """The wards whose name and province hold every word of `query` (typed without accents on a phone)."""
     words = fold(query)[:100].split()
     return [w for w in wards if all(word in w["folded"] for word in words)]

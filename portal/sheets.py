@@ -172,10 +172,15 @@ def read_table(*, name: str, content: bytes) -> list[list[str]]:
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+def xml_text(value: str) -> str:
+    """Text an Office file's XML can carry: the control characters it cannot (pasted from a chat) are dropped."""
+    return ILLEGAL_CHARACTERS_RE.sub("", value)
+
+
 def cell_safe(value: str) -> str:
     """A text cell that a spreadsheet shows as written: "=HYPERLINK(...)" stays text, and the control characters
     XML cannot carry are dropped."""
-    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    value = xml_text(value)
     return "'" + value if value.startswith(_FORMULA_STARTS) else value
 
 

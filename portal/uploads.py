@@ -30,12 +30,12 @@ def _key(scope: str, token: str) -> str | None:
 
 def uploads_keep(
     *, scope: str, token: str, files: Iterable[UploadedFile], check: Callable[[UploadedFile], object], limit: int
-) -> None:
+) -> list[Kept]:
     """Keep the files that pass `check` (which raises ValidationError for one that does not), replacing what
-    was kept before under this token."""
+    was kept before under this token; what was kept, for the form to list."""
     key = _key(scope, token)
     if key is None:
-        return
+        return []
     kept: list[tuple[str, str, bytes]] = []
     for upload in files:
         if len(kept) >= limit:
@@ -51,12 +51,7 @@ def uploads_keep(
         cache.set(key, kept, KEEP_SECONDS)
     else:
         cache.delete(key)
-
-
-def uploads_kept(*, scope: str, token: str) -> list[Kept]:
-    key = _key(scope, token)
-    stored = cache.get(key) if key else None
-    return [Kept(index, name, len(data)) for index, (name, _type, data) in enumerate(stored or [])]
+    return [Kept(index, name, len(data)) for index, (name, _type, data) in enumerate(kept)]
 
 
 def uploads_take(*, scope: str, token: str, chosen: Iterable[str]) -> list[UploadedFile]:

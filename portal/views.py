@@ -16,7 +16,7 @@ from portal.web import safe_next
 def home(request: HttpRequest) -> HttpResponse:
     """The resident's front door: the ward's public page when there is one ward, else a chooser. Staff who are
     signed in go to what waits for them today."""
-    from groups.selectors import staff_profile_of, wards_to_choose
+    from groups.selectors import staff_profile_of, wards_matching, wards_to_choose
 
     if staff_profile_of(request.user) is not None:
         return redirect("today")
@@ -24,7 +24,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if len(wards) == 1:
         return redirect("announcements:public_feed", ward_code=wards[0]["code"])
     query = request.GET.get("q", "")[:100]
-    shown = wards_to_choose(query=query) if query else wards
+    shown = wards_matching(wards, query)
     return render(request, "home.html", {"wards": shown, "query": query})
 
 

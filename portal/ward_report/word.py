@@ -16,8 +16,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
 from docx.text.paragraph import Paragraph
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from portal.sheets import xml_text
 from portal.ward_report.data import WardReport
 from portal.ward_report.document import Heading, heading
 from portal.ward_report.render import parts
@@ -25,11 +25,6 @@ from portal.ward_report.summary import sentences
 from portal.ward_report.tables import Table, shown
 
 FONT = "Times New Roman"
-
-
-def _xml_safe(text: str) -> str:
-    """Text Word's XML can carry: a name with a control character (pasted from a chat) loses only that."""
-    return ILLEGAL_CHARACTERS_RE.sub("", text)
 
 
 def _line(
@@ -46,7 +41,7 @@ def _line(
     paragraph.alignment = align
     paragraph.paragraph_format.space_after = Pt(after)
     paragraph.paragraph_format.space_before = Pt(0)
-    run = paragraph.add_run(_xml_safe(text))
+    run = paragraph.add_run(xml_text(text))
     run.bold, run.italic, run.font.size = bold, italic, Pt(size)
     return paragraph
 
@@ -74,7 +69,7 @@ def _top(document: Any, top: Heading) -> None:
     for index, line in enumerate(top.committee):
         paragraph = left.paragraphs[0] if index == 0 else left.add_paragraph()
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        run = paragraph.add_run(_xml_safe(line))
+        run = paragraph.add_run(xml_text(line))
         run.bold, run.font.size = index == len(top.committee) - 1, Pt(12.5)
     _rule(left.paragraphs[-1], 0.35)
     _line(left, top.number, size=13).paragraph_format.space_before = Pt(6)
@@ -97,7 +92,7 @@ def _data_table(document: Any, table: Table) -> None:
         for cell, value, column in zip(cells, values, table.columns, strict=True):
             paragraph = cell.paragraphs[0]
             paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT if column.numeric else WD_ALIGN_PARAGRAPH.LEFT
-            run = paragraph.add_run(_xml_safe(shown(value, column.kind)))
+            run = paragraph.add_run(xml_text(shown(value, column.kind)))
             run.bold, run.font.size = values is table.total, Pt(10.5)
     document.add_paragraph().paragraph_format.space_after = Pt(2)
 
