@@ -10,7 +10,7 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from feedback.models import Report
-from tests.e2e.test_accessibility import _serious
+from tests.e2e.test_accessibility import SHOTS, _serious
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.e2e
@@ -78,6 +78,9 @@ def test_a_resident_reports_from_the_front_door_loses_nothing_to_an_error_follow
     assert page.locator(".errorlist").count() == 1  # no false error on a field that was right
     _no_sideways_scroll(page)
     assert _serious(Axe(), page, 390, "normal", "the report form after an error") == []
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.locator("[data-photos-kept]").scroll_into_view_if_needed()
+    page.screenshot(path=str(SHOTS / "report-form-photo-kept.png"))  # for a person to look at
     network.send("Network.emulateNetworkConditions", {**slow, "downloadThroughput": -1, "uploadThroughput": -1})
 
     sent_before = len(bodies)
