@@ -1,6 +1,8 @@
 """Pages for announcements: staff compose, approve and follow a fan-out; residents read, confirm and answer.
 Thin: reads through selectors, writes through services."""
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
@@ -38,8 +40,12 @@ def announcement_list(request: HttpRequest) -> HttpResponse:
 @staff_required
 def announcement_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     announcement = selectors.announcement_get_for_user(user=request.user, pk=pk) if pk else None
-    if announcement and not selectors.can_edit(user=request.user, announcement=announcement):
-        raise PermissionDenied(_("Only its author or a ward admin can change this announcement."))
+    if announcement and "edit" not in services.allowed_actions(user=request.user, announcement=announcement):
+        try:
+            services.action_check("edit", request.user, announcement)
+        except ValidationError as error:  # theirs to edit, but no longer editable: say why, on its page
+            errors_say(request, error)
+            return redirect("announcements:detail", pk=announcement.pk)
     groups = list(groups_for_user(user=request.user).filter(is_active=True).order_by("name"))
     if request.method == "POST":
         form = AnnouncementForm(request.POST, request.FILES, groups=groups)
@@ -132,16 +138,13 @@ def _recipients_page(request: HttpRequest, announcement: Announcement) -> Page |
 @staff_required
 def announcement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     announcement = selectors.announcement_get_for_user(user=request.user, pk=pk)
-    profile = staff_profile_of(request.user)
     return render(
         request,
         "announcements/detail.html",
         {
             "announcement": announcement,
-            "profile": profile,
-            "can_edit": selectors.can_edit(user=request.user, announcement=announcement)
-            and announcement.status in services.EDITABLE,
-            "submit_approves": services.approves_on_submit(profile=profile, announcement=announcement),
+            "allowed": services.allowed_actions(user=request.user, announcement=announcement),
+            "submit_approves": services.approves_on_submit(user=request.user, announcement=announcement),
             "preview": _previews(announcement),
             "stats": selectors.delivery_stats(announcement),
             "failures": selectors.failed_deliveries(announcement),
@@ -198,6 +201,7 @@ def announcement_stats(request: HttpRequest, pk: int) -> HttpResponse:
         "announcements/_stats.html",
         {
             "announcement": announcement,
+            "allowed": services.allowed_actions(user=request.user, announcement=announcement),
             "stats": selectors.delivery_stats(announcement),
             "failures": selectors.failed_deliveries(announcement),
             "causes": selectors.failure_causes(announcement),
@@ -206,27 +210,38 @@ def announcement_stats(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-CONFIRMED_ACTIONS = {"submit", "approve", "send", "cancel"}
+CONFIRMED_ACTIONS = {"submit", "approve", "send", "cancel", "remove-file"}
+
+
+def _action_and_file(announcement: Announcement, action: str) -> tuple[str, AnnouncementFile | None]:
+    """ "remove-file-12" names the action "remove-file" on the announcement's file 12; any other action no file."""
+    name, _dash, file_id = action.rpartition("-")
+    if name == "remove-file" and int_or_none(file_id) is not None:
+        return name, get_object_or_404(AnnouncementFile, announcement=announcement, pk=int(file_id))
+    return action, None
 
 
 @staff_required
 def announcement_confirm(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """The page that asks before anything that sends or cancels, saying what will happen: who it reaches on
-    which channel, and what the SMS will cost. Its button posts to the action itself."""
+    which channel, and what the SMS will cost. Its button posts to the action itself. Only an action this person
+    may take now is asked about."""
     announcement = selectors.announcement_get_for_user(user=request.user, pk=pk)
-    removing = None
-    if action.startswith("remove-file-") and int_or_none(action.rsplit("-", 1)[1]) is not None:
-        removing = get_object_or_404(AnnouncementFile, announcement=announcement, pk=int(action.rsplit("-", 1)[1]))
-    elif action not in CONFIRMED_ACTIONS:
+    name, removing = _action_and_file(announcement, action)
+    if name not in CONFIRMED_ACTIONS:
         raise Http404
-    approves = action == "approve" or (
-        action == "submit"
-        and services.approves_on_submit(profile=staff_profile_of(request.user), announcement=announcement)
+    try:
+        services.action_check(name, request.user, announcement)  # not theirs to take: 403, as the action would
+    except ValidationError as error:  # theirs, but not now (sent meanwhile, say): why, on its page
+        errors_say(request, error)
+        return redirect("announcements:detail", pk=announcement.pk)
+    approves = name == "approve" or (
+        name == "submit" and services.approves_on_submit(user=request.user, announcement=announcement)
     )
-    if action == "submit" and not approves:
+    if name == "submit" and not approves:
         raise Http404  # sending for approval sends nothing to anyone: it needs no confirmation
-    sends = action == "send" or (approves and services.approval_sends_now(announcement))
-    estimate = selectors.audience_estimate(announcement) if action != "cancel" and not removing else None
+    sends = name == "send" or (approves and services.approval_sends_now(announcement))
+    estimate = selectors.audience_estimate(announcement) if name not in {"cancel", "remove-file"} else None
     return render(
         request,
         "announcements/confirm.html",
@@ -242,51 +257,80 @@ def announcement_confirm(request: HttpRequest, pk: int, action: str) -> HttpResp
     )
 
 
+def _submit(request: HttpRequest, announcement: Announcement, file: AnnouncementFile | None) -> str:
+    announcement = services.announcement_submit(announcement=announcement, by=request.user)
+    return {
+        Announcement.Status.PENDING: _("Sent to a ward admin for approval."),
+        Announcement.Status.SENDING: _("Approved and sending now."),
+    }.get(announcement.status, _("Approved."))
+
+
+def _approve(request: HttpRequest, announcement: Announcement, file: AnnouncementFile | None) -> str:
+    announcement = services.announcement_approve(announcement=announcement, by=request.user)
+    return _("Approved and sending.") if announcement.status == Announcement.Status.SENDING else _("Approved.")
+
+
+def _reject(request: HttpRequest, announcement: Announcement, file: AnnouncementFile | None) -> str:
+    note = RejectForm(request.POST).data.get("note", "")
+    services.announcement_reject(announcement=announcement, by=request.user, note=note)
+    return _("Sent back to its author.")
+
+
+def _schedule(request: HttpRequest, announcement: Announcement, file: AnnouncementFile | None) -> str:
+    form = ScheduleForm(request.POST)
+    if not form.is_valid():
+        raise ValidationError({"scheduled_at": [_("Please give a date and time.")]})
+    services.announcement_schedule(announcement=announcement, by=request.user, at=form.cleaned_data["scheduled_at"])
+    return _("Scheduled.")
+
+
+def _send(request: HttpRequest, announcement: Announcement, file: AnnouncementFile | None) -> str:
+    services.announcement_send_now(announcement=announcement, by=request.user)
+    return _("Sending now.")
+
+
+def _cancel(request: HttpRequest, announcement: Announcement, file: AnnouncementFile | None) -> str:
+    services.announcement_cancel(announcement=announcement, by=request.user)
+    return _("Cancelled: nothing will be sent.")
+
+
+def _retry(request: HttpRequest, announcement: Announcement, file: AnnouncementFile | None) -> str:
+    count = services.deliveries_retry_failed(announcement=announcement, by=request.user)
+    return _("%d failed deliveries queued again.") % count
+
+
+def _remove_file(request: HttpRequest, announcement: Announcement, file: AnnouncementFile | None) -> str:
+    services.announcement_file_remove(user=request.user, announcement_file=file)
+    return _("File removed.")
+
+
+# Each action a button posts, and the service that takes it (what it may do when is the services' table, ACTIONS).
+# A correction is the one that does not come back to the detail page: it opens the new draft.
+ACTION_VIEWS: dict[str, Callable[[HttpRequest, Announcement, AnnouncementFile | None], str]] = {
+    "submit": _submit,
+    "approve": _approve,
+    "reject": _reject,
+    "schedule": _schedule,
+    "send": _send,
+    "cancel": _cancel,
+    "retry": _retry,
+    "remove-file": _remove_file,
+}
+
+
 @require_POST
 @staff_required
 def announcement_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     announcement = selectors.announcement_get_for_user(user=request.user, pk=pk)
-    user = request.user
+    name, file = _action_and_file(announcement, action)
+    if name not in ACTION_VIEWS and name != "correct":
+        raise Http404
     try:
-        if action == "submit":
-            announcement = services.announcement_submit(announcement=announcement, by=user)
-            done = {
-                Announcement.Status.PENDING: _("Sent to a ward admin for approval."),
-                Announcement.Status.SENDING: _("Approved and sending now."),
-            }.get(announcement.status, _("Approved."))
-        elif action == "approve":
-            announcement = services.announcement_approve(announcement=announcement, by=user)
-            done = _("Approved.") if announcement.status != Announcement.Status.SENDING else _("Approved and sending.")
-        elif action == "reject":
-            form = RejectForm(request.POST)
-            note = form.data.get("note", "")
-            services.announcement_reject(announcement=announcement, by=user, note=note)
-            done = _("Sent back to its author.")
-        elif action == "schedule":
-            form = ScheduleForm(request.POST)
-            if not form.is_valid():
-                raise ValidationError({"scheduled_at": [_("Please give a date and time.")]})
-            services.announcement_schedule(announcement=announcement, by=user, at=form.cleaned_data["scheduled_at"])
-            done = _("Scheduled.")
-        elif action == "send":
-            services.announcement_send_now(announcement=announcement, by=user)
-            done = _("Sending now.")
-        elif action == "cancel":
-            services.announcement_cancel(announcement=announcement, by=user)
-            done = _("Cancelled: nothing will be sent.")
-        elif action == "correct":
-            draft = services.announcement_correction_draft(original=announcement, by=user)
+        if name == "correct":
+            draft = services.announcement_correction_draft(original=announcement, by=request.user)
             messages.success(request, _("A correction for the same audience: edit it, then send it for approval."))
             return redirect("announcements:edit", pk=draft.pk)
-        elif action == "retry":
-            count = services.deliveries_retry_failed(announcement=announcement, by=user)
-            done = _("%d failed deliveries queued again.") % count
-        elif action.startswith("remove-file-") and int_or_none(action.rsplit("-", 1)[1]) is not None:
-            file = get_object_or_404(AnnouncementFile, announcement=announcement, pk=int(action.rsplit("-", 1)[1]))
-            services.announcement_file_remove(user=user, announcement_file=file)
-            done = _("File removed.")
-        else:
-            raise Http404
+        done = ACTION_VIEWS[name](request, announcement, file)
     except PermissionDenied:
         messages.error(request, _("You are not allowed to do that."))
     except ValidationError as error:

@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
 from announcements.models import Announcement
-from announcements.services import ALL_KINDS
+from announcements.services import ALL_KINDS, allowed_actions
 from groups.models import Membership
 from portal.api.fields import id_field
 
@@ -10,6 +10,10 @@ class AnnouncementSerializer(serializers.ModelSerializer):
     group_ids = serializers.SerializerMethodField()
     created_by = serializers.CharField(source="created_by.email", read_only=True)
     approved_by = serializers.CharField(source="approved_by.email", read_only=True, default=None, allow_null=True)
+    allowed_actions = serializers.SerializerMethodField(
+        help_text="What the caller may do with it now, as the services' table says: edit, submit, approve, reject, "
+        "schedule, send, cancel, correct, retry, remove-file."
+    )
 
     class Meta:
         model = Announcement
@@ -41,11 +45,16 @@ class AnnouncementSerializer(serializers.ModelSerializer):
             "rejection_note",
             "created_at",
             "updated_at",
+            "allowed_actions",
         ]
         read_only_fields = fields
 
     def get_group_ids(self, obj: Announcement) -> list[int]:
         return [g.pk for g in obj.groups.all()]
+
+    def get_allowed_actions(self, obj: Announcement) -> list[str]:
+        request = self.context.get("request")
+        return sorted(allowed_actions(user=request.user, announcement=obj)) if request else []
 
 
 class AnnouncementWriteSerializer(serializers.Serializer):

@@ -21,7 +21,7 @@ class AnnouncementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Port
 
     def _answer(self, announcement: Announcement, status: int = 200) -> Response:
         announcement = self.get_queryset().get(pk=announcement.pk)
-        return Response(s.AnnouncementSerializer(announcement).data, status=status)
+        return Response(self.get_serializer(announcement).data, status=status)
 
     @extend_schema(request=s.AnnouncementWriteSerializer, responses={201: s.AnnouncementSerializer})
     def create(self, request: Request) -> Response:

@@ -7,7 +7,6 @@ from announcements.selectors.base import (
     announcement_file_get,
     announcement_get_for_user,
     announcements_for_user,
-    can_edit,
     public_announcement_get,
     public_announcements,
 )
@@ -43,7 +42,6 @@ __all__ = [
     "announcements_for_user",
     "audience_estimate",
     "audience_households",
-    "can_edit",
     "cause_in_words",
     "compose_reach",
     "delivery_for_reader",

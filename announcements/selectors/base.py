@@ -32,14 +32,6 @@ def announcement_get_for_user(*, user: Any, pk: int) -> Announcement:
     return announcement
 
 
-def can_edit(*, user: Any, announcement: Announcement) -> bool:
-    """Its author, or a ward admin of its ward: a draft is its author's until it is sent for approval."""
-    profile = staff_profile_of(user)
-    if profile is None or profile.ward_id != announcement.ward_id:
-        return False
-    return profile.is_ward_admin or announcement.created_by_id == user.pk
-
-
 def public_announcements(*, ward_id: int, group_id: int | None = None) -> QuerySet[Announcement]:
     """What the public web feed shows: announcements that went out on the web feed, newest first."""
     rows = Announcement.objects.filter(

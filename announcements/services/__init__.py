@@ -8,6 +8,7 @@ import from here.
 """
 
 from announcements.services.base import (
+    ACTIONS,
     ALL_KINDS,
     CANCELLABLE,
     EDITABLE,
@@ -17,6 +18,9 @@ from announcements.services.base import (
     AnnouncementError,
     PermissionDenied,
     ValidationError,
+    action_check,
+    allowed_actions,
+    role_of,
 )
 from announcements.services.compose import (
     AnnouncementData,
@@ -49,6 +53,10 @@ from announcements.services.workflow import (
 )
 
 __all__ = [
+    "ACTIONS",
+    "action_check",
+    "allowed_actions",
+    "role_of",
     "ALL_KINDS",
     "CANCELLABLE",
     "EDITABLE",

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from announcements import rendering
 from announcements.models import Announcement, AnnouncementFile
-from announcements.services.base import ALL_KINDS, EDITABLE, AnnouncementError, _profile_or_deny, _require_editor
+from announcements.services.base import ALL_KINDS, _profile_or_deny, action_check, action_role_check
 from groups.models import Membership, ResidentialGroup
 from groups.selectors import groups_for_user
 from portal.audit import audit_record
@@ -117,7 +117,7 @@ def announcement_save(
     `charts` are pictures the portal drew itself (name, PNG bytes): kept as PNG, where a photo becomes a JPEG."""
     profile = _profile_or_deny(user)
     if announcement is not None:
-        _require_editor(user, announcement)
+        action_role_check("edit", user, announcement)
     data, groups = announcement_data_clean(user=user, data=data)
     images, documents, charts = list(images), list(documents), list(charts)
     existing_images = announcement.files.filter(kind=AnnouncementFile.Kind.IMAGE).count() if announcement else 0
@@ -131,8 +131,7 @@ def announcement_save(
             action = "create"
         else:
             announcement = Announcement.objects.select_for_update().get(pk=announcement.pk)
-            if announcement.status not in EDITABLE:
-                raise AnnouncementError(_("This announcement can no longer be edited."))
+            action_check("edit", user, announcement)
             action = "update"
         for name in (
             "title",
@@ -189,9 +188,7 @@ def announcement_file_remove(*, user: Any, announcement_file: AnnouncementFile) 
     """Its author removes a file while the announcement can be edited; someone else's only a ward admin."""
     with transaction.atomic():
         announcement = Announcement.objects.select_for_update().get(pk=announcement_file.announcement_id)
-        _require_editor(user, announcement)
-        if announcement.status not in EDITABLE:
-            raise AnnouncementError(_("This announcement can no longer be edited."))
+        action_check("remove-file", user, announcement)
         announcement_file.file.delete(save=False)
         announcement_file.delete()
         audit_record(actor=user, action="update", obj=announcement, ward=announcement.ward)
@@ -199,9 +196,7 @@ def announcement_file_remove(*, user: Any, announcement_file: AnnouncementFile) 
 
 def announcement_correction_draft(*, original: Announcement, by: Any) -> Announcement:
     """A new draft for the same audience and channels, linked to what it corrects."""
-    if original.status not in {Announcement.Status.SENDING, Announcement.Status.SENT}:
-        raise AnnouncementError(_("Only an announcement that went out can be corrected."))
-    profile = _profile_or_deny(by)
+    profile = action_check("correct", by, original)
     with transaction.atomic():
         draft = Announcement.objects.create(
             ward=original.ward,

@@ -60,11 +60,10 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Min, Q
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from announcements import rendering
 from announcements.models import Announcement, AnnouncementFile, Delivery, DeliveryBatch
-from announcements.services.base import AnnouncementError, _locked, _require_admin
+from announcements.services.base import _locked, action_check, action_role_check
 from announcements.services.claims import (
     Claim,
     Claimed,
@@ -301,11 +300,10 @@ def deliveries_sweep(*, now: datetime | None = None) -> dict[str, int]:
 
 
 def deliveries_retry_failed(*, announcement: Announcement, by: Any) -> int:
-    _require_admin(by, announcement)
+    action_role_check("retry", by, announcement)
     with transaction.atomic():
         announcement = _locked(announcement)
-        if announcement.status not in {Announcement.Status.SENDING, Announcement.Status.SENT}:
-            raise AnnouncementError(_("Only the failures of an announcement that went out can be retried."))
+        action_check("retry", by, announcement)
         # What failed, and what has an unknown outcome on a channel where asking again cannot send twice.
         repeatable = [kind for kind in announcement.channels if repeat_safe(kind)]
         failed = Delivery.objects.filter(announcement=announcement).filter(

@@ -9,15 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from announcements.models import Announcement
-from announcements.services.base import (
-    CANCELLABLE,
-    AnnouncementError,
-    _locked,
-    _profile_or_deny,
-    _require_admin,
-    _require_editor,
-)
-from groups.models import StaffProfile
+from announcements.services.base import AnnouncementError, Role, _locked, action_check, action_role_check, role_of
 from portal.audit import audit_record
 from portal.text import normalize_spaces
 
@@ -26,24 +18,22 @@ def announcement_submit(*, announcement: Announcement, by: Any) -> Announcement:
     """Ask for approval. A ward admin's own notice is approved at once when the ward allows it, and then goes
     out like any approved notice; an urgent one from an admin goes out at once even when the ward wants a second
     signature: a fire warning does not wait for one."""
-    profile = _profile_or_deny(by)
-    _require_editor(by, announcement)
+    action_role_check("submit", by, announcement)
     with transaction.atomic():
         announcement = _locked(announcement)
-        if announcement.status != Announcement.Status.DRAFT:
-            raise AnnouncementError(_("Only a draft can be sent for approval."))
+        action_check("submit", by, announcement)
         announcement.status = Announcement.Status.PENDING
         announcement.rejection_note = ""
         announcement.save(update_fields=["status", "rejection_note", "updated_at"])
         audit_record(actor=by, action="submit", obj=announcement, ward=announcement.ward)
-        if approves_on_submit(profile=profile, announcement=announcement):
+        if approves_on_submit(user=by, announcement=announcement):
             announcement = _approve(announcement, by=by)
     return announcement
 
 
-def approves_on_submit(*, profile: StaffProfile | None, announcement: Announcement) -> bool:
+def approves_on_submit(*, user: Any, announcement: Announcement) -> bool:
     """Whether this person's "send" needs no second signature, so that it approves (and so sends) at once."""
-    if profile is None or not profile.is_ward_admin or profile.ward_id != announcement.ward_id:
+    if role_of(user, announcement) != Role.ADMIN:
         return False
     urgent = announcement.urgency == Announcement.Urgency.URGENT
     return urgent or not announcement.ward.requires_second_approver
@@ -57,14 +47,10 @@ def approval_sends_now(announcement: Announcement) -> bool:
 
 
 def announcement_approve(*, announcement: Announcement, by: Any) -> Announcement:
-    _require_admin(by, announcement)
+    action_role_check("approve", by, announcement)
     with transaction.atomic():
         announcement = _locked(announcement)
-        if announcement.status != Announcement.Status.PENDING:
-            raise AnnouncementError(_("Only an announcement waiting for approval can be approved."))
-        urgent = announcement.urgency == Announcement.Urgency.URGENT
-        if announcement.created_by_id == by.pk and announcement.ward.requires_second_approver and not urgent:
-            raise AnnouncementError(_("Another ward admin must approve what you wrote."))
+        action_check("approve", by, announcement)
         return _approve(announcement, by=by)
 
 
@@ -86,14 +72,13 @@ def _approve(announcement: Announcement, *, by: Any) -> Announcement:
 
 
 def announcement_reject(*, announcement: Announcement, by: Any, note: str) -> Announcement:
-    _require_admin(by, announcement)
+    action_role_check("reject", by, announcement)
     note = normalize_spaces(note)[:500]
     if not note:
         raise ValidationError({"note": [_("Please say what needs to change.")]})
     with transaction.atomic():
         announcement = _locked(announcement)
-        if announcement.status != Announcement.Status.PENDING:
-            raise AnnouncementError(_("Only an announcement waiting for approval can be sent back."))
+        action_check("reject", by, announcement)
         announcement.status = Announcement.Status.DRAFT
         announcement.rejection_note = note
         announcement.save(update_fields=["status", "rejection_note", "updated_at"])
@@ -102,13 +87,12 @@ def announcement_reject(*, announcement: Announcement, by: Any, note: str) -> An
 
 
 def announcement_schedule(*, announcement: Announcement, by: Any, at: datetime) -> Announcement:
-    _require_admin(by, announcement)
+    action_role_check("schedule", by, announcement)
     if at <= timezone.now():
         raise ValidationError({"scheduled_at": [_("The sending time must be in the future.")]})
     with transaction.atomic():
         announcement = _locked(announcement)
-        if announcement.status not in {Announcement.Status.APPROVED, Announcement.Status.SCHEDULED}:
-            raise AnnouncementError(_("Only an approved announcement can be scheduled."))
+        action_check("schedule", by, announcement)
         announcement.status = Announcement.Status.SCHEDULED
         announcement.scheduled_at = at
         announcement.save(update_fields=["status", "scheduled_at", "updated_at"])
@@ -117,11 +101,10 @@ def announcement_schedule(*, announcement: Announcement, by: Any, at: datetime) 
 
 
 def announcement_send_now(*, announcement: Announcement, by: Any) -> Announcement:
-    _require_admin(by, announcement)
+    action_role_check("send", by, announcement)
     with transaction.atomic():
         announcement = _locked(announcement)
-        if announcement.status not in {Announcement.Status.APPROVED, Announcement.Status.SCHEDULED}:
-            raise AnnouncementError(_("Only an approved announcement can be sent."))
+        action_check("send", by, announcement)
         _refuse_if_nobody(announcement)
         _start_sending(announcement, by=by)
     return announcement
@@ -149,14 +132,10 @@ def _start_sending(announcement: Announcement, *, by: Any) -> None:
 
 def announcement_cancel(*, announcement: Announcement, by: Any) -> Announcement:
     """Its author may withdraw a draft or one waiting for approval; once approved, only a ward admin cancels."""
+    action_role_check("cancel", by, announcement)
     with transaction.atomic():
         announcement = _locked(announcement)
-        if announcement.status in {Announcement.Status.APPROVED, Announcement.Status.SCHEDULED}:
-            _require_admin(by, announcement)
-        else:
-            _require_editor(by, announcement)
-        if announcement.status not in CANCELLABLE:
-            raise AnnouncementError(_("It has gone out already; post a correction instead."))
+        action_check("cancel", by, announcement)
         announcement.status = Announcement.Status.CANCELLED
         announcement.cancelled_at = timezone.now()
         announcement.save(update_fields=["status", "cancelled_at", "updated_at"])

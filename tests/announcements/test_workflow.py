@@ -251,3 +251,40 @@ def test_an_announcement_that_would_reach_nobody_is_stopped_with_the_reason(alic
     page = client_for(alice).get(f"/announcements/{nobody_here.pk}/confirm/approve/").content.decode()
     assert "1 thành viên của các tổ đã chọn không đồng ý nhận qua kênh nào đã chọn" in page
     assert Announcement.objects.get(pk=nobody_here.pk).status == "pending"
+
+
+def test_each_person_is_offered_only_what_they_may_do_now_on_the_page_and_in_the_api(alice, bob, group_a1, client_for):
+    member_in(group_a1)
+    pending = services.announcement_submit(announcement=_draft(bob, group_a1), by=bob)
+    approve = f"/announcements/{pending.pk}/confirm/approve/"
+    cancel = f"/announcements/{pending.pk}/confirm/cancel/"
+
+    authors_page = client_for(bob).get(f"/announcements/{pending.pk}/").content.decode()
+    admins_page = client_for(alice).get(f"/announcements/{pending.pk}/").content.decode()
+    assert approve not in authors_page and cancel in authors_page  # the author may withdraw it, not approve it
+    assert approve in admins_page and cancel in admins_page
+    assert client_for(bob).get(approve).status_code == 403
+
+    assert client_for(bob).get(f"/api/announcements/{pending.pk}/").json()["allowed_actions"] == [
+        "cancel",
+        "edit",
+        "remove-file",
+    ]
+    assert client_for(alice).get(f"/api/announcements/{pending.pk}/").json()["allowed_actions"] == [
+        "approve",
+        "cancel",
+        "edit",
+        "reject",
+        "remove-file",
+    ]
+
+    # A ward admin's own routine notice waits for another admin: no button, and the page says why.
+    own = services.announcement_submit(announcement=_draft(alice, group_a1), by=alice)
+    own_page = client_for(alice).get(f"/announcements/{own.pk}/").content.decode()
+    assert f"/announcements/{own.pk}/confirm/approve/" not in own_page and "data-second-approver" in own_page
+
+    # Approved by alice meanwhile: bob's stale confirmation page sends him back to it, saying why.
+    services.announcement_approve(announcement=pending, by=alice)
+    late = client_for(alice).get(cancel, follow=True)
+    assert late.redirect_chain[-1][0] == f"/announcements/{pending.pk}/"
+    assert "correct" in client_for(bob).get(f"/api/announcements/{pending.pk}/").json()["allowed_actions"]

@@ -664,7 +664,7 @@ ROWS: dict[str, Row] = {
     "announcements/<id:pk>/confirm/<str:action>/": Row(
         "GET",
         lambda o: f"/announcements/{o.scheduled.pk}/confirm/send/",
-        f"{LOGIN} 200 200 200 404 403",
+        f"{LOGIN} 403 403 200 404 403",
         f"{LOGIN} 404 404 404 200 403",
     ),
     "announcements/<id:pk>/stats/": Row(
