@@ -309,6 +309,11 @@ def units_of_ward(*, ward_id: int) -> QuerySet[Unit]:
     return Unit.objects.filter(ward_id=ward_id).order_by("name")
 
 
+def unit_of_ward(*, ward_id: int, pk: int | None) -> Unit | None:
+    """The ward's unit of that id, or None for no id or another ward's."""
+    return Unit.objects.filter(ward_id=ward_id, pk=pk).first() if pk is not None else None
+
+
 def units_with_members(*, ward_id: int) -> QuerySet[Unit]:
     """For the set-up page: each unit with its head, members and how many open reports it holds."""
     return (

@@ -7,19 +7,18 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from announcements.models import Delivery
 from feedback import selectors, services
 from feedback.forms import RecordForm, ReplyForm
-from feedback.models import Category, Report, Unit
+from feedback.models import Category, Report
 from groups.access import staff_required
 from groups.models import ResidentialGroup
 from groups.selectors import staff_profile_of
@@ -28,15 +27,6 @@ from portal.web import apply_errors, draft_keep, draft_take, errors_say, file_re
 
 # The codes this browser filed, in a signed cookie rather than a database session: a resident needs no account,
 # and a session row per anonymous report would be written for nothing.
-
-
-# What the queue's bulk bar can do to the ticked reports, with the words it shows and its confirmation repeats.
-BULK_ACTIONS = {
-    "assign": gettext_lazy("Assign to"),
-    "priority": gettext_lazy("Set priority"),
-    "spam": gettext_lazy("Mark as spam"),
-    "merge": gettext_lazy("Merge into the oldest"),
-}
 
 
 @staff_required
@@ -135,7 +125,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "sources": Report.Source.choices,
             "units": selectors.units_of_ward(ward_id=profile.ward_id),
             "group_options": _group_options(profile.ward_id, filters.group_id),
-            "bulk_actions": BULK_ACTIONS.items(),
+            "bulk_actions": services.BULK_ACTIONS.items(),
         },
     )
 
@@ -175,7 +165,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "photos": report.photos.filter(event__kind="created"),
             "reply_form": ReplyForm(),
             "units": selectors.units_of_ward(ward_id=report.ward_id),
-            "next_statuses": [(s, Report.Status(s).label) for s in services.TRANSITIONS.get(report.status, [])],
+            "allowed": services.allowed_actions(user=request.user, report=report),
+            "next_statuses": [(s, Report.Status(s).label) for s in services.next_statuses(report)],
             "status_draft": _status_draft(request, report),
             "priorities": Report.Priority.choices,
             "canned": selectors.canned_replies_of_ward(ward_id=report.ward_id, category=report.category),
@@ -223,7 +214,9 @@ def report_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             messages.success(request, _("Status changed."))
         elif action == "assign":
             unit_id = post.get("unit", "")
-            unit = get_object_or_404(Unit, pk=int_or_none(unit_id), ward_id=report.ward_id) if unit_id else None
+            unit = selectors.unit_of_ward(ward_id=report.ward_id, pk=int_or_none(unit_id)) if unit_id else None
+            if unit_id and unit is None:
+                raise Http404
             services.report_assign(report=report, by=request.user, unit=unit)
             messages.success(request, _("Assigned."))
         elif action == "priority":
@@ -264,52 +257,33 @@ def bulk(request: HttpRequest) -> HttpResponse:
     rows = list(selectors.reports_for_user(user=request.user).filter(pk__in=ids).order_by("pk"))
     action = request.POST.get("action", "")
     back = safe_next(request, request.POST.get("next"), reverse("feedback:queue"))
-    if action not in BULK_ACTIONS:
+    if action not in services.BULK_ACTIONS:
         raise Http404
     if not rows:
         messages.error(request, _("Please tick at least one report first."))
         return redirect(back)
+    unit = selectors.unit_of_ward(ward_id=rows[0].ward_id, pk=int_or_none(request.POST.get("unit")))
+    priority = request.POST.get("priority", "")
     if request.POST.get("confirmed") != "1":
         # One tap changes many reports, and a merge or "spam" cannot be undone from the queue: say what will
         # happen to which reports, and ask.
-        unit = Unit.objects.filter(pk=int_or_none(request.POST.get("unit")), ward_id=rows[0].ward_id).first()
         return render(
             request,
             "feedback/bulk_confirm.html",
             {
                 "rows": rows,
                 "action": action,
-                "action_label": BULK_ACTIONS[action],
+                "action_label": services.BULK_ACTIONS[action],
                 "unit": unit,
-                "priority": dict(Report.Priority.choices).get(request.POST.get("priority", "")),
+                "priority": dict(Report.Priority.choices).get(priority),
                 "back": back,
             },
         )
-    done = 0
     try:
-        if action == "merge" and rows:
-            primary = min(rows, key=lambda f: f.pk)
-            services.report_merge(primary=primary, duplicates=rows, by=request.user)
-            done = len(rows) - 1
-        else:
-            for report in rows:
-                if action == "assign":
-                    unit = get_object_or_404(Unit, pk=int_or_none(request.POST.get("unit")), ward_id=report.ward_id)
-                    services.report_assign(report=report, by=request.user, unit=unit)
-                elif action == "priority":
-                    services.report_set_priority(
-                        report=report, by=request.user, priority=request.POST.get("priority", "")
-                    )
-                elif action == "spam":
-                    services.report_change_status(
-                        report=report, by=request.user, to=Report.Status.SPAM, reason=_("Marked as spam")
-                    )
-                else:
-                    raise Http404
-                done += 1
+        done = services.reports_bulk(reports=rows, by=request.user, action=action, unit=unit, priority=priority)
     except ValidationError as error:
         errors_say(request, error)
-    if done:
+    else:
         messages.success(request, _("%d reports updated.") % done)
     return redirect(back)
 

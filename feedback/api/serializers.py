@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from feedback.models import Category, Report, ReportEvent
+from feedback.services import allowed_actions, next_statuses
 from portal.api.fields import id_field
 
 
@@ -8,6 +9,10 @@ class ReportSerializer(serializers.ModelSerializer):
     group = serializers.CharField(source="group.name", default=None, allow_null=True, read_only=True)
     unit = serializers.CharField(source="unit.name", default=None, allow_null=True, read_only=True)
     reporter = serializers.SerializerMethodField()
+    allowed_actions = serializers.SerializerMethodField(
+        help_text="What the caller may do with it now: status, assign, priority, reply."
+    )
+    next_statuses = serializers.SerializerMethodField(help_text="The statuses it can be moved to from where it is.")
 
     class Meta:
         model = Report
@@ -36,8 +41,17 @@ class ReportSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
             "reporter",
+            "allowed_actions",
+            "next_statuses",
         ]
         read_only_fields = fields
+
+    def get_allowed_actions(self, obj: Report) -> list[str]:
+        user = self.context.get("user")
+        return sorted(allowed_actions(user=user, report=obj)) if user else []
+
+    def get_next_statuses(self, obj: Report) -> list[str]:
+        return next_statuses(obj)
 
     def get_reporter(self, obj: Report) -> dict | None:
         # Only where the caller may see it, and never for a tip: a tip's reporter is seen in the portal page,

@@ -12,7 +12,7 @@ from rest_framework.response import Response
 
 from feedback import selectors, services
 from feedback.api import serializers as s
-from feedback.models import Report, Unit
+from feedback.models import Report
 from groups.selectors import staff_profile_of
 from portal.api.viewsets import PortalViewSet
 from portal.audit import client_ip
@@ -43,7 +43,7 @@ class ReportViewSet(PortalViewSet):
         may_see = selectors.can_see_reporter(user=self.request.user, report=report)
         if may_see and not report.is_confidential and not report.is_anonymous:
             services.reporter_identity_viewed(report=report, by=self.request.user, ip=client_ip(self.request))
-        data = s.ReportSerializer(report, context={"may_see_reporter": may_see}).data
+        data = s.ReportSerializer(report, context={"may_see_reporter": may_see, "user": self.request.user}).data
         return Response(data, status=status)
 
     @extend_schema(parameters=[s.QueueQuerySerializer], responses=s.ReportPageSerializer)
@@ -59,7 +59,7 @@ class ReportViewSet(PortalViewSet):
             sort=values["sort"] or "new",
         )
         page = selectors.report_queue(user=request.user, filters=filters, after=values["after"])
-        rows = s.ReportSerializer(page.rows, many=True, context={"may_see_reporter": False}).data
+        rows = s.ReportSerializer(page.rows, many=True, context={"may_see_reporter": False, "user": request.user}).data
         return Response({"results": rows, "next_cursor": page.next_cursor or None})
 
     def retrieve(self, request: Request, pk: int) -> Response:
@@ -101,7 +101,7 @@ class ReportViewSet(PortalViewSet):
         report = self._report(pk)
         unit = None
         if data.validated_data["unit"] is not None:
-            unit = Unit.objects.filter(pk=data.validated_data["unit"], ward_id=report.ward_id).first()
+            unit = selectors.unit_of_ward(ward_id=report.ward_id, pk=data.validated_data["unit"])
             if unit is None:
                 raise ValidationError({"unit": ["Unknown unit."]})
         return self._answer(services.report_assign(report=report, by=request.user, unit=unit))

@@ -14,8 +14,10 @@ from feedback.services.base import (
     S,
     _event,
     _staff_report,
+    allowed_actions,
     deadlines,
     new_tracking_code,
+    next_statuses,
 )
 from feedback.services.exports import monthly_numbers_export
 from feedback.services.reporting import (
@@ -42,15 +44,21 @@ from feedback.services.setup import (
     unit_save,
 )
 from feedback.services.triage import (
+    BULK_ACTIONS,
     report_assign,
     report_change_status,
     report_merge,
     report_set_priority,
     reporter_identity_viewed,
+    reports_bulk,
     reports_escalate_overdue,
 )
 
 __all__ = [
+    "BULK_ACTIONS",
+    "allowed_actions",
+    "next_statuses",
+    "reports_bulk",
     "monthly_numbers_export",
     "CODE_ALPHABET",
     "S",

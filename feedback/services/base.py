@@ -81,6 +81,27 @@ def _event(report: Report, kind: str, actor: Any, **fields: Any) -> ReportEvent:
     return ReportEvent.objects.create(report=report, kind=kind, actor=actor, **fields)
 
 
+def next_statuses(report: Report) -> list[str]:
+    """The statuses the report can go to from where it is, in the order the status list gives them."""
+    allowed = TRANSITIONS.get(report.status, set())
+    return [status for status in S.values if status in allowed]
+
+
+def allowed_actions(*, user: Any, report: Report) -> frozenset[str]:
+    """What this person may do with the report now, as the services will allow it: any officer of its ward
+    changes its status (where the table leads somewhere), its priority, and writes to it; only an open report is
+    assigned. The detail page and the API render from it."""
+    profile = staff_profile_of(user)
+    if profile is None or profile.ward_id != report.ward_id:
+        return frozenset()
+    actions = {"priority", "reply"}
+    if next_statuses(report):
+        actions.add("status")
+    if report.status in Report.OPEN:
+        actions.add("assign")
+    return frozenset(actions)
+
+
 def status_check(report: Report, to: str) -> None:
     """Refuses, with words a person reads, a status the report cannot go to from where it is."""
     if to not in TRANSITIONS.get(report.status, set()):

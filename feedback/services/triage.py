@@ -1,6 +1,8 @@
 """Staff handling a report: status changes through the transition table, assignment, priority, merging duplicates, the
 overdue escalation, and the audit of who saw a reporter's identity."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
@@ -8,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from feedback.models import Report, ReportEvent, Unit
 from feedback.services.base import (
@@ -116,17 +119,66 @@ def report_merge(*, primary: Report, duplicates: list[Report], by: Any) -> Repor
         for duplicate in duplicates:
             if duplicate.pk == primary.pk:
                 continue
-            report_change_status(
-                report=duplicate,
-                by=by,
-                to=S.DUPLICATE,
-                duplicate_of=primary,
-                reason=_("Merged into %s") % primary.tracking_code,
-            )
+            with _named(duplicate):
+                report_change_status(
+                    report=duplicate,
+                    by=by,
+                    to=S.DUPLICATE,
+                    duplicate_of=primary,
+                    reason=_("Merged into %s") % primary.tracking_code,
+                )
             codes.append(duplicate.tracking_code)
         if codes:
             _event(primary, ReportEvent.Kind.MERGED, by, text=", ".join(codes))
     return primary
+
+
+# What the queue's bulk bar can do to the ticked reports, with the words it shows and its confirmation repeats.
+BULK_ACTIONS = {
+    "assign": gettext_lazy("Assign to"),
+    "priority": gettext_lazy("Set priority"),
+    "spam": gettext_lazy("Mark as spam"),
+    "merge": gettext_lazy("Merge into the oldest"),
+}
+
+
+def reports_bulk(*, reports: list[Report], by: Any, action: str, unit: Unit | None = None, priority: str = "") -> int:
+    """One action on many ticked reports, all or none: a report that refuses it (one already closed, say) leaves
+    every other as it was, and the refusal names it. A merge folds the others into the oldest (the lowest id),
+    which the queue's button promises. Returns how many reports changed."""
+    if action not in BULK_ACTIONS:
+        raise ValidationError({"action": [_("Unknown action.")]})
+    if not reports:
+        raise ValidationError({"ids": [_("Please tick at least one report first.")]})
+    if action == "assign" and (unit is None or any(unit.ward_id != r.ward_id for r in reports)):
+        raise ValidationError({"unit": [_("Please choose the unit.")]})
+    reports = sorted(reports, key=lambda report: report.pk)
+    with transaction.atomic():
+        if action == "merge":
+            report_merge(primary=reports[0], duplicates=reports[1:], by=by)
+            return len(reports) - 1
+        for report in reports:
+            with _named(report):
+                if action == "assign":
+                    report_assign(report=report, by=by, unit=unit)
+                elif action == "priority":
+                    report_set_priority(report=report, by=by, priority=priority)
+                else:
+                    report_change_status(report=report, by=by, to=S.SPAM, reason=_("Marked as spam"))
+    return len(reports)
+
+
+@contextmanager
+def _named(report: Report) -> Iterator[None]:
+    """A refusal among many reports names the one that refused, and says that the others were left as they were
+    (the caller's transaction rolls them back)."""
+    try:
+        yield
+    except ReportError as error:
+        raise ReportError(
+            _("%(code)s: %(why)s Nothing was changed.")
+            % {"code": report.tracking_code, "why": " ".join(error.messages)}
+        ) from error
 
 
 def reports_escalate_overdue(*, now: datetime | None = None) -> int:

@@ -170,6 +170,23 @@ def test_merging_twins_asks_first_then_keeps_one_report(ward_a, bob, client_for)
     assert ReportEvent.objects.filter(report=first, kind="merged", text=duplicate.tracking_code).exists()
 
 
+def test_a_bulk_action_one_report_refuses_changes_none_and_names_it(ward_a, bob, client_for):
+    first, closed, last = (submitted(ward_a, description=f"Tin rác quảng cáo số {n}") for n in range(3))
+    Report.objects.filter(pk=closed.pk).update(status="closed")  # answered and closed meanwhile
+
+    answer = client_for(bob).post(
+        "/reports/bulk/", {"ids": [first.pk, closed.pk, last.pk], "action": "spam", "confirmed": "1"}, follow=True
+    )
+
+    assert list(Report.objects.filter(pk__in=[first.pk, last.pk]).values_list("status", flat=True)) == ["new", "new"]
+    assert not ReportEvent.objects.filter(report__in=[first, last], to_status="spam").exists()
+    said = answer.content.decode()
+    assert closed.tracking_code in said and "Không có gì được thay đổi" in said
+
+    client_for(bob).post("/reports/bulk/", {"ids": [first.pk, last.pk], "action": "spam", "confirmed": "1"})
+    assert set(Report.objects.filter(pk__in=[first.pk, last.pk]).values_list("status", flat=True)) == {"spam"}
+
+
 def test_deadlines_skip_weekends_and_tet(ward_a):
     calendar = WorkCalendar(ward_a.pk, timezone.make_aware(datetime(2027, 2, 1)))
     friday_afternoon = timezone.make_aware(datetime(2026, 11, 20, 16, 0))
