@@ -19,10 +19,12 @@ run: $(STAMP)
 test: $(STAMP)
 	@bash scripts/test.sh
 
-## test-fast: the same checks and every test but those that start a worker, a browser or a benchmark (for
-##            everyday work; `make test` still runs them all).
+## test-fast: the same checks and every test but those that start a worker, a browser or a benchmark, spread
+##            over the cores, with a few API fuzzing cases a route and the test databases kept from the last run
+##            (new migrations are applied to them). For everyday work: `make test` runs them all, one after another,
+##            with the full fuzzing, on fresh databases.
 test-fast: $(STAMP)
-	@bash scripts/test.sh -m "not worker and not e2e and not bench"
+	@FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-3} FUZZ_COVERAGE=$${FUZZ_COVERAGE:-0} bash scripts/test.sh -n $${TEST_WORKERS:-auto} --reuse-db -m "not worker and not e2e and not bench"
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

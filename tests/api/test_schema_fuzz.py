@@ -11,6 +11,9 @@ from hypothesis import HealthCheck, settings
 
 schema = schemathesis.openapi.from_dict(SchemaGenerator().get_schema(request=None, public=True))
 schema.app = get_wsgi_application()
+# `make test-fast` (FUZZ_COVERAGE=0) skips the coverage phase, Schemathesis's walk over every boundary value of
+# every parameter, for a quick run; `make test` keeps it.
+schema.config.phases.coverage.enabled = os.environ.get("FUZZ_COVERAGE", "1") != "0"
 
 
 @pytest.fixture(params=["ward admin", "group leader"])
