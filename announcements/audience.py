@@ -9,7 +9,8 @@ from django.db import connection
 from django.db.models import Count, Q
 
 from announcements.models import Announcement
-from channels.kinds import ChannelKind
+from channels.kinds import OUTLET_KINDS
+from channels.routing import kind_sql
 
 
 def target_group_sql(announcement: Announcement, group_ids: list[int] | None = None) -> tuple[str, list[Any]]:
@@ -39,19 +40,7 @@ def audience_sql(
     one channel they get it on (preferred first, then Zalo, SMS, email, among those they agreed to and the
     announcement uses), '' when none. The fan-out inserts from it; the confirmation before sending counts it.
     `id_from` and `id_to` keep the members whose id is in [id_from, id_to), for a fan-out made in parts."""
-    chosen = set(announcement.channels)
-    never = "1 = 0"
-    zalo_ok = "(m.consent_zalo)" if ChannelKind.ZALO_OA in chosen else never
-    sms_ok = "(m.consent_sms)" if "sms" in chosen else never
-    email_ok = "(m.consent_email AND m.email <> '')" if "email" in chosen else never
-    kind_case = f"""CASE
-        WHEN m.preferred_channel = 'zalo' AND {zalo_ok} THEN 'zalo_oa'
-        WHEN m.preferred_channel = 'sms' AND {sms_ok} THEN 'sms'
-        WHEN m.preferred_channel = 'email' AND {email_ok} THEN 'email'
-        WHEN {zalo_ok} THEN 'zalo_oa'
-        WHEN {sms_ok} THEN 'sms'
-        WHEN {email_ok} THEN 'email'
-        ELSE '' END"""
+    kind_case = kind_sql("m", announcement.channels)
     groups_sql, groups_params = target_group_sql(announcement, group_ids)
     role_sql, role_params = "", []
     if announcement.roles:
@@ -136,7 +125,7 @@ def audience_estimate(announcement: Announcement, group_ids: list[int] | None = 
         ward_id=announcement.ward_id,
         is_active=True,
         mode=Outlet.Mode.PER_GROUP,
-        kind__in=[k for k in announcement.channels if k in {"zalo_group", "facebook_page", "web_feed"}],
+        kind__in=[k for k in announcement.channels if k in OUTLET_KINDS],
     )
     for row in outlets.values("kind").annotate(n=Count("id")):
         estimate.outlets[row["kind"]] = row["n"]

@@ -18,6 +18,11 @@ class ChannelKind(models.TextChoices):
     WEB_FEED = "web_feed", _("Web feed")
 
 
+# The kinds that post to a place many read (a group's Zalo group, the ward's Page, the portal's own feed), one
+# delivery for many people; the others reach one person each (channels.routing).
+OUTLET_KINDS = [ChannelKind.ZALO_GROUP, ChannelKind.FACEBOOK_PAGE, ChannelKind.WEB_FEED]
+
+
 class ContactChannel(models.TextChoices):
     """A channel a person agreed to be reached on (their preferred one is stored as this)."""
 

@@ -1,6 +1,6 @@
 """Messages to one person outside a fan-out (a report's code, a request to confirm a group, a mail to staff): which
-channel one goes on (the first of theirs that is configured: Zalo where they wrote from Zalo, else SMS to their
-phone, else email), and the outbox they are queued in and read back from.
+channel one goes on (the first of theirs that is configured, in channels.routing's order: Zalo where they wrote
+from Zalo, else SMS to their phone, else email), and the outbox they are queued in and read back from.
 
 The outbox is the announcements app's delivery machinery (retries, quiet hours, delivery reports), installed here
 when that app is ready: groups and feedback, which sit below announcements, send and list personal messages
@@ -12,20 +12,22 @@ from django.conf import settings
 
 from channels.base import missing_settings
 from channels.kinds import ChannelKind
+from channels.routing import personal_route
 
 # Mail backends that print or drop messages instead of sending them: nobody would receive a code through them.
 NOT_SENDING = {"django.core.mail.backends.console.EmailBackend", "django.core.mail.backends.dummy.EmailBackend"}
 
 
+def _sends_now(kind: str) -> bool:
+    if kind == ChannelKind.EMAIL:
+        return settings.EMAIL_BACKEND not in NOT_SENDING
+    return not missing_settings(kind)
+
+
 def personal_channel(*, zalo_user_id: str = "", phone: str = "", email: str = "") -> str | None:
     """The channel kind a message to this person would go on now ("zalo_oa", "sms", "email"), or None."""
-    if zalo_user_id and not missing_settings(ChannelKind.ZALO_OA):
-        return ChannelKind.ZALO_OA
-    if phone and not missing_settings(ChannelKind.SMS):
-        return ChannelKind.SMS
-    if email and settings.EMAIL_BACKEND not in NOT_SENDING:
-        return ChannelKind.EMAIL
-    return None
+    found = personal_route({"zalo_user_id": zalo_user_id, "phone": phone, "email": email}, _sends_now)
+    return found[0] if found else None
 
 
 # How a resident names each channel ("we sent you the code by SMS").
@@ -61,11 +63,10 @@ def personal_queue(**message: Any) -> Any:
 
 def personal_to_person(*, zalo_user_id: str = "", phone: str = "", email: str = "", **message: Any) -> Any:
     """Queue a message on the person's first usable channel; None when they have none the portal can use."""
-    kind = personal_channel(zalo_user_id=zalo_user_id, phone=phone, email=email)
-    if kind is None:
+    found = personal_route({"zalo_user_id": zalo_user_id, "phone": phone, "email": email}, _sends_now)
+    if found is None:
         return None
-    address = {ChannelKind.ZALO_OA: zalo_user_id, ChannelKind.SMS: phone, ChannelKind.EMAIL: email}[kind]
-    return personal_queue(kind=kind, address=address, **message)
+    return personal_queue(kind=found[0], address=found[1], **message)
 
 
 def personal_sent_about(topics: list[str]) -> Any:

@@ -9,12 +9,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from announcements.models import Announcement, Delivery
-from channels.kinds import ChannelKind
+from channels.kinds import OUTLET_KINDS
+from channels.routing import PERSONAL_KINDS
 from groups.models import StaffProfile
 from groups.selectors import staff_profile_of
 
-PERSONAL_KINDS = [ChannelKind.ZALO_OA, ChannelKind.SMS, ChannelKind.EMAIL]
-OUTLET_KINDS = ["zalo_group", "facebook_page", "web_feed"]
 ALL_KINDS = PERSONAL_KINDS + OUTLET_KINDS
 FINAL = [
     Delivery.Status.SENT,

@@ -13,8 +13,9 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from announcements.models import Delivery, DeliveryBatch, batch_deliveries
-from announcements.services.materialize import DELIVERY_COLUMNS, address_sql
+from announcements.services.materialize import DELIVERY_COLUMNS
 from channels import Result, ResultKind, ids, repeat_safe
+from channels.routing import address_sql
 from portal.text import mask_contacts
 
 

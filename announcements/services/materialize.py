@@ -23,20 +23,13 @@ from announcements.audience import audience_sql, target_group_sql
 from announcements.models import Announcement, Delivery, DeliveryBatch
 from announcements.services.base import ALL_KINDS, OUTLET_KINDS
 from channels import sender_for
+from channels.routing import address_sql
 from groups.models import Member
 
 DELIVERY_COLUMNS = """(announcement_id, kind, member_id, outlet_id, batch, address, status, retries, not_before,
     provider_message_id, request_id, reason, sent_at, delivered_at, updated_at)"""
 BATCH_COLUMNS = "(announcement_id, kind, number, attempts, lease_until, not_before, plan, done, first_id, last_id)"
 BATCH_COLUMNS_WITH_MEMBERS = BATCH_COLUMNS[:-1] + ", members, members_count)"
-
-
-def address_sql(kind: str, person: str) -> str:
-    """Where a message of this kind goes, from the person's row: their phone, email or Zalo id (a Zalo message
-    to someone who never wrote to the OA goes to their phone, as ZNS)."""
-    return f"""CASE {kind} WHEN 'sms' THEN {person}.phone WHEN 'email' THEN {person}.email
-        WHEN 'zalo_oa' THEN CASE WHEN {person}.zalo_user_id <> '' THEN {person}.zalo_user_id ELSE {person}.phone END
-        ELSE '' END"""
 
 
 def quiet_sms_not_before(now: datetime) -> datetime | None:
