@@ -1,6 +1,5 @@
 """Contributions recorded from a spreadsheet: the upload, its template, and the preview to record from."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -13,6 +12,7 @@ from groups.access import staff_required
 from groups.selectors import groups_for_user
 from portal.audit import client_ip
 from portal.numbers import vn_number
+from portal.sheets import upload_read
 from portal.text import natural_sorted
 from portal.web import errors_say, int_or_none
 
@@ -25,20 +25,15 @@ def entry_import(request: HttpRequest, pk: int) -> HttpResponse:
     groups = natural_sorted(groups_for_user(user=request.user).filter(is_active=True).values_list("pk", "name"))
     chosen = int_or_none(request.POST.get("group") or request.GET.get("group")) or (groups[0][0] if groups else None)
     if request.method == "POST":
-        upload = request.FILES.get("file")
-        if upload is None:
-            messages.error(request, _("Please choose the file (.xlsx or .csv)."))
-        elif upload.size and upload.size > settings.IMPORT_MAX_BYTES:
-            messages.error(request, _("The file is too large."))
+        try:
+            name, content = upload_read(request.FILES.get("file"))
+            made = services.entry_import_preview(
+                campaign=campaign, group_id=chosen, name=name, content=content, by=request.user
+            )
+        except ValidationError as error:
+            errors_say(request, error)
         else:
-            try:
-                made = services.entry_import_preview(
-                    campaign=campaign, group_id=chosen, name=upload.name or "", content=upload.read(), by=request.user
-                )
-            except ValidationError as error:
-                errors_say(request, error)
-            else:
-                return redirect("campaigns:import_preview", pk=campaign.pk, entry_import=made.pk)
+            return redirect("campaigns:import_preview", pk=campaign.pk, entry_import=made.pk)
     return render(request, "campaigns/import.html", {"campaign": campaign, "groups": groups, "chosen": chosen})
 
 

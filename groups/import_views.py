@@ -1,7 +1,6 @@
 """Pages for bringing a group's members in from a sheet (upload, preview, commit) and taking them out as one.
-Thin: reads through selectors, writes through services and member_files."""
+Thin: reads through selectors, writes through services (groups.services.imports for lists)."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
@@ -10,12 +9,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from groups import member_files, member_sheets, selectors
+from groups import member_sheets, selectors
 from groups.access import staff_required
 from groups.forms import (
     ImportForm,
 )
 from groups.models import MemberImport, Membership
+from groups.services import imports as member_imports
+from portal.sheets import upload_read
 from portal.web import errors_say
 
 
@@ -24,21 +25,15 @@ def member_import(request: HttpRequest, pk: int) -> HttpResponse:
     group = selectors.group_managed_by(user=request.user, pk=pk)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        if upload.size > settings.IMPORT_MAX_BYTES:
-            form.add_error(
-                "file",
-                _("The file is too large (%(max)s MB at most).") % {"max": settings.IMPORT_MAX_BYTES // (1024 * 1024)},
+        try:
+            name, content = upload_read(form.cleaned_data["file"])
+            preview = member_imports.member_import_preview(
+                ward=group.ward, group=group, file_name=name, content=content, by=request.user
             )
+        except ValidationError as error:
+            form.add_error("file", error.messages)
         else:
-            try:
-                preview = member_files.member_import_preview(
-                    ward=group.ward, group=group, file_name=upload.name, content=upload.read(), by=request.user
-                )
-            except ValidationError as error:
-                form.add_error("file", error.messages)
-            else:
-                return redirect("groups:import_preview", pk=preview.pk)
+            return redirect("groups:import_preview", pk=preview.pk)
     return render(request, "groups/import_form.html", {"form": form, "group": group})
 
 
@@ -50,8 +45,8 @@ def member_import_preview(request: HttpRequest, pk: int) -> HttpResponse:
     group = member_import.group
     if request.method == "POST":
         try:
-            count = member_files.member_import_commit(member_import=member_import, by=request.user)
-        except member_files.ImportChanged:
+            count = member_imports.member_import_commit(member_import=member_import, by=request.user)
+        except member_imports.ImportChanged:
             messages.warning(request, _("The members changed since this preview. Check the rows again, then import."))
             return redirect("groups:import_preview", pk=member_import.pk)
         except ValidationError as error:

@@ -7,8 +7,8 @@ from typing import Any
 
 from openpyxl import Workbook
 
-from groups.member_files import EXPORT_HEADERS, ROLE_EXPORT_WORDS
 from groups.models import Membership, Ward
+from groups.services.imports import EXPORT_HEADERS, ROLE_EXPORT_WORDS
 from portal.audit import audit_record
 from portal.phones import national_format
 from portal.sheets import cell_safe

@@ -215,7 +215,7 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
-    "expire-stale-imports": {"task": "groups.tasks.expire_stale_imports", "schedule": 3600.0},
+    "imports-expire": {"task": "portal.tasks.imports_expire", "schedule": 3600.0},
     "escalate-overdue-feedback": {"task": "feedback.tasks.reports_escalate_overdue", "schedule": 300.0},
     # One sweeper for due schedules, retries, mornings after quiet hours and batches a dead worker left.
     "sweep-deliveries": {

@@ -7,6 +7,11 @@ uncompressed size of each part of the archive); those are checked first, then th
 on columns and lines, so a sheet of one cell in column XFD on 20,000 rows is refused at once instead of being
 expanded to 300 million empty cells.
 
+An import's life is the same for every list: upload (upload_read bounds the file before it is read), read, find
+the header among the first rows (header_find), check every row and keep the checked rows as a preview, commit
+them in one transaction, or let the preview expire after IMPORT_KEEP: a preview holds residents' names and phone
+numbers, which nobody should keep who did not import them.
+
 Writing makes what a resident or an officer typed safe for a spreadsheet: no formula run from a cell, no
 character openpyxl refuses, sheet titles without the characters Excel forbids."""
 
@@ -14,6 +19,8 @@ import csv
 import io
 import re
 import zipfile
+from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -31,6 +38,10 @@ CELL_BUDGET = 2_000_000
 # Uncompressed parts of an XLSX above this are refused before they are parsed (a zip of repeated XML packs
 # a thousand to one, so the file's own size says little).
 XML_BUDGET = 64 * 1024 * 1024
+# How long a preview nobody committed is kept before its rows are dropped.
+IMPORT_KEEP = timedelta(hours=24)
+# Lists often start with a title and a date: the header is looked for among this many first rows.
+HEADER_ROWS = 10
 # Lines read at the most, empty ones included (a list's data rows plus a title and a few blank lines).
 _LINE_MARGIN = 1000
 
@@ -152,9 +163,7 @@ def read_table(*, name: str, content: bytes) -> list[list[str]]:
     """The first sheet's lines, each a list of cell texts without its empty cells at the end. Refused in words:
     not a spreadsheet, larger than PORTAL_IMPORT_MAX_BYTES, more lines than the import takes, too wide."""
     if len(content) > settings.IMPORT_MAX_BYTES:
-        raise ValidationError(
-            _("The file is too large (%(max)s MB at most).") % {"max": settings.IMPORT_MAX_BYTES // (1024 * 1024)}
-        )
+        raise _too_large()
     if not content:
         raise ValidationError(_("The file is empty."))
     lower = (name or "").lower()
@@ -167,6 +176,48 @@ def read_table(*, name: str, content: bytes) -> list[list[str]]:
     if lower.endswith(".csv"):
         return _read_csv(content)
     raise _not_a_sheet()
+
+
+def _too_large() -> ValidationError:
+    return ValidationError(
+        _("The file is too large (%(max)s MB at most).") % {"max": settings.IMPORT_MAX_BYTES // (1024 * 1024)}
+    )
+
+
+def upload_read(upload: Any) -> tuple[str, bytes]:
+    """The name and content of an uploaded list, refused in words when none was chosen or when it is larger
+    than PORTAL_IMPORT_MAX_BYTES, before a byte of it is read."""
+    if upload is None:
+        raise ValidationError(_("Please choose the file (.xlsx or .csv)."))
+    if upload.size and upload.size > settings.IMPORT_MAX_BYTES:
+        raise _too_large()
+    return upload.name or "", upload.read(settings.IMPORT_MAX_BYTES + 1)
+
+
+def header_find(
+    table: list[list[str]], column_for: Callable[[str], str | None], required: set[str], missing: str
+) -> tuple[dict[str, int], int, list[list[str]]]:
+    """The header of a list: the first of its first rows where `column_for` (a header's text → the column's name,
+    or None) names every required column. Returns each named column's position (the first cell naming it), the
+    header's index in the table, and the rows under it; refused with `missing` when no row will do."""
+    for index, row in enumerate(table[:HEADER_ROWS]):
+        found: dict[str, int] = {}
+        for position, header in enumerate(row):
+            name = column_for(header)
+            if name and name not in found:
+                found[name] = position
+        if required <= found.keys():
+            return found, index, table[index + 1 :]
+    raise ValidationError(missing)
+
+
+def rows_bound(count: int) -> None:
+    """Refuses a list with more rows than one import takes (PORTAL_IMPORT_MAX_ROWS), saying how many it has."""
+    if count > settings.IMPORT_MAX_ROWS:
+        raise ValidationError(
+            _("The file has %(count)s rows; at most %(max)s can be imported at once.")
+            % {"count": count, "max": settings.IMPORT_MAX_ROWS}
+        )
 
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

@@ -8,3 +8,13 @@ def ward_report_make(job_id: int) -> None:
     from portal.ward_report.jobs import report_make
 
     report_make(job_id=job_id)
+
+
+@shared_task
+def imports_expire() -> dict[str, int]:
+    """Hourly: previews of member lists and of contribution sheets nobody committed lose their rows after a day
+    (portal.sheets.IMPORT_KEEP). Here, above both apps, because the import life is one for both."""
+    from campaigns.services import entry_imports_expire
+    from groups.services.imports import member_imports_expire
+
+    return {"members": member_imports_expire(), "contributions": entry_imports_expire()}

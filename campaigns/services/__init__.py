@@ -5,7 +5,12 @@ totals exact, and leaves an audit event. Callers import from here."""
 from campaigns.services import about
 from campaigns.services.about import CampaignAbout, banks, campaign_about_set, vietqr_payload
 from campaigns.services.entries import EntryData, entries_viewed, entry_correct, entry_record, entry_reverse
-from campaigns.services.imports import entry_import_commit, entry_import_preview, entry_import_template
+from campaigns.services.imports import (
+    entry_import_commit,
+    entry_import_preview,
+    entry_import_template,
+    entry_imports_expire,
+)
 from campaigns.services.meetings import (
     MeetingData,
     attendance_scan,
@@ -38,6 +43,7 @@ __all__ = [
     "results_channels",
     "meeting_results_draft",
     "entry_import_commit",
+    "entry_imports_expire",
     "entry_import_preview",
     "entry_import_template",
     "MeetingData",

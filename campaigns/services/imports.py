@@ -3,9 +3,9 @@ shown, then recorded in one transaction. The template lists the group's househol
 in the amounts."""
 
 import io
+from datetime import datetime
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -19,7 +19,7 @@ from groups.models import Household, ResidentialGroup
 from groups.selectors import groups_for_user
 from portal.audit import audit_record
 from portal.numbers import parse_whole
-from portal.sheets import cell_safe, read_table, sheet_title
+from portal.sheets import IMPORT_KEEP, cell_safe, header_find, read_table, rows_bound, sheet_title
 from portal.text import fold, normalize_spaces
 
 HEADERS = ["Địa chỉ/hộ", "Chủ hộ", "Số tiền", "Số biên lai", "Hình thức", "Công khai tên"]
@@ -60,18 +60,9 @@ def entry_import_template(*, campaign: Campaign, group_id: int | None, by: Any) 
     return output.getvalue()
 
 
-def _columns(table: list[list[str]]) -> tuple[dict[str, int], list[list[str]], int]:
-    for index, row in enumerate(table[:10]):
-        found: dict[str, int] = {}
-        for position, header in enumerate(row):
-            for name, words in _COLUMNS.items():
-                if fold(header) in words and name not in found:
-                    found[name] = position
-        if "address" in found and "amount" in found:
-            return found, table[index + 1 :], index + 1
-    raise ValidationError(
-        {"file": [_("No header row found. The first rows must name the columns, at least “Địa chỉ/hộ” and “Số tiền”.")]}
-    )
+def _column_for(header: str) -> str | None:
+    folded = fold(header)
+    return next((name for name, words in _COLUMNS.items() if folded in words), None)
 
 
 def _amount_of(text: str) -> int | None:
@@ -93,9 +84,17 @@ def entry_import_preview(
     group = _group_for(by, campaign, group_id)
     if campaign.status != Campaign.Status.OPEN:
         raise ValidationError({"file": [_("This campaign has closed: nothing more can be recorded.")]})
-    columns, body, offset = _columns(read_table(name=name, content=content))
-    if len(body) > settings.IMPORT_MAX_ROWS:
-        raise ValidationError({"file": [_("At most %d rows in one file.") % settings.IMPORT_MAX_ROWS]})
+    try:
+        columns, index, body = header_find(
+            read_table(name=name, content=content),
+            _column_for,
+            {"address", "amount"},
+            _("No header row found. The first rows must name the columns, at least “Địa chỉ/hộ” and “Số tiền”."),
+        )
+        rows_bound(len(body))
+    except ValidationError as error:
+        raise ValidationError({"file": error.messages}) from None
+    offset = index + 1
     households = list(Household.objects.filter(group=group).select_related("head"))
     by_address = {h.address_folded: h for h in households}
     by_head: dict[str, list[Household]] = {}
@@ -165,6 +164,8 @@ def entry_import_commit(*, entry_import: EntryImport, by: Any, ip: str | None = 
             raise ValidationError(
                 {"file": [_("This sheet was already recorded at %s.") % f"{locked.committed_at:%H:%M %d/%m/%Y}"]}
             )
+        if locked.expired_at is not None:
+            raise ValidationError({"file": [_("This preview has expired: upload the sheet again.")]})
         for row in locked.valid_rows:
             try:
                 with transaction.atomic():
@@ -216,3 +217,11 @@ def entry_import_commit(*, entry_import: EntryImport, by: Any, ip: str | None = 
             ]
         }
     )
+
+
+def entry_imports_expire(*, now: datetime | None = None) -> int:
+    """Previews nobody recorded name households and amounts: their rows are dropped after IMPORT_KEEP."""
+    now = now or timezone.now()
+    return EntryImport.objects.filter(
+        committed_at__isnull=True, expired_at__isnull=True, created_at__lt=now - IMPORT_KEEP
+    ).update(expired_at=now, rows=[])

@@ -18,7 +18,6 @@ from groups.services.joining import (
 from groups.services.members import (
     MEMBER_FIELDS,
     MemberData,
-    _member_search_text,
     _phone_taken_message,
     group_save,
     member_create,
@@ -26,8 +25,10 @@ from groups.services.members import (
     member_open,
     member_update,
     members_listed,
+    members_new_bulk,
 )
 from groups.services.memberships import (
+    MembershipEntry,
     _current_group_of,
     _locked_current_membership,
     _membership_clean,
@@ -37,17 +38,20 @@ from groups.services.memberships import (
     membership_end,
     membership_move,
     membership_request,
+    memberships_add_bulk,
 )
 from groups.services.staff import (
     staff_invite,
 )
 
 __all__ = [
+    "MembershipEntry",
+    "members_new_bulk",
+    "memberships_add_bulk",
     "member_open",
     "members_listed",
     "MEMBER_FIELDS",
     "MemberData",
-    "_member_search_text",
     "member_data_clean",
     "role_clean",
     "_phone_taken_message",

@@ -68,6 +68,24 @@ def member_new(*, group: ResidentialGroup, data: MemberData, household: Any = No
     )
 
 
+def members_new_bulk(*, ward: Ward, people: list[tuple[MemberData, Any]]) -> list[Member]:
+    """The Member rows of many people first known through a list, from data already cleaned, each with its
+    household (or None), in one insert; the caller holds the transaction."""
+    return Member.objects.bulk_create(
+        [
+            Member(
+                ward=ward,
+                full_name=data.full_name,
+                phone=data.phone,
+                email=data.email,
+                household=household,
+                search_text=_member_search_text(data.full_name, data.phone),
+            )
+            for data, household in people
+        ]
+    )
+
+
 def _member_search_text(full_name: str, phone: str) -> str:
     return f"{fold(full_name)} {phone_search_keys(phone)}"[:400]
 

@@ -1,6 +1,7 @@
 """Who belongs to which group, in which role: adding, moving, ending memberships, and the requests about residents the
 ward already knows (confirmed by the resident through a signed link)."""
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -67,6 +68,45 @@ def membership_add(
             {"group": [_("%(name)s is already in %(group)s.") % {"name": member.full_name, "group": group.name}]}
         ) from None
     return membership
+
+
+@dataclass(frozen=True)
+class MembershipEntry:
+    """One person into one group, in a list: `ask` makes it a request the person (or their group's leader)
+    confirms, as membership_request does for one, instead of a membership at once."""
+
+    member: Member
+    group_id: int
+    role: str
+    organisation: str = ""
+    ask: bool = False
+
+
+def memberships_add_bulk(*, entries: list[MembershipEntry], by: Any, source: str) -> list[Membership]:
+    """Many memberships from a list, checked by the caller, in one insert; each request is sent for confirmation
+    as a single one would be. The caller holds the transaction, so a failure leaves none of them."""
+    now = timezone.now()
+    added_by = by if getattr(by, "is_authenticated", False) else None
+    created = Membership.objects.bulk_create(
+        [
+            Membership(
+                member=entry.member,
+                group_id=entry.group_id,
+                role=entry.role,
+                organisation=entry.organisation,
+                status=Membership.Status.PENDING if entry.ask else Membership.Status.ACTIVE,
+                confirmation_required=entry.ask,
+                source=source,
+                joined_at=None if entry.ask else now,
+                added_by=added_by,
+            )
+            for entry in entries
+        ]
+    )
+    asked = [membership.pk for membership in created if membership.confirmation_required]
+    for membership in Membership.objects.filter(pk__in=asked).select_related("member", "group__ward"):
+        membership_confirmation_send(membership)
+    return created
 
 
 def _locked_current_membership(membership: Membership) -> Membership:

@@ -79,3 +79,48 @@ def test_a_leader_imports_only_for_their_own_groups_and_a_non_sheet_is_refused_i
     photo = SimpleUploadedFile("anh.xlsx", b"\xff\xd8\xff\xe0 not a sheet")
     answer = client.post(f"/campaigns/{fund.pk}/import/", {"group": group_a1.pk, "file": photo}, follow=True)
     assert "không phải bảng tính" in answer.content.decode() and not EntryImport.objects.exists()
+
+
+def test_a_sheet_left_unrecorded_for_a_day_is_emptied_and_says_to_upload_it_again(client_for, fund, group_a1, carol):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from portal.tasks import imports_expire
+
+    HouseholdFactory(group=group_a1, address="5 Lê Lợi")
+    client = client_for(carol)
+    answer = client.post(
+        f"/campaigns/{fund.pk}/import/", {"group": group_a1.pk, "file": _sheet([["5 Lê Lợi", "", "200.000"]])}
+    )
+    left = EntryImport.objects.get()
+    EntryImport.objects.filter(pk=left.pk).update(created_at=timezone.now() - timedelta(hours=25))
+    fresh = EntryImport.objects.get(
+        pk=client.post(
+            f"/campaigns/{fund.pk}/import/", {"group": group_a1.pk, "file": _sheet([["5 Lê Lợi", "", "100.000"]])}
+        )["Location"]
+        .rstrip("/")
+        .rsplit("/", 1)[1]
+    )
+
+    assert imports_expire() == {"members": 0, "contributions": 1}
+
+    left.refresh_from_db()
+    fresh.refresh_from_db()
+    assert left.rows == [] and left.expired_at is not None and fresh.rows  # only the day-old one
+    assert "Bản xem trước này đã hết hạn" in client.get(answer["Location"]).content.decode()
+    client.post(answer["Location"])
+    assert not Entry.objects.exists()
+
+
+def test_a_file_past_the_size_limit_is_refused_before_it_is_read(client_for, fund, group_a1, carol, settings):
+    settings.IMPORT_MAX_BYTES = 1000
+    big = SimpleUploadedFile("to-1.csv", b"Dia chi/ho,So tien\n" + b"5 Le Loi,200000\n" * 200)
+
+    page = (
+        client_for(carol)
+        .post(f"/campaigns/{fund.pk}/import/", {"group": group_a1.pk, "file": big}, follow=True)
+        .content.decode()
+    )
+
+    assert "quá lớn" in page and not EntryImport.objects.exists()

@@ -5,8 +5,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from groups import member_files
 from groups.models import Household, Member, MemberImport, Membership
+from groups.services import imports as member_files
 from tests.factories import member_in
 from tests.groups.spreadsheets import xlsx
 
@@ -184,7 +184,7 @@ def test_stale_previews_lose_their_rows_after_a_day(alice, group_a1):
     fresh = MemberImport.objects.create(
         ward=group_a1.ward, group=group_a1, file_name="y", rows=[{"phone": "0913"}], created_by=alice
     )
-    assert member_files.expire_stale_imports() == 1
+    assert member_files.member_imports_expire() == 1
     old.refresh_from_db()
     fresh.refresh_from_db()
     assert (old.status, old.rows) == ("expired", [])

@@ -14,9 +14,9 @@ from openpyxl import Workbook, load_workbook
 
 from campaigns.models import Entry, EntryImport
 from campaigns.services import entry_import_commit, entry_import_preview, entry_import_template
-from groups.member_files import member_import_preview
 from groups.member_sheets import import_template_xlsx, members_export_xlsx
 from groups.models import Membership
+from groups.services.imports import member_import_preview
 from portal.numbers import parse_whole
 from portal.sheets import read_table
 from tests.factories import GroupFactory, HouseholdFactory, member_in

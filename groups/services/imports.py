@@ -1,14 +1,14 @@
-"""Member lists from spreadsheets: preview, then commit in one transaction (member_sheets makes the template and
+"""Member lists from spreadsheets, through portal.sheets' life of an import: read, preview, then commit in one
+transaction, with the members and memberships services' bulk writes (groups.member_sheets makes the template and
 the export).
 
 Wards keep their lists in Excel, with a title row or two above the header, headers written in many ways
 ("Họ và tên", "SĐT", "Địa chỉ/hộ", "Tổ") and phone numbers that Excel turned into numbers (the leading 0
 lost). This module reads those, says what is wrong with each row, and imports only what is right."""
 
-from datetime import timedelta
+from datetime import datetime
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -16,9 +16,11 @@ from django.utils.translation import gettext as _
 
 from groups.models import Household, Member, MemberImport, Membership, ResidentialGroup, Ward
 from groups.selectors import group_find_by_name, managed_groups_for_user, members_for_user
-from groups.services import MemberData, _member_search_text, member_data_clean, role_clean
+from groups.services.base import role_clean
+from groups.services.members import MemberData, member_data_clean, members_new_bulk
+from groups.services.memberships import MembershipEntry, memberships_add_bulk
 from portal.audit import audit_record
-from portal.sheets import read_table
+from portal.sheets import IMPORT_KEEP, header_find, read_table, rows_bound
 from portal.text import fold, normalize_spaces
 
 # The columns of our export, which the import reads back; Vietnamese, because that is the file's language.
@@ -87,14 +89,14 @@ def _column_for(header: str) -> str | None:
 
 
 def _header_and_rows(table: list[list[str]]) -> tuple[dict[int, str], int, list[list[str]]]:
-    """Find the header among the first rows (lists often start with a title) and map its columns."""
-    for index, row in enumerate(table[:10]):
-        columns = {i: c for i, c in ((i, _column_for(h)) for i, h in enumerate(row)) if c}
-        if "full_name" in columns.values() and "phone" in columns.values():
-            return columns, index, table[index + 1 :]
-    raise ValidationError(
-        _("No header row found. The first rows must name the columns, at least “Họ tên” and “Số điện thoại”.")
+    """The list's header among its first rows (lists often start with a title), and each column's field."""
+    found, index, body = header_find(
+        table,
+        _column_for,
+        {"full_name", "phone"},
+        _("No header row found. The first rows must name the columns, at least “Họ tên” and “Số điện thoại”."),
     )
+    return {position: field for field, position in found.items()}, index, body
 
 
 # The template's example row carries this mark in its name: a row with it anywhere, whatever else was typed in it
@@ -119,11 +121,7 @@ def parse_member_rows(*, name: str, content: bytes) -> list[dict[str, Any]]:
         rows.append(values)
     if not rows:
         raise ValidationError(_("The file has a header but no rows."))
-    if len(rows) > settings.IMPORT_MAX_ROWS:
-        raise ValidationError(
-            _("The file has %(count)s rows; at most %(max)s can be imported at once.")
-            % {"count": len(rows), "max": settings.IMPORT_MAX_ROWS}
-        )
+    rows_bound(len(rows))
     return rows
 
 
@@ -299,50 +297,38 @@ def _import_valid_rows(*, member_import: MemberImport, rows: list[dict[str, Any]
     """Write the valid rows with a few set-based inserts; the caller holds the transaction."""
     valid = [r for r in rows if r["action"]]
     now = timezone.now()
-    added_by = by if getattr(by, "is_authenticated", False) else None
     households = _households_for_rows(valid)
-    new_members = Member.objects.bulk_create(
-        [
-            Member(
-                ward=member_import.ward,
-                full_name=r["full_name_clean"],
-                phone=r["phone_e164"],
-                email=r["email_clean"],
-                household=households.get((r["group_id"], fold(r["address_clean"]))),
-                search_text=_member_search_text(r["full_name_clean"], r["phone_e164"]),
+    new_members = members_new_bulk(
+        ward=member_import.ward,
+        people=[
+            (
+                MemberData(full_name=r["full_name_clean"], phone=r["phone_e164"], email=r["email_clean"]),
+                households.get((r["group_id"], fold(r["address_clean"]))),
             )
             for r in valid
             if r["action"] == "create"
-        ]
+        ],
     )
     member_by_phone = {m.phone: m for m in new_members}
     existing_phones = [r["phone_e164"] for r in valid if r["action"] in {"add_existing", "request"}]
     member_by_phone.update(
         {m.phone: m for m in Member.objects.filter(ward=member_import.ward, phone__in=existing_phones)}
     )
-    created = Membership.objects.bulk_create(
-        [
-            Membership(
+    # A resident of another group is asked, not taken (groups.services.membership_request).
+    memberships_add_bulk(
+        entries=[
+            MembershipEntry(
                 member=member_by_phone[r["phone_e164"]],
                 group_id=r["group_id"],
                 role=r["role_code"],
                 organisation=r["organisation_clean"],
-                # A resident of another group is asked, not taken (groups.services.membership_request).
-                status=Membership.Status.PENDING if r["action"] == "request" else Membership.Status.ACTIVE,
-                confirmation_required=r["action"] == "request",
-                source=Membership.Source.IMPORT,
-                joined_at=None if r["action"] == "request" else now,
-                added_by=added_by,
+                ask=r["action"] == "request",
             )
             for r in valid
-        ]
+        ],
+        by=by,
+        source=Membership.Source.IMPORT,
     )
-    requests = [m.pk for m in created if m.confirmation_required]
-    if requests:
-        from groups.services.messages import membership_confirmation_send
-
-        for membership in Membership.objects.filter(pk__in=requests).select_related("member", "group__ward"):
-            membership_confirmation_send(membership)
     member_import.status, member_import.imported_count, member_import.finished_at = (
         MemberImport.Status.DONE,
         len(valid),
@@ -380,8 +366,9 @@ def _households_for_rows(rows: list[dict[str, Any]]) -> dict[tuple[int, str], Ho
     return found
 
 
-def expire_stale_imports(*, older_than: timedelta = timedelta(hours=24)) -> int:
-    """Previews nobody imported keep residents' phone numbers; drop their rows after a day."""
-    return MemberImport.objects.filter(
-        status=MemberImport.Status.PREVIEW, created_at__lt=timezone.now() - older_than
-    ).update(status=MemberImport.Status.EXPIRED, rows=[])
+def member_imports_expire(*, now: datetime | None = None) -> int:
+    """Previews nobody imported keep residents' phone numbers: their rows are dropped after IMPORT_KEEP."""
+    now = now or timezone.now()
+    return MemberImport.objects.filter(status=MemberImport.Status.PREVIEW, created_at__lt=now - IMPORT_KEEP).update(
+        status=MemberImport.Status.EXPIRED, rows=[]
+    )
