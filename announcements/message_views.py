@@ -3,14 +3,13 @@ them again (after a confirmation), under the request ids they first went under. 
 announcements.services.resend."""
 
 from django.contrib import messages
-from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from announcements import services
-from announcements.models import Delivery, PersonalMessage
+from announcements import selectors, services
+from announcements.models import Delivery
 from groups.access import staff_required, ward_admin_profile
 from portal.audit import client_ip
 
@@ -26,12 +25,8 @@ def personal_messages(request: HttpRequest) -> HttpResponse:
         count = services.personal_messages_resend(deliveries=rows, by=request.user, ip=client_ip(request))
         messages.success(request, _("%d messages are being sent again.") % count)
         return redirect("announcements:messages")
-    counts = {row["status"]: row["n"] for row in rows.values("status").annotate(n=Count("id"))}
-    listed = (
-        PersonalMessage.objects.filter(delivery__in=rows)
-        .select_related("delivery")
-        .order_by("-created_at", "-id")[:200]
-    )
+    counts = selectors.counts_by_status(rows)
+    listed = selectors.personal_messages_listed(rows)
     return render(
         request,
         "announcements/messages.html",

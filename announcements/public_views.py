@@ -106,9 +106,7 @@ def reader(request: HttpRequest, code: str) -> HttpResponse:
             messages.success(request, _("Thank you, your answer has been recorded."))
         return redirect("announcements:reader", code=code)
     services.delivery_opened(delivery=delivery)
-    answers = {
-        r.kind: r.value for r in Response.objects.filter(announcement=announcement, member_id=delivery.member_id)
-    }
+    answers = selectors.answers_of(announcement_id=announcement.pk, member_id=delivery.member_id)
     return render(
         request,
         "announcements/reader.html",

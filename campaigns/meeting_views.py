@@ -3,13 +3,12 @@ code scanned by the phone's camera in the browser), attach the minutes, see atte
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from announcements.models import Response
+from announcements.selectors import rsvp_counts
 from campaigns import selectors, services
 from campaigns.forms import MeetingForm
 from groups.access import staff_required
@@ -52,12 +51,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_get_for_user(user=request.user, pk=pk)
     rsvp = {}
     if meeting.announcement_id:
-        rsvp = dict(
-            Response.objects.filter(announcement_id=meeting.announcement_id, kind=Response.Kind.RSVP)
-            .values("value")
-            .annotate(n=Count("id"))
-            .values_list("value", "n")
-        )
+        rsvp = rsvp_counts(announcement_id=meeting.announcement_id)
     rows = selectors.attendance_by_group(meeting=meeting)
     return render(
         request,

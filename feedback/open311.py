@@ -13,15 +13,15 @@ from typing import Any
 from xml.etree import ElementTree
 
 from django.core.exceptions import ValidationError
-from django.db import models
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import path
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
-from feedback import services
-from feedback.models import Category, Open311Key, Report
+from feedback import selectors, services
+from feedback.models import Category, Report
 from groups.models import Ward
+from groups.selectors import only_ward, ward_by_code
 from portal.text import clean_text
 from portal.web import moment_or_none
 
@@ -105,14 +105,14 @@ def endpoint(view: Callable[..., Any]) -> Callable[..., HttpResponse]:
 def _jurisdiction(request: HttpRequest, data: Any) -> Ward:
     code = (data.get("jurisdiction_id") or "").strip()
     if code:
-        ward = Ward.objects.filter(code=code).first()
+        ward = ward_by_code(code)
         if ward is None:
             raise Open311Error(404, f"jurisdiction_id {code} not found")
         return ward
-    wards = list(Ward.objects.all()[:2])
-    if len(wards) != 1:
+    ward = only_ward()
+    if ward is None:
         raise Open311Error(400, "jurisdiction_id is required")
-    return wards[0]
+    return ward
 
 
 def _service(category: str) -> dict[str, Any]:
@@ -148,11 +148,6 @@ def _request_row(report: Report) -> dict[str, Any]:
         "long": float(report.longitude) if report.longitude is not None else None,
         "media_url": "",
     }
-
-
-def _readable(ward: Ward) -> models.QuerySet[Report]:
-    """What anyone may read (Report.objects.public(), the one rule)."""
-    return Report.objects.public().filter(ward=ward).select_related("unit", "ward")
 
 
 @endpoint
@@ -199,28 +194,22 @@ def requests_view(request: HttpRequest, fmt: str) -> HttpResponse:
     if request.method == "POST":
         return _create(request, fmt)
     ward = _jurisdiction(request, request.GET)
-    rows = _readable(ward)
-    ids = [i.strip().upper() for i in request.GET.get("service_request_id", "").split(",") if i.strip()]
-    if ids:
-        rows = rows.filter(tracking_code__in=ids)
-    else:
-        if request.GET.get("service_code"):
-            rows = rows.filter(category__in=request.GET["service_code"].split(","))
-        status = request.GET.get("status", "")
-        if status == "open":
-            rows = rows.exclude(status__in=CLOSED)
-        elif status == "closed":
-            rows = rows.filter(status__in=CLOSED)
-        window = {}
-        for name in ("start_date", "end_date"):
-            if request.GET.get(name):
-                window[name] = moment_or_none(request.GET[name])
-                if window[name] is None:
-                    raise Open311Error(400, f"{name} must be an ISO 8601 date-time")
-        # The standard's default window: the last 90 days before the end date (or now), 1000 requests at most.
-        end = window.get("end_date") or timezone.now()
-        start = window.get("start_date") or end - timedelta(days=90)
-        rows = rows.filter(created_at__gte=start, created_at__lte=end).order_by("-id")[:1000]
+    window = {}
+    for name in ("start_date", "end_date"):
+        if request.GET.get(name):
+            window[name] = moment_or_none(request.GET[name])
+            if window[name] is None:
+                raise Open311Error(400, f"{name} must be an ISO 8601 date-time")
+    # The standard's default window: the last 90 days before the end date (or now), 1000 requests at most.
+    end = window.get("end_date") or timezone.now()
+    rows = selectors.reports_for_open311(
+        ward=ward,
+        codes=[i.strip().upper() for i in request.GET.get("service_request_id", "").split(",") if i.strip()],
+        categories=[c for c in request.GET.get("service_code", "").split(",") if c],
+        status=request.GET.get("status", ""),
+        start=window.get("start_date") or end - timedelta(days=90),
+        end=end,
+    )
     return _answer(fmt, [_request_row(f) for f in rows], "service_requests", "request")
 
 
@@ -228,7 +217,7 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     data = request.POST
     ward = _jurisdiction(request, data)
     key = data.get("api_key", "")
-    if not key or not Open311Key.objects.filter(ward=ward, key_hash=Open311Key.hash(key), is_active=True).exists():
+    if not selectors.open311_key_valid(ward=ward, key=key):
         raise Open311Error(403, "api_key is missing or not valid for this jurisdiction")
     code = data.get("service_code", "")
     if code not in SERVICE_GROUPS:
@@ -279,7 +268,7 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
 @endpoint
 def request_detail(request: HttpRequest, request_id: str, fmt: str) -> HttpResponse:
     ward = _jurisdiction(request, request.GET)
-    report = _readable(ward).filter(tracking_code=request_id.upper()).first()
+    report = selectors.reports_readable(ward=ward).filter(tracking_code=request_id.upper()).first()
     if report is None:
         raise Open311Error(404, f"service_request_id {request_id} not found")
     return _answer(fmt, [_request_row(report)], "service_requests", "request")
@@ -290,7 +279,7 @@ def token_detail(request: HttpRequest, token: str, fmt: str) -> HttpResponse:
     ward = _jurisdiction(request, request.GET)
     # Only what anyone may read: a tip, a private report and no report at all answer alike, so a token says
     # nothing about a report it does not show.
-    if not _readable(ward).filter(tracking_code=token.upper()).exists():
+    if not selectors.reports_readable(ward=ward).filter(tracking_code=token.upper()).exists():
         raise Open311Error(404, f"token {token} not found")
     return _answer(fmt, [{"service_request_id": token.upper(), "token": token.upper()}], "service_requests", "request")
 

@@ -11,9 +11,19 @@ from django.http import Http404
 from django.utils import timezone
 
 from channels.personal import personal_sent_about
-from feedback.models import CannedReply, Category, Holiday, Report, ReportEvent, ReportPhoto, Unit, topic_of
+from feedback.models import (
+    CannedReply,
+    Category,
+    Holiday,
+    Open311Key,
+    Report,
+    ReportEvent,
+    ReportPhoto,
+    Unit,
+    topic_of,
+)
 from feedback.workcalendar import Day, national_days
-from groups.models import StaffProfile
+from groups.models import StaffProfile, Ward
 from groups.selectors import groups_for_user, staff_profile_of
 from portal.text import fold
 from portal.web import int_or_none, moment_or_none
@@ -340,3 +350,37 @@ def ward_staff_users(*, ward_id: int) -> QuerySet[Any]:
     from django.contrib.auth import get_user_model
 
     return get_user_model().objects.filter(staff_profile__ward_id=ward_id).order_by("first_name", "email")
+
+
+def reports_readable(*, ward: Ward) -> QuerySet[Report]:
+    """What anyone may read of a ward's reports (Report.objects.public(), the one rule), for Open311."""
+    return Report.objects.public().filter(ward=ward).select_related("unit", "ward")
+
+
+def reports_for_open311(
+    *,
+    ward: Ward,
+    codes: list[str],
+    categories: list[str],
+    status: str,
+    start: datetime,
+    end: datetime,
+    limit: int = 1000,
+) -> QuerySet[Report]:
+    """GeoReport's list of requests: those codes if any are given, else the ward's readable reports of those
+    categories (all when none), open or closed as asked, made within the window, newest first."""
+    rows = reports_readable(ward=ward)
+    if codes:
+        return rows.filter(tracking_code__in=codes)
+    if categories:
+        rows = rows.filter(category__in=categories)
+    closed = (*Report.ANSWERED, *Report.INVALID)
+    if status == "open":
+        rows = rows.exclude(status__in=closed)
+    elif status == "closed":
+        rows = rows.filter(status__in=closed)
+    return rows.filter(created_at__gte=start, created_at__lte=end).order_by("-id")[:limit]
+
+
+def open311_key_valid(*, ward: Ward, key: str) -> bool:
+    return bool(key) and Open311Key.objects.filter(ward=ward, key_hash=Open311Key.hash(key), is_active=True).exists()

@@ -15,13 +15,11 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from announcements.models import Delivery
 from feedback import selectors, services
 from feedback.forms import RecordForm, ReplyForm
 from feedback.models import Category, Report
 from groups.access import staff_required
-from groups.models import ResidentialGroup
-from groups.selectors import staff_profile_of
+from groups.selectors import active_groups_of, staff_profile_of
 from portal.audit import client_ip
 from portal.web import apply_errors, draft_keep, draft_take, errors_say, file_response, int_or_none, safe_next
 
@@ -58,7 +56,7 @@ def _group_options(ward_id: int, selected: int | None) -> str:
     key = f"feedback:group-options:{ward_id}"
     options = cache.get(key)
     if options is None:
-        rows = ResidentialGroup.objects.filter(ward_id=ward_id, is_active=True).order_by("name")
+        rows = active_groups_of(ward_id=ward_id)
         options = "".join(
             f'<option value="{pk}">{escape(name)}</option>' for pk, name in rows.values_list("pk", "name")
         )
@@ -184,7 +182,7 @@ def report_messages_resend(request: HttpRequest, pk: int) -> HttpResponse:
     undelivered = selectors.messages_undelivered(report=report)
     if request.method == "POST":
         count = personal_messages_resend(
-            deliveries=Delivery.objects.filter(pk__in=[m.delivery_id for m in undelivered]),
+            deliveries=[m.delivery for m in undelivered],
             by=request.user,
             ip=client_ip(request),
         )
@@ -291,11 +289,7 @@ def bulk(request: HttpRequest) -> HttpResponse:
 @staff_required
 def record(request: HttpRequest) -> HttpResponse:
     profile = staff_profile_of(request.user)
-    groups = list(
-        ResidentialGroup.objects.filter(ward_id=profile.ward_id, is_active=True)
-        .order_by("name")
-        .values_list("pk", "name")
-    )
+    groups = list(active_groups_of(ward_id=profile.ward_id).values_list("pk", "name"))
     if request.method == "POST":
         form = RecordForm(request.POST, request.FILES, groups=groups)
         if form.is_valid():

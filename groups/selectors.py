@@ -325,6 +325,21 @@ def can_change_member(*, user: Any, member: Member) -> bool:
     return member.memberships.filter(group__in=managed, status__in=Membership.CURRENT_STATUSES).exists()
 
 
+def ward_by_code(code: str) -> Ward | None:
+    return Ward.objects.filter(code=code).first()
+
+
+def only_ward() -> Ward | None:
+    """The ward, when the portal holds just one (a request may then leave it unnamed); None otherwise."""
+    wards = list(Ward.objects.all()[:2])
+    return wards[0] if len(wards) == 1 else None
+
+
+def active_groups_of(*, ward_id: int) -> QuerySet[ResidentialGroup]:
+    """The ward's groups still in use, by name."""
+    return ResidentialGroup.objects.filter(ward_id=ward_id, is_active=True).order_by("name")
+
+
 def wards_to_choose() -> list[dict[str, Any]]:
     """Every ward as the front door lists them (code, name, province, position, and name and province folded, which
     the page filters on as one types), by name."""

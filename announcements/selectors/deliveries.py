@@ -94,6 +94,31 @@ def personal_messages_about(topics: list[str]) -> QuerySet[PersonalMessage]:
     return PersonalMessage.objects.filter(topic__in=topics).select_related("delivery").order_by("created_at", "id")
 
 
+def personal_messages_listed(deliveries: QuerySet[Delivery], limit: int = 200) -> QuerySet[PersonalMessage]:
+    """The personal messages of these deliveries, newest first, each with its delivery."""
+    return (
+        PersonalMessage.objects.filter(delivery__in=deliveries)
+        .select_related("delivery")
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
+def counts_by_status(deliveries: QuerySet[Delivery]) -> dict[str, int]:
+    return {row["status"]: row["n"] for row in deliveries.values("status").annotate(n=Count("id"))}
+
+
+def answers_of(*, announcement_id: int, member_id: int | None) -> dict[str, str]:
+    """What one person answered to an announcement, by kind of answer (confirm, rsvp, poll)."""
+    rows = Response.objects.filter(announcement_id=announcement_id, member_id=member_id)
+    return {row.kind: row.value for row in rows}
+
+
+def rsvp_counts(*, announcement_id: int) -> dict[str, int]:
+    """How many answered each RSVP choice (yes, no, maybe) to a meeting's invitation."""
+    rows = Response.objects.filter(announcement_id=announcement_id, kind=Response.Kind.RSVP)
+    return dict(rows.values("value").annotate(n=Count("id")).values_list("value", "n"))
+
+
 def people_not_listed_yet(*, user: Any, announcement: Announcement) -> int:
     """How many people of a large audience wait for their message without a row yet (their batch is made when it
     goes), for ward staff who see every person; a group leader's list is of their groups only, this count is not."""

@@ -57,14 +57,15 @@ def resendable_personal(*, ward_id: int) -> QuerySet[Delivery]:
     return Delivery.objects.filter(announcement__isnull=True, status__in=RESENDABLE, personal__ward_id=ward_id)
 
 
-def personal_messages_resend(*, deliveries: QuerySet[Delivery], by: Any, ip: str | None = None) -> int:
+def personal_messages_resend(*, deliveries: QuerySet[Delivery] | list[Delivery], by: Any, ip: str | None = None) -> int:
     """Send again the personal messages among `deliveries` that failed or whose outcome is unknown, each under
     its own request id, of the ward of `by` only. Returns how many go again."""
     profile = staff_profile_of(by)
     if profile is None:
         raise PermissionDenied
+    ids = deliveries.values("pk") if isinstance(deliveries, QuerySet) else [delivery.pk for delivery in deliveries]
     with transaction.atomic():
-        rows = resendable_personal(ward_id=profile.ward_id).filter(pk__in=deliveries.values("pk")).select_for_update()
+        rows = resendable_personal(ward_id=profile.ward_id).filter(pk__in=ids).select_for_update()
         found = list(rows.values_list("pk", "kind"))
         if not found:
             return 0
