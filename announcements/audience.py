@@ -5,12 +5,17 @@ told is what goes out."""
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Count, Q
+from django.utils.translation import gettext as _
 
+from announcements import rendering
 from announcements.models import Announcement
 from channels.kinds import OUTLET_KINDS
 from channels.routing import kind_sql
+from channels.sms_text import sms_length
+from groups.models import Outlet, ResidentialGroup
 
 
 def target_group_sql(announcement: Announcement, group_ids: list[int] | None = None) -> tuple[str, list[Any]]:
@@ -83,7 +88,6 @@ class AudienceEstimate:
     def nobody_reason(self) -> str:
         """Why it would reach nobody at all (no person on a chosen channel, no group post), or "" when it reaches
         someone: the one rule the confirmation page and the services that send go by."""
-        from django.utils.translation import gettext as _
 
         if self.people or any(self.outlets.values()) or self.web_feed:
             return ""
@@ -96,12 +100,6 @@ class AudienceEstimate:
 
 
 def audience_estimate(announcement: Announcement, group_ids: list[int] | None = None) -> AudienceEstimate:
-    from django.conf import settings
-
-    from announcements import rendering
-    from channels.sms_text import sms_length
-    from groups.models import Outlet, ResidentialGroup
-
     estimate = AudienceEstimate(web_feed="web_feed" in announcement.channels)
     people, params = audience_sql(announcement, group_ids)
     with connection.cursor() as cursor:

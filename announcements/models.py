@@ -5,9 +5,17 @@ Writes go through announcements.services; reads that a person triggers go throug
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from groups.models import ChannelKind, Member, Outlet, ResidentialGroup, Ward
+
+
+def announcement_key(announcement_id: int) -> str:
+    """The same for every recipient (so one SMS text serves a bulk request) and not guessable from the id, so an
+    announcement meant only for some roles cannot be read by walking the ids."""
+    return salted_hmac("announcements.announcement", str(announcement_id), algorithm="sha256").hexdigest()[:10]
 
 
 class Announcement(models.Model):
@@ -127,9 +135,10 @@ class AnnouncementFile(models.Model):
 
     @property
     def url(self) -> str:
-        from announcements.rendering import file_url
-
-        return file_url(self)
+        """Where it is served, with its announcement's key: whoever may read the announcement (from the feed, from
+        a keyed link in a message, or as staff) may open its files."""
+        path = reverse("announcements:file", args=[self.announcement_id, self.pk])
+        return f"{path}?k={announcement_key(self.announcement_id)}"
 
 
 class DeliveryBatch(models.Model):

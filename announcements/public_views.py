@@ -14,6 +14,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
 from announcements import rendering, selectors, services
+from announcements.calendar import meeting_ics
 from announcements.models import Announcement, AnnouncementFile, Response
 from groups.models import ResidentialGroup, Ward
 from portal.text import clean_text
@@ -53,7 +54,6 @@ def _calendar_url(announcement: Announcement) -> str:
 
 def meeting_calendar(request: HttpRequest, pk: int) -> HttpResponse:
     """ "Thêm vào lịch": the meeting of an invitation as an .ics, for whoever may read the invitation."""
-    from announcements.calendar import meeting_ics
 
     announcement = selectors.public_announcement_get(pk=pk)
     key = request.GET.get("k", "")

@@ -7,12 +7,14 @@ import re
 import markdown
 import nh3
 from django.conf import settings
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.crypto import salted_hmac
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
-from announcements.models import Announcement, AnnouncementFile
+from announcements.models import Announcement, announcement_key
 from channels.sms_text import unaccented
 
 ALLOWED_TAGS = {"p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "a", "h3", "h4", "blockquote", "hr"}
@@ -53,22 +55,9 @@ def plain_text(html: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def announcement_key(announcement_id: int) -> str:
-    """The same for every recipient (so one SMS text serves a bulk request) and not guessable from the id, so an
-    announcement meant only for some roles cannot be read by walking the ids."""
-    return salted_hmac("announcements.announcement", str(announcement_id), algorithm="sha256").hexdigest()[:10]
-
-
 def is_public(announcement: Announcement) -> bool:
     """Published on the web feed or a Facebook Page: anyone may read it by its plain address."""
     return announcement.on_web_feed or "facebook_page" in announcement.channels
-
-
-def file_url(announcement_file: AnnouncementFile) -> str:
-    """Where an image or document of an announcement is served, with the announcement's key: whoever may read the
-    announcement (from the feed, from a keyed link in a message, or as staff) may open its files."""
-    path = reverse("announcements:file", args=[announcement_file.announcement_id, announcement_file.pk])
-    return f"{path}?k={announcement_key(announcement_file.announcement_id)}"
 
 
 def public_url(announcement: Announcement) -> str:
@@ -124,8 +113,6 @@ def chat_text(announcement: Announcement, *, link: str) -> str:
     prefix = "🔴 " if announcement.urgency == Announcement.Urgency.URGENT else ""
     parts = [f"{prefix}{announcement.title}", plain_text(announcement.body_html)]
     if announcement.action == Announcement.Action.RSVP and announcement.meeting_at:
-        from django.utils import formats, timezone
-
         when = formats.date_format(timezone.localtime(announcement.meeting_at), "DATETIME_FORMAT")
         parts.append(_("Time: %(when)s. Place: %(place)s") % {"when": when, "place": announcement.meeting_place})
     parts.append(f"{call_to_action(announcement)} {link}")
@@ -133,8 +120,6 @@ def chat_text(announcement: Announcement, *, link: str) -> str:
 
 
 def email_html(announcement: Announcement, *, link: str) -> str:
-    from django.template.loader import render_to_string
-
     return render_to_string(
         "announcements/email/announcement.html",
         {"announcement": announcement, "link": link, "call_to_action": call_to_action(announcement)},

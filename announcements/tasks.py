@@ -1,4 +1,7 @@
-"""Celery tasks of announcements: thin, they take ids and call services."""
+"""Celery tasks of announcements: thin, they take ids and call services.
+
+A service enqueues a task and the task calls a service, so this module and the services import each other, as
+modules: each reads the other's functions only when one runs, so either can be imported first."""
 
 from celery import shared_task
 from django.db import transaction

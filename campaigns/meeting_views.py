@@ -2,6 +2,7 @@
 code scanned by the phone's camera in the browser), attach the minutes, see attendance per group and over time."""
 
 from django.contrib import messages
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -122,7 +123,6 @@ def meeting_scan(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def meeting_checkin(request: HttpRequest, token: str) -> HttpResponse:
     """A resident's code read by the phone's own camera app opens this address: the leader confirms here."""
-    from django.core import signing
 
     try:
         meeting_id, _member_id = signing.loads(token[:300], salt="meeting-attendance")

@@ -6,6 +6,8 @@ totals (Total per group, Participation per household), written in the same trans
 progress page never sums a million entries. Writes go through campaigns.services.
 """
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -184,7 +186,6 @@ class DayTotal(models.Model):
 
 def minutes_upload_to(instance: "Meeting", filename: str) -> str:
     # A random name: the file is served only through a view that checks who asks.
-    import uuid
 
     return f"meetings/{instance.ward_id}/{uuid.uuid4().hex}.pdf"
 

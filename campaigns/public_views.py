@@ -2,6 +2,7 @@
 
 from datetime import datetime, time
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
@@ -49,7 +50,6 @@ def _committee(campaign: Campaign) -> str:
 
 def _tag(campaign: Campaign) -> str:
     """The campaign's tag: URI, minted from the portal's public host and the year the campaign was made."""
-    from urllib.parse import urlsplit
 
     host = urlsplit(settings.PUBLIC_BASE_URL).hostname or "localhost"
     return f"tag:{host},{campaign.created_at:%Y}:campaign/{campaign.pk}"

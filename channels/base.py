@@ -10,7 +10,7 @@ import ssl
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Protocol
 
 import certifi
 import httpx
@@ -170,31 +170,3 @@ NOT_CONFIGURED = (
     gettext_lazy("The channel is not set up"),
     gettext_lazy("Ask the technical administrator to set up the channel, then press “Retry failed”."),
 )
-
-
-def failure_causes() -> list[tuple[str, Any, Any]]:
-    from channels import email, facebook, sms, zalo
-
-    return [NOT_CONFIGURED, *sms.FAILURE_CAUSES, *zalo.FAILURE_CAUSES, *facebook.FAILURE_CAUSES, *email.FAILURE_CAUSES]
-
-
-def sender_for(kind: str) -> Sender:
-    from channels import email, facebook, sms, web, zalo
-
-    senders: dict[str, type] = {
-        ChannelKind.SMS: sms.SmsSender,
-        ChannelKind.EMAIL: email.EmailSender,
-        ChannelKind.ZALO_OA: zalo.ZaloPersonalSender,
-        ChannelKind.ZALO_GROUP: zalo.ZaloGroupSender,
-        ChannelKind.FACEBOOK_PAGE: facebook.FacebookPageSender,
-        ChannelKind.WEB_FEED: web.WebFeedSender,
-    }
-    return senders[kind]()
-
-
-def repeat_safe(kind: str) -> bool:
-    """Whether the channel's provider deduplicates request ids, so that asking again can never send twice."""
-    try:
-        return bool(getattr(sender_for(kind), "repeat_safe", False))
-    except KeyError:
-        return False

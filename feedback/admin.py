@@ -1,4 +1,4 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 
 from feedback.models import CannedReply, Holiday, Open311Key, Report, Unit
 
@@ -30,8 +30,6 @@ class Open311KeyAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if not change:
-            from django.contrib import messages
-
             created, key = Open311Key.issue(ward=obj.ward, name=obj.name)
             obj.pk, obj.key_hash = created.pk, created.key_hash
             messages.warning(request, f"API key (shown once): {key}")

@@ -9,6 +9,7 @@ class FeedbackConfig(AppConfig):
     verbose_name = _("Residents' reports")
 
     def ready(self) -> None:
+        # Imported here: the models may be imported only once Django has loaded every app, when ready() runs.
         from django.db.models.signals import post_delete, post_save
 
         from feedback.models import Holiday

@@ -13,9 +13,9 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
+from feedback.codes import tracking_code_clean
 from feedback.models import Report, ReportEvent
 from feedback.selectors import report_by_code
-from feedback.services.base import tracking_code_clean
 from portal.ratelimit import lockout_failure, lockout_until
 
 WRONG_TRIES_PER_CODE = 10

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -347,8 +348,6 @@ def holidays_from_this_year(*, ward_id: int) -> tuple[QuerySet[Holiday], list[Da
 
 
 def ward_staff_users(*, ward_id: int) -> QuerySet[Any]:
-    from django.contrib.auth import get_user_model
-
     return get_user_model().objects.filter(staff_profile__ward_id=ward_id).order_by("first_name", "email")
 
 

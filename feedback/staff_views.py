@@ -15,6 +15,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from announcements.services import personal_messages_resend
 from feedback import selectors, services
 from feedback.forms import RecordForm, ReplyForm
 from feedback.models import Category, Report
@@ -176,7 +177,6 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 def report_messages_resend(request: HttpRequest, pk: int) -> HttpResponse:
     """GET: which messages about the report failed or have an unknown outcome, to confirm; POST: send them again
     under the request ids they first went under."""
-    from announcements.services import personal_messages_resend
 
     report = selectors.report_get_for_user(user=request.user, pk=pk)
     undelivered = selectors.messages_undelivered(report=report)

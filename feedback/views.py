@@ -15,12 +15,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from channels.personal import LABELS
 from feedback import lookup, selectors, services
 from feedback.forms import RatingForm, ReportForm, StatusLookupForm
 from feedback.models import ReportEvent
 from groups.models import Ward
 from portal.audit import client_ip
-from portal.images import image_prepare
+from portal.images import SMALL_SIDE, image_prepare, small_version
 from portal.phones import normalize_phone
 from portal.ratelimit import over_hourly_limit
 from portal.uploads import uploads_forget, uploads_keep, uploads_take
@@ -117,8 +118,6 @@ def report(request: HttpRequest, ward_code: str) -> HttpResponse:
 
 
 def report_done(request: HttpRequest) -> HttpResponse:
-    from channels.personal import LABELS
-
     code = request.GET.get("code", "")
     if code not in _my_codes(request):
         raise Http404
@@ -234,7 +233,6 @@ def rate(request: HttpRequest) -> HttpResponse:
 def public_photo(request: HttpRequest, pk: int) -> HttpResponse:
     """A report's photo for a page without login; `?w=640` the phone-sized copy (the page's first load), without
     it the original (a tap on the photo)."""
-    from portal.images import SMALL_SIDE, small_version
 
     photo = selectors.public_photo_get(pk=pk, reporter_codes=_my_codes(request))
     # A photo of a report this browser filed but nobody else may see stays out of shared caches.

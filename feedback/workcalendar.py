@@ -10,6 +10,8 @@ import holidays
 from django.conf import settings
 from django.utils import timezone
 
+from feedback.models import Holiday
+
 
 @dataclass(frozen=True)
 class Day:
@@ -21,7 +23,6 @@ def national_days(years: Iterable[int]) -> list[Day]:
     """The public holidays of the years: the Labour Code's days (lunar Tết included) and the substitute days the
     government has announced, as the `holidays` package knows them, in Vietnamese; plus the days an admin
     entered as the whole country's (a substitute day announced after the package's release)."""
-    from feedback.models import Holiday
 
     years = sorted(set(years))
     known = holidays.country_holidays("VN", years=years, language="vi")
@@ -47,7 +48,6 @@ _holidays_memo: dict[tuple[int | None, tuple[int, ...]], tuple[float, frozenset[
 def holidays_for(ward_id: int | None, years: Iterable[int]) -> frozenset[date]:
     """Kept in this process for a minute: every report computes two deadlines, and the calendar rarely changes.
     An edit clears this process's copy at once (see `holidays_forget`); other processes follow within the minute."""
-    from feedback.models import Holiday
 
     key = (ward_id, tuple(sorted(years)))
     now = monotonic()

@@ -7,9 +7,11 @@ profile sees nothing, a ward's staff see only their ward, a group leader only th
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from channels.personal import personal_sent_about
 from groups.models import Household, Member, Membership, ResidentialGroup, StaffProfile, Ward, confirmation_topic
@@ -309,8 +311,6 @@ def staff_of_ward(*, ward: Ward) -> QuerySet[StaffProfile]:
 def group_managed_by(*, user: Any, pk: int) -> ResidentialGroup:
     """A group the person may change the members of: one they cannot see is not found, one they only see is
     refused."""
-    from django.core.exceptions import PermissionDenied
-    from django.utils.translation import gettext as _
 
     group = group_get_for_user(user=user, pk=pk)
     if not can_manage_group(user=user, group=group):

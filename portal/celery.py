@@ -11,6 +11,7 @@ app.autodiscover_tasks()
 
 @signals.worker_init.connect
 def _refuse_the_fallback_key(**_kwargs: object) -> None:
+    # Imported when the worker starts: this module is read while the settings are, before Django is set up.
     from portal.startup import require_secret_key
 
     require_secret_key()

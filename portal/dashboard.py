@@ -11,13 +11,13 @@ from django.utils import timezone
 
 from announcements.models import Announcement, Delivery, DeliveryBatch
 from announcements.selectors import announcements_for_user, cause_in_words, recent_reach, unmade_people_waiting
-from campaigns.selectors import campaigns_live
+from campaigns.selectors import campaigns_live, meetings_for_user
 from channels.base import missing_settings
 from channels.kinds import ChannelKind, channel_label
 from feedback.models import Report
 from feedback.selectors import reports_for_user
 from groups.models import Membership, Outlet
-from groups.selectors import managed_groups_for_user, staff_profile_of
+from groups.selectors import groups_for_user, managed_groups_for_user, staff_profile_of
 from portal.text import natural_key
 
 
@@ -192,7 +192,6 @@ def _channel_health(*, ward_id: int, now: datetime, start: datetime) -> list[Cha
 
 def _coverage_this_week(*, user: Any, now: datetime) -> list[dict[str, Any]]:
     """Per group in the person's scope: members who joined and left since Monday."""
-    from groups.selectors import groups_for_user
 
     local = timezone.localtime(now)
     monday = timezone.make_aware(datetime.combine(local.date() - timedelta(days=local.weekday()), time.min))
@@ -223,8 +222,6 @@ class LeaderDay:
 
 
 def leader_day(*, user: Any, now: datetime | None = None) -> LeaderDay:
-    from campaigns.selectors import meetings_for_user
-
     now = now or timezone.now()
     start, end = _day_bounds(now)
     day = LeaderDay()

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -81,7 +82,6 @@ def small_version(field_file: Any, *, side: int = SMALL_SIDE) -> Any:
     """A phone-sized copy of a stored picture (`side` px at most, about 50–90 KB), made on first asking and kept
     beside it: a status page on a slow connection loads this, and the original only on a tap. None when the
     original cannot be read."""
-    from django.core.files.base import ContentFile
 
     storage = field_file.storage
     name = f"{field_file.name}.{side}.jpg"

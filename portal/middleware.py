@@ -1,12 +1,16 @@
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.contrib.auth.models import AnonymousUser
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.http.multipartparser import MultiPartParserError
+from django.shortcuts import render
 from django.utils import translation
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
 
 from portal.text import clean_text
+from portal.views import bad_request
 
 
 class ChosenLanguageMiddleware:
@@ -105,17 +109,12 @@ class BodySizeMiddleware:
 
 def _as_visitor(request: HttpRequest) -> None:
     """An error answered before the session is read shows to whoever asked, as to a visitor."""
-    from django.contrib.auth.models import AnonymousUser
 
     if not hasattr(request, "user"):
         request.user = AnonymousUser()
 
 
 def too_large(request: HttpRequest) -> HttpResponse:
-    from django.http import JsonResponse
-    from django.shortcuts import render
-    from django.utils.translation import gettext as _
-
     _as_visitor(request)
     megabytes = settings.REQUEST_MAX_BYTES // (1024 * 1024)
     if request.path.startswith("/api/"):
@@ -126,7 +125,6 @@ def too_large(request: HttpRequest) -> HttpResponse:
 
 def malformed(request: HttpRequest) -> HttpResponse:
     """A body that cannot be read at all: a JSON error for the API, a page in plain words for a person."""
-    from portal.views import bad_request
 
     _as_visitor(request)
     return bad_request(request)

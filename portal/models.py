@@ -1,5 +1,7 @@
 """Site-wide records: the audit trail of who saw and changed residents' personal data."""
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -45,8 +47,6 @@ class AuditEvent(models.Model):
 
 
 def report_upload_to(instance: "WardReportJob", filename: str) -> str:
-    import uuid
-
     return f"reports/{instance.ward_id}/{uuid.uuid4().hex}.{instance.format}"
 
 

@@ -41,6 +41,7 @@ _local: dict[str, tuple[float, float]] = {}
 
 @lru_cache(maxsize=1)
 def _redis() -> Any:
+    # Imported on first use: the embedded `make run` has no Redis, and the counters then live in this process.
     import redis
 
     client = redis.Redis.from_url(settings.REDIS_URL)

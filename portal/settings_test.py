@@ -7,7 +7,14 @@ import re
 # worker's cache flush or upload never meets another's; the test database is already one per worker. Set in the
 # environment before the settings read it, so a Celery worker a test starts inherits the same.
 _worker = os.environ.get("PYTEST_XDIST_WORKER", "")
-if _worker.startswith("gw") and _worker[2:].isdigit() and int(_worker[2:]) > 0:
+# Once per worker: a process the test starts inherits the changed environment and must not shift it again.
+if (
+    _worker.startswith("gw")
+    and _worker[2:].isdigit()
+    and int(_worker[2:]) > 0
+    and not os.environ.get("PORTAL_TEST_WORKER")
+):
+    os.environ["PORTAL_TEST_WORKER"] = _worker
     _offset = int(_worker[2:])
     for _name in ("REDIS_URL", "CELERY_BROKER_URL"):
         _url = os.environ.get(_name, "")

@@ -1,20 +1,21 @@
-"""Site-wide tasks: thin, they take ids and call a service."""
+"""Site-wide tasks: thin, they take ids and call a service. The ward report's jobs enqueue the task that makes
+them, so the two modules import each other, as modules, each reading the other only when a function runs."""
 
 from celery import shared_task
+
+from campaigns.services import entry_imports_expire
+from groups.services.imports import member_imports_expire
+from portal.ward_report import jobs
 
 
 @shared_task(acks_late=True)
 def ward_report_make(job_id: int) -> None:
-    from portal.ward_report.jobs import report_make
-
-    report_make(job_id=job_id)
+    jobs.report_make(job_id=job_id)
 
 
 @shared_task
 def imports_expire() -> dict[str, int]:
     """Hourly: previews of member lists and of contribution sheets nobody committed lose their rows after a day
     (portal.sheets.IMPORT_KEEP). Here, above both apps, because the import life is one for both."""
-    from campaigns.services import entry_imports_expire
-    from groups.services.imports import member_imports_expire
 
     return {"members": member_imports_expire(), "contributions": entry_imports_expire()}

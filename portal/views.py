@@ -3,20 +3,25 @@
 import time
 
 from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template import loader
 
 from groups.access import staff_required
+from groups.models import StaffProfile
+from groups.selectors import staff_profile_of, wards_matching, wards_to_choose
 from portal.celery import app as celery_app
+from portal.dashboard import leader_day, today_for_user
 from portal.web import safe_next
 
 
 def home(request: HttpRequest) -> HttpResponse:
     """The resident's front door: the ward's public page when there is one ward, else a chooser. Staff who are
     signed in go to what waits for them today."""
-    from groups.selectors import staff_profile_of, wards_matching, wards_to_choose
 
     if staff_profile_of(request.user) is not None:
         return redirect("today")
@@ -31,8 +36,6 @@ def home(request: HttpRequest) -> HttpResponse:
 def admin_login(request: HttpRequest) -> HttpResponse:
     """The admin signs in through the portal's own login page, which limits wrong passwords per address and per
     account; Django admin's login form would be a second door with no such limit."""
-    from django.contrib.auth.views import redirect_to_login
-    from django.core.exceptions import PermissionDenied
 
     target = safe_next(request, request.GET.get("next"), "/admin/")
     if request.user.is_authenticated:
@@ -119,15 +122,11 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": "Server error."}, status=500)
     # No context processors: the error may have come from one of them.
-    from django.template import loader
 
     return HttpResponse(loader.get_template("500.html").render(), status=500)
 
 
 def _today_context(request: HttpRequest) -> dict:
-    from groups.selectors import staff_profile_of
-    from portal.dashboard import today_for_user
-
     return {"today": today_for_user(user=request.user), "profile": staff_profile_of(request.user)}
 
 
@@ -136,9 +135,6 @@ def today(request: HttpRequest) -> HttpResponse:
     """A staff member's first page: what waits for them today, with counts that refresh by themselves. A group
     leader's is their own: record a contribution, their groups' progress and requests, today's meetings, what
     to tell in person."""
-    from groups.models import StaffProfile
-    from groups.selectors import staff_profile_of
-    from portal.dashboard import leader_day
 
     profile = staff_profile_of(request.user)
     if profile is not None and profile.role == StaffProfile.Role.GROUP_LEADER and request.GET.get("all") != "1":

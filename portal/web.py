@@ -5,6 +5,11 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
+from django.contrib import messages
+from django.http import FileResponse, Http404
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.http import url_has_allowed_host_and_scheme
 
 # A database id: ASCII digits only ("²" and "٣" are digits to Python's isdigit, and int() takes the second), and
@@ -46,8 +51,6 @@ class IdConverter:
 def moment_or_none(value: Any) -> datetime | None:
     """An ISO 8601 date-time a client sent, or None: parse_datetime raises on a well-formed impossible date
     (2026-02-30), and a naive one is read in the portal's time zone."""
-    from django.utils import timezone
-    from django.utils.dateparse import parse_datetime
 
     try:
         moment = parse_datetime(str(value or "").strip())
@@ -67,7 +70,6 @@ def file_response(
     """A stored upload, answered by a view that has already checked who may see it. Private answers are never
     kept by a browser or a proxy: a shared phone or an office proxy must not hand a report's photo to the next
     person."""
-    from django.http import FileResponse, Http404
 
     try:
         handle = field_file.open("rb")
@@ -81,7 +83,6 @@ def file_response(
 def public_url(request: Any, path: str) -> str:
     """An address for people outside (a QR poster, an invite link): PORTAL_PUBLIC_BASE_URL when it is set, else
     the address this page itself was served from."""
-    from django.conf import settings
 
     if settings.PUBLIC_BASE_URL_SET:
         return settings.PUBLIC_BASE_URL + path
@@ -93,7 +94,6 @@ View = Callable[..., Any]
 
 def errors_say(request: Any, error: Any) -> None:
     """Show a service's refusal on the next page, one message per problem, where there is no form to carry it."""
-    from django.contrib import messages
 
     for message in error.messages:
         messages.error(request, message)

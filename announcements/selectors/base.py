@@ -6,6 +6,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from announcements import rendering
 from announcements.models import (
     Announcement,
     AnnouncementFile,
@@ -47,7 +48,6 @@ def public_announcements(*, ward_id: int, group_id: int | None = None) -> QueryS
 def announcement_file_get(*, user: Any, announcement_pk: int, pk: int, key: str) -> AnnouncementFile:
     """A file of an announcement, for whoever may read the announcement: anyone once it went out on the web feed
     or a Facebook Page, the holder of its keyed link once it went out, and staff who may open it."""
-    from announcements import rendering
 
     found = AnnouncementFile.objects.select_related("announcement").filter(pk=pk, announcement_id=announcement_pk)
     announcement_file = found.first()

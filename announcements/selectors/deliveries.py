@@ -4,8 +4,10 @@ person, on the loudspeaker), what failed and why, what waits, and the households
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Count, Min, OuterRef, QuerySet, Subquery, Sum
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from announcements.models import (
@@ -19,8 +21,8 @@ from announcements.models import (
 )
 from announcements.selectors.base import announcements_for_user
 from channels.base import RETRY_LATER
-from channels.base import failure_causes as failure_causes_known
-from groups.models import Household, StaffProfile
+from channels.registry import failure_causes as failure_causes_known
+from groups.models import Household, Membership, StaffProfile
 from groups.selectors import groups_for_user, households_matching, staff_profile_of
 from portal.numbers import percent_of
 
@@ -66,7 +68,6 @@ def _zero_counts() -> dict[str, int]:
 
 def _being_sent(announcement: Announcement) -> dict[str, int]:
     """Per channel, the queued deliveries in the batches workers hold now (a few at a time)."""
-    from django.utils import timezone
 
     held = DeliveryBatch.objects.filter(announcement=announcement, done=False, lease_until__gt=timezone.now())
     found: dict[str, int] = {}
@@ -166,7 +167,6 @@ def reach_of(announcement: Announcement) -> Reach:
 def recent_reach(*, user: Any, since: Any, limit: int = 3) -> list[Reach]:
     """The reach of the person's latest announcements that went out, for "Hôm nay". A finished one is kept in
     the cache a few minutes: counting a large audience's households is not for every refresh of the page."""
-    from django.core.cache import cache
 
     found = []
     for announcement in (
@@ -238,7 +238,6 @@ def failed_deliveries(announcement: Announcement, limit: int = 50) -> QuerySet[D
 def recipients_for_user(*, user: Any, announcement: Announcement, status: str = "") -> QuerySet[Delivery]:
     """Each person an announcement went to, with what became of it and what they answered, in the order it went
     out. A group leader sees the people of their own groups only, even of a notice to the whole ward."""
-    from groups.models import Membership
 
     rows = Delivery.objects.filter(announcement=announcement, member__isnull=False)
     if status in Delivery.Status.values:
@@ -309,7 +308,6 @@ class Waiting:
 
 def waiting_deliveries(announcement: Announcement, now: Any = None) -> list[Waiting]:
     """Messages held back, per channel, with until when and why (quiet hours, Zalo's night, a quota)."""
-    from django.utils import timezone
 
     now = now or timezone.now()
     rows = (

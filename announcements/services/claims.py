@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from announcements.models import Delivery, DeliveryBatch, batch_deliveries
 from announcements.services.materialize import DELIVERY_COLUMNS
-from channels import Result, ResultKind, ids, repeat_safe
+from channels import Result, ResultKind, ids
+from channels.registry import repeat_safe
 from channels.routing import address_sql
 from portal.text import mask_contacts
 

@@ -61,7 +61,7 @@ from django.db import transaction
 from django.db.models import Min, Q
 from django.utils import timezone
 
-from announcements import rendering
+from announcements import rendering, tasks
 from announcements.models import Announcement, AnnouncementFile, Delivery, DeliveryBatch
 from announcements.services.base import _locked, action_check, action_role_check
 from announcements.services.claims import (
@@ -77,8 +77,9 @@ from announcements.services.materialize import deliveries_materialize, materiali
 from announcements.services.personal import personal_messages
 from announcements.services.resend import deliveries_settle
 from announcements.services.workflow import _start_sending
-from channels import Message, Result, ResultKind, repeat_safe, sender_for
+from channels import Message, Result, ResultKind
 from channels.base import Batch, ClaimLost, missing_settings
+from channels.registry import repeat_safe, sender_for
 from groups.models import ResidentialGroup
 from portal.audit import audit_record
 
@@ -109,11 +110,9 @@ def announcement_dispatch(*, announcement_id: int) -> int:
 
 
 def _start_chains(announcement_id: int) -> None:
-    from announcements.tasks import deliveries_send
-
     for kind, batches in due_kinds(announcement_id, timezone.now()).items():
         for _i in range(max(1, min(settings.DELIVERY_PARALLEL_CHAINS, batches))):
-            deliveries_send.delay(announcement_id, kind)
+            tasks.deliveries_send.delay(announcement_id, kind)
     _finish_if_done(announcement_id)
 
 
@@ -263,8 +262,6 @@ def _finish_if_done(announcement_id: int | None) -> None:
 def deliveries_sweep(*, now: datetime | None = None) -> dict[str, int]:
     """The one beat job: start due schedules, re-dispatch lost dispatches, and restart send chains for work
     no live worker is doing (retries that came due, the morning after quiet hours, batches of a dead worker)."""
-    from announcements.tasks import announcement_dispatch, deliveries_send
-
     now = now or timezone.now()
     started = 0
     settled = deliveries_settle(now=now)
@@ -280,7 +277,7 @@ def deliveries_sweep(*, now: datetime | None = None) -> dict[str, int]:
             # The dispatch message was lost (broker restarted); dispatching twice is safe, it locks the row.
             lost_after = timedelta(seconds=settings.DELIVERY_LEASE_SECONDS)
             if announcement.send_started_at and announcement.send_started_at < now - lost_after:
-                announcement_dispatch.delay(announcement.pk)
+                tasks.announcement_dispatch.delay(announcement.pk)
                 redispatched += 1
             continue
         due = due_kinds(announcement.pk, now)
@@ -288,13 +285,13 @@ def deliveries_sweep(*, now: datetime | None = None) -> dict[str, int]:
             if cache.get(_chain_heartbeat_key(announcement.pk, kind)):
                 continue  # a chain is working on it
             for _i in range(min(settings.DELIVERY_PARALLEL_CHAINS, batches)):
-                deliveries_send.delay(announcement.pk, kind)
+                tasks.deliveries_send.delay(announcement.pk, kind)
                 chains += 1
         if not due:
             _finish_if_done(announcement.pk)
     for kind in due_kinds(None, now):  # personal messages: one chain per channel is plenty
         if not cache.get(_chain_heartbeat_key(None, kind)):
-            deliveries_send.delay(None, kind)
+            tasks.deliveries_send.delay(None, kind)
             chains += 1
     return {"started": started, "redispatched": redispatched, "chains": chains, "asked_again": settled}
 

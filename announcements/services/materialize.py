@@ -22,7 +22,7 @@ from django.utils import timezone
 from announcements.audience import audience_sql, target_group_sql
 from announcements.models import Announcement, Delivery, DeliveryBatch
 from announcements.services.base import ALL_KINDS, OUTLET_KINDS
-from channels import sender_for
+from channels.registry import sender_for
 from channels.routing import address_sql
 from groups.models import Member
 

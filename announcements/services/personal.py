@@ -11,6 +11,7 @@ the message about it commit together, and if the worker never hears of it the sw
 from django.db import transaction
 from django.utils import timezone
 
+from announcements import tasks
 from announcements.models import Delivery, DeliveryBatch, PersonalMessage
 from announcements.services.materialize import quiet_sms_not_before
 from channels import Message
@@ -55,9 +56,7 @@ def personal_message_queue(
 
 
 def personal_chain_start(kind: str) -> None:
-    from announcements.tasks import deliveries_send
-
-    deliveries_send.delay(None, kind)
+    tasks.deliveries_send.delay(None, kind)
 
 
 def personal_messages(deliveries: list) -> list[Message]:

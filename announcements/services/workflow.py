@@ -8,6 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from announcements import tasks
+from announcements.audience import audience_estimate
 from announcements.models import Announcement
 from announcements.services.base import AnnouncementError, Role, _locked, action_check, action_role_check, role_of
 from portal.audit import audit_record
@@ -112,7 +114,6 @@ def announcement_send_now(*, announcement: Announcement, by: Any) -> Announcemen
 
 def _refuse_if_nobody(announcement: Announcement) -> None:
     """An announcement that would reach nobody is stopped before approval or sending, with the reason."""
-    from announcements.audience import audience_estimate
 
     reason = audience_estimate(announcement).nobody_reason
     if reason:
@@ -120,14 +121,12 @@ def _refuse_if_nobody(announcement: Announcement) -> None:
 
 
 def _start_sending(announcement: Announcement, *, by: Any) -> None:
-    from announcements.tasks import announcement_dispatch
-
     announcement.status = Announcement.Status.SENDING
     announcement.send_started_at = timezone.now()
     announcement.save(update_fields=["status", "send_started_at", "updated_at"])
     audit_record(actor=by, action="send", obj=announcement, ward=announcement.ward)
     announcement_id = announcement.pk
-    transaction.on_commit(lambda: announcement_dispatch.delay(announcement_id))
+    transaction.on_commit(lambda: tasks.announcement_dispatch.delay(announcement_id))
 
 
 def announcement_cancel(*, announcement: Announcement, by: Any) -> Announcement:

@@ -11,9 +11,10 @@ from announcements.models import Announcement
 from announcements.services import AnnouncementData, announcement_save
 from campaigns.charts import progress_chart_png
 from campaigns.models import Campaign
-from campaigns.selectors import campaign_progress
+from campaigns.selectors import attendance_by_group, campaign_progress
 from groups.selectors import is_ward_admin, staff_profile_of
 from portal.audit import audit_record
+from portal.charts import bars_png
 from portal.numbers import percent_of, vn_number, vn_percent
 
 # The channels of a results announcement when the campaign was never announced through the portal: its own
@@ -96,8 +97,6 @@ def campaign_announcement_link(*, campaign: Campaign, announcement: Announcement
 def meeting_results_draft(*, meeting: Any, by: Any) -> Announcement:
     """The meeting's results told back like a campaign's: a draft to the groups invited, with attendance per
     group and its chart, on the channels of the invitation."""
-    from campaigns.selectors import attendance_by_group
-    from portal.charts import bars_png
 
     _require_ward_staff(by, meeting.ward_id)
     rows = attendance_by_group(meeting=meeting)

@@ -3,6 +3,7 @@
 from dataclasses import asdict
 from typing import Any
 
+from django.http import Http404
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
@@ -131,8 +132,6 @@ class ReportViewSet(PortalViewSet):
         return Response(asdict(selectors.report_numbers(self.get_queryset())))
 
     def handle_exception(self, exc: Exception) -> Response:
-        from django.http import Http404
-
         if isinstance(exc, Http404):
             exc = NotFound()
         return super().handle_exception(exc)

@@ -2,12 +2,12 @@
 answers (public answers and ratings) and setup (units, canned replies, days off). Each service validates, owns its
 transaction, writes the report's timeline, and notifies the reporter only after commit."""
 
+from feedback.codes import CODE_ALPHABET, new_tracking_code
 from feedback.services.answers import (
     report_rate,
     report_reply,
 )
 from feedback.services.base import (
-    CODE_ALPHABET,
     NEEDS_REASON,
     TRANSITIONS,
     ReportError,
@@ -16,7 +16,6 @@ from feedback.services.base import (
     _staff_report,
     allowed_actions,
     deadlines,
-    new_tracking_code,
     next_statuses,
 )
 from feedback.services.exports import monthly_numbers_export

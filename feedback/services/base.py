@@ -1,8 +1,6 @@
 """What every part of handling a report shares: the status table, tracking codes, deadlines, the timeline, and the
 the message to the reporter."""
 
-import re
-import secrets
 from datetime import datetime
 from typing import Any
 
@@ -14,9 +12,6 @@ from django.utils.translation import gettext as _
 from feedback.models import Report, ReportEvent
 from feedback.workcalendar import WorkCalendar
 from groups.selectors import staff_profile_of
-
-CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: a code is read aloud over the phone
-
 
 S = Report.Status
 
@@ -39,23 +34,6 @@ NEEDS_REASON = {S.REJECTED, S.DUPLICATE, S.SPAM}
 
 class ReportError(ValidationError):
     """A step that is not allowed now, with a message a person can read."""
-
-
-_TYPED_CODE = re.compile(r"([A-Z]{2})([0-9]{2})([0-9A-Z]{5})")
-
-
-def tracking_code_clean(text: str) -> str:
-    """A tracking code as a resident types or reads it back: "pa 26 68nj2", "PA2668NJ2" and "PA-26-68NJ2" are
-    one code. Case, spaces, dashes and dots do not count; anything else is returned upper-cased, to match
-    nothing."""
-    squeezed = re.sub(r"[\s\-–—_.·/]", "", (text or "").upper())[:32]
-    found = _TYPED_CODE.fullmatch(squeezed)
-    return "-".join(found.groups()) if found else squeezed
-
-
-def new_tracking_code(now: datetime | None = None) -> str:
-    year = timezone.localtime(now or timezone.now()).strftime("%y")
-    return f"PA-{year}-" + "".join(secrets.choice(CODE_ALPHABET) for _ in range(5))
 
 
 def deadlines(*, ward_id: int, start: datetime, priority: str) -> tuple[datetime, datetime]:

@@ -12,6 +12,7 @@ from channels.personal import personal_queue, personal_to_person
 from channels.sms_text import unaccented
 from feedback.lookup import reporter_link_token
 from feedback.models import Report, topic_of
+from groups.models import StaffProfile
 
 # Plain ASCII: one SMS segment holds 160 of these, against 70 with Vietnamese marks.
 MESSAGES = {
@@ -89,7 +90,6 @@ def unit_notify(report: Report) -> None:
 
 def escalation_notify(report: Report) -> None:
     """A report past its deadline: its unit's head is mailed, or the ward admins when it has none."""
-    from groups.models import StaffProfile
 
     if report.unit and report.unit.head and report.unit.head.email:
         people = [report.unit.head.email]

@@ -19,10 +19,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from feedback.codes import new_tracking_code
 from feedback.models import Category, Report, ReportEvent, ReportPhoto
-from feedback.services.base import S, deadlines, new_tracking_code
+from feedback.services.base import S, deadlines
 from feedback.services.messages import reporter_notify
-from groups.models import ResidentialGroup, Ward
+from groups.models import Member, ResidentialGroup, Ward
 from portal.images import PreparedImage, image_prepare
 from portal.phones import normalize_phone
 from portal.text import clean_multiline, clean_text, fold, normalize_spaces
@@ -238,7 +239,6 @@ def distance_metres(lat1: Any, lon1: Any, lat2: Any, lon2: Any) -> float:
 def report_from_zalo_message(*, ward: Ward, zalo_user_id: str, message_id: str, text: str) -> tuple[Report, bool]:
     """A follower's message to the ward's Zalo OA becomes a report; Zalo retries webhooks, so the message id makes
     a repeat the same report."""
-    from groups.models import Member
 
     member = Member.objects.filter(ward=ward, zalo_user_id=zalo_user_id).first() if zalo_user_id else None
     data = ReportData(

@@ -5,6 +5,7 @@ from typing import Any
 from rest_framework import serializers
 
 from groups.models import ContactChannel, Household, Member, Membership, ResidentialGroup, Ward
+from groups.services import MemberData
 from portal.api.fields import id_field
 
 
@@ -152,8 +153,6 @@ class MembershipMoveSerializer(serializers.Serializer):
 
 
 def member_data_from(validated: dict[str, Any]) -> Any:
-    from groups.services import MemberData
-
     return MemberData(
         **{k: validated[k] for k in MemberFieldsSerializer().fields if k in validated}  # type: ignore[arg-type]
     )

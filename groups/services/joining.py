@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from groups.models import Member, Membership, ResidentialGroup
+from groups.selectors import can_decide_request
 from groups.services.base import household_for_address
 from groups.services.members import MemberData, member_data_clean, member_new
 from groups.services.messages import membership_confirmation_send, membership_state_tell
@@ -73,7 +74,6 @@ def join_request_submit(*, group: ResidentialGroup, data: MemberData, ip: str | 
 
 def join_request_decide(*, membership: Membership, approve: bool, by: Any) -> Membership:
     """Approve or reject a pending membership (see groups.selectors.can_decide_request for who may)."""
-    from groups.selectors import can_decide_request
 
     with transaction.atomic():
         locked = Membership.objects.select_for_update().select_related("member", "group__ward").get(pk=membership.pk)

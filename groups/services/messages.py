@@ -4,7 +4,10 @@ change they tell about, so they are retried, held back at night and followed lik
 
 from typing import Any
 
+from allauth.account.forms import default_token_generator
+from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
+from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -27,8 +30,6 @@ ALREADY_PENDING_TEXT = (
 
 def staff_invitation_send(user: Any) -> None:
     """Mail a new staff member a link to choose their password. The link acts for them: no page shows it."""
-    from allauth.account.forms import default_token_generator
-    from allauth.account.utils import user_pk_to_url_str
 
     path = reverse(
         "account_reset_password_from_key",
@@ -64,7 +65,6 @@ def membership_state_tell(membership: Membership) -> None:
     """Someone asked again to join a group this phone is already in, or already asked to join: the join page
     answers them as it answers everyone, and only the phone's owner, on their own channel, learns the real state.
     At most once a day per membership, so the join page cannot be used to flood a resident's phone."""
-    from django.core.cache import cache
 
     if not cache.add(f"join-told:{membership.pk}", 1, timeout=24 * 3600):
         return

@@ -2,22 +2,20 @@
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from groups.models import ResidentialGroup, Ward
+from groups.models import ResidentialGroup, StaffProfile, Ward
+from groups.services.messages import staff_invitation_send
 from portal.audit import audit_record
 from portal.text import normalize_spaces
 
 
 def staff_invite(*, ward: Ward, email: str, full_name: str, role: str, groups: list[ResidentialGroup], by: Any) -> Any:
     """Create a staff account with no password and mail its owner a link to choose one."""
-    from django.contrib.auth import get_user_model
-
-    from groups.models import StaffProfile
-    from groups.services.messages import staff_invitation_send
 
     user_model = get_user_model()
     email = (email or "").strip().lower()

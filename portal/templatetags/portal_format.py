@@ -1,8 +1,10 @@
 """Numbers and names as Vietnamese readers write them."""
 
 from django import template
+from django.utils.html import format_html_join
 
 from channels.kinds import channel_label
+from groups.models import Membership
 from portal import numbers
 from portal.phones import national_format
 
@@ -23,7 +25,6 @@ def channel_name(kind: str) -> str:
 @register.filter
 def role_name(role: str) -> str:
     """A membership role's code ("group_head") as the words a reader knows ("Tổ trưởng")."""
-    from groups.models import Membership
 
     return str(dict(Membership.Role.choices).get(role, role))
 
@@ -38,7 +39,6 @@ def phone(e164: str) -> str:
 def code_groups(code: str) -> str:
     """A tracking code shown large, each group kept whole on its line ("PA-26-" never split as "PA-26-6 / 8NJ2"):
     the line may break only between groups."""
-    from django.utils.html import format_html_join
 
     parts = str(code or "").split("-")
     pieces = [(part + ("-" if index < len(parts) - 1 else ""),) for index, part in enumerate(parts)]

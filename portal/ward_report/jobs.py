@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -17,6 +18,7 @@ from django.utils.translation import gettext as _
 from channels.personal import personal_queue
 from groups.models import StaffProfile, Ward
 from groups.selectors import staff_profile_of
+from portal import tasks
 from portal.audit import audit_record
 from portal.models import WardReportJob
 from portal.ward_report.data import SECTIONS, Signing, build
@@ -156,9 +158,7 @@ def signing_of(job: WardReportJob) -> Signing:
 
 
 def _enqueue(job_id: int) -> None:
-    from portal.tasks import ward_report_make
-
-    ward_report_make.delay(job_id)
+    tasks.ward_report_make.delay(job_id)
 
 
 def report_make(*, job_id: int) -> WardReportJob:
@@ -194,8 +194,6 @@ def report_make(*, job_id: int) -> WardReportJob:
 
 
 def _mail_admins(job: WardReportJob) -> None:
-    from django.conf import settings
-
     admins = StaffProfile.objects.filter(ward=job.ward, role=StaffProfile.Role.WARD_ADMIN).select_related("user")
     link = settings.PUBLIC_BASE_URL + reverse("ward_report_download", kwargs={"pk": job.pk})
     with translation.override("vi"):

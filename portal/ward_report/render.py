@@ -89,7 +89,7 @@ def _cells(table: Table) -> dict:
 
 
 def to_pdf(report: WardReport) -> bytes:
-    try:
+    try:  # imported when a PDF is asked for: loading Pango costs the web process a second and tens of MB
         from weasyprint import HTML
     except (OSError, ImportError) as error:  # WeasyPrint loads Pango when imported
         raise ReportUnavailable(str(error)) from None

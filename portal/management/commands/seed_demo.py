@@ -12,6 +12,11 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from announcements import services as announcements
+from campaigns import services as campaigns
+from campaigns.models import Campaign, Meeting
+from feedback import services as report_services
+from feedback.models import CannedReply, Unit
 from groups.models import ChannelKind, Household, Member, Membership, Outlet, ResidentialGroup, StaffProfile, Ward
 from portal.management.demo_names import GIVEN, MIDDLE, ORGANISATIONS, STREETS, SURNAMES
 from portal.phones import phone_search_keys
@@ -191,7 +196,6 @@ class Command(BaseCommand):
 
     def _ensure_announcement(self, ward: Ward) -> None:
         """One announcement on the ward's public page, written by the staff account and approved by the admin."""
-        from announcements import services as announcements
 
         if ward.announcements.exists():
             return
@@ -218,8 +222,6 @@ class Command(BaseCommand):
 
     def _ensure_campaigns(self, ward: Ward) -> None:
         """A fund for the poor with entries in most groups, and a clean-up Sunday with the households that came."""
-        from campaigns import services as campaigns
-        from campaigns.models import Campaign
 
         if Campaign.objects.filter(ward=ward).exists():
             return
@@ -277,8 +279,6 @@ class Command(BaseCommand):
 
     def _ensure_meeting(self, ward: Ward) -> None:
         """Last week's meeting of the first two groups, with about two thirds of their members ticked present."""
-        from campaigns import services as campaigns
-        from campaigns.models import Meeting
 
         if Meeting.objects.filter(ward=ward).exists():
             return
@@ -304,8 +304,6 @@ class Command(BaseCommand):
 
     def _ensure_reports(self, ward: Ward) -> None:
         """Units that handle reports (the ward police receive tips), canned replies, and a few reports."""
-        from feedback import services as report_services
-        from feedback.models import CannedReply, Unit
 
         if ward.units.exists():
             return
