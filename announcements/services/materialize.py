@@ -11,6 +11,7 @@ sending. The part of the dispatching task's own connection commits with
 """
 
 import threading
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
 
@@ -146,116 +147,141 @@ def _discard(announcement_id: int) -> None:
     DeliveryBatch.objects.filter(announcement_id=announcement_id).delete()
 
 
-def _make_part(
-    announcement: Announcement, now: datetime, part: int, parts: int, id_from: int | None, id_to: int | None
-) -> int:
-    """The rows of the people whose member id is in [id_from, id_to) (and, in part 0, the outlets'), and their
-    batches, in this connection's transaction."""
-    urgent = announcement.urgency == Announcement.Urgency.URGENT
-    sms_not_before = None if urgent else quiet_sms_not_before(now)
+@dataclass
+class _Part:
+    """The SQL of one part of a fan-out: the people whose member id is in [id_from, id_to) and, in part 0, the
+    outlets. Each statement comes with its parameters, in the order its placeholders take them."""
 
-    # A bare NULL, not a CASE of NULLs, which PostgreSQL would type as text.
-    def not_before_sql(kind_column: str) -> str:
-        return f"CASE WHEN {kind_column} = 'sms' THEN %s ELSE NULL END" if sms_not_before else "NULL"
+    announcement: Announcement
+    now: datetime
+    part: int
+    parts: int
+    id_from: int | None
+    id_to: int | None
 
-    not_before_params = [sms_not_before] if sms_not_before else []
-    sizes_sql, sizes_params = _batch_sizes()
-    people, people_params = audience_sql(announcement, id_from=id_from, id_to=id_to)
-    # Rows of one channel are numbered in member order and cut into batches of the channel's size; the batch
-    # numbers of the parts interleave.
-    people_select = f"""
-        SELECT %s, c.kind, c.member_id, NULL,
-            CASE WHEN c.kind = '' THEN NULL ELSE ((c.n - 1) / c.size) * %s + %s END,
-            {address_sql("c.kind", "c")},
-            CASE WHEN c.kind = '' THEN 'skipped' ELSE 'queued' END, 0, {not_before_sql("c.kind")},
-            '', '', CASE WHEN c.kind = '' THEN 'no_consent' ELSE '' END, NULL, NULL, %s
-        FROM (
-            SELECT p.*, ROW_NUMBER() OVER (PARTITION BY p.kind ORDER BY p.member_id) AS n, {sizes_sql} AS size
-            FROM ({people}) p
-        ) c
-        ORDER BY c.kind, c.member_id
-    """
-    selects = [
-        (
-            people_select,
-            [announcement.pk, parts, part, *not_before_params, now, *sizes_params, *people_params],
-        )
-    ]
-    outlet_kinds = [k for k in OUTLET_KINDS if k in announcement.channels]
-    if outlet_kinds and part == 0:
-        groups_sql, groups_params = target_group_sql(announcement)
-        outlets_select = f"""
+    def __post_init__(self) -> None:
+        urgent = self.announcement.urgency == Announcement.Urgency.URGENT
+        self.sms_not_before = None if urgent else quiet_sms_not_before(self.now)
+        self.sizes_sql, self.sizes_params = _batch_sizes()
+        self.people, self.people_params = audience_sql(self.announcement, id_from=self.id_from, id_to=self.id_to)
+
+    @property
+    def not_before_params(self) -> list[Any]:
+        return [self.sms_not_before] if self.sms_not_before else []
+
+    def not_before_sql(self, kind_column: str) -> str:
+        # A bare NULL, not a CASE of NULLs, which PostgreSQL would type as text.
+        return f"CASE WHEN {kind_column} = 'sms' THEN %s ELSE NULL END" if self.sms_not_before else "NULL"
+
+    def people_select(self) -> tuple[str, list[Any]]:
+        """One row a person: rows of one channel are numbered in member order and cut into batches of the
+        channel's size; the batch numbers of the parts interleave."""
+        sql = f"""
+            SELECT %s, c.kind, c.member_id, NULL,
+                CASE WHEN c.kind = '' THEN NULL ELSE ((c.n - 1) / c.size) * %s + %s END,
+                {address_sql("c.kind", "c")},
+                CASE WHEN c.kind = '' THEN 'skipped' ELSE 'queued' END, 0, {self.not_before_sql("c.kind")},
+                '', '', CASE WHEN c.kind = '' THEN 'no_consent' ELSE '' END, NULL, NULL, %s
+            FROM (
+                SELECT p.*, ROW_NUMBER() OVER (PARTITION BY p.kind ORDER BY p.member_id) AS n, {self.sizes_sql} AS size
+                FROM ({self.people}) p
+            ) c
+            ORDER BY c.kind, c.member_id
+        """
+        a = self.announcement
+        return sql, [
+            a.pk,
+            self.parts,
+            self.part,
+            *self.not_before_params,
+            self.now,
+            *self.sizes_params,
+            *self.people_params,
+        ]
+
+    def outlets_select(self) -> tuple[str, list[Any]] | None:
+        """One row an outlet of the targeted groups (or of the whole ward), made with part 0 only."""
+        a = self.announcement
+        kinds = [k for k in OUTLET_KINDS if k in a.channels]
+        if not kinds or self.part != 0:
+            return None
+        groups_sql, groups_params = target_group_sql(a)
+        sql = f"""
             SELECT %s, c.kind, NULL, c.id, (c.n - 1) / c.size * %s, c.external_id, 'queued', 0, NULL, '', '', '',
                    NULL, NULL, %s
             FROM (
                 SELECT ch.id, ch.kind, ch.external_id,
-                       ROW_NUMBER() OVER (PARTITION BY ch.kind ORDER BY ch.id) AS n, {sizes_sql} AS size
+                       ROW_NUMBER() OVER (PARTITION BY ch.kind ORDER BY ch.id) AS n, {self.sizes_sql} AS size
                 FROM groups_outlet ch
                 WHERE ch.ward_id = %s AND ch.is_active AND ch.mode = 'per_group'
-                  AND ch.kind IN ({", ".join(["%s"] * len(outlet_kinds))})
+                  AND ch.kind IN ({", ".join(["%s"] * len(kinds))})
                   AND (ch.group_id IS NULL OR ch.group_id IN ({groups_sql}))
             ) c
             ORDER BY c.kind, c.n
         """
-        outlet_params = [announcement.pk, parts, now, *sizes_params, announcement.ward_id, *outlet_kinds]
-        selects.append((outlets_select, [*outlet_params, *groups_params]))
-    # The batches, with the quiet hours their SMS wait for.
-    batches_select = f"""
-        SELECT %s, kind, batch, 0, NULL, {not_before_sql("kind")}, NULL, %s, MIN(id), MAX(id)
-        FROM {{rows}} WHERE batch IS NOT NULL GROUP BY kind, batch
-    """
-    batches_params = [announcement.pk, *not_before_params, False]
-    table = Delivery._meta.db_table
-    made = 0
-    snapshot: tuple[str, list[Any]] | None = None
-    if parts > 1 and connection.vendor == "postgresql":
-        # A large audience: its batches are made with their people, and their rows later, by the worker that
-        # claims each (claims.make_rows), so the million-row insert runs in the send chains beside the sending.
-        # Only the people reached on no channel get their (skipped) row now.
-        snapshot_sql = f"""
+        return sql, [a.pk, self.parts, self.now, *self.sizes_params, a.ward_id, *kinds, *groups_params]
+
+    def batches_select(self, rows: str) -> tuple[str, list[Any]]:
+        """The batches of the rows in `rows` (a table expression), with the quiet hours their SMS wait for."""
+        sql = f"""
+            SELECT %s, kind, batch, 0, NULL, {self.not_before_sql("kind")}, NULL, %s, MIN(id), MAX(id)
+            FROM {rows} WHERE batch IS NOT NULL GROUP BY kind, batch
+        """
+        return sql, [self.announcement.pk, *self.not_before_params, False]
+
+    def snapshot(self) -> tuple[str, list[Any]]:
+        """A large audience: its batches are made with their people, and their rows later, by the worker that
+        claims each (claims.make_rows), so the million-row insert runs in the send chains beside the sending.
+        Only the people reached on no channel get their (skipped) row now."""
+        a = self.announcement
+        sql = f"""
             WITH c AS (
                 SELECT q.member_id, q.kind, (q.n - 1) / q.size AS local
                 FROM (
                     SELECT p.member_id, p.kind, ROW_NUMBER() OVER (PARTITION BY p.kind ORDER BY p.member_id) AS n,
-                           {sizes_sql} AS size
-                    FROM ({people}) p
+                           {self.sizes_sql} AS size
+                    FROM ({self.people}) p
                 ) q
             ),
             skipped AS (
-                INSERT INTO {table} {DELIVERY_COLUMNS}
+                INSERT INTO {Delivery._meta.db_table} {DELIVERY_COLUMNS}
                 SELECT %s, '', c.member_id, NULL, NULL, '', 'skipped', 0, NULL, '', '', 'no_consent', NULL, NULL, %s
                 FROM c WHERE c.kind = '' ORDER BY c.member_id
                 RETURNING 1
             ),
             batches AS (
                 INSERT INTO {DeliveryBatch._meta.db_table} {BATCH_COLUMNS_WITH_MEMBERS}
-                SELECT %s, c.kind, c.local * %s + %s, 0, NULL, {not_before_sql("c.kind")}, NULL, false, NULL, NULL,
-                       jsonb_agg(c.member_id ORDER BY c.member_id), COUNT(*)
+                SELECT %s, c.kind, c.local * %s + %s, 0, NULL, {self.not_before_sql("c.kind")}, NULL, false, NULL,
+                       NULL, jsonb_agg(c.member_id ORDER BY c.member_id), COUNT(*)
                 FROM c WHERE c.kind <> '' GROUP BY c.kind, c.local
                 RETURNING members_count
             )
             SELECT (SELECT COUNT(*) FROM skipped) + (SELECT COALESCE(SUM(members_count), 0) FROM batches)
         """
-        snapshot_params = [
-            *sizes_params,
-            *people_params,
-            announcement.pk,
-            now,
-            announcement.pk,
-            parts,
-            part,
-            *not_before_params,
-        ]
-        snapshot = (snapshot_sql, snapshot_params)
-        selects = selects[1:]  # the outlets' rows, if any, are made now as for any audience
+        params = [*self.sizes_params, *self.people_params, a.pk, self.now, a.pk, self.parts, self.part]
+        return sql, [*params, *self.not_before_params]
+
+
+def _make_part(
+    announcement: Announcement, now: datetime, part: int, parts: int, id_from: int | None, id_to: int | None
+) -> int:
+    """The rows of the people whose member id is in [id_from, id_to) (and, in part 0, the outlets'), and their
+    batches, in this connection's transaction."""
+    sql = _Part(announcement, now, part, parts, id_from, id_to)
+    outlets = sql.outlets_select()
+    large = parts > 1 and connection.vendor == "postgresql"
+    # A large audience's people are in its snapshot; the outlets' rows, if any, are made now as for any audience.
+    selects = [s for s in ([] if large else [sql.people_select()]) + [outlets] if s is not None]
+    table = Delivery._meta.db_table
+    made = 0
     with connection.cursor() as cursor:
         if connection.vendor != "postgresql":
             for select, params in selects:
                 cursor.execute(f"INSERT INTO {table} {DELIVERY_COLUMNS} {select}", params)
                 made += max(cursor.rowcount, 0)
-            rows = f"(SELECT * FROM {table} WHERE announcement_id = %s)"
+            batches, batches_params = sql.batches_select(f"(SELECT * FROM {table} WHERE announcement_id = %s)")
             cursor.execute(
-                f"INSERT INTO {DeliveryBatch._meta.db_table} {BATCH_COLUMNS} {batches_select.format(rows=rows)}",
+                f"INSERT INTO {DeliveryBatch._meta.db_table} {BATCH_COLUMNS} {batches}",
                 [*batches_params, announcement.pk],
             )
             return made
@@ -263,17 +289,16 @@ def _make_part(
         # compiling the statement (JIT), which a single run of it never earns back.
         cursor.execute("SET LOCAL work_mem = '256MB'")
         cursor.execute("SET LOCAL jit = off")
-        if snapshot is not None:
-            cursor.execute(*snapshot)
+        if large:
+            cursor.execute(*sql.snapshot())
             made += cursor.fetchone()[0]
+        batches, batches_params = sql.batches_select("made")
         for select, params in selects:
             # The batches from the rows the insert returns, not from a second read of the table.
             cursor.execute(
                 f"""
                 WITH made AS (INSERT INTO {table} {DELIVERY_COLUMNS} {select} RETURNING id, kind, batch),
-                batches AS (
-                    INSERT INTO {DeliveryBatch._meta.db_table} {BATCH_COLUMNS} {batches_select.format(rows="made")}
-                )
+                batches AS (INSERT INTO {DeliveryBatch._meta.db_table} {BATCH_COLUMNS} {batches})
                 SELECT COUNT(*) FROM made
                 """,
                 [*params, *batches_params],
