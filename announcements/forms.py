@@ -11,8 +11,8 @@ from announcements.models import Announcement
 from announcements.services import ALL_KINDS, AnnouncementData
 from channels.base import missing_settings
 from groups.models import ChannelKind, Membership, ResidentialGroup
-from portal.forms import MultipleFileField, photo_input
-from portal.text import natural_sorted
+from portal.common.forms import MultipleFileField, photo_input
+from portal.common.text import natural_sorted
 
 CHANNEL_CHOICES = [(c, dict(ChannelKind.choices)[c]) for c in ALL_KINDS]
 DEFAULT_CHANNELS = [ChannelKind.ZALO_OA, ChannelKind.SMS, ChannelKind.ZALO_GROUP, ChannelKind.WEB_FEED]

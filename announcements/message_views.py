@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 from announcements import selectors, services
 from announcements.models import Delivery
 from groups.access import staff_required, ward_admin_profile
-from portal.audit import client_ip
+from portal.common.audit import client_ip
 
 
 @staff_required

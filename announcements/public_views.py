@@ -17,8 +17,8 @@ from announcements import rendering, selectors, services
 from announcements.calendar import meeting_ics
 from announcements.models import Announcement, AnnouncementFile, Response
 from groups.models import ResidentialGroup, Ward
-from portal.text import clean_text
-from portal.web import file_response, public_url
+from portal.common.text import clean_text
+from portal.common.web import file_response, public_url
 
 
 def public_feed(request: HttpRequest, ward_code: str, group_id: int | None = None) -> HttpResponse:

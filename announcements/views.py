@@ -18,9 +18,9 @@ from channels.sms_text import sms_length
 from groups.access import staff_required
 from groups.models import Membership
 from groups.selectors import groups_for_user, staff_profile_of
-from portal.numbers import vn_number
-from portal.text import clean_text
-from portal.web import apply_errors, errors_say, int_or_none
+from portal.common.numbers import vn_number
+from portal.common.text import clean_text
+from portal.common.web import apply_errors, errors_say, int_or_none
 
 
 @staff_required

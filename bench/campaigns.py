@@ -278,7 +278,7 @@ def main() -> None:
     from django.test import Client
 
     import campaigns.selectors
-    import portal.dashboard
+    import portal.today.dashboard
     from campaigns.models import Entry, Total
 
     redis.Redis.from_url(args.redis).flushdb()
@@ -300,15 +300,15 @@ def main() -> None:
     today_p95, today = measure(client, "/today/", args.repeat)
     assert today.content.decode().count("/campaigns/") >= CAMPAIGNS
 
-    fast_progress, fast_live = campaigns.selectors.campaign_progress, portal.dashboard.campaigns_live
-    campaigns.selectors.campaign_progress, portal.dashboard.campaigns_live = naive_progress, naive_live
+    fast_progress, fast_live = campaigns.selectors.campaign_progress, portal.today.dashboard.campaigns_live
+    campaigns.selectors.campaign_progress, portal.today.dashboard.campaigns_live = naive_progress, naive_live
     campaigns.selectors.progress_changed(main_campaign.pk)  # the naive way keeps nothing either
     repeat_naive = max(5, args.repeat // 4)
     naive_progress_p95, naive_page = measure(
         client, progress_url, repeat_naive, before=lambda: campaigns.selectors.progress_changed(main_campaign.pk)
     )
     naive_today_p95, _ = measure(client, "/today/", repeat_naive)
-    campaigns.selectors.campaign_progress, portal.dashboard.campaigns_live = fast_progress, fast_live
+    campaigns.selectors.campaign_progress, portal.today.dashboard.campaigns_live = fast_progress, fast_live
 
     def shown(response) -> str:
         return re.search(r'class="stat" data-amount="(-?\d+)"', response.content.decode()).group(1)

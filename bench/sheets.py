@@ -64,7 +64,7 @@ def main() -> None:
     import django
 
     django.setup()
-    from portal.sheets import read_table
+    from portal.common.sheets import read_table
 
     content = wide_sheet(args.lines)
     refused_s, peak_mb = measured(lambda: read_table(name="to.xlsx", content=content))

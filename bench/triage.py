@@ -48,7 +48,7 @@ def fill(rows: int) -> tuple[int, object]:
     from django.db import connection
 
     from groups.models import Ward
-    from portal.text import fold
+    from portal.common.text import fold
 
     ward = Ward.objects.create(name="Phường Benchmark", code="99998", province="Hà Nội", households_total=rows)
     phrases = [p for p, _c in PHRASES]

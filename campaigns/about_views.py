@@ -17,7 +17,7 @@ from campaigns.forms import AboutForm
 from campaigns.models import Campaign
 from groups.access import staff_required
 from groups.selectors import is_ward_admin
-from portal.web import apply_errors
+from portal.common.web import apply_errors
 
 
 @staff_required

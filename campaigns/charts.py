@@ -6,10 +6,10 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageDraw
 
 from campaigns.selectors import Progress
-from portal.charts import GREEN, GREY, INK, MUTED, RED, draw_bars, png
-from portal.charts import fit as _fit
-from portal.charts import font as _font
-from portal.numbers import vn_number, vn_percent
+from portal.common.charts import GREEN, GREY, INK, MUTED, RED, draw_bars, png
+from portal.common.charts import fit as _fit
+from portal.common.charts import font as _font
+from portal.common.numbers import vn_number, vn_percent
 
 WIDTH = 1080  # Zalo and Facebook show a post's picture at this width
 MAX_GROUPS = 20  # more would not read on a phone; the page lists them all

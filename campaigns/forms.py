@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Campaign, Entry
 from campaigns.services import CampaignData, EntryData, MeetingData
-from portal.numbers import parse_whole
+from portal.common.numbers import parse_whole
 
 
 class AmountField(forms.CharField):

@@ -10,11 +10,11 @@ from django.views.decorators.http import require_http_methods
 from campaigns import selectors, services
 from groups.access import staff_required
 from groups.selectors import groups_for_user
-from portal.audit import client_ip
-from portal.numbers import vn_number
-from portal.sheets import upload_read
-from portal.text import natural_sorted
-from portal.web import errors_say, int_or_none
+from portal.common.audit import client_ip
+from portal.common.numbers import vn_number
+from portal.common.sheets import upload_read
+from portal.common.text import natural_sorted
+from portal.common.web import errors_say, int_or_none
 
 
 @staff_required

@@ -14,8 +14,8 @@ from campaigns import selectors, services
 from campaigns.forms import MeetingForm
 from groups.access import staff_required
 from groups.selectors import groups_for_user, staff_profile_of
-from portal.text import clean_text, natural_sorted
-from portal.web import apply_errors, errors_say, file_response, int_or_none
+from portal.common.text import clean_text, natural_sorted
+from portal.common.web import apply_errors, errors_say, file_response, int_or_none
 
 
 @staff_required

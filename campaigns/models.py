@@ -266,7 +266,7 @@ class EntryImport(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     committed_at = models.DateTimeField(null=True, blank=True)
-    # A preview nobody recorded is emptied after a day (portal.sheets.IMPORT_KEEP): its rows name households.
+    # A preview nobody recorded is emptied after a day (portal.common.sheets.IMPORT_KEEP): its rows name households.
     expired_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:

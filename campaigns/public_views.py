@@ -17,8 +17,8 @@ from campaigns import selectors
 from campaigns.about_views import about_context
 from campaigns.models import Campaign
 from campaigns.views import chart_response, entry_label, progress_page
-from portal.numbers import vn_number, vn_percent
-from portal.text import clean_text
+from portal.common.numbers import vn_number, vn_percent
+from portal.common.text import clean_text
 
 
 def public_campaign(request: HttpRequest, ward_code: str, pk: int) -> HttpResponse:

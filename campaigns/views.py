@@ -26,10 +26,10 @@ from campaigns.models import Campaign
 from campaigns.templatetags.campaign_rows import group_rows
 from groups.access import staff_required, ward_admin_profile
 from groups.selectors import groups_for_user, is_ward_admin
-from portal.audit import client_ip
-from portal.numbers import vn_number
-from portal.text import clean_text
-from portal.web import apply_errors, errors_say, int_or_none
+from portal.common.audit import client_ip
+from portal.common.numbers import vn_number
+from portal.common.text import clean_text
+from portal.common.web import apply_errors, errors_say, int_or_none
 
 
 def progress_page(campaign: Campaign, user: Any = None) -> tuple[Any, SafeString]:

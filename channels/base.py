@@ -18,7 +18,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy
 
 from channels.kinds import ChannelKind
-from portal import ratelimit
+from portal.common import ratelimit
 
 
 class ResultKind(enum.StrEnum):

@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from feedback.models import Category, Report, Unit
 from feedback.services import ReportData
 from groups.models import ResidentialGroup
-from portal.forms import MultipleFileField, photo_input
-from portal.text import natural_sorted
+from portal.common.forms import MultipleFileField, photo_input
+from portal.common.text import natural_sorted
 
 
 class ReportForm(forms.Form):

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from feedback.codes import tracking_code_clean
 from feedback.models import Report, ReportEvent
 from feedback.selectors import report_by_code
-from portal.ratelimit import lockout_failure, lockout_until
+from portal.common.ratelimit import lockout_failure, lockout_until
 
 WRONG_TRIES_PER_CODE = 10
 WRONG_TRIES_PER_ADDRESS = 30

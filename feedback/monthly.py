@@ -11,7 +11,7 @@ from openpyxl.styles import Font
 
 from feedback import selectors
 from feedback.models import Category
-from portal.sheets import cell_safe
+from portal.common.sheets import cell_safe
 
 NUMBER_HEADERS = [
     "received",

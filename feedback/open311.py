@@ -22,8 +22,8 @@ from feedback import selectors, services
 from feedback.models import Category, Report
 from groups.models import Ward
 from groups.selectors import only_ward, ward_by_code
-from portal.text import clean_text
-from portal.web import moment_or_none
+from portal.common.text import clean_text
+from portal.common.web import moment_or_none
 
 # Open311 knows two states: a report is "open" while the ward works on it, "closed" once answered or set aside.
 CLOSED = (*Report.ANSWERED, *Report.INVALID)

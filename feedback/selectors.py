@@ -26,8 +26,8 @@ from feedback.models import (
 from feedback.workcalendar import Day, national_days
 from groups.models import StaffProfile, Ward
 from groups.selectors import groups_for_user, staff_profile_of
-from portal.text import fold
-from portal.web import int_or_none, moment_or_none
+from portal.common.text import fold
+from portal.common.web import int_or_none, moment_or_none
 
 
 def is_tip_officer(*, user: Any, ward_id: int) -> bool:

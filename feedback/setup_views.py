@@ -17,7 +17,7 @@ from feedback.forms import CannedReplyForm, HolidayForm, UnitForm
 from feedback.models import CannedReply, Holiday, Unit
 from groups.access import staff_required, ward_admin_profile
 from groups.models import StaffProfile
-from portal.web import apply_errors
+from portal.common.web import apply_errors
 
 
 def _ward_admin(request: HttpRequest) -> StaffProfile:

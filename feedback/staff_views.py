@@ -21,8 +21,8 @@ from feedback.forms import RecordForm, ReplyForm
 from feedback.models import Category, Report
 from groups.access import staff_required
 from groups.selectors import active_groups_of, staff_profile_of
-from portal.audit import client_ip
-from portal.web import apply_errors, draft_keep, draft_take, errors_say, file_response, int_or_none, safe_next
+from portal.common.audit import client_ip
+from portal.common.web import apply_errors, draft_keep, draft_take, errors_say, file_response, int_or_none, safe_next
 
 # The codes this browser filed, in a signed cookie rather than a database session: a resident needs no account,
 # and a session row per anonymous report would be written for nothing.

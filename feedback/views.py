@@ -20,12 +20,12 @@ from feedback import lookup, selectors, services
 from feedback.forms import RatingForm, ReportForm, StatusLookupForm
 from feedback.models import ReportEvent
 from groups.models import Ward
-from portal.audit import client_ip
-from portal.images import SMALL_SIDE, image_prepare, small_version
-from portal.phones import normalize_phone
-from portal.ratelimit import over_hourly_limit
-from portal.uploads import uploads_forget, uploads_keep, uploads_take
-from portal.web import apply_errors, draft_keep, draft_take, file_response, int_or_none
+from portal.common.audit import client_ip
+from portal.common.images import SMALL_SIDE, image_prepare, small_version
+from portal.common.phones import normalize_phone
+from portal.common.ratelimit import over_hourly_limit
+from portal.common.uploads import uploads_forget, uploads_keep, uploads_take
+from portal.common.web import apply_errors, draft_keep, draft_take, file_response, int_or_none
 
 # The codes this browser filed, in a signed cookie rather than a database session: a resident needs no account,
 # and a session row per anonymous report would be written for nothing.

@@ -16,8 +16,8 @@ from groups.forms import (
 )
 from groups.models import MemberImport, Membership
 from groups.services import imports as member_imports
-from portal.sheets import upload_read
-from portal.web import errors_say
+from portal.common.sheets import upload_read
+from portal.common.web import errors_say
 
 
 @staff_required

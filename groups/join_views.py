@@ -16,9 +16,9 @@ from groups.forms import (
     JoinForm,
 )
 from groups.models import ResidentialGroup
-from portal.audit import client_ip
-from portal.ratelimit import over_hourly_limit
-from portal.web import apply_errors, public_url
+from portal.common.audit import client_ip
+from portal.common.ratelimit import over_hourly_limit
+from portal.common.web import apply_errors, public_url
 
 
 @staff_required

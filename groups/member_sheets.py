@@ -9,9 +9,9 @@ from openpyxl import Workbook
 
 from groups.models import Membership, Ward
 from groups.services.imports import EXPORT_HEADERS, ROLE_EXPORT_WORDS
-from portal.audit import audit_record
-from portal.phones import national_format
-from portal.sheets import cell_safe
+from portal.common.audit import audit_record
+from portal.common.phones import national_format
+from portal.common.sheets import cell_safe
 
 # The columns of our export, which the import reads back; Vietnamese, because that is the file's language.
 

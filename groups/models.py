@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from channels.kinds import ChannelKind, ContactChannel  # the channels' words; importable from here too
-from portal.phones import national_format
+from portal.common.phones import national_format
 
 
 class Ward(models.Model):

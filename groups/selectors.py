@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 
 from channels.personal import personal_sent_about
 from groups.models import Household, Member, Membership, ResidentialGroup, StaffProfile, Ward, confirmation_topic
-from portal.db import vietnamese
-from portal.text import fold
+from portal.common.db import vietnamese
+from portal.common.text import fold
 
 
 def staff_profile_of(user: Any) -> StaffProfile | None:

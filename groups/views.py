@@ -23,9 +23,9 @@ from groups.forms import (
     StaffInviteForm,
 )
 from groups.models import Membership, ResidentialGroup
-from portal.audit import audit_events_for_ward, audit_history, client_ip
-from portal.text import natural_key
-from portal.web import apply_errors, errors_say, public_url, safe_next
+from portal.common.audit import audit_events_for_ward, audit_history, client_ip
+from portal.common.text import natural_key
+from portal.common.web import apply_errors, errors_say, public_url, safe_next
 
 
 @staff_required

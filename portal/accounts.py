@@ -16,8 +16,8 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django.core.cache import cache
 from django.http import HttpRequest
 
-from portal.audit import client_ip
-from portal.ratelimit import lockout_failure, lockout_until
+from portal.common.audit import client_ip
+from portal.common.ratelimit import lockout_failure, lockout_until
 
 # Failed logins of one account from all addresses within an hour before addresses it has never signed in from
 # are refused for the hour.

@@ -19,8 +19,8 @@ from channels.sms import callback_signature
 from channels.zalo import zalo_signature
 from feedback.services import report_from_zalo_message
 from groups.models import Outlet
-from portal.phones import normalize_phone
-from portal.web import int_or_none
+from portal.common.phones import normalize_phone
+from portal.common.web import int_or_none
 
 SMS_DELIVERED = "5"
 SMS_REJECTED = "4"

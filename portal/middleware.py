@@ -9,7 +9,7 @@ from django.utils import translation
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
-from portal.text import clean_text
+from portal.common.text import clean_text
 from portal.views import bad_request
 
 

@@ -32,7 +32,7 @@ class AuditEvent(models.Model):
     object_id = models.CharField(max_length=50, blank=True)
     summary = models.CharField(max_length=300, blank=True)
     # Field names with old and new values; phone numbers and names are personal data, so only staff of the
-    # same ward can read this (portal.audit.audit_events_for_ward, behind a ward admin's page).
+    # same ward can read this (portal.common.audit.audit_events_for_ward, behind a ward admin's page).
     changes = models.JSONField(default=dict, blank=True)
     ip = models.GenericIPAddressField(null=True, blank=True)
 

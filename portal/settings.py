@@ -389,7 +389,9 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"masked": {"()": "portal.text.MaskingFormatter", "format": "%(levelname)s %(name)s %(message)s"}},
+    "formatters": {
+        "masked": {"()": "portal.common.text.MaskingFormatter", "format": "%(levelname)s %(name)s %(message)s"}
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "masked"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # One line per provider request drowns the worker's log; failures are logged by the delivery service.

@@ -16,6 +16,6 @@ def ward_report_make(job_id: int) -> None:
 @shared_task
 def imports_expire() -> dict[str, int]:
     """Hourly: previews of member lists and of contribution sheets nobody committed lose their rows after a day
-    (portal.sheets.IMPORT_KEEP). Here, above both apps, because the import life is one for both."""
+    (portal.common.sheets.IMPORT_KEEP). Here, above both apps, because the import life is one for both."""
 
     return {"members": member_imports_expire(), "contributions": entry_imports_expire()}

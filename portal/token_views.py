@@ -1,5 +1,5 @@
 """An officer's own API tokens: made and named here, the key shown once, the last use seen, revoked after a
-confirmation. Thin: the rules are in portal.tokens."""
+confirmation. Thin: the rules are in portal.common.tokens."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -10,10 +10,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from groups.access import staff_required
-from portal import tokens
-from portal.audit import client_ip
-from portal.forms import ApiTokenForm
-from portal.web import apply_errors
+from portal.common import tokens
+from portal.common.audit import client_ip
+from portal.common.forms import ApiTokenForm
+from portal.common.web import apply_errors
 
 
 @staff_required

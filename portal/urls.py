@@ -5,8 +5,9 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 from groups import join_views
 from portal import hooks, token_views, views
+from portal.common.web import IdConverter
+from portal.today import views as today_views
 from portal.ward_report import views as ward_report_views
-from portal.web import IdConverter
 
 # Before the apps' URL confs are included: they use it.
 register_converter(IdConverter, "id")
@@ -14,8 +15,8 @@ register_converter(IdConverter, "id")
 urlpatterns = [
     path("", views.home, name="home"),
     path("health/", views.health, name="health"),
-    path("today/", views.today, name="today"),
-    path("today/block/", views.today_block, name="today_block"),
+    path("today/", today_views.today, name="today"),
+    path("today/block/", today_views.today_block, name="today_block"),
     path("ward-report/", ward_report_views.ward_report, name="ward_report"),
     path("ward-report/<id:pk>/", ward_report_views.ward_report_status, name="ward_report_status"),
     path("ward-report/<id:pk>/download/", ward_report_views.ward_report_download, name="ward_report_download"),

@@ -102,7 +102,7 @@ def client_for(client):
 @pytest.fixture
 def api_for():
     """An API client authenticated by the person's token, as an integration would be."""
-    from portal.tokens import token_create
+    from portal.common.tokens import token_create
 
     keys: dict[int, str] = {}
 

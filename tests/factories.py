@@ -3,8 +3,8 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from groups.models import Household, Member, Membership, ResidentialGroup, StaffProfile, Ward
-from portal.phones import phone_search_keys
-from portal.text import fold
+from portal.common.phones import phone_search_keys
+from portal.common.text import fold
 
 PASSWORD = "Mat-khau-thu-123"
 

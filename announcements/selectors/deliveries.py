@@ -24,7 +24,7 @@ from channels.base import RETRY_LATER
 from channels.registry import failure_causes as failure_causes_known
 from groups.models import Household, Membership, StaffProfile
 from groups.selectors import groups_for_user, households_matching, staff_profile_of
-from portal.numbers import percent_of
+from portal.common.numbers import percent_of
 
 
 @dataclass

@@ -17,7 +17,7 @@ from announcements.services.materialize import DELIVERY_COLUMNS
 from channels import Result, ResultKind, ids
 from channels.registry import repeat_safe
 from channels.routing import address_sql
-from portal.text import mask_contacts
+from portal.common.text import mask_contacts
 
 
 def free_batches(announcement_id: int | None, now: datetime) -> Any:

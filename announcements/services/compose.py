@@ -20,9 +20,9 @@ from announcements.models import Announcement, AnnouncementFile
 from announcements.services.base import ALL_KINDS, _profile_or_deny, action_check, action_role_check
 from groups.models import Membership, ResidentialGroup
 from groups.selectors import groups_for_user
-from portal.audit import audit_record
-from portal.images import image_prepare
-from portal.text import clean_multiline, normalize_spaces
+from portal.common.audit import audit_record
+from portal.common.images import image_prepare
+from portal.common.text import clean_multiline, normalize_spaces
 
 
 @dataclass

@@ -81,7 +81,7 @@ from channels import Message, Result, ResultKind
 from channels.base import Batch, ClaimLost, missing_settings
 from channels.registry import repeat_safe, sender_for
 from groups.models import ResidentialGroup
-from portal.audit import audit_record
+from portal.common.audit import audit_record
 
 logger = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from announcements.models import Announcement, InPersonReach
 from announcements.selectors import audience_households
-from portal.audit import audit_record
+from portal.common.audit import audit_record
 
 # One form at a time: more than a group's households is not a leader ticking names.
 MAX_AT_ONCE = 500

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from announcements.models import Delivery, DeliveryBatch, Response
 from channels import ids
-from portal.text import mask_contacts
+from portal.common.text import mask_contacts
 
 
 def delivery_report(

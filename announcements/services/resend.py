@@ -19,7 +19,7 @@ from django.utils import timezone
 from announcements.models import Announcement, Delivery, DeliveryBatch
 from announcements.services.personal import personal_chain_start
 from groups.selectors import staff_profile_of
-from portal.audit import audit_record
+from portal.common.audit import audit_record
 
 RESENDABLE = [Delivery.Status.FAILED, Delivery.Status.UNKNOWN]
 

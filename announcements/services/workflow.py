@@ -12,8 +12,8 @@ from announcements import tasks
 from announcements.audience import audience_estimate
 from announcements.models import Announcement
 from announcements.services.base import AnnouncementError, Role, _locked, action_check, action_role_check, role_of
-from portal.audit import audit_record
-from portal.text import normalize_spaces
+from portal.common.audit import audit_record
+from portal.common.text import normalize_spaces
 
 
 def announcement_submit(*, announcement: Announcement, by: Any) -> Announcement:

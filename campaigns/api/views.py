@@ -19,7 +19,7 @@ from campaigns.models import Campaign
 from groups.selectors import is_ward_admin, staff_profile_of
 from portal.api.fields import MAX_ID
 from portal.api.viewsets import PortalViewSet
-from portal.audit import client_ip
+from portal.common.audit import client_ip
 
 
 def _with_figures(campaign: Campaign) -> Campaign:

@@ -11,8 +11,8 @@ from django.utils import timezone
 from campaigns.models import Attendance, Meeting, MinutesVersion
 from groups.models import Membership, ResidentialGroup
 from groups.selectors import groups_for_user, is_ward_admin, staff_profile_of
-from portal.numbers import percent_of
-from portal.text import fold, natural_key
+from portal.common.numbers import percent_of
+from portal.common.text import fold, natural_key
 
 
 def invited_groups(meeting: Meeting) -> Any:

@@ -23,7 +23,7 @@ from campaigns.models import (
 )
 from groups.models import Household, ResidentialGroup, Ward
 from groups.selectors import groups_for_user, households_matching, staff_profile_of
-from portal.numbers import percent_of
+from portal.common.numbers import percent_of
 
 # A group with fewer declared households is not ranked: 3 of 4 households is 75 %, which says little beside
 # 300 of 400, and a leader of a small group should not be shown at the bottom of a list for it.

@@ -12,8 +12,8 @@ from vietnam_qr_pay import BanksObject, QRPay
 
 from campaigns.models import Campaign
 from campaigns.services.setup import _require_ward_admin
-from portal.audit import audit_record, model_changes, snapshot
-from portal.text import clean_multiline, normalize_spaces
+from portal.common.audit import audit_record, model_changes, snapshot
+from portal.common.text import clean_multiline, normalize_spaces
 
 FIELDS = ["purpose", "how_to_give", "bank_bin", "bank_account", "bank_holder"]
 

@@ -18,9 +18,9 @@ from campaigns.models import Campaign, DayTotal, Entry, Participation, Total
 from campaigns.selectors import progress_changed
 from groups.models import Household, ResidentialGroup
 from groups.selectors import groups_for_user, staff_profile_of
-from portal.audit import audit_record
+from portal.common.audit import audit_record
+from portal.common.text import normalize_spaces
 from portal.models import AuditEvent
-from portal.text import normalize_spaces
 
 # More than this from one household at once is a typing error (a zero too many), not a gift.
 MAX_FUND_AMOUNT = 1_000_000_000

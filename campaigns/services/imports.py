@@ -17,10 +17,10 @@ from campaigns.models import Campaign, Entry, EntryImport
 from campaigns.services.entries import EntryData, amount_clean, entry_record
 from groups.models import Household, ResidentialGroup
 from groups.selectors import groups_for_user
-from portal.audit import audit_record
-from portal.numbers import parse_whole
-from portal.sheets import IMPORT_KEEP, cell_safe, header_find, read_table, rows_bound, sheet_title
-from portal.text import fold, normalize_spaces
+from portal.common.audit import audit_record
+from portal.common.numbers import parse_whole
+from portal.common.sheets import IMPORT_KEEP, cell_safe, header_find, read_table, rows_bound, sheet_title
+from portal.common.text import fold, normalize_spaces
 
 HEADERS = ["Địa chỉ/hộ", "Chủ hộ", "Số tiền", "Số biên lai", "Hình thức", "Công khai tên"]
 # How wards name these columns, folded: the first match of a row names the column.

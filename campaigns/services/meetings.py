@@ -20,8 +20,8 @@ from campaigns.models import Attendance, Meeting, MinutesVersion
 from campaigns.selectors.meetings import invitees_for
 from groups.models import Member
 from groups.selectors import groups_for_user, staff_profile_of
-from portal.audit import audit_record
-from portal.text import clean_multiline, normalize_spaces
+from portal.common.audit import audit_record
+from portal.common.text import clean_multiline, normalize_spaces
 
 MAX_MINUTES_BYTES = 10 * 1024 * 1024
 _QR_SALT = "meeting-attendance"

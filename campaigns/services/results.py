@@ -13,9 +13,9 @@ from campaigns.charts import progress_chart_png
 from campaigns.models import Campaign
 from campaigns.selectors import attendance_by_group, campaign_progress
 from groups.selectors import is_ward_admin, staff_profile_of
-from portal.audit import audit_record
-from portal.charts import bars_png
-from portal.numbers import percent_of, vn_number, vn_percent
+from portal.common.audit import audit_record
+from portal.common.charts import bars_png
+from portal.common.numbers import percent_of, vn_number, vn_percent
 
 # The channels of a results announcement when the campaign was never announced through the portal: its own
 # public page, which reaches no one by itself; staff add the others on the draft before sending it.

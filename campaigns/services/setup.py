@@ -13,8 +13,8 @@ from campaigns.models import Campaign, GroupTarget, Total
 from campaigns.selectors import progress_changed
 from groups.models import ResidentialGroup, StaffProfile, Ward
 from groups.selectors import staff_profile_of
-from portal.audit import audit_record
-from portal.text import normalize_spaces
+from portal.common.audit import audit_record
+from portal.common.text import normalize_spaces
 
 # A ward's target above this is a typing error, not a campaign (the largest ward funds are a few billion đồng).
 MAX_TARGET = 1_000_000_000_000

@@ -8,7 +8,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from campaigns.selectors import Progress
-from portal.numbers import percent_of, vn_percent
+from portal.common.numbers import percent_of, vn_percent
 
 register = template.Library()
 

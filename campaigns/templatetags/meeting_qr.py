@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from campaigns.services.meetings import qr_token
-from portal.web import public_url
+from portal.common.web import public_url
 
 register = template.Library()
 

@@ -16,7 +16,7 @@ from feedback.api import serializers as s
 from feedback.models import Report
 from groups.selectors import staff_profile_of
 from portal.api.viewsets import PortalViewSet
-from portal.audit import client_ip
+from portal.common.audit import client_ip
 
 
 class CursorPageSchema(AutoSchema):

@@ -14,8 +14,8 @@ from feedback.models import Report, ReportEvent
 from feedback.services.base import ReportError, S, _event, _staff_report, status_move
 from feedback.services.messages import reporter_notify
 from feedback.services.reporting import _photos_store
-from portal.images import image_prepare
-from portal.text import clean_multiline
+from portal.common.images import image_prepare
+from portal.common.text import clean_multiline
 
 
 def report_reply(

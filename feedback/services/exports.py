@@ -4,7 +4,7 @@ from typing import Any
 
 from feedback.monthly import monthly_numbers_xlsx
 from groups.selectors import staff_profile_of
-from portal.audit import audit_record
+from portal.common.audit import audit_record
 from portal.models import AuditEvent
 
 

@@ -24,10 +24,10 @@ from feedback.models import Category, Report, ReportEvent, ReportPhoto
 from feedback.services.base import S, deadlines
 from feedback.services.messages import reporter_notify
 from groups.models import Member, ResidentialGroup, Ward
-from portal.images import PreparedImage, image_prepare
-from portal.phones import normalize_phone
-from portal.text import clean_multiline, clean_text, fold, normalize_spaces
-from portal.web import int_or_none
+from portal.common.images import PreparedImage, image_prepare
+from portal.common.phones import normalize_phone
+from portal.common.text import clean_multiline, clean_text, fold, normalize_spaces
+from portal.common.web import int_or_none
 
 
 @dataclass

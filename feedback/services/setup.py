@@ -13,8 +13,8 @@ from feedback.selectors import ward_staff_users
 from feedback.workcalendar import national_days
 from groups.models import ResidentialGroup, Ward
 from groups.selectors import is_ward_admin
-from portal.audit import audit_record, model_changes, snapshot
-from portal.text import clean_multiline, normalize_spaces
+from portal.common.audit import audit_record, model_changes, snapshot
+from portal.common.text import clean_multiline, normalize_spaces
 
 
 def _require_ward_admin(user: Any, ward: Ward) -> None:

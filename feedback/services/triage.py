@@ -24,8 +24,8 @@ from feedback.services.base import (
     status_move,
 )
 from feedback.services.messages import escalation_notify, reporter_notify, unit_notify
-from portal.audit import audit_record
-from portal.text import clean_multiline, normalize_spaces
+from portal.common.audit import audit_record
+from portal.common.text import clean_multiline, normalize_spaces
 
 
 def report_change_status(

@@ -14,10 +14,10 @@ from groups import selectors, services
 from groups.api import serializers as s
 from groups.models import Membership, ResidentialGroup
 from portal.api.viewsets import PortalViewSet
-from portal.audit import client_ip
-from portal.db import vietnamese
-from portal.text import fold
-from portal.web import int_or_none
+from portal.common.audit import client_ip
+from portal.common.db import vietnamese
+from portal.common.text import fold
+from portal.common.web import int_or_none
 
 
 def _managed_group_or_error(request: Request, pk: Any, field: str = "group") -> ResidentialGroup:

@@ -4,7 +4,7 @@ from django.core import signing
 from django.utils.translation import gettext as _
 
 from groups.models import Household, Membership, ResidentialGroup
-from portal.text import fold, normalize_spaces
+from portal.common.text import fold, normalize_spaces
 
 
 def role_clean(*, role: str, organisation: str, errors: dict[str, list[str]]) -> tuple[str, str]:

@@ -1,4 +1,4 @@
-"""Member lists from spreadsheets, through portal.sheets' life of an import: read, preview, then commit in one
+"""Member lists from spreadsheets, through portal.common.sheets' life of an import: read, preview, then commit in one
 transaction, with the members and memberships services' bulk writes (groups.member_sheets makes the template and
 the export).
 
@@ -19,9 +19,9 @@ from groups.selectors import group_find_by_name, managed_groups_for_user, member
 from groups.services.base import role_clean
 from groups.services.members import MemberData, member_data_clean, members_new_bulk
 from groups.services.memberships import MembershipEntry, memberships_add_bulk
-from portal.audit import audit_record
-from portal.sheets import IMPORT_KEEP, header_find, read_table, rows_bound
-from portal.text import fold, normalize_spaces
+from portal.common.audit import audit_record
+from portal.common.sheets import IMPORT_KEEP, header_find, read_table, rows_bound
+from portal.common.text import fold, normalize_spaces
 
 # The columns of our export, which the import reads back; Vietnamese, because that is the file's language.
 

@@ -13,7 +13,7 @@ from groups.selectors import can_decide_request
 from groups.services.base import household_for_address
 from groups.services.members import MemberData, member_data_clean, member_new
 from groups.services.messages import membership_confirmation_send, membership_state_tell
-from portal.audit import audit_record
+from portal.common.audit import audit_record
 
 
 @dataclass

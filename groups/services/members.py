@@ -18,10 +18,10 @@ from groups.models import ContactChannel, Member, Membership, ResidentialGroup, 
 from groups.selectors import can_see_member, member_get_for_user
 from groups.services.base import household_for_address, role_clean
 from groups.services.memberships import _current_group_of, membership_request
-from portal.audit import audit_record, model_changes, snapshot
+from portal.common.audit import audit_record, model_changes, snapshot
+from portal.common.phones import normalize_phone, phone_search_keys
+from portal.common.text import fold, normalize_spaces
 from portal.models import AuditEvent
-from portal.phones import normalize_phone, phone_search_keys
-from portal.text import fold, normalize_spaces
 
 MEMBER_FIELDS = [
     "full_name",

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from groups.models import Member, Membership, ResidentialGroup
 from groups.services.base import household_for_address, role_clean
 from groups.services.messages import membership_confirmation_send
-from portal.audit import audit_record, model_changes, snapshot
+from portal.common.audit import audit_record, model_changes, snapshot
 
 
 def _current_group_of(member: Member) -> ResidentialGroup | None:

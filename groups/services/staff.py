@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 
 from groups.models import ResidentialGroup, StaffProfile, Ward
 from groups.services.messages import staff_invitation_send
-from portal.audit import audit_record
-from portal.text import normalize_spaces
+from portal.common.audit import audit_record
+from portal.common.text import normalize_spaces
 
 
 def staff_invite(*, ward: Ward, email: str, full_name: str, role: str, groups: list[ResidentialGroup], by: Any) -> Any:

@@ -4,8 +4,8 @@ from typing import Any
 
 from rest_framework import authentication, exceptions
 
-from portal.audit import client_ip
-from portal.tokens import token_authenticate
+from portal.common.audit import client_ip
+from portal.common.tokens import token_authenticate
 
 
 class ApiTokenAuthentication(authentication.TokenAuthentication):

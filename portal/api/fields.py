@@ -6,7 +6,7 @@ from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import LimitOffsetPagination
 
-from portal.web import int_or_none
+from portal.common.web import int_or_none
 
 # Ids fit PostgreSQL's bigint; a larger number is a clear 400, not a failed query.
 MAX_ID = 10**18 - 1

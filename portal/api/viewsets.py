@@ -2,7 +2,7 @@
 
 from rest_framework import viewsets
 
-from portal.web import IdConverter
+from portal.common.web import IdConverter
 
 
 class PortalViewSet(viewsets.GenericViewSet):

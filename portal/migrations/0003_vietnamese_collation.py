@@ -1,5 +1,5 @@
 """A PostgreSQL ICU collation for Vietnamese with numbers by value: "Hồ" before "Huỳnh", "Tổ 2" before "Tổ 10".
-portal.db.vietnamese() orders by it; on SQLite (make run without servers) the plain order is used instead."""
+portal.common.db.vietnamese() orders by it; on SQLite (make run without servers) the plain order is used instead."""
 
 from django.db import migrations
 

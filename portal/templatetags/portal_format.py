@@ -5,8 +5,8 @@ from django.utils.html import format_html_join
 
 from channels.kinds import channel_label
 from groups.models import Membership
-from portal import numbers
-from portal.phones import national_format
+from portal.common import numbers
+from portal.common.phones import national_format
 
 register = template.Library()
 

@@ -17,8 +17,8 @@ from campaigns.selectors import attendance_by_group, campaign_progress
 from feedback.models import Category, Report
 from feedback.selectors import report_numbers
 from groups.models import Membership, ResidentialGroup, Ward
-from portal.numbers import percent_of
-from portal.text import natural_key
+from portal.common.numbers import percent_of
+from portal.common.text import natural_key
 
 
 def last_half_year(today: date | None = None) -> tuple[date, date]:

@@ -19,7 +19,7 @@ from channels.personal import personal_queue
 from groups.models import StaffProfile, Ward
 from groups.selectors import staff_profile_of
 from portal import tasks
-from portal.audit import audit_record
+from portal.common.audit import audit_record
 from portal.models import WardReportJob
 from portal.ward_report.data import SECTIONS, Signing, build
 from portal.ward_report.document import MAX_RECIPIENTS, TITLES, default_signing

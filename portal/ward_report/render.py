@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from portal.charts import FONTS, bars_png
+from portal.common.charts import FONTS, bars_png
 from portal.ward_report.data import WardReport
 from portal.ward_report.document import heading
 from portal.ward_report.summary import sentences

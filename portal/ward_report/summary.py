@@ -8,7 +8,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from portal.numbers import percent_of, vn_number, vn_percent
+from portal.common.numbers import percent_of, vn_number, vn_percent
 from portal.ward_report.data import WardReport
 from portal.ward_report.tables import NUMBER, PERCENT
 

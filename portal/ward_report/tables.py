@@ -10,7 +10,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from channels.kinds import channel_label
-from portal.numbers import vn_number, vn_percent
+from portal.common.numbers import vn_number, vn_percent
 from portal.ward_report.data import WardReport
 
 TEXT, DATE, NUMBER, PERCENT, CHANGE = "text", "date", "number", "percent", "change"

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from groups.access import staff_required, ward_admin_profile
+from portal.common.web import apply_errors, file_response
 from portal.models import WardReportJob
 from portal.ward_report.data import last_half_year
 from portal.ward_report.forms import WardReportForm
@@ -20,7 +21,6 @@ from portal.ward_report.jobs import (
     report_request,
     signing_last,
 )
-from portal.web import apply_errors, file_response
 
 
 def _job(request: HttpRequest, pk: int) -> WardReportJob:

@@ -17,7 +17,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
 from docx.text.paragraph import Paragraph
 
-from portal.sheets import xml_text
+from portal.common.sheets import xml_text
 from portal.ward_report.data import WardReport
 from portal.ward_report.document import Heading, heading
 from portal.ward_report.render import parts

@@ -12,7 +12,7 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from portal.sheets import cell_safe
+from portal.common.sheets import cell_safe
 from portal.ward_report.data import WardReport
 from portal.ward_report.document import heading
 from portal.ward_report.summary import figures, sentences

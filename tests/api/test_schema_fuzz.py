@@ -22,7 +22,7 @@ def token(request, alice, carol, group_a1, monkeypatch):
     from django.core.signals import request_finished, request_started
     from django.db import close_old_connections
 
-    from portal.tokens import token_create
+    from portal.common.tokens import token_create
     from tests.factories import member_in
     from tests.feedback.conftest import submitted
 

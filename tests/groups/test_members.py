@@ -5,8 +5,8 @@ from django.urls import reverse
 from groups import services
 from groups.models import Member, Membership
 from groups.services import MemberData
+from portal.common.phones import normalize_phone
 from portal.models import AuditEvent
-from portal.phones import normalize_phone
 from tests.factories import HouseholdFactory, member_in
 
 

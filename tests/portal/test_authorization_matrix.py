@@ -38,8 +38,8 @@ from feedback import services as report_services
 from feedback.models import CannedReply, Holiday, Report, ReportPhoto, Unit
 from groups import services as groups
 from groups.models import Household, Member, MemberImport, Membership, StaffProfile
+from portal.common.tokens import token_create
 from portal.models import ApiToken, WardReportJob
-from portal.tokens import token_create
 from tests.announcements.conftest import announcement_data
 from tests.announcements.test_compose import jpeg_bytes
 from tests.factories import GroupFactory, WardFactory, member_in, staff_user

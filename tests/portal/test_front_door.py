@@ -287,7 +287,7 @@ def test_whatever_a_form_says_of_its_kept_photos_is_answered_without_an_error(ch
     server error."""
     from django.core.cache import cache
 
-    from portal.uploads import uploads_take
+    from portal.common.uploads import uploads_take
 
     token = "t" * 22
     cache.set(f"uploads:report-photos:{token}", [("a.jpg", "image/jpeg", b"x")], 60)

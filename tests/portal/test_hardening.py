@@ -40,7 +40,7 @@ def test_every_page_has_a_content_security_policy_and_no_inline_script(ward_a, g
 
 
 def test_forwarded_headers_are_believed_only_behind_a_trusted_proxy(ward_a, client, settings):
-    from portal.audit import client_ip
+    from portal.common.audit import client_ip
 
     class Request:
         META = {"REMOTE_ADDR": "10.0.0.5", "HTTP_X_FORWARDED_FOR": "6.6.6.6, 203.0.113.7"}
@@ -191,7 +191,7 @@ def test_file_inputs_tell_the_browser_their_limits(ward_a, client):
 
 
 def test_log_lines_never_carry_an_email_address_or_a_phone_number():
-    from portal.text import MaskingFormatter
+    from portal.common.text import MaskingFormatter
 
     record = logging.LogRecord(
         "announcements", logging.ERROR, __file__, 1, "refused %s and %s", ("lan@example.vn", "+84 912 345 678"), None

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from portal import ratelimit
+from portal.common import ratelimit
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -33,7 +33,7 @@ def test_the_bucket_lets_a_burst_through_then_asks_to_wait(bucket):
 def test_tokens_taken_by_another_process_are_gone_for_this_one(bucket):
     script = (
         "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'portal.settings_test'); django.setup();"
-        f"from portal import ratelimit; [ratelimit.take({bucket!r}, rate=1, burst=4) for _ in range(4)]"
+        f"from portal.common import ratelimit; [ratelimit.take({bucket!r}, rate=1, burst=4) for _ in range(4)]"
     )
     subprocess.run([sys.executable, "-c", script], cwd=ROOT, check=True, timeout=60)
 

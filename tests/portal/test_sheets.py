@@ -17,8 +17,8 @@ from campaigns.services import entry_import_commit, entry_import_preview, entry_
 from groups.member_sheets import import_template_xlsx, members_export_xlsx
 from groups.models import Membership
 from groups.services.imports import member_import_preview
-from portal.numbers import parse_whole
-from portal.sheets import read_table
+from portal.common.numbers import parse_whole
+from portal.common.sheets import read_table
 from tests.factories import GroupFactory, HouseholdFactory, member_in
 
 HEADER = ["Địa chỉ/hộ", "Chủ hộ", "Số tiền", "Số biên lai", "Hình thức", "Công khai tên"]

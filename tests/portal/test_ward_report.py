@@ -21,8 +21,8 @@ from announcements.models import PersonalMessage
 from campaigns import services as campaigns
 from groups.models import Membership, Ward
 from portal import ward_report
+from portal.common.numbers import percent_of, vn_number, vn_percent
 from portal.models import WardReportJob
-from portal.numbers import percent_of, vn_number, vn_percent
 from portal.ward_report.document import default_signing
 from tests.campaigns.conftest import give
 from tests.factories import HouseholdFactory, member_in

@@ -18,9 +18,9 @@ from campaigns.models import Campaign, Meeting
 from feedback import services as report_services
 from feedback.models import CannedReply, Unit
 from groups.models import ChannelKind, Household, Member, Membership, Outlet, ResidentialGroup, StaffProfile, Ward
+from portal.common.phones import phone_search_keys
+from portal.common.text import fold
 from portal.management.demo_names import GIVEN, MIDDLE, ORGANISATIONS, STREETS, SURNAMES
-from portal.phones import phone_search_keys
-from portal.text import fold
 
 DEMO_WARD_CODE = "99001"
 DEMO_PASSWORD = "KetNoi@2026"

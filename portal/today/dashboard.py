@@ -18,7 +18,7 @@ from feedback.models import Report
 from feedback.selectors import reports_for_user
 from groups.models import Membership, Outlet
 from groups.selectors import groups_for_user, managed_groups_for_user, staff_profile_of
-from portal.text import natural_key
+from portal.common.text import natural_key
 
 
 @dataclass

@@ -14,9 +14,9 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.audit import audit_record
+from portal.common.audit import audit_record
+from portal.common.text import normalize_spaces
 from portal.models import ApiToken
-from portal.text import normalize_spaces
 
 PREFIX = "wc_"
 # An officer's scripts need a few; more than this is a leak waiting to happen.

@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from portal.text import normalize_spaces
+from portal.common.text import normalize_spaces
 
 # No ward list has more columns than this; anything past it is not part of the table.
 MAX_COLUMNS = 64

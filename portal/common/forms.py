@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from portal.images import MAX_SIDE
+from portal.common.images import MAX_SIDE
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -30,7 +30,7 @@ def photo_input(
             "data-too-many": _("At most %d files."),
         }
         | (
-            # Photos are shrunk in the browser to the size the server keeps anyway (portal.images.MAX_SIDE).
+            # Photos are shrunk in the browser to the size the server keeps anyway (portal.common.images.MAX_SIDE).
             {"data-shrink-to": MAX_SIDE, "data-shrinking": _("Making the photos smaller for sending…")}
             if accept.startswith("image")
             else {}
