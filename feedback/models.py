@@ -201,11 +201,12 @@ class Report(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    # The status groups, named once: waiting for the ward, answered by it, and set aside. Open311's "closed" is
-    # ANSWERED + INVALID; the public never sees NOT_SHOWN.
+    # The status groups, named once: waiting for the ward, answered by it, and set aside; DONE is the last two
+    # (Open311's "closed"). The public never sees NOT_SHOWN.
     OPEN = (Status.NEW, Status.TRIAGED, Status.ASSIGNED, Status.IN_PROGRESS)
     ANSWERED = (Status.RESOLVED, Status.CLOSED)
     INVALID = (Status.REJECTED, Status.DUPLICATE, Status.SPAM)
+    DONE = (*ANSWERED, *INVALID)
     NOT_SHOWN = (Status.REJECTED, Status.SPAM)
 
     objects = ReportQuerySet.as_manager()

@@ -25,8 +25,6 @@ from groups.selectors import only_ward, ward_by_code
 from portal.common.text import clean_text
 from portal.common.web import moment_or_none
 
-# Open311 knows two states: a report is "open" while the ward works on it, "closed" once answered or set aside.
-CLOSED = (*Report.ANSWERED, *Report.INVALID)
 SERVICE_GROUPS = {
     Category.ENVIRONMENT: "Môi trường",
     Category.SECURITY: "An ninh",
@@ -131,7 +129,8 @@ def _request_row(report: Report) -> dict[str, Any]:
     status_notes = report.resolution or report.status_reason or ""
     return {
         "service_request_id": report.tracking_code,
-        "status": "closed" if report.status in CLOSED else "open",
+        # Open311 knows two states: "open" while the ward works on it, "closed" once answered or set aside.
+        "status": "closed" if report.status in Report.DONE else "open",
         "status_notes": status_notes,
         "service_name": str(Category(report.category).label),
         "service_code": report.category,

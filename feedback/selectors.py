@@ -373,11 +373,10 @@ def reports_for_open311(
         return rows.filter(tracking_code__in=codes)
     if categories:
         rows = rows.filter(category__in=categories)
-    closed = (*Report.ANSWERED, *Report.INVALID)
     if status == "open":
-        rows = rows.exclude(status__in=closed)
+        rows = rows.exclude(status__in=Report.DONE)
     elif status == "closed":
-        rows = rows.filter(status__in=closed)
+        rows = rows.filter(status__in=Report.DONE)
     return rows.filter(created_at__gte=start, created_at__lte=end).order_by("-id")[:limit]
 
 
