@@ -15,7 +15,7 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
 from announcements.models import Announcement, announcement_key
-from channels.sms_text import unaccented
+from portal.common.text import unaccented
 
 ALLOWED_TAGS = {"p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "a", "h3", "h4", "blockquote", "hr"}
 SMS_SUMMARY_CHARS = 180

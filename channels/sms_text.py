@@ -1,6 +1,5 @@
 """SMS length rules: 160 GSM-7 characters a segment (153 when split), 70 in Unicode (67 when split)."""
 
-import unicodedata
 from dataclasses import dataclass
 
 GSM7 = set(
@@ -12,13 +11,6 @@ GSM7_EXTENDED = set("^{}\\[~]|€")
 
 def is_gsm7(text: str) -> bool:
     return all(ch in GSM7 or ch in GSM7_EXTENDED for ch in text)
-
-
-def unaccented(text: str) -> str:
-    """Vietnamese without diacritics ("Thông báo" -> "Thong bao"): a third of the segments, and every phone reads it."""
-    text = text.replace("đ", "d").replace("Đ", "D")
-    decomposed = unicodedata.normalize("NFD", text)
-    return "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
 
 
 @dataclass(frozen=True)

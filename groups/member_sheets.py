@@ -12,6 +12,7 @@ from groups.services.imports import EXPORT_HEADERS, ROLE_EXPORT_WORDS
 from portal.common.audit import audit_record
 from portal.common.phones import national_format
 from portal.common.sheets import cell_safe
+from portal.models import AuditEvent
 
 # The columns of our export, which the import reads back; Vietnamese, because that is the file's language.
 
@@ -63,5 +64,11 @@ def members_export_xlsx(*, memberships: Iterable[Membership], ward: Ward, by: An
         count += 1
     buffer = io.BytesIO()
     workbook.save(buffer)
-    audit_record(actor=by, action="export", object_type="groups.member", ward=ward, summary=f"{label}: {count} rows")
+    audit_record(
+        actor=by,
+        action=AuditEvent.Action.EXPORT,
+        object_type="groups.member",
+        ward=ward,
+        summary=f"{label}: {count} rows",
+    )
     return buffer.getvalue()

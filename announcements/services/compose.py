@@ -23,6 +23,7 @@ from groups.selectors import groups_for_user
 from portal.common.audit import audit_record
 from portal.common.images import image_prepare
 from portal.common.text import clean_multiline, normalize_spaces
+from portal.models import AuditEvent
 
 
 @dataclass
@@ -191,7 +192,7 @@ def announcement_file_remove(*, user: Any, announcement_file: AnnouncementFile) 
         action_check("remove-file", user, announcement)
         announcement_file.file.delete(save=False)
         announcement_file.delete()
-        audit_record(actor=user, action="update", obj=announcement, ward=announcement.ward)
+        audit_record(actor=user, action=AuditEvent.Action.UPDATE, obj=announcement, ward=announcement.ward)
 
 
 def announcement_correction_draft(*, original: Announcement, by: Any) -> Announcement:
@@ -214,5 +215,5 @@ def announcement_correction_draft(*, original: Announcement, by: Any) -> Announc
             sms_unaccented=original.sms_unaccented,
         )
         draft.groups.set(original.groups.all())
-        audit_record(actor=by, action="create", obj=draft, ward=draft.ward, summary=original.title)
+        audit_record(actor=by, action=AuditEvent.Action.CREATE, obj=draft, ward=draft.ward, summary=original.title)
     return draft

@@ -82,6 +82,7 @@ from channels.base import Batch, ClaimLost, missing_settings
 from channels.registry import repeat_safe, sender_for
 from groups.models import ResidentialGroup
 from portal.common.audit import audit_record
+from portal.models import AuditEvent
 
 logger = logging.getLogger(__name__)
 
@@ -320,5 +321,7 @@ def deliveries_retry_failed(*, announcement: Announcement, by: Any) -> int:
             announcement.save(update_fields=["status", "updated_at"])
             announcement_id = announcement.pk
             transaction.on_commit(lambda: _start_chains(announcement_id))
-        audit_record(actor=by, action="retry", obj=announcement, ward=announcement.ward, summary=str(count))
+        audit_record(
+            actor=by, action=AuditEvent.Action.RETRY, obj=announcement, ward=announcement.ward, summary=str(count)
+        )
     return count

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from announcements.models import Announcement, InPersonReach
 from announcements.selectors import audience_households
 from portal.common.audit import audit_record
+from portal.models import AuditEvent
 
 # One form at a time: more than a group's households is not a leader ticking names.
 MAX_AT_ONCE = 500
@@ -51,7 +52,7 @@ def in_person_record(*, announcement: Announcement, household_ids: list[int], ho
         transaction.on_commit(lambda: cache.delete(f"reach:{announcement.pk}:{Announcement.Status.SENT}"))
         audit_record(
             actor=by,
-            action="update",
+            action=AuditEvent.Action.UPDATE,
             obj=announcement,
             ward=announcement.ward,
             summary=f"in person ({how}): {len(ids)} households",

@@ -20,6 +20,7 @@ from announcements.models import Announcement, Delivery, DeliveryBatch
 from announcements.services.personal import personal_chain_start
 from groups.selectors import staff_profile_of
 from portal.common.audit import audit_record
+from portal.models import AuditEvent
 
 RESENDABLE = [Delivery.Status.FAILED, Delivery.Status.UNKNOWN]
 
@@ -81,7 +82,7 @@ def personal_messages_resend(*, deliveries: QuerySet[Delivery] | list[Delivery],
             transaction.on_commit(lambda kind=kind: personal_chain_start(kind))
         audit_record(
             actor=by,
-            action="retry",
+            action=AuditEvent.Action.RETRY,
             object_type="announcements.personalmessage",
             ward=profile.ward,
             summary=f"{len(found)} personal messages sent again",

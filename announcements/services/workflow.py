@@ -14,6 +14,7 @@ from announcements.models import Announcement
 from announcements.services.base import AnnouncementError, Role, _locked, action_check, action_role_check, role_of
 from portal.common.audit import audit_record
 from portal.common.text import normalize_spaces
+from portal.models import AuditEvent
 
 
 def announcement_submit(*, announcement: Announcement, by: Any) -> Announcement:
@@ -27,7 +28,7 @@ def announcement_submit(*, announcement: Announcement, by: Any) -> Announcement:
         announcement.status = Announcement.Status.PENDING
         announcement.rejection_note = ""
         announcement.save(update_fields=["status", "rejection_note", "updated_at"])
-        audit_record(actor=by, action="submit", obj=announcement, ward=announcement.ward)
+        audit_record(actor=by, action=AuditEvent.Action.SUBMIT, obj=announcement, ward=announcement.ward)
         if approves_on_submit(user=by, announcement=announcement):
             announcement = _approve(announcement, by=by)
     return announcement
@@ -67,7 +68,7 @@ def _approve(announcement: Announcement, *, by: Any) -> Announcement:
     if not sends:
         announcement.status = Announcement.Status.SCHEDULED
     announcement.save(update_fields=["status", "approved_by", "approved_at", "updated_at"])
-    audit_record(actor=by, action="approve", obj=announcement, ward=announcement.ward)
+    audit_record(actor=by, action=AuditEvent.Action.APPROVE, obj=announcement, ward=announcement.ward)
     if sends:
         _start_sending(announcement, by=by)
     return announcement
@@ -84,7 +85,7 @@ def announcement_reject(*, announcement: Announcement, by: Any, note: str) -> An
         announcement.status = Announcement.Status.DRAFT
         announcement.rejection_note = note
         announcement.save(update_fields=["status", "rejection_note", "updated_at"])
-        audit_record(actor=by, action="reject", obj=announcement, ward=announcement.ward, summary=note)
+        audit_record(actor=by, action=AuditEvent.Action.REJECT, obj=announcement, ward=announcement.ward, summary=note)
     return announcement
 
 
@@ -98,7 +99,7 @@ def announcement_schedule(*, announcement: Announcement, by: Any, at: datetime) 
         announcement.status = Announcement.Status.SCHEDULED
         announcement.scheduled_at = at
         announcement.save(update_fields=["status", "scheduled_at", "updated_at"])
-        audit_record(actor=by, action="schedule", obj=announcement, ward=announcement.ward)
+        audit_record(actor=by, action=AuditEvent.Action.SCHEDULE, obj=announcement, ward=announcement.ward)
     return announcement
 
 
@@ -124,7 +125,7 @@ def _start_sending(announcement: Announcement, *, by: Any) -> None:
     announcement.status = Announcement.Status.SENDING
     announcement.send_started_at = timezone.now()
     announcement.save(update_fields=["status", "send_started_at", "updated_at"])
-    audit_record(actor=by, action="send", obj=announcement, ward=announcement.ward)
+    audit_record(actor=by, action=AuditEvent.Action.SEND, obj=announcement, ward=announcement.ward)
     announcement_id = announcement.pk
     transaction.on_commit(lambda: tasks.announcement_dispatch.delay(announcement_id))
 
@@ -138,5 +139,5 @@ def announcement_cancel(*, announcement: Announcement, by: Any) -> Announcement:
         announcement.status = Announcement.Status.CANCELLED
         announcement.cancelled_at = timezone.now()
         announcement.save(update_fields=["status", "cancelled_at", "updated_at"])
-        audit_record(actor=by, action="cancel", obj=announcement, ward=announcement.ward)
+        audit_record(actor=by, action=AuditEvent.Action.CANCEL, obj=announcement, ward=announcement.ward)
     return announcement

@@ -14,6 +14,7 @@ from campaigns.models import Campaign
 from campaigns.services.setup import _require_ward_admin
 from portal.common.audit import audit_record, model_changes, snapshot
 from portal.common.text import clean_multiline, normalize_spaces
+from portal.models import AuditEvent
 
 FIELDS = ["purpose", "how_to_give", "bank_bin", "bank_account", "bank_holder"]
 
@@ -58,7 +59,7 @@ def campaign_about_set(*, campaign: Campaign, data: CampaignAbout, by: Any) -> C
         campaign.save(update_fields=FIELDS)
         audit_record(
             actor=by,
-            action="update",
+            action=AuditEvent.Action.UPDATE,
             obj=campaign,
             ward=campaign.ward,
             summary="public details",

@@ -215,7 +215,11 @@ def entry_reverse(*, entry: Entry, by: Any, reason: str, key: str = "", ip: str 
             _totals_add(campaign.pk, entry.group_id, entry.household_id, -entry.amount, -1)
             transaction.on_commit(lambda: progress_changed(campaign.pk))
             audit_record(
-                actor=by, action="update", obj=campaign, ward=campaign.ward, summary=f"entry {entry.pk} reversed"
+                actor=by,
+                action=AuditEvent.Action.UPDATE,
+                obj=campaign,
+                ward=campaign.ward,
+                summary=f"entry {entry.pk} reversed",
             )
     except IntegrityError:
         if Entry.objects.filter(reverses=entry).exists():

@@ -21,6 +21,7 @@ from portal.common.audit import audit_record
 from portal.common.numbers import parse_whole
 from portal.common.sheets import IMPORT_KEEP, cell_safe, header_find, read_table, rows_bound, sheet_title
 from portal.common.text import fold, normalize_spaces
+from portal.models import AuditEvent
 
 HEADERS = ["Địa chỉ/hộ", "Chủ hộ", "Số tiền", "Số biên lai", "Hình thức", "Công khai tên"]
 # How wards name these columns, folded: the first match of a row names the column.
@@ -195,7 +196,7 @@ def entry_import_commit(*, entry_import: EntryImport, by: Any, ip: str | None = 
             locked.save(update_fields=["committed_at"])
             audit_record(
                 actor=by,
-                action="import",
+                action=AuditEvent.Action.IMPORT,
                 obj=locked.campaign,
                 ward=locked.campaign.ward,
                 summary=f"{created} entries from {locked.file_name}",

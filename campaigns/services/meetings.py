@@ -22,6 +22,7 @@ from groups.models import Member
 from groups.selectors import groups_for_user, staff_profile_of
 from portal.common.audit import audit_record
 from portal.common.text import clean_multiline, normalize_spaces
+from portal.models import AuditEvent
 
 MAX_MINUTES_BYTES = 10 * 1024 * 1024
 _QR_SALT = "meeting-attendance"
@@ -88,7 +89,7 @@ def meeting_create(*, data: MeetingData, by: Any) -> Meeting:
             created_by=by,
         )
         meeting.groups.set(groups)
-        audit_record(actor=by, action="create", obj=meeting, ward=profile.ward, summary=title)
+        audit_record(actor=by, action=AuditEvent.Action.CREATE, obj=meeting, ward=profile.ward, summary=title)
     return meeting
 
 
@@ -119,7 +120,7 @@ def attendance_set(
         ).delete()
         audit_record(
             actor=by,
-            action="update",
+            action=AuditEvent.Action.UPDATE,
             obj=meeting,
             ward=meeting.ward,
             summary=f"attendance: +{len(wanted - present)} -{removed}",
@@ -149,7 +150,13 @@ def attendance_scan(*, meeting: Meeting, token: str, by: Any) -> tuple[Member, b
         defaults={"group_id": membership.group_id, "how": Attendance.How.QR, "recorded_by": by},
     )
     if created:
-        audit_record(actor=by, action="update", obj=meeting, ward=meeting.ward, summary=f"attendance qr {member_id}")
+        audit_record(
+            actor=by,
+            action=AuditEvent.Action.UPDATE,
+            obj=meeting,
+            ward=meeting.ward,
+            summary=f"attendance qr {member_id}",
+        )
     return membership.member, created
 
 
@@ -180,7 +187,7 @@ def minutes_attach(*, meeting: Meeting, upload: UploadedFile, by: Any) -> Meetin
         meeting.save(update_fields=["minutes", "minutes_name"])
         audit_record(
             actor=by,
-            action="update",
+            action=AuditEvent.Action.UPDATE,
             obj=meeting,
             ward=meeting.ward,
             summary=f"minutes version {version.pk} attached",

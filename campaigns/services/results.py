@@ -16,6 +16,7 @@ from groups.selectors import is_ward_admin, staff_profile_of
 from portal.common.audit import audit_record
 from portal.common.charts import bars_png
 from portal.common.numbers import percent_of, vn_number, vn_percent
+from portal.models import AuditEvent
 
 # The channels of a results announcement when the campaign was never announced through the portal: its own
 # public page, which reaches no one by itself; staff add the others on the draft before sending it.
@@ -81,7 +82,9 @@ def campaign_results_draft(*, campaign: Campaign, by: Any) -> Announcement:
     with transaction.atomic():
         announcement = announcement_save(user=by, data=data, charts=[(f"ket-qua-{campaign.pk}.png", png)])
         campaign.announcements.add(announcement)
-        audit_record(actor=by, action="create", obj=campaign, ward=campaign.ward, summary="results announcement")
+        audit_record(
+            actor=by, action=AuditEvent.Action.CREATE, obj=campaign, ward=campaign.ward, summary="results announcement"
+        )
     return announcement
 
 
@@ -127,5 +130,7 @@ def meeting_results_draft(*, meeting: Any, by: Any) -> Announcement:
     )
     with transaction.atomic():
         announcement = announcement_save(user=by, data=data, charts=[(f"hop-{meeting.pk}.png", chart)])
-        audit_record(actor=by, action="create", obj=meeting, ward=meeting.ward, summary="results announcement")
+        audit_record(
+            actor=by, action=AuditEvent.Action.CREATE, obj=meeting, ward=meeting.ward, summary="results announcement"
+        )
     return announcement

@@ -15,6 +15,7 @@ from groups.models import ResidentialGroup, StaffProfile, Ward
 from groups.selectors import staff_profile_of
 from portal.common.audit import audit_record
 from portal.common.text import normalize_spaces
+from portal.models import AuditEvent
 
 # A ward's target above this is a typing error, not a campaign (the largest ward funds are a few billion đồng).
 MAX_TARGET = 1_000_000_000_000
@@ -120,7 +121,7 @@ def campaign_create(*, ward: Ward, data: CampaignData, by: Any) -> Campaign:
             GroupTarget(campaign=campaign, group_id=pk, target=t) for pk, t in shares.items()
         )
         Total.objects.bulk_create(Total(campaign=campaign, group_id=pk) for pk in shares)
-        audit_record(actor=by, action="create", obj=campaign, ward=ward, summary=name[:200])
+        audit_record(actor=by, action=AuditEvent.Action.CREATE, obj=campaign, ward=ward, summary=name[:200])
     return campaign
 
 
@@ -128,7 +129,7 @@ def campaign_close(*, campaign: Campaign, by: Any) -> Campaign:
     _require_ward_admin(by, campaign.ward)
     with transaction.atomic():
         Campaign.objects.filter(pk=campaign.pk).update(status=Campaign.Status.CLOSED)
-        audit_record(actor=by, action="update", obj=campaign, ward=campaign.ward, summary="closed")
+        audit_record(actor=by, action=AuditEvent.Action.UPDATE, obj=campaign, ward=campaign.ward, summary="closed")
     campaign.status = Campaign.Status.CLOSED
     return campaign
 
@@ -155,7 +156,7 @@ def campaign_targets_set(*, campaign: Campaign, targets: dict[int, int], by: Any
             transaction.on_commit(lambda: progress_changed(campaign.pk))
             audit_record(
                 actor=by,
-                action="update",
+                action=AuditEvent.Action.UPDATE,
                 obj=campaign,
                 ward=campaign.ward,
                 summary="group targets",

@@ -9,10 +9,10 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from channels.personal import personal_queue, personal_to_person
-from channels.sms_text import unaccented
 from feedback.lookup import reporter_link_token
 from feedback.models import Report, topic_of
 from groups.models import StaffProfile
+from portal.common.text import unaccented
 
 # Plain ASCII: one SMS segment holds 160 of these, against 70 with Vietnamese marks.
 MESSAGES = {

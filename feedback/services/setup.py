@@ -15,6 +15,7 @@ from groups.models import ResidentialGroup, Ward
 from groups.selectors import is_ward_admin
 from portal.common.audit import audit_record, model_changes, snapshot
 from portal.common.text import clean_multiline, normalize_spaces
+from portal.models import AuditEvent
 
 
 def _require_ward_admin(user: Any, ward: Ward) -> None:
@@ -73,7 +74,7 @@ def unit_save(
         if creating or changes:
             audit_record(
                 actor=by,
-                action="create" if creating else "update",
+                action=AuditEvent.Action.CREATE if creating else "update",
                 obj=unit,
                 ward=ward,
                 summary=unit.name + (" (tips)" if unit.handles_tips else ""),
@@ -93,7 +94,7 @@ def unit_delete(*, unit: Unit, by: Any) -> None:
                 _("%(name)s still has %(count)d open reports; assign them to another unit first.")
                 % {"name": unit.name, "count": open_reports}
             )
-        audit_record(actor=by, action="delete", obj=unit, ward=unit.ward, summary=unit.name)
+        audit_record(actor=by, action=AuditEvent.Action.DELETE, obj=unit, ward=unit.ward, summary=unit.name)
         unit.delete()
 
 
@@ -118,14 +119,16 @@ def canned_reply_save(
     reply.category, reply.title, reply.text = category, title, text
     with transaction.atomic():
         reply.save()
-        audit_record(actor=by, action="create" if creating else "update", obj=reply, ward=ward, summary=title)
+        audit_record(
+            actor=by, action=AuditEvent.Action.CREATE if creating else "update", obj=reply, ward=ward, summary=title
+        )
     return reply
 
 
 def canned_reply_delete(*, reply: CannedReply, by: Any) -> None:
     _require_ward_admin(by, reply.ward)
     with transaction.atomic():
-        audit_record(actor=by, action="delete", obj=reply, ward=reply.ward, summary=reply.title)
+        audit_record(actor=by, action=AuditEvent.Action.DELETE, obj=reply, ward=reply.ward, summary=reply.title)
         reply.delete()
 
 
@@ -141,7 +144,7 @@ def holiday_add(*, ward: Ward, by: Any, day: date, name: str) -> Holiday:
     try:
         with transaction.atomic():
             holiday = Holiday.objects.create(ward=ward, date=day, name=name)
-            audit_record(actor=by, action="create", obj=holiday, ward=ward, summary=str(holiday))
+            audit_record(actor=by, action=AuditEvent.Action.CREATE, obj=holiday, ward=ward, summary=str(holiday))
     except IntegrityError:
         raise ValidationError({"date": [_("This day is already a day off of the ward.")]}) from None
     return holiday
@@ -152,5 +155,5 @@ def holiday_delete(*, holiday: Holiday, by: Any) -> None:
         raise PermissionDenied(_("National holidays are set by law and cannot be removed here."))
     _require_ward_admin(by, holiday.ward)
     with transaction.atomic():
-        audit_record(actor=by, action="delete", obj=holiday, ward=holiday.ward, summary=str(holiday))
+        audit_record(actor=by, action=AuditEvent.Action.DELETE, obj=holiday, ward=holiday.ward, summary=str(holiday))
         holiday.delete()

@@ -26,6 +26,7 @@ from feedback.services.base import (
 from feedback.services.messages import escalation_notify, reporter_notify, unit_notify
 from portal.common.audit import audit_record
 from portal.common.text import clean_multiline, normalize_spaces
+from portal.models import AuditEvent
 
 
 def report_change_status(
@@ -58,7 +59,9 @@ def report_change_status(
             report.resolution = public_text.strip()
         status_move(report, to, actor=by, text=public_text.strip() if to == S.RESOLVED else reason)
         report.save()
-        audit_record(actor=by, action="update", obj=report, ward=report.ward, summary=f"{previous} → {to}")
+        audit_record(
+            actor=by, action=AuditEvent.Action.UPDATE, obj=report, ward=report.ward, summary=f"{previous} → {to}"
+        )
         reporter_notify(report, "status")
     return report
 
@@ -88,7 +91,7 @@ def report_assign(*, report: Report, by: Any, unit: Unit | None, assignee: Any =
         report.save()
         audit_record(
             actor=by,
-            action="update",
+            action=AuditEvent.Action.UPDATE,
             obj=report,
             ward=report.ward,
             summary=f"assigned to {unit.name if unit else '-'}",
@@ -206,7 +209,7 @@ def reporter_identity_viewed(*, report: Report, by: Any, ip: str | None) -> None
     """Every look at a tip's reporter is written down."""
     audit_record(
         actor=by,
-        action="view",
+        action=AuditEvent.Action.VIEW,
         obj=report,
         ward=report.ward,
         ip=ip,

@@ -22,6 +22,7 @@ from groups.services.memberships import MembershipEntry, memberships_add_bulk
 from portal.common.audit import audit_record
 from portal.common.sheets import IMPORT_KEEP, header_find, read_table, rows_bound
 from portal.common.text import fold, normalize_spaces
+from portal.models import AuditEvent
 
 # The columns of our export, which the import reads back; Vietnamese, because that is the file's language.
 
@@ -338,7 +339,7 @@ def _import_valid_rows(*, member_import: MemberImport, rows: list[dict[str, Any]
     member_import.save()
     audit_record(
         actor=by,
-        action="import",
+        action=AuditEvent.Action.IMPORT,
         obj=member_import,
         ward=member_import.ward,
         summary=f"{member_import.file_name}: {len(valid)} rows",

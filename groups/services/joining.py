@@ -14,6 +14,7 @@ from groups.services.base import household_for_address
 from groups.services.members import MemberData, member_data_clean, member_new
 from groups.services.messages import membership_confirmation_send, membership_state_tell
 from portal.common.audit import audit_record
+from portal.models import AuditEvent
 
 
 @dataclass
@@ -65,7 +66,12 @@ def join_request_submit(*, group: ResidentialGroup, data: MemberData, ip: str | 
             confirmation_required=known,
         )
         audit_record(
-            actor=None, action="create", obj=membership, ward=group.ward, summary=f"join request {group.name}", ip=ip
+            actor=None,
+            action=AuditEvent.Action.CREATE,
+            obj=membership,
+            ward=group.ward,
+            summary=f"join request {group.name}",
+            ip=ip,
         )
         if known:
             membership_confirmation_send(membership)
@@ -98,7 +104,7 @@ def join_request_decide(*, membership: Membership, approve: bool, by: Any) -> Me
         locked.save()
         audit_record(
             actor=by,
-            action="approve" if approve else "reject",
+            action=AuditEvent.Action.APPROVE if approve else "reject",
             obj=locked,
             ward=locked.group.ward,
             summary=str(locked),

@@ -179,7 +179,7 @@ def group_save(
         group.save()
         audit_record(
             actor=by,
-            action="create" if creating else "update",
+            action=AuditEvent.Action.CREATE if creating else "update",
             obj=group,
             ward=ward,
             summary=group.name,
@@ -234,7 +234,7 @@ def member_create(
             )
             audit_record(
                 actor=by,
-                action="create",
+                action=AuditEvent.Action.CREATE,
                 obj=member,
                 ward=group.ward,
                 summary=f"{member.full_name} → {group.name}",
@@ -294,7 +294,7 @@ def member_update(
         locked.save()
         audit_record(
             actor=by,
-            action="update",
+            action=AuditEvent.Action.UPDATE,
             obj=locked,
             ward=locked.ward,
             summary=locked.full_name,

@@ -13,6 +13,7 @@ from groups.models import Member, Membership, ResidentialGroup
 from groups.services.base import household_for_address, role_clean
 from groups.services.messages import membership_confirmation_send
 from portal.common.audit import audit_record, model_changes, snapshot
+from portal.models import AuditEvent
 
 
 def _current_group_of(member: Member) -> ResidentialGroup | None:
@@ -62,7 +63,9 @@ def membership_add(
                 joined_at=timezone.now(),
                 added_by=by if getattr(by, "is_authenticated", False) else None,
             )
-            audit_record(actor=by, action="create", obj=membership, ward=group.ward, summary=str(membership))
+            audit_record(
+                actor=by, action=AuditEvent.Action.CREATE, obj=membership, ward=group.ward, summary=str(membership)
+            )
     except IntegrityError:
         raise ValidationError(
             {"group": [_("%(name)s is already in %(group)s.") % {"name": member.full_name, "group": group.name}]}
@@ -128,7 +131,7 @@ def membership_change_role(*, membership: Membership, role: str, organisation: s
         locked.save(update_fields=["role", "organisation", "updated_at"])
         audit_record(
             actor=by,
-            action="update",
+            action=AuditEvent.Action.UPDATE,
             obj=locked,
             ward=locked.group.ward,
             summary=str(locked),
@@ -145,7 +148,7 @@ def membership_end(*, membership: Membership, by: Any, status: str = Membership.
         locked.save(update_fields=["status", "left_at", "updated_at"])
         audit_record(
             actor=by,
-            action="reject" if status == Membership.Status.REJECTED else "delete",
+            action=AuditEvent.Action.REJECT if status == Membership.Status.REJECTED else "delete",
             obj=locked,
             ward=locked.group.ward,
             summary=str(locked),
@@ -194,7 +197,7 @@ def membership_move(*, membership: Membership, to_group: ResidentialGroup, by: A
         member.save(update_fields=["household", "updated_at"])
         audit_record(
             actor=by,
-            action="update",
+            action=AuditEvent.Action.UPDATE,
             obj=moved,
             ward=to_group.ward,
             summary=f"{member.full_name}: {locked.group.name} → {to_group.name}",
@@ -241,7 +244,11 @@ def membership_request(
             added_by=by if getattr(by, "is_authenticated", False) else None,
         )
         audit_record(
-            actor=by, action="create", obj=membership, ward=group.ward, summary=f"request to add to {group.name}"
+            actor=by,
+            action=AuditEvent.Action.CREATE,
+            obj=membership,
+            ward=group.ward,
+            summary=f"request to add to {group.name}",
         )
         membership_confirmation_send(membership)
     return membership
@@ -264,7 +271,7 @@ def membership_confirm(*, membership: Membership, accept: bool, ip: str | None =
         locked.save()
         audit_record(
             actor=None,
-            action="approve" if accept else "reject",
+            action=AuditEvent.Action.APPROVE if accept else "reject",
             obj=locked,
             ward=locked.group.ward,
             summary=f"{'confirmed' if accept else 'declined'} by the resident from their own channel",

@@ -14,9 +14,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from channels.personal import personal_queue, personal_to_person
-from channels.sms_text import unaccented
 from groups.models import Membership, confirmation_topic
 from groups.services.base import membership_confirm_token
+from portal.common.text import unaccented
 
 # Plain ASCII: one SMS segment holds 160 of these, against 70 with Vietnamese marks.
 CONFIRM_TEXT = "Phuong {ward}: co yeu cau them ban vao {group}. Neu dung la ban va dong y, bam: {url}"

@@ -12,6 +12,7 @@ from groups.models import ResidentialGroup, StaffProfile, Ward
 from groups.services.messages import staff_invitation_send
 from portal.common.audit import audit_record
 from portal.common.text import normalize_spaces
+from portal.models import AuditEvent
 
 
 def staff_invite(*, ward: Ward, email: str, full_name: str, role: str, groups: list[ResidentialGroup], by: Any) -> Any:
@@ -42,6 +43,6 @@ def staff_invite(*, ward: Ward, email: str, full_name: str, role: str, groups: l
         profile = StaffProfile.objects.create(user=user, ward=ward, role=role)
         if role == StaffProfile.Role.GROUP_LEADER:
             profile.groups.set(groups)
-        audit_record(actor=by, action="create", obj=profile, ward=ward, summary=f"{email} ({role})")
+        audit_record(actor=by, action=AuditEvent.Action.CREATE, obj=profile, ward=ward, summary=f"{email} ({role})")
         staff_invitation_send(user)
     return user

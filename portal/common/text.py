@@ -6,7 +6,7 @@ import unicodedata
 from typing import Any
 
 # đ is a letter of its own, not d plus a combining mark, so NFD leaves it alone.
-_EXTRA = str.maketrans({"đ": "d", "Đ": "d"})
+_EXTRA = str.maketrans({"đ": "d", "Đ": "D"})
 # C0 controls but tab, newline and carriage return; DEL and the C1 controls; lone surrogates. None of them is
 # text a person meant, and each breaks something downstream: XML (the Atom feed, Open311) refuses them, an SMS
 # gateway may reject the message, a spreadsheet cell shows garbage.
@@ -24,11 +24,16 @@ def clean_multiline(text: str) -> str:
     return cleaned.strip()
 
 
+def unaccented(text: str) -> str:
+    """Vietnamese without its marks, case kept: "Thông báo Đường" -> "Thong bao Duong". The one way the portal
+    strips them: for search (fold) and for an SMS without diacritics, which holds 160 characters, not 70."""
+    decomposed = unicodedata.normalize("NFD", text.translate(_EXTRA))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
 def fold(text: str) -> str:
     """Lower-case, strip diacritics and collapse spaces: "Nguyễn  Văn Ả" -> "nguyen van a"."""
-    decomposed = unicodedata.normalize("NFD", clean_text(text).translate(_EXTRA))
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(stripped.lower().split())
+    return " ".join(unaccented(clean_text(text)).lower().split())
 
 
 def natural_key(text: str) -> tuple:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from portal.common.audit import audit_record
 from portal.common.text import normalize_spaces
-from portal.models import ApiToken
+from portal.models import ApiToken, AuditEvent
 
 PREFIX = "wc_"
 # An officer's scripts need a few; more than this is a leak waiting to happen.
@@ -61,7 +61,9 @@ def token_create(*, user: Any, name: str, ip: str | None = None) -> tuple[ApiTok
             )
         key = PREFIX + secrets.token_urlsafe(30)
         token = ApiToken.objects.create(user=user, name=name, prefix=key[:10], digest=digest_of(key))
-        audit_record(actor=user, action="create", obj=token, summary=f"API token {token.prefix}… “{name}”", ip=ip)
+        audit_record(
+            actor=user, action=AuditEvent.Action.CREATE, obj=token, summary=f"API token {token.prefix}… “{name}”", ip=ip
+        )
     return token, key
 
 
@@ -71,7 +73,13 @@ def token_revoke(*, token: ApiToken, by: Any, ip: str | None = None) -> ApiToken
     with transaction.atomic():
         changed = ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
         if changed:
-            audit_record(actor=by, action="delete", obj=token, summary=f"API token {token.prefix}… revoked", ip=ip)
+            audit_record(
+                actor=by,
+                action=AuditEvent.Action.DELETE,
+                obj=token,
+                summary=f"API token {token.prefix}… revoked",
+                ip=ip,
+            )
     token.refresh_from_db()
     return token
 

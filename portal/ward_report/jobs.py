@@ -20,7 +20,7 @@ from groups.models import StaffProfile, Ward
 from groups.selectors import staff_profile_of
 from portal import tasks
 from portal.common.audit import audit_record
-from portal.models import WardReportJob
+from portal.models import AuditEvent, WardReportJob
 from portal.ward_report.data import SECTIONS, Signing, build
 from portal.ward_report.document import MAX_RECIPIENTS, TITLES, default_signing
 from portal.ward_report.render import ReportUnavailable, to_pdf
@@ -107,7 +107,7 @@ def report_request(*, user: Any, ask: ReportAsk) -> WardReportJob:
         )
         audit_record(
             actor=user,
-            action="export",
+            action=AuditEvent.Action.EXPORT,
             obj=job,
             ward=profile.ward,
             summary=f"report {ask.start}–{ask.end} {ask.format}",
