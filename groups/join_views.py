@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -15,7 +15,6 @@ from groups.access import staff_required
 from groups.forms import (
     JoinForm,
 )
-from groups.models import ResidentialGroup
 from portal.common.audit import client_ip
 from portal.common.ratelimit import over_hourly_limit
 from portal.common.web import apply_errors, public_url
@@ -53,7 +52,7 @@ def join_confirm(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def join(request: HttpRequest, token: str) -> HttpResponse:
-    group = get_object_or_404(ResidentialGroup.objects.select_related("ward"), invite_token=token, is_active=True)
+    group = selectors.group_by_invite(token=token)
     form = JoinForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if form.cleaned_data["website"]:

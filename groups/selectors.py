@@ -11,10 +11,21 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
+from channels.kinds import ChannelKind
 from channels.personal import personal_sent_about
-from groups.models import Household, Member, Membership, ResidentialGroup, StaffProfile, Ward, confirmation_topic
+from groups.models import (
+    Household,
+    Member,
+    Membership,
+    Outlet,
+    ResidentialGroup,
+    StaffProfile,
+    Ward,
+    confirmation_topic,
+)
 from portal.common.db import vietnamese
 from portal.common.text import fold
 
@@ -323,6 +334,16 @@ def can_change_member(*, user: Any, member: Member) -> bool:
     manages. Seeing a member is not enough."""
     managed = managed_groups_for_user(user=user)
     return member.memberships.filter(group__in=managed, status__in=Membership.CURRENT_STATUSES).exists()
+
+
+def group_by_invite(*, token: str) -> ResidentialGroup:
+    """The group a join link (its QR code) names, if still in use; a 404 for any other token."""
+    return get_object_or_404(ResidentialGroup.objects.select_related("ward"), invite_token=token, is_active=True)
+
+
+def outlet_of_zalo_oa(*, oa_id: str) -> Outlet | None:
+    """The ward's Zalo Official Account a follower wrote to, by the OA's own id."""
+    return Outlet.objects.filter(kind=ChannelKind.ZALO_OA, external_id=oa_id, is_active=True).first()
 
 
 def ward_by_code(code: str) -> Ward | None:

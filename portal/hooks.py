@@ -18,7 +18,7 @@ from channels.kinds import ChannelKind
 from channels.sms import callback_signature
 from channels.zalo import zalo_signature
 from feedback.services import report_from_zalo_message
-from groups.models import Outlet
+from groups.selectors import outlet_of_zalo_oa
 from portal.common.phones import normalize_phone
 from portal.common.web import int_or_none
 
@@ -113,7 +113,7 @@ def _message_to_report(event: dict) -> HttpResponse:
     if not isinstance(recipient or {}, dict) or not isinstance(sender or {}, dict):
         return JsonResponse({"error": "sender and recipient must be JSON objects"}, status=400)
     oa_id = str((recipient or {}).get("id", ""))
-    outlet = Outlet.objects.filter(kind=ChannelKind.ZALO_OA, external_id=oa_id, is_active=True).first()
+    outlet = outlet_of_zalo_oa(oa_id=oa_id)
     message = event.get("message") or {}
     text = str(message.get("text", "")).strip()
     if outlet is None or not text:

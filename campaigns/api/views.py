@@ -122,7 +122,7 @@ class CampaignViewSet(mixins.ListModelMixin, PortalViewSet):
     def public(self, request: Request, pk: Any = None) -> Response:
         """What the campaign's public page shows (no login): totals per group and per day, and the latest
         entries with a name only where the household agreed."""
-        campaign = Campaign.objects.select_related("ward").filter(pk=pk).first()
+        campaign = selectors.campaign_by_id(pk=pk)
         if campaign is None:
             raise NotFound()
         data = {

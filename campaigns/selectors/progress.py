@@ -102,6 +102,11 @@ def campaign_get_public(*, ward_code: str, pk: int) -> Campaign:
         raise Http404 from None
 
 
+def campaign_by_id(*, pk: Any) -> Campaign | None:
+    """A campaign by its id alone, with its ward, for its public figures (no login); None for no such id."""
+    return Campaign.objects.select_related("ward").filter(pk=pk).first()
+
+
 def campaigns_public(*, ward: Ward) -> QuerySet[Campaign]:
     return Campaign.objects.filter(ward=ward).order_by("-starts_on", "-pk")
 
