@@ -68,7 +68,11 @@ class QueueQuerySerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=["", "open", *Report.Status.values], default="open", allow_blank=True)
     category = serializers.ChoiceField(choices=["", *Category.values], default="", allow_blank=True)
     q = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    overdue = serializers.BooleanField(default=False)
+    # Words, not a boolean: an empty value is the default here too ("overdue=" is every report), which a boolean
+    # in the schema would forbid while the list accepted it.
+    overdue = serializers.ChoiceField(
+        choices=["", "true", "false"], default="", allow_blank=True, help_text="true: only reports past their deadline."
+    )
     sort = serializers.ChoiceField(choices=["", "new", "old", "due"], default="new", allow_blank=True)
     after = serializers.CharField(
         max_length=200, required=False, allow_blank=True, default="", help_text="The next_cursor of the previous page."

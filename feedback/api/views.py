@@ -56,7 +56,7 @@ class ReportViewSet(PortalViewSet):
             status=values["status"] or "open",
             category=values["category"],
             q=values["q"],
-            overdue=values["overdue"],
+            overdue=values["overdue"] == "true",
             sort=values["sort"] or "new",
         )
         page = selectors.report_queue(user=request.user, filters=filters, after=values["after"])

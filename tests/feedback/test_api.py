@@ -110,3 +110,12 @@ def test_a_reply_is_answered_as_the_schema_says_with_no_status_change(ward_a, bo
     schema = SchemaGenerator().get_schema(request=None, public=True)
     event = {"$ref": "#/components/schemas/ReportEvent", "components": schema["components"]}
     jsonschema.validate(reply.json(), event)
+
+
+def test_the_queue_reads_overdue_as_true_false_or_empty_and_refuses_anything_else(ward_a, alice, api_for):
+    api = api_for(alice)
+
+    assert api.get("/api/reports/", {"overdue": "true"}).status_code == 200
+    assert api.get("/api/reports/", {"overdue": ""}).status_code == 200  # empty is the default, as in a form
+    refused = api.get("/api/reports/", {"overdue": "maybe"})
+    assert refused.status_code == 400 and "overdue" in str(refused.json())
