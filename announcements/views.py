@@ -144,6 +144,7 @@ def announcement_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "announcement": announcement,
             "allowed": services.allowed_actions(user=request.user, announcement=announcement),
+            "approval_held_back": services.approval_held_back(user=request.user, announcement=announcement),
             "submit_approves": services.approves_on_submit(user=request.user, announcement=announcement),
             "preview": _previews(announcement),
             "stats": selectors.delivery_stats(announcement),

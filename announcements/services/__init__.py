@@ -20,6 +20,7 @@ from announcements.services.base import (
     ValidationError,
     action_check,
     allowed_actions,
+    approval_held_back,
     role_of,
 )
 from announcements.services.compose import (
@@ -56,6 +57,7 @@ __all__ = [
     "ACTIONS",
     "action_check",
     "allowed_actions",
+    "approval_held_back",
     "role_of",
     "ALL_KINDS",
     "CANCELLABLE",

@@ -91,15 +91,27 @@ def role_of(user: Any, announcement: Announcement) -> Role | None:
 
 def _held_back(action: str, user: Any, announcement: Announcement) -> str:
     """A reason the table cannot state, or "": with a second signature required, a ward admin's own notice is
-    approved by another ward admin (an urgent one excepted: a fire warning does not wait for one)."""
+    approved by another ward admin (an urgent one excepted: a fire warning does not wait for one); and nobody
+    sends back what they wrote themselves (they edit it, or cancel it)."""
+    own = announcement.created_by_id == user.pk
+    if action == "reject" and own:
+        return _("You cannot send back what you wrote: edit it, or cancel it.")
     if (
         action == "approve"
-        and announcement.created_by_id == user.pk
+        and own
         and announcement.ward.requires_second_approver
         and announcement.urgency != Announcement.Urgency.URGENT
     ):
         return _("Another ward admin must approve what you wrote.")
     return ""
+
+
+def approval_held_back(*, user: Any, announcement: Announcement) -> str:
+    """Why a ward admin is not offered to approve this notice waiting for approval, or "": what the detail page
+    says in place of the button."""
+    if announcement.status != _S.PENDING or role_of(user, announcement) != Role.ADMIN:
+        return ""
+    return _held_back("approve", user, announcement)
 
 
 def allowed_actions(*, user: Any, announcement: Announcement) -> frozenset[str]:

@@ -282,6 +282,10 @@ def test_each_person_is_offered_only_what_they_may_do_now_on_the_page_and_in_the
     own = services.announcement_submit(announcement=_draft(alice, group_a1), by=alice)
     own_page = client_for(alice).get(f"/announcements/{own.pk}/").content.decode()
     assert f"/announcements/{own.pk}/confirm/approve/" not in own_page and "data-second-approver" in own_page
+    # Nor is she offered to send back what she wrote: she edits it, or cancels it.
+    assert f"/announcements/{own.pk}/reject/" not in own_page and f"/announcements/{own.pk}/edit/" in own_page
+    with pytest.raises(services.AnnouncementError):
+        services.announcement_reject(announcement=own, by=alice, note="Sai giờ")
 
     # Approved by alice meanwhile: bob's stale confirmation page sends him back to it, saying why.
     services.announcement_approve(announcement=pending, by=alice)
