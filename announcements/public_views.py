@@ -16,13 +16,14 @@ from django.utils.translation import gettext as _
 from announcements import rendering, selectors, services
 from announcements.calendar import meeting_ics
 from announcements.models import Announcement, AnnouncementFile, Response
-from groups.models import ResidentialGroup, Ward
+from groups.models import ResidentialGroup
+from groups.selectors import ward_get_by_code
 from portal.common.text import clean_text
 from portal.common.web import file_response, public_url
 
 
 def public_feed(request: HttpRequest, ward_code: str, group_id: int | None = None) -> HttpResponse:
-    ward = get_object_or_404(Ward, code=ward_code)
+    ward = ward_get_by_code(ward_code)
     group = get_object_or_404(ResidentialGroup, pk=group_id, ward=ward) if group_id else None
     rows = selectors.public_announcements(ward_id=ward.pk, group_id=group.pk if group else None)
     page = Paginator(rows, 20).get_page(request.GET.get("page"))
@@ -129,7 +130,7 @@ class WardAtomFeed(Feed):
     feed_type = Atom1Feed
 
     def get_object(self, request: HttpRequest, ward_code: str, group_id: int | None = None) -> tuple:
-        ward = get_object_or_404(Ward, code=ward_code)
+        ward = ward_get_by_code(ward_code)
         group = get_object_or_404(ResidentialGroup, pk=group_id, ward=ward) if group_id else None
         return ward, group
 

@@ -13,7 +13,7 @@ from typing import Any
 from xml.etree import ElementTree
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.urls import path
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
@@ -21,7 +21,7 @@ from django.views.decorators.csrf import csrf_exempt
 from feedback import selectors, services
 from feedback.models import Category, Report
 from groups.models import Ward
-from groups.selectors import only_ward, ward_by_code
+from groups.selectors import only_ward, ward_get_by_code
 from portal.common.text import clean_text
 from portal.common.web import moment_or_none
 
@@ -103,10 +103,10 @@ def endpoint(view: Callable[..., Any]) -> Callable[..., HttpResponse]:
 def _jurisdiction(request: HttpRequest, data: Any) -> Ward:
     code = (data.get("jurisdiction_id") or "").strip()
     if code:
-        ward = ward_by_code(code)
-        if ward is None:
-            raise Open311Error(404, f"jurisdiction_id {code} not found")
-        return ward
+        try:
+            return ward_get_by_code(code)
+        except Http404:
+            raise Open311Error(404, f"jurisdiction_id {code} not found") from None
     ward = only_ward()
     if ward is None:
         raise Open311Error(400, "jurisdiction_id is required")

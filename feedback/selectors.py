@@ -25,7 +25,7 @@ from feedback.models import (
 )
 from feedback.workcalendar import Day, national_days
 from groups.models import StaffProfile, Ward
-from groups.selectors import groups_for_user, staff_profile_of
+from groups.selectors import groups_for_user, staff_profile_in, staff_profile_of
 from portal.common.text import fold
 from portal.common.web import int_or_none, moment_or_none
 
@@ -60,8 +60,7 @@ def report_by_code_for_user(*, user: Any, code: str) -> Report | None:
 
 
 def can_see_reporter(*, user: Any, report: Report) -> bool:
-    profile = staff_profile_of(user)
-    if profile is None or profile.ward_id != report.ward_id:
+    if staff_profile_in(user, report.ward_id) is None:
         return False
     if report.is_confidential:
         return is_tip_officer(user=user, ward_id=report.ward_id)

@@ -17,6 +17,7 @@ from feedback.forms import CannedReplyForm, HolidayForm, UnitForm
 from feedback.models import CannedReply, Holiday, Unit
 from groups.access import staff_required, ward_admin_profile
 from groups.models import StaffProfile
+from groups.selectors import active_groups_of
 from portal.common.web import apply_errors
 
 
@@ -71,7 +72,7 @@ def unit_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     form = UnitForm(
         request.POST or None,
         initial=initial,
-        groups=profile.ward.groups.filter(is_active=True).order_by("name"),
+        groups=active_groups_of(ward_id=profile.ward_id),
         staff=selectors.ward_staff_users(ward_id=profile.ward_id),
     )
     save = partial(services.unit_save, ward=profile.ward, by=request.user, unit=unit)

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -19,7 +19,7 @@ from channels.personal import LABELS
 from feedback import lookup, selectors, services
 from feedback.forms import RatingForm, ReportForm, StatusLookupForm
 from feedback.models import ReportEvent
-from groups.models import Ward
+from groups.selectors import active_groups_of, ward_get_by_code
 from portal.common.audit import client_ip
 from portal.common.images import SMALL_SIDE, image_prepare, small_version
 from portal.common.phones import normalize_phone
@@ -69,9 +69,9 @@ def _photo_check(upload: Any) -> object:
 
 
 def report(request: HttpRequest, ward_code: str) -> HttpResponse:
-    ward = get_object_or_404(Ward, code=ward_code)
+    ward = ward_get_by_code(ward_code)
     # Lazy: a submission that succeeds never shows the list, and a city ward's list is long.
-    groups = ward.groups.filter(is_active=True).order_by("name").values_list("pk", "name")
+    groups = active_groups_of(ward_id=ward.pk).values_list("pk", "name")
     token = request.POST.get("form_token", "")
     if request.method == "POST":
         # Photos kept from a try that came back with an error, those the resident left ticked, come first.
@@ -245,7 +245,7 @@ def public_photo(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def similar(request: HttpRequest, ward_code: str) -> JsonResponse:
-    ward = get_object_or_404(Ward, code=ward_code)
+    ward = ward_get_by_code(ward_code)
 
     def number(name: str, limit: int) -> float | None:
         value = services.coordinate(request.GET.get(name), -limit, limit)
@@ -276,6 +276,6 @@ def similar(request: HttpRequest, ward_code: str) -> JsonResponse:
 
 
 def answers(request: HttpRequest, ward_code: str) -> HttpResponse:
-    ward = get_object_or_404(Ward, code=ward_code)
+    ward = ward_get_by_code(ward_code)
     rows = list(selectors.public_answers(ward_id=ward.pk)[:50])
     return render(request, "feedback/answers.html", {"ward": ward, "rows": rows})

@@ -39,6 +39,12 @@ def staff_profile_of(user: Any) -> StaffProfile | None:
         return None
 
 
+def staff_profile_in(user: Any, ward_id: int) -> StaffProfile | None:
+    """The person's staff profile if they are staff of this ward; None for anyone else, another ward's included."""
+    profile = staff_profile_of(user)
+    return profile if profile is not None and profile.ward_id == ward_id else None
+
+
 def wards_for_user(*, user: Any) -> QuerySet[Ward]:
     profile = staff_profile_of(user)
     if profile is None:
@@ -346,8 +352,9 @@ def outlet_of_zalo_oa(*, oa_id: str) -> Outlet | None:
     return Outlet.objects.filter(kind=ChannelKind.ZALO_OA, external_id=oa_id, is_active=True).first()
 
 
-def ward_by_code(code: str) -> Ward | None:
-    return Ward.objects.filter(code=code).first()
+def ward_get_by_code(code: str) -> Ward:
+    """The ward a public address names by its code; a 404 for any other code."""
+    return get_object_or_404(Ward, code=code)
 
 
 def only_ward() -> Ward | None:

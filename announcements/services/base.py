@@ -12,7 +12,7 @@ from announcements.models import Announcement, Delivery
 from channels.kinds import OUTLET_KINDS
 from channels.routing import PERSONAL_KINDS
 from groups.models import StaffProfile
-from groups.selectors import staff_profile_of
+from groups.selectors import staff_profile_in, staff_profile_of
 
 ALL_KINDS = PERSONAL_KINDS + OUTLET_KINDS
 FINAL = [
@@ -81,8 +81,8 @@ _NOT_YOU = {
 
 def role_of(user: Any, announcement: Announcement) -> Role | None:
     """The user's role on this announcement, or None for anyone outside its ward's staff."""
-    profile = staff_profile_of(user)
-    if profile is None or profile.ward_id != announcement.ward_id:
+    profile = staff_profile_in(user, announcement.ward_id)
+    if profile is None:
         return None
     if profile.is_ward_admin:
         return Role.ADMIN

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from campaigns.models import Campaign, DayTotal, Entry, Participation, Total
 from campaigns.selectors import progress_changed
 from groups.models import Household, ResidentialGroup
-from groups.selectors import groups_for_user, staff_profile_of
+from groups.selectors import groups_for_user, staff_profile_in
 from portal.common.audit import audit_record
 from portal.common.text import normalize_spaces
 from portal.models import AuditEvent
@@ -93,8 +93,8 @@ def amount_clean(campaign: Campaign, amount: int | None) -> int:
 def _may_record_in(user: Any, ward_id: int, group_id: int) -> bool:
     """Ward admins and staff record in every group of their ward, a leader in the groups they lead (the rule
     of groups.selectors.groups_for_user, asked for one group without a query for the ward-wide)."""
-    profile = staff_profile_of(user)
-    if profile is None or profile.ward_id != ward_id:
+    profile = staff_profile_in(user, ward_id)
+    if profile is None:
         return False
     return profile.is_ward_wide or groups_for_user(user=user).filter(pk=group_id).exists()
 

@@ -19,7 +19,7 @@ from announcements.services import AnnouncementData, announcement_save
 from campaigns.models import Attendance, Meeting, MinutesVersion
 from campaigns.selectors.meetings import invitees_for
 from groups.models import Member
-from groups.selectors import groups_for_user, staff_profile_of
+from groups.selectors import groups_for_user, staff_profile_in, staff_profile_of
 from portal.common.audit import audit_record
 from portal.common.text import clean_multiline, normalize_spaces
 from portal.models import AuditEvent
@@ -162,8 +162,8 @@ def attendance_scan(*, meeting: Meeting, token: str, by: Any) -> tuple[Member, b
 
 def may_keep_minutes(user: Any, meeting: Meeting) -> bool:
     """Who may attach or replace a meeting's minutes: those who run it, its organiser and the ward's admins."""
-    profile = staff_profile_of(user)
-    if profile is None or profile.ward_id != meeting.ward_id:
+    profile = staff_profile_in(user, meeting.ward_id)
+    if profile is None:
         return False
     return profile.is_ward_admin or meeting.created_by_id == user.pk
 

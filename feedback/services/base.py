@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from feedback.models import Report, ReportEvent
 from feedback.workcalendar import WorkCalendar
-from groups.selectors import staff_profile_of
+from groups.selectors import staff_profile_in
 
 S = Report.Status
 
@@ -49,8 +49,7 @@ def deadlines(*, ward_id: int, start: datetime, priority: str) -> tuple[datetime
 
 
 def _staff_report(user: Any, report: Report) -> Report:
-    profile = staff_profile_of(user)
-    if profile is None or profile.ward_id != report.ward_id:
+    if staff_profile_in(user, report.ward_id) is None:
         raise PermissionDenied
     return Report.objects.select_for_update().get(pk=report.pk)
 
@@ -69,8 +68,7 @@ def allowed_actions(*, user: Any, report: Report) -> frozenset[str]:
     """What this person may do with the report now, as the services will allow it: any officer of its ward
     changes its status (where the table leads somewhere), its priority, and writes to it; only an open report is
     assigned. The detail page and the API render from it."""
-    profile = staff_profile_of(user)
-    if profile is None or profile.ward_id != report.ward_id:
+    if staff_profile_in(user, report.ward_id) is None:
         return frozenset()
     actions = {"priority", "reply"}
     if next_statuses(report):
