@@ -369,3 +369,23 @@ class InPersonReach(models.Model):
 
     def __str__(self) -> str:
         return f"{self.announcement_id}/{self.household_id}: {self.how}"
+
+
+class AnnouncementReach(models.Model):
+    """An announcement's reach in households, kept for the province's page: worked out once when the sending
+    ends (and again if a retry sends more), and moved by each household a leader records as told in person, so
+    a page of a province's week reads these rows and never counts deliveries."""
+
+    announcement = models.OneToOneField(Announcement, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    ward = models.ForeignKey(Ward, on_delete=models.CASCADE, related_name="+")
+    sent_on = models.DateField()
+    audience_households = models.PositiveIntegerField(default=0)
+    by_channel = models.PositiveIntegerField(default=0)
+    told = models.PositiveIntegerField(default=0)
+    loudspeaker = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["ward", "sent_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.announcement_id}: {self.by_channel}+{self.told}+{self.loudspeaker}/{self.audience_households}"

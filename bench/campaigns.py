@@ -49,9 +49,13 @@ def fill(contributions: int) -> tuple[object, object, list]:
     from django.utils import timezone
 
     from campaigns import services
-    from groups.models import StaffProfile, Ward
+    from groups.models import Province, StaffProfile, Ward
 
-    ward = Ward.objects.create(name="Phường Benchmark", code="99997", province="Hà Nội")
+    ward = Ward.objects.create(
+        name="Phường Benchmark",
+        code="99997",
+        province=Province.objects.get_or_create(code="01", defaults={"name": "Hà Nội"})[0],
+    )
     admin = get_user_model().objects.create_user(username="bench@example.vn", email="bench@example.vn")
     StaffProfile.objects.create(user=admin, ward=ward, role=StaffProfile.Role.WARD_ADMIN)
     with connection.cursor() as cursor:

@@ -48,12 +48,12 @@ def build_residents(recipients: int, *, groups: int = GROUPS, code: str = "99999
     INSERT … SELECT statements."""
     from django.db import connection
 
-    from groups.models import Ward
+    from groups.models import Province, Ward
 
     ward = Ward.objects.create(
         name=f"Phường Benchmark {code}",
         code=code,
-        province="Hà Nội",
+        province=Province.objects.get_or_create(code="01", defaults={"name": "Hà Nội"})[0],
         households_total=recipients,
         requires_second_approver=False,
     )

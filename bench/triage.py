@@ -47,10 +47,15 @@ def log(message: str) -> None:
 def fill(rows: int) -> tuple[int, object]:
     from django.db import connection
 
-    from groups.models import Ward
+    from groups.models import Province, Ward
     from portal.common.text import fold
 
-    ward = Ward.objects.create(name="Phường Benchmark", code="99998", province="Hà Nội", households_total=rows)
+    ward = Ward.objects.create(
+        name="Phường Benchmark",
+        code="99998",
+        province=Province.objects.get_or_create(code="01", defaults={"name": "Hà Nội"})[0],
+        households_total=rows,
+    )
     phrases = [p for p, _c in PHRASES]
     folded = [fold(p) for p in phrases]
     categories = [c for _p, c in PHRASES]

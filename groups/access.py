@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from rest_framework.permissions import BasePermission
 
-from groups.selectors import staff_profile_of
+from groups.selectors import province_staff_of, staff_profile_of
 
 View = Callable[..., Any]
 
@@ -27,6 +27,28 @@ def staff_required(view: View) -> View:
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def province_required(view: View) -> View:
+    """Signed in as a province admin or viewer: what they see is their province's figures, never a resident."""
+
+    @wraps(view)
+    def wrapper(request: Any, *args: Any, **kwargs: Any) -> Any:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if province_staff_of(request.user) is None:
+            raise PermissionDenied(_("This account is not an account of a province's committee."))
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def province_admin(request: Any) -> Any:
+    """The person's province role if they are its admin; a viewer, who writes nothing, is refused."""
+    staff = province_staff_of(request.user)
+    if staff is None or not staff.is_admin:
+        raise PermissionDenied(_("Only a province admin can do this."))
+    return staff
 
 
 def ward_admin_profile(request: Any, refusal: str | None = None) -> Any:

@@ -1,12 +1,36 @@
 from django.contrib import admin
 
-from groups.models import Household, Member, MemberImport, Membership, Outlet, ResidentialGroup, StaffProfile, Ward
+from groups.models import (
+    Household,
+    Member,
+    MemberImport,
+    Membership,
+    Outlet,
+    Province,
+    ProvinceStaff,
+    ResidentialGroup,
+    StaffProfile,
+    Ward,
+)
+
+
+@admin.register(Province)
+class ProvinceAdmin(admin.ModelAdmin):
+    list_display = ["name", "code"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(ProvinceStaff)
+class ProvinceStaffAdmin(admin.ModelAdmin):
+    list_display = ["user", "province", "role"]
+    list_filter = ["province", "role"]
 
 
 @admin.register(Ward)
 class WardAdmin(admin.ModelAdmin):
     list_display = ["name", "code", "province", "households_total"]
-    search_fields = ["name", "code", "province"]
+    list_filter = ["province"]
+    search_fields = ["name", "code", "province__name"]
 
 
 @admin.register(ResidentialGroup)

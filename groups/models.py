@@ -14,10 +14,53 @@ from channels.kinds import ChannelKind, ContactChannel  # the channels' words; i
 from portal.common.phones import national_format
 
 
+class Province(models.Model):
+    """A province or centrally-run city: since 1 July 2025 the tier above the wards and communes, and the one
+    that runs the server. Its committee directs and watches its wards through counts and what is public; a
+    resident's personal data stays with the ward."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    code = models.CharField(_("administrative code"), max_length=4, unique=True)
+
+    class Meta:
+        verbose_name = _("province / city")
+        verbose_name_plural = _("provinces / cities")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProvinceStaff(models.Model):
+    """A portal account of a province's committee. Kept apart from the wards' staff profiles on purpose: no
+    ward page, which asks for a staff profile, ever opens to it."""
+
+    class Role(models.TextChoices):
+        ADMIN = "admin", _("Province admin")
+        VIEWER = "viewer", _("Province viewer")
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="province_staff")
+    province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="staff")
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices)
+
+    class Meta:
+        verbose_name = _("province staff")
+        verbose_name_plural = _("province staff")
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} — {self.province}"
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == self.Role.ADMIN
+
+
 class Ward(models.Model):
     name = models.CharField(_("name"), max_length=200)
     code = models.CharField(_("administrative code"), max_length=10, unique=True)
-    province = models.CharField(_("province / city"), max_length=200)
+    province = models.ForeignKey(
+        Province, on_delete=models.PROTECT, related_name="wards", verbose_name=_("province / city")
+    )
     households_total = models.PositiveIntegerField(_("households in total"), default=0)
     # A second person must approve what someone drafts; announcements read this.
     requires_second_approver = models.BooleanField(_("requires a second approver"), default=True)
@@ -52,6 +95,9 @@ class ResidentialGroup(models.Model):
     households_total = models.PositiveIntegerField(
         _("households declared"), default=0, help_text=_("As declared by the ward; the denominator of coverage.")
     )
+    # Households of the group with at least one member of it active, kept by the membership services in the
+    # transactions that change it, so the province's page adds up its wards without counting memberships.
+    covered = models.PositiveIntegerField(_("households covered"), default=0, editable=False)
     facebook_group_url = models.URLField(_("Facebook group link"), blank=True)
     invite_token = models.CharField(max_length=32, unique=True, default=new_invite_token, editable=False)
     is_active = models.BooleanField(_("active"), default=True)
@@ -308,3 +354,36 @@ def confirmation_topic(membership_id: int) -> str:
     """What the message asking a phone's owner to confirm a membership is filed under (a personal message's
     topic): the services that send it and the selectors that show it name it alike."""
     return f"membership:{membership_id}"
+
+
+class WardDay(models.Model):
+    """A ward's figures of one day (local date), added to by the transactions that change them: the province's
+    page and report read these few rows, never the big tables. Each counter is a change on that day, so a
+    month's figure is the sum of its days, and a change undone later (a report reopened) is taken back from the
+    day it was counted on."""
+
+    ward = models.ForeignKey(Ward, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    covered = models.IntegerField(default=0)  # households covered gained, less those lost
+    reports_received = models.IntegerField(default=0)
+    reports_answered = models.IntegerField(default=0)
+    reports_resolved = models.IntegerField(default=0)
+    reports_resolved_in_time = models.IntegerField(default=0)
+    meetings = models.IntegerField(default=0)
+    attendance = models.IntegerField(default=0)
+
+    COUNTERS = (
+        "covered",
+        "reports_received",
+        "reports_answered",
+        "reports_resolved",
+        "reports_resolved_in_time",
+        "meetings",
+        "attendance",
+    )
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["ward", "day"], name="one_ward_day")]
+
+    def __str__(self) -> str:
+        return f"{self.ward_id} {self.day}"

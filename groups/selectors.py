@@ -5,10 +5,24 @@ profile sees nothing, a ward's staff see only their ward, a group leader only th
 """
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -21,6 +35,7 @@ from groups.models import (
     Member,
     Membership,
     Outlet,
+    ProvinceStaff,
     ResidentialGroup,
     StaffProfile,
     Ward,
@@ -36,6 +51,16 @@ def staff_profile_of(user: Any) -> StaffProfile | None:
     try:
         return user.staff_profile
     except StaffProfile.DoesNotExist:
+        return None
+
+
+def province_staff_of(user: Any) -> ProvinceStaff | None:
+    """The person's place in a province's committee, if any: a role apart from the wards' staff."""
+    if user is None or not user.is_authenticated:
+        return None
+    try:
+        return user.province_staff
+    except ProvinceStaff.DoesNotExist:
         return None
 
 
@@ -245,6 +270,32 @@ def groups_with_coverage(groups: QuerySet[ResidentialGroup]) -> QuerySet[Residen
     )
 
 
+def memberships_at(groups: list[int], moment: datetime) -> Any:
+    """Memberships that were active at a moment: begun before it (`joined_at`, set when a membership becomes
+    active; rows older than that field count from their creation), and not ended by then (`left_at`, set when
+    it ends, whatever the status it ended in)."""
+    active, left = Membership.Status.ACTIVE, Membership.Status.LEFT
+    begun = Q(joined_at__lt=moment) | Q(joined_at__isnull=True, created_at__lt=moment, status__in=[active, left])
+    not_ended = Q(left_at__isnull=True, status=active) | Q(left_at__gte=moment)
+    return Membership.objects.filter(begun, not_ended, group_id__in=groups)
+
+
+def members_at(groups: list[int], moment: datetime) -> dict[int, int]:
+    rows = memberships_at(groups, moment).values("group_id").annotate(n=Count("id"))
+    return {row["group_id"]: row["n"] for row in rows}
+
+
+def covered_at(groups: list[int], moment: datetime) -> dict[int, int]:
+    """Households of each group with at least one member of it active at a moment (coverage then)."""
+    rows = (
+        memberships_at(groups, moment)
+        .filter(member__household__group_id=F("group_id"))
+        .values("group_id")
+        .annotate(n=Count("member__household", distinct=True))
+    )
+    return {row["group_id"]: row["n"] for row in rows}
+
+
 @dataclass(frozen=True)
 class Coverage:
     covered: int
@@ -371,9 +422,11 @@ def active_groups_of(*, ward_id: int) -> QuerySet[ResidentialGroup]:
 def wards_to_choose() -> list[dict[str, Any]]:
     """Every ward as the front door lists them (code, name, province, position, and name and province folded, which
     the page filters on as one types), by name."""
-    wards = list(Ward.objects.order_by("name").values("code", "name", "province", "latitude", "longitude"))
+    wards = list(
+        Ward.objects.order_by("name").values("code", "name", "latitude", "longitude", province_name=F("province__name"))
+    )
     for ward in wards:
-        ward["folded"] = fold(f"{ward['name']} {ward['province']}")
+        ward["folded"] = fold(f"{ward['name']} {ward['province_name']}")
     return wards
 
 

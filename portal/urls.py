@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from groups import join_views
 from portal import hooks, token_views, views
 from portal.common.web import IdConverter
+from portal.province import views as province_views
 from portal.today import views as today_views
 from portal.ward_report import views as ward_report_views
 
@@ -17,6 +18,8 @@ urlpatterns = [
     path("health/", views.health, name="health"),
     path("today/", today_views.today, name="today"),
     path("today/block/", today_views.today_block, name="today_block"),
+    path("province/", province_views.province, name="province"),
+    path("province/wards/<str:code>/", province_views.province_ward, name="province_ward"),
     path("ward-report/", ward_report_views.ward_report, name="ward_report"),
     path("ward-report/<id:pk>/", ward_report_views.ward_report_status, name="ward_report_status"),
     path("ward-report/<id:pk>/download/", ward_report_views.ward_report_download, name="ward_report_download"),

@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
 
-from groups.selectors import staff_profile_of, wards_matching, wards_to_choose
+from groups.selectors import province_staff_of, staff_profile_of, wards_matching, wards_to_choose
 from portal.celery import app as celery_app
 from portal.common.web import safe_next
 
@@ -22,6 +22,8 @@ def home(request: HttpRequest) -> HttpResponse:
 
     if staff_profile_of(request.user) is not None:
         return redirect("today")
+    if province_staff_of(request.user) is not None:
+        return redirect("province")
     wards = wards_to_choose()
     if len(wards) == 1:
         return redirect("announcements:public_feed", ward_code=wards[0]["code"])

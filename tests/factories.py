@@ -2,11 +2,31 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from groups.models import Household, Member, Membership, ResidentialGroup, StaffProfile, Ward
+from groups.models import (
+    Household,
+    Member,
+    Membership,
+    Province,
+    ProvinceStaff,
+    ResidentialGroup,
+    StaffProfile,
+    Ward,
+)
 from portal.common.phones import phone_search_keys
 from portal.common.text import fold
 
 PASSWORD = "Mat-khau-thu-123"
+
+
+class ProvinceFactory(factory.django.DjangoModelFactory):
+    """Khánh Hòa unless told: most tests' wards share one province, as the wards of one server do."""
+
+    class Meta:
+        model = Province
+        django_get_or_create = ("code",)
+
+    name = "Khánh Hòa"
+    code = "56"
 
 
 class WardFactory(factory.django.DjangoModelFactory):
@@ -15,7 +35,7 @@ class WardFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"Phường Thử {n}")
     code = factory.Sequence(lambda n: f"{10000 + n}")
-    province = "Khánh Hòa"
+    province = factory.SubFactory(ProvinceFactory)
     households_total = 500
 
 
@@ -72,6 +92,12 @@ def staff_user(email: str, *, ward: Ward, role: str, groups: list[ResidentialGro
     profile = StaffProfile.objects.create(user=user, ward=ward, role=role)
     if groups:
         profile.groups.set(groups)
+    return user
+
+
+def province_user(email: str, *, province: Province, role: str = ProvinceStaff.Role.ADMIN):
+    user = get_user_model().objects.create_user(username=email, email=email, password=PASSWORD)
+    ProvinceStaff.objects.create(user=user, province=province, role=role)
     return user
 
 

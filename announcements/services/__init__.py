@@ -39,7 +39,7 @@ from announcements.services.fanout import (
 )
 from announcements.services.materialize import deliveries_materialize
 from announcements.services.personal import personal_message_queue
-from announcements.services.reach import in_person_record
+from announcements.services.reach import in_person_record, reach_keep
 from announcements.services.receipts import delivery_opened, delivery_report, response_record
 from announcements.services.resend import deliveries_settle, personal_messages_resend, resendable_personal
 from announcements.services.workflow import (
@@ -71,6 +71,7 @@ __all__ = [
     "ValidationError",
     "announcement_approve",
     "in_person_record",
+    "reach_keep",
     "deliveries_settle",
     "personal_messages_resend",
     "resendable_personal",

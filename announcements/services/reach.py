@@ -6,10 +6,12 @@ from typing import Any
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from announcements.models import Announcement, InPersonReach
-from announcements.selectors import audience_households
+from announcements.models import Announcement, AnnouncementReach, Delivery, InPersonReach
+from announcements.selectors import audience_households, reach_of
 from portal.common.audit import audit_record
 from portal.models import AuditEvent
 
@@ -35,11 +37,12 @@ def in_person_record(*, announcement: Announcement, household_ids: list[int], ho
     if len(allowed) != len(ids):
         raise PermissionDenied
     with transaction.atomic():
-        existing = set(
-            InPersonReach.objects.filter(announcement=announcement, household_id__in=ids).values_list(
-                "household_id", flat=True
-            )
+        existing = dict(
+            InPersonReach.objects.select_for_update()
+            .filter(announcement=announcement, household_id__in=ids)
+            .values_list("household_id", "how")
         )
+        _reach_move(announcement, ids, existing, how)
         InPersonReach.objects.filter(announcement=announcement, household_id__in=existing).update(
             how=how, recorded_by=by
         )
@@ -58,3 +61,47 @@ def in_person_record(*, announcement: Announcement, household_ids: list[int], ho
             summary=f"in person ({how}): {len(ids)} households",
         )
     return len(ids)
+
+
+def reach_keep(announcement_id: int) -> None:
+    """Work out an announcement's reach and keep it (when its sending ends, in that transaction): one count over
+    its deliveries, once, so the province's page never makes it."""
+    announcement = Announcement.objects.filter(pk=announcement_id).first()
+    if announcement is None:
+        return
+    reach = reach_of(announcement)
+    AnnouncementReach.objects.update_or_create(
+        announcement=announcement,
+        defaults={
+            "ward_id": announcement.ward_id,
+            "sent_on": timezone.localdate(announcement.send_started_at or timezone.now()),
+            "audience_households": announcement.audience_households,
+            "by_channel": reach.by_channel,
+            "told": reach.told,
+            "loudspeaker": reach.loudspeaker,
+        },
+    )
+
+
+def _reach_move(announcement: Announcement, ids: list[int], existing: dict[int, str], how: str) -> None:
+    """The kept reach moved by households newly told (or told another way): those a channel reached already
+    count there and are left as they are, as reach_of counts them."""
+    reached = set(
+        Delivery.objects.filter(
+            announcement=announcement,
+            status__in=[Delivery.Status.SENT, Delivery.Status.DELIVERED],
+            member__household_id__in=ids,
+        ).values_list("member__household_id", flat=True)
+    )
+    field = {InPersonReach.How.TOLD: "told", InPersonReach.How.LOUDSPEAKER: "loudspeaker"}
+    changes = {"told": 0, "loudspeaker": 0}
+    for pk in ids:
+        if pk in reached or existing.get(pk) == how:
+            continue
+        changes[field[how]] += 1
+        if pk in existing:
+            changes[field[existing[pk]]] -= 1
+    if any(changes.values()):
+        AnnouncementReach.objects.filter(announcement=announcement).update(
+            **{name: F(name) + n for name, n in changes.items() if n}
+        )

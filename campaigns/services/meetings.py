@@ -20,6 +20,7 @@ from campaigns.models import Attendance, Meeting, MinutesVersion
 from campaigns.selectors.meetings import invitees_for
 from groups.models import Member
 from groups.selectors import groups_for_user, staff_profile_in, staff_profile_of
+from groups.services.rollups import ward_day_add
 from portal.common.audit import audit_record
 from portal.common.text import clean_multiline, normalize_spaces
 from portal.models import AuditEvent
@@ -89,6 +90,7 @@ def meeting_create(*, data: MeetingData, by: Any) -> Meeting:
             created_by=by,
         )
         meeting.groups.set(groups)
+        ward_day_add(meeting.ward_id, timezone.localdate(meeting.starts_at), meetings=1)
         audit_record(actor=by, action=AuditEvent.Action.CREATE, obj=meeting, ward=profile.ward, summary=title)
     return meeting
 
@@ -105,6 +107,8 @@ def attendance_set(
         raise PermissionDenied
     scope = everyone if shown_ids is None else {pk: everyone[pk] for pk in set(shown_ids) | wanted if pk in everyone}
     with transaction.atomic():
+        # One edit of a meeting's attendance at a time, so the ward's count moves by exactly what changed.
+        Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
         present = set(
             Attendance.objects.filter(meeting=meeting, member_id__in=list(scope)).values_list("member_id", flat=True)
         )
@@ -118,6 +122,7 @@ def attendance_set(
         removed, _n = Attendance.objects.filter(
             meeting=meeting, member_id__in=list(set(scope) - wanted), how=Attendance.How.TICK
         ).delete()
+        ward_day_add(meeting.ward_id, timezone.localdate(meeting.starts_at), attendance=len(wanted - present) - removed)
         audit_record(
             actor=by,
             action=AuditEvent.Action.UPDATE,
@@ -144,11 +149,15 @@ def attendance_scan(*, meeting: Meeting, token: str, by: Any) -> tuple[Member, b
     membership = invitees_for(meeting=meeting, user=by).filter(member_id=member_id).select_related("member").first()
     if membership is None:
         raise ValidationError({"token": [_("This person is not invited in your groups.")]})
-    _attendance, created = Attendance.objects.get_or_create(
-        meeting=meeting,
-        member_id=member_id,
-        defaults={"group_id": membership.group_id, "how": Attendance.How.QR, "recorded_by": by},
-    )
+    with transaction.atomic():
+        Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
+        _attendance, created = Attendance.objects.get_or_create(
+            meeting=meeting,
+            member_id=member_id,
+            defaults={"group_id": membership.group_id, "how": Attendance.How.QR, "recorded_by": by},
+        )
+        if created:
+            ward_day_add(meeting.ward_id, timezone.localdate(meeting.starts_at), attendance=1)
     if created:
         audit_record(
             actor=by,

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from feedback.models import Report, ReportEvent
-from feedback.services.base import ReportError, S, _event, _staff_report, status_move
+from feedback.services.base import ReportError, S, _event, _staff_report, figures_change, status_move
 from feedback.services.messages import reporter_notify
 from feedback.services.reporting import _photos_store
 from portal.common.images import image_prepare
@@ -35,6 +35,7 @@ def report_reply(
         if public:
             if report.first_response_at is None:
                 report.first_response_at = timezone.now()
+                figures_change(report, answered=None, resolved=report.resolved_at)
             if report.status == S.ASSIGNED:
                 # Answered by the unit it was given to: it is being dealt with, and the timeline says so.
                 status_move(report, S.IN_PROGRESS, actor=by)

@@ -1,6 +1,7 @@
 """What every part of handling a report shares: the status table, tracking codes, deadlines, the timeline, and the
 the message to the reporter."""
 
+from collections import defaultdict
 from datetime import datetime
 from typing import Any
 
@@ -12,6 +13,7 @@ from django.utils.translation import gettext as _
 from feedback.models import Report, ReportEvent
 from feedback.workcalendar import WorkCalendar
 from groups.selectors import staff_profile_in
+from groups.services.rollups import Deltas, ward_days_add
 
 S = Report.Status
 
@@ -103,6 +105,7 @@ def status_move(
     status_check(report, to)
     now = now or timezone.now()
     previous = report.status
+    answered, resolved = report.first_response_at, report.resolved_at
     report.status = to
     if to in {S.TRIAGED, S.ASSIGNED, S.IN_PROGRESS} and report.accepted_at is None:
         report.accepted_at = now
@@ -114,4 +117,29 @@ def status_move(
         report.resolved_at = report.closed_at = None
     if to in NEEDS_REASON | {S.RESOLVED} and report.first_response_at is None:
         report.first_response_at = now
+    figures_change(report, answered=answered, resolved=resolved)
     return _event(report, kind, actor, from_status=previous, to_status=to, is_public=True, text=text, via=via)
+
+
+def _in_time(report: Report, resolved_at: datetime) -> int:
+    return int(report.resolve_due_at is not None and resolved_at <= report.resolve_due_at)
+
+
+def figures_change(report: Report, *, answered: datetime | None, resolved: datetime | None) -> None:
+    """Add to the ward's days what a change of the report's answer and resolution times means, given their values
+    before it: a first answer counts on its day, a resolution on its day (and "in time" when by the deadline),
+    and a resolution undone (the report reopened) is taken back from the day it was counted on."""
+    changes: Deltas = defaultdict(dict)
+
+    def add(moment: datetime, name: str, n: int) -> None:
+        day = changes[(report.ward_id, timezone.localdate(moment))]
+        day[name] = day.get(name, 0) + n
+
+    if answered is None and report.first_response_at is not None:
+        add(report.first_response_at, "reports_answered", 1)
+    if resolved != report.resolved_at:
+        for moment, sign in ((resolved, -1), (report.resolved_at, 1)):
+            if moment is not None:
+                add(moment, "reports_resolved", sign)
+                add(moment, "reports_resolved_in_time", sign * _in_time(report, moment))
+    ward_days_add(changes)

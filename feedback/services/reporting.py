@@ -24,6 +24,7 @@ from feedback.models import Category, Report, ReportEvent, ReportPhoto
 from feedback.services.base import S, deadlines
 from feedback.services.messages import reporter_notify
 from groups.models import Member, ResidentialGroup, Ward
+from groups.services.rollups import ward_day_add
 from portal.common.images import PreparedImage, image_prepare
 from portal.common.phones import normalize_phone
 from portal.common.text import clean_multiline, clean_text, fold, normalize_spaces
@@ -189,6 +190,7 @@ def report_submit(
                     actor=report.recorded_by,
                 )
                 _photos_store(report, event, prepared)
+                ward_day_add(ward.pk, timezone.localdate(now), reports_received=1)
                 if report.source != Report.Source.ZALO_OA:
                     reporter_notify(report, "received")
             return report, True

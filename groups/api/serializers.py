@@ -10,6 +10,8 @@ from portal.api.fields import id_field
 
 
 class WardSerializer(serializers.ModelSerializer):
+    province = serializers.CharField(source="province.name", read_only=True)
+
     class Meta:
         model = Ward
         fields = ["id", "name", "code", "province", "households_total"]

@@ -13,6 +13,7 @@ from groups.selectors import can_decide_request
 from groups.services.base import household_for_address
 from groups.services.members import MemberData, member_data_clean, member_new
 from groups.services.messages import membership_confirmation_send, membership_state_tell
+from groups.services.rollups import coverage_refresh
 from portal.common.audit import audit_record
 from portal.models import AuditEvent
 
@@ -102,6 +103,7 @@ def join_request_decide(*, membership: Membership, approve: bool, by: Any) -> Me
         else:
             locked.status, locked.left_at = Membership.Status.REJECTED, timezone.now()
         locked.save()
+        coverage_refresh([locked.group_id])
         audit_record(
             actor=by,
             action=AuditEvent.Action.APPROVE if approve else "reject",

@@ -18,6 +18,7 @@ from groups.models import ContactChannel, Member, Membership, ResidentialGroup, 
 from groups.selectors import can_see_member, member_get_for_user
 from groups.services.base import household_for_address, role_clean
 from groups.services.memberships import _current_group_of, membership_request
+from groups.services.rollups import coverage_refresh
 from portal.common.audit import audit_record, model_changes, snapshot
 from portal.common.phones import normalize_phone, phone_search_keys
 from portal.common.text import fold, normalize_spaces
@@ -232,6 +233,7 @@ def member_create(
                 joined_at=timezone.now(),
                 added_by=by if getattr(by, "is_authenticated", False) else None,
             )
+            coverage_refresh([group.pk])
             audit_record(
                 actor=by,
                 action=AuditEvent.Action.CREATE,
@@ -278,6 +280,7 @@ def member_update(
                 _("Someone else changed this member after you opened the form. Reload the page to see their change.")
             )
         before = snapshot(locked, MEMBER_FIELDS)
+        old_household = locked.household
         group = locked.household.group if locked.household else _current_group_of(locked)
         if data.address and group is not None:
             locked.household = household_for_address(group=group, address=data.address)
@@ -292,6 +295,10 @@ def member_update(
         )
         locked.search_text = _member_search_text(locked.full_name, locked.phone)
         locked.save()
+        if old_household != locked.household:
+            coverage_refresh(
+                [household.group_id for household in (old_household, locked.household) if household is not None]
+            )
         audit_record(
             actor=by,
             action=AuditEvent.Action.UPDATE,

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from groups.models import Member, Membership, ResidentialGroup
 from groups.services.base import household_for_address, role_clean
 from groups.services.messages import membership_confirmation_send
+from groups.services.rollups import coverage_refresh
 from portal.common.audit import audit_record, model_changes, snapshot
 from portal.models import AuditEvent
 
@@ -63,6 +64,7 @@ def membership_add(
                 joined_at=timezone.now(),
                 added_by=by if getattr(by, "is_authenticated", False) else None,
             )
+            coverage_refresh([group.pk])
             audit_record(
                 actor=by, action=AuditEvent.Action.CREATE, obj=membership, ward=group.ward, summary=str(membership)
             )
@@ -106,6 +108,7 @@ def memberships_add_bulk(*, entries: list[MembershipEntry], by: Any, source: str
             for entry in entries
         ]
     )
+    coverage_refresh({membership.group_id for membership in created if not membership.confirmation_required})
     asked = [membership.pk for membership in created if membership.confirmation_required]
     for membership in Membership.objects.filter(pk__in=asked).select_related("member", "group__ward"):
         membership_confirmation_send(membership)
@@ -146,6 +149,7 @@ def membership_end(*, membership: Membership, by: Any, status: str = Membership.
         locked = _locked_current_membership(membership)
         locked.status, locked.left_at = status, timezone.now()
         locked.save(update_fields=["status", "left_at", "updated_at"])
+        coverage_refresh([locked.group_id])
         audit_record(
             actor=by,
             action=AuditEvent.Action.REJECT if status == Membership.Status.REJECTED else "delete",
@@ -195,6 +199,7 @@ def membership_move(*, membership: Membership, to_group: ResidentialGroup, by: A
             # The household belongs to the old group; without a new address we do not guess one.
             member.household = None
         member.save(update_fields=["household", "updated_at"])
+        coverage_refresh([locked.group_id, to_group.pk, old_household.group_id if old_household else 0])
         audit_record(
             actor=by,
             action=AuditEvent.Action.UPDATE,
@@ -269,6 +274,7 @@ def membership_confirm(*, membership: Membership, accept: bool, ip: str | None =
         else:
             locked.status, locked.left_at = Membership.Status.REJECTED, now
         locked.save()
+        coverage_refresh([locked.group_id])
         audit_record(
             actor=None,
             action=AuditEvent.Action.APPROVE if accept else "reject",

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Count, F, Q
+from django.db.models import Count
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -16,7 +16,8 @@ from campaigns.models import Campaign, Meeting
 from campaigns.selectors import attendance_by_group, campaign_progress
 from feedback.models import Category, Report
 from feedback.selectors import report_numbers
-from groups.models import Membership, ResidentialGroup, Ward
+from groups.models import ResidentialGroup, Ward
+from groups.selectors import covered_at, members_at
 from portal.common.numbers import percent_of
 from portal.common.text import natural_key
 
@@ -199,39 +200,13 @@ def build(
     return report
 
 
-def _memberships_at(groups: list[int], moment: datetime) -> Any:
-    """Memberships that were active at a moment: begun before it (`joined_at`, set when a membership becomes
-    active; rows older than that field count from their creation), and not ended by then (`left_at`, set when
-    it ends, whatever the status it ended in)."""
-    active, left = Membership.Status.ACTIVE, Membership.Status.LEFT
-    begun = Q(joined_at__lt=moment) | Q(joined_at__isnull=True, created_at__lt=moment, status__in=[active, left])
-    not_ended = Q(left_at__isnull=True, status=active) | Q(left_at__gte=moment)
-    return Membership.objects.filter(begun, not_ended, group_id__in=groups)
-
-
-def _members_at(groups: list[int], moment: datetime) -> dict[int, int]:
-    rows = _memberships_at(groups, moment).values("group_id").annotate(n=Count("id"))
-    return {row["group_id"]: row["n"] for row in rows}
-
-
-def _covered_at(groups: list[int], moment: datetime) -> dict[int, int]:
-    """Households of each group with at least one member of it active at a moment (coverage then)."""
-    rows = (
-        _memberships_at(groups, moment)
-        .filter(member__household__group_id=F("group_id"))
-        .values("group_id")
-        .annotate(n=Count("member__household", distinct=True))
-    )
-    return {row["group_id"]: row["n"] for row in rows}
-
-
 def _organisation(report: WardReport, since: datetime, until: datetime) -> None:
     groups = list(ResidentialGroup.objects.filter(ward=report.ward, is_active=True))
     ids = [g.pk for g in groups]
     # The end of a period still running is now: a membership cannot have begun in the future.
     until = min(until, timezone.now())
-    members_start, members_end = _members_at(ids, since), _members_at(ids, until)
-    covered_start, covered_end = _covered_at(ids, since), _covered_at(ids, until)
+    members_start, members_end = members_at(ids, since), members_at(ids, until)
+    covered_start, covered_end = covered_at(ids, since), covered_at(ids, until)
     report.groups = sorted(
         (
             GroupRow(

@@ -55,7 +55,7 @@ def province_committee(province: str) -> str:
 
 
 def default_signing(ward: Ward) -> Signing:
-    province = province_committee(ward.province)
+    province = province_committee(ward.province.name if ward.province_id else "")
     return Signing(
         place=place_of(ward.name),
         recipients=[f"Ban Thường trực {province}", f"Đảng ủy {ward.name.split(' (')[0]}", FILED],

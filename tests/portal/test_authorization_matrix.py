@@ -5,7 +5,11 @@ A cell is a status code; `*` after it means the request must have changed what t
 means it must not have). Principals, in the order of each row's cells:
 
     anonymous · resident (the browser that filed ward A's report) · carol (leader of group A1) · bob (ward A
-    staff) · alice (ward A admin) · dave (ward B admin) · root (Django superuser, no ward)
+    staff) · alice (ward A admin) · dave (ward B admin) · root (Django superuser, no ward) · province (admin of
+    ward A's province) · viewer (viewer of ward A's province) · province_b (admin of ward B's province)
+
+A row of seven cells leaves the province's three to follow root's (sent to log in on the admin's pages), which is what a signed-in account with no ward answers; rows that differ give all ten. Whatever
+the row, no answer to the province's three may hold a resident's name, phone or address of either ward.
 
 Each row has two lines of cells: for the objects of ward A, then for the same objects of ward B. Every cell runs
 in a savepoint that is rolled back, so each starts from the same data.
@@ -42,11 +46,12 @@ from portal.common.tokens import token_create
 from portal.models import ApiToken, WardReportJob
 from tests.announcements.conftest import announcement_data
 from tests.announcements.test_compose import jpeg_bytes
-from tests.factories import GroupFactory, WardFactory, member_in, staff_user
+from tests.factories import GroupFactory, ProvinceFactory, WardFactory, member_in, province_user, staff_user
 
 pytestmark = pytest.mark.django_db
 
-PRINCIPALS = ["anonymous", "resident", "carol", "bob", "alice", "dave", "root"]
+PRINCIPALS = ["anonymous", "resident", "carol", "bob", "alice", "dave", "root", "province", "viewer", "province_b"]
+PROVINCE_PRINCIPALS = PRINCIPALS[7:]
 
 
 @dataclass
@@ -239,7 +244,7 @@ def world(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
         ward_a, ward_b = (
             WardFactory(name="Phường An Bình", code="20001"),
-            WardFactory(name="Phường Bến Gỗ", code="20002"),
+            WardFactory(name="Phường Bến Gỗ", code="20002", province=ProvinceFactory(name="Hà Nội", code="01")),
         )
         group_a1 = GroupFactory(ward=ward_a, name="Tổ dân phố 1", households_total=10)
         group_a2 = GroupFactory(ward=ward_a, name="Tổ dân phố 2", households_total=4)
@@ -256,9 +261,17 @@ def world(django_db_setup, django_db_blocker):
         b = _ward_objects(ward_b, group_b1, group_b2, dave, bea, None)
         clients = {"anonymous": Client(), "resident": resident}
         users = {"carol": carol, "bob": bob, "alice": alice, "dave": dave, "root": root}
+        users["province"] = province_user("province@khanh-hoa.vn", province=ward_a.province)
+        users["viewer"] = province_user("viewer@khanh-hoa.vn", province=ward_a.province, role="viewer")
+        users["province_b"] = province_user("province@ha-noi.vn", province=ward_b.province)
         for name in users:
             clients[name] = Client()
-        yield SimpleNamespace(a=a, b=b, clients=clients, users=users)
+        # What makes a person known: their name, phone and address, as any page or export would print them.
+        personal = []
+        for o in (a, b):
+            personal += [o.member.full_name, o.member.phone, o.member.phone_display, o.household.address]
+        personal += ["Nguyễn Thị Lan", "0912 345 678", "+84912345678", "Người Mới"]
+        yield SimpleNamespace(a=a, b=b, clients=clients, users=users, personal=personal)
         transaction.set_rollback(True)
 
 
@@ -270,8 +283,18 @@ ALL_200 = "200 200 200 200 200 200 200"
 ROWS: dict[str, Row] = {
     # Public pages: anyone, for either ward.
     # Two wards: a chooser for residents; staff go on to what waits for them today.
-    "": Row("GET", lambda o: "/", "200 200 302 302 302 302 200"),
-    "today/": Row("GET", lambda o: "/today/", f"{LOGIN} 200 200 200 200 403"),
+    "": Row("GET", lambda o: "/", "200 200 302 302 302 302 200 302 302 302"),
+    # A province's people land on the province's page instead.
+    "today/": Row("GET", lambda o: "/today/", f"{LOGIN} 200 200 200 200 403 302 302 302"),
+    # The province's pages: its admin and viewer alike, and nobody of a ward; a ward of another province is not
+    # found. Counts only: the walk checks no resident's name, phone or address is on them.
+    "province/": Row("GET", lambda o: "/province/", f"{LOGIN} 403 403 403 403 403 200 200 200"),
+    "province/wards/<str:code>/": Row(
+        "GET",
+        lambda o: f"/province/wards/{o.ward.code}/",
+        f"{LOGIN} 403 403 403 403 403 200 200 404",
+        f"{LOGIN} 403 403 403 403 403 404 404 200",
+    ),
     "today/block/": Row("GET", lambda o: "/today/block/", f"{LOGIN} 200 200 200 200 403"),
     "health/": Row("GET", lambda o: "/health/", ALL_200),
     # Campaigns: any staff of the ward reads them; only its admin sets them up, closes them and reads the audit.
@@ -753,9 +776,10 @@ ROWS: dict[str, Row] = {
     ),
     # --- API ---
     "api/": Row("GET", lambda o: "/api/", "401 401 200 200 200 200 403"),
-    "api/schema/": Row("GET", lambda o: "/api/schema/", "401 401 200 200 200 200 200"),
-    "api/docs/": Row("GET", lambda o: "/api/docs/", "302 302 200 200 200 200 200"),
-    "api/redoc/": Row("GET", lambda o: "/api/redoc/", "302 302 200 200 200 200 200"),
+    # The API's description is for who may use the API: the wards' staff and the site's administrator.
+    "api/schema/": Row("GET", lambda o: "/api/schema/", "401 401 200 200 200 200 200 403 403 403"),
+    "api/docs/": Row("GET", lambda o: "/api/docs/", "302 302 200 200 200 200 200 403 403 403"),
+    "api/redoc/": Row("GET", lambda o: "/api/redoc/", "302 302 200 200 200 200 200 403 403 403"),
     "api/^wards/$": Row("GET", lambda o: "/api/wards/", "401 401 200 200 200 200 403"),
     "api/^wards/(?P<pk>[0-9]{1,18})/$": Row(
         "GET", lambda o: f"/api/wards/{o.ward.pk}/", "401 401 200 200 200 404 403", "401 401 404 404 404 200 403"
@@ -1400,6 +1424,8 @@ ADMIN_MODELS = {
     "groups/member",
     "groups/outlet",
     "groups/staffprofile",
+    "groups/province",
+    "groups/provincestaff",
     "groups/memberimport",
     "feedback/unit",
     "feedback/holiday",
@@ -1408,7 +1434,7 @@ ADMIN_MODELS = {
     "feedback/report",
 }
 ADMIN_OTHER = {
-    "admin/login/": Row("GET", lambda o: "/admin/login/", "302 302 403 403 403 403 302"),
+    "admin/login/": Row("GET", lambda o: "/admin/login/", "302 302 403 403 403 403 302 403 403 403"),
     "admin/": Row("GET", lambda o: "/admin/", "302 302 302 302 302 302 200"),
     "admin/logout/": Row("POST", lambda o: "/admin/logout/", "302 302 302 302 302 302 200"),
     "admin/password_change/": Row("GET", lambda o: "/admin/password_change/", "302 302 302 302 302 302 200"),
@@ -1492,8 +1518,11 @@ def _routes() -> list[str]:
     return routes
 
 
-def _cells(spec: str) -> list[tuple[int, bool]]:
+def _cells(spec: str, path: str = "") -> list[tuple[int, bool]]:
     cells = [(int(cell.rstrip("*")), cell.endswith("*")) for cell in spec.split()]
+    if len(cells) == len(PRINCIPALS) - len(PROVINCE_PRINCIPALS):
+        root = (302, False) if path.startswith("/admin/") else cells[-1]
+        cells += [root] * len(PROVINCE_PRINCIPALS)
     assert len(cells) == len(PRINCIPALS), spec
     return cells
 
@@ -1522,7 +1551,7 @@ def _run(world: Any, name: str, row: Row) -> list[str]:
     problems = []
     wards = [("A", world.a, row.a)] + ([("B", world.b, row.b)] if row.b else [])
     for ward_name, objects, spec in wards:
-        for principal, (status, must_change) in zip(PRINCIPALS, _cells(spec), strict=True):
+        for principal, (status, must_change) in zip(PRINCIPALS, _cells(spec, row.path(objects)), strict=True):
             cache.clear()  # rate-limit counters live in Redis, outside the savepoint
             with transaction.atomic():
                 client = world.clients[principal]
@@ -1545,6 +1574,13 @@ def _run(world: Any, name: str, row: Row) -> list[str]:
                     changed = bool(row.changed(objects))
                 if row.absent is not None and row.absent(objects) in _readable_body(response):
                     problems.append(f"{name} [{ward_name}] {principal}: shows {row.absent(objects)!r}")
+                if principal in PROVINCE_PRINCIPALS:
+                    body = _readable_body(response)
+                    problems += [
+                        f"{name} [{ward_name}] {principal}: shows personal data {secret!r}"
+                        for secret in world.personal
+                        if secret in body
+                    ]
                 if response.status_code != status or changed != must_change:
                     problems.append(
                         f"{name} [{ward_name}] {principal}: expected {status}{'*' if must_change else ''}, "

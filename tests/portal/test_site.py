@@ -157,19 +157,32 @@ def test_static_files_are_served_by_the_portal(client, db):
 def test_seed_demo_builds_a_ward_like_the_field_and_is_safe_to_run_twice(db):
     call_command("seed_demo", stdout=open(os.devnull, "w"))
     call_command("seed_demo", stdout=open(os.devnull, "w"))
-    groups = list(groups_with_coverage(ResidentialGroup.objects.all()))
+    groups = list(groups_with_coverage(ResidentialGroup.objects.filter(ward__code="99001")))
     assert len(groups) == 15
     assert 200 <= Household.objects.count() <= 900 and Member.objects.count() >= 300
     percents = {round(100 * g.households_covered / g.households_total) for g in groups}
     assert len(percents) >= 8 and min(percents) < 40 and max(percents) > 80
     assert sorted(StaffProfile.objects.values_list("role", flat=True)) == ["group_leader", "ward_admin", "ward_staff"]
-    assert Member.objects.values("phone").distinct().count() == Member.objects.count()
+    demo = Member.objects.filter(ward__code="99001")
+    assert demo.values("phone").distinct().count() == demo.count()
     assert {m.role for g in groups for m in g.memberships.all()} >= {
         "group_head",
         "front_head",
         "branch_head",
         "police",
     }
+
+
+def test_the_demo_province_shows_its_three_wards_to_its_admin(client, db):
+    call_command("seed_demo", stdout=open(os.devnull, "w"))
+    assert client.login(username="province@demo.ketnoiphuong.vn", password="KetNoi@2026")
+
+    page = client.get("/province/")
+    wards = page.context["wards"]
+    assert len(wards) == 3 and all(w.covered > 0 for w in wards)
+    assert page.context["figures"].total.overdue >= 1  # something for the province to look at first
+    assert page.context["figures"].total.received >= 7  # the reports the demo's wards received this month
+    assert client.get("/", follow=True).redirect_chain[-1][0] == "/province/"
 
 
 @pytest.mark.parametrize("url", ["/accounts/signup/"])

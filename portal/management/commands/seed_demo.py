@@ -17,10 +17,22 @@ from campaigns import services as campaigns
 from campaigns.models import Campaign, Meeting
 from feedback import services as report_services
 from feedback.models import CannedReply, Unit
-from groups.models import ChannelKind, Household, Member, Membership, Outlet, ResidentialGroup, StaffProfile, Ward
+from groups.models import (
+    ChannelKind,
+    Household,
+    Member,
+    Membership,
+    Outlet,
+    Province,
+    ResidentialGroup,
+    StaffProfile,
+    Ward,
+)
 from portal.common.phones import phone_search_keys
 from portal.common.text import fold
+from portal.management import demo_province
 from portal.management.demo_names import GIVEN, MIDDLE, ORGANISATIONS, STREETS, SURNAMES
+from portal.province.rebuild import figures_rebuild
 
 DEMO_WARD_CODE = "99001"
 DEMO_PASSWORD = "KetNoi@2026"
@@ -32,7 +44,10 @@ DEMO_ACCOUNTS = [
 
 
 class Command(BaseCommand):
-    help = "Load a demo ward with 15 residential groups, households, members and three staff accounts."
+    help = (
+        "Load a demo ward with 15 residential groups, households, members and three staff accounts, and its "
+        "province with two more wards and the province admin's account."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         ward = Ward.objects.filter(code=DEMO_WARD_CODE).first()
@@ -46,14 +61,21 @@ class Command(BaseCommand):
         self._ensure_reports(ward)
         self._ensure_campaigns(ward)
         self._ensure_meeting(ward)
+        neighbours = demo_province.neighbours_build(self, ward.province, DEMO_PASSWORD)
+        if neighbours:
+            demo_province.overdue_one(neighbours[0])
+        demo_province.province_account_ensure(ward.province, DEMO_PASSWORD)
+        # The demo's rows were loaded in bulk, not through the services: the province's figures are counted once.
+        figures_rebuild(ward_ids=list(Ward.objects.filter(province=ward.province).values_list("pk", flat=True)))
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
-        for email, _name, role in DEMO_ACCOUNTS:
+        for email, _name, role in [*DEMO_ACCOUNTS, demo_province.PROVINCE_ACCOUNT]:
             self.stdout.write(f"  {role:<13} {email}")
 
     @transaction.atomic
     def _build_ward(self) -> Ward:
         rng = random.Random(2026)
-        ward = Ward.objects.create(name="Phường Ngọc Hiệp (demo)", code=DEMO_WARD_CODE, province="Khánh Hòa")
+        province, _created = Province.objects.get_or_create(code="56", defaults={"name": "Khánh Hòa"})
+        ward = Ward.objects.create(name="Phường Ngọc Hiệp (demo)", code=DEMO_WARD_CODE, province=province)
         groups = []
         for number in range(1, 16):
             name = f"Tổ dân phố {number}"

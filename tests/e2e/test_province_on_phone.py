@@ -1,0 +1,62 @@
+"""A province officer on a phone: every ward as a card, worst first by what they choose, one ward's figures a tap
+away; nothing scrolls sideways and axe finds nothing serious."""
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.utils import timezone
+
+from feedback.models import Report
+from tests.e2e.test_accessibility import TAGS
+from tests.factories import PASSWORD, GroupFactory, WardFactory, province_user
+
+pytestmark = pytest.mark.e2e
+
+SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+
+
+def test_a_province_officer_finds_the_ward_that_needs_them_first_on_a_phone(phone_page, ward_a):
+    late = WardFactory(name="Phường Vĩnh Hải", code="30003", province=ward_a.province)
+    GroupFactory(ward=ward_a, households_total=120, covered=96)
+    GroupFactory(ward=late, households_total=80, covered=20)
+    Report.objects.create(
+        ward=late, tracking_code="PA-X", category="other", description="x", resolve_due_at=timezone.now() - timedelta(1)
+    )
+    user = province_user("tinh@khanh-hoa.vn", province=ward_a.province)
+    page = phone_page
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill(user.email)
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+
+    page.wait_for_url("**/province/")
+    cards = page.locator("[data-province-wards] tbody tr")
+    assert cards.count() == 2
+    assert cards.first.get_attribute("data-ward") == "30003"  # the lowest coverage first: 25 % against 80 %
+    assert "80 %" in page.locator("[data-ward='20001']").inner_text().replace("\u00a0", " ")
+    page.get_by_text("Tìm, lọc, sắp xếp").click()
+    page.get_by_label("Xếp nơi cần chú ý nhất lên đầu theo").select_option("overdue")
+    page.get_by_role("button", name="Xem").click()
+    assert page.locator("[data-province-wards] tbody tr").first.get_attribute("data-ward") == "30003"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "province-phone.png"), full_page=True)
+    problems = [
+        f"{v['id']} ({v['impact']})"
+        for v in Axe().run(page, options={"runOnly": {"type": "tag", "values": TAGS}}).response["violations"]
+        if v["impact"] in {"critical", "serious"}
+    ]
+
+    page.get_by_role("link", name="Phường Vĩnh Hải").click()
+    page.wait_for_url("**/province/wards/30003/")
+    assert "chỉ xem" in page.locator("h1").inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.screenshot(path=str(SHOTS / "province-ward-phone.png"), full_page=True)
+    problems += [
+        f"ward page: {v['id']} ({v['impact']})"
+        for v in Axe().run(page, options={"runOnly": {"type": "tag", "values": TAGS}}).response["violations"]
+        if v["impact"] in {"critical", "serious"}
+    ]
+    assert not problems, problems
