@@ -43,6 +43,21 @@ def province_required(view: View) -> View:
     return wrapper
 
 
+def account_required(view: View) -> View:
+    """Signed in with a staff profile of a ward or a place in a province's committee: the pages every portal
+    account has (its own API tokens), whichever tier it works at."""
+
+    @wraps(view)
+    def wrapper(request: Any, *args: Any, **kwargs: Any) -> Any:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if staff_profile_of(request.user) is None and province_staff_of(request.user) is None:
+            raise PermissionDenied(_("This account is not a staff account of any ward."))
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
 def province_admin(request: Any) -> Any:
     """The person's province role if they are its admin; a viewer, who writes nothing, is refused."""
     staff = province_staff_of(request.user)
@@ -68,8 +83,21 @@ class IsWardStaff(BasePermission):
         return staff_profile_of(request.user) is not None
 
 
-class IsWardStaffOrAdmin(IsWardStaff):
-    """The API's docs and schema: ward staff, or a site administrator."""
+class IsProvinceStaff(BasePermission):
+    """The province's endpoints: a province admin or viewer; what they see is their own province's figures."""
+
+    message = "This account is not an account of a province's committee."
 
     def has_permission(self, request: Any, view: Any) -> bool:
-        return bool(getattr(request.user, "is_staff", False)) or super().has_permission(request, view)
+        return province_staff_of(request.user) is not None
+
+
+class IsWardStaffOrAdmin(IsWardStaff):
+    """The API's docs and schema: ward staff, a province's committee, or a site administrator."""
+
+    def has_permission(self, request: Any, view: Any) -> bool:
+        return (
+            bool(getattr(request.user, "is_staff", False))
+            or super().has_permission(request, view)
+            or province_staff_of(request.user) is not None
+        )

@@ -9,14 +9,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from groups.access import staff_required
+from groups.access import account_required
 from portal.common import tokens
 from portal.common.audit import client_ip
 from portal.common.forms import ApiTokenForm
 from portal.common.web import apply_errors
 
 
-@staff_required
+@account_required
 @never_cache
 @require_http_methods(["GET", "POST"])
 def api_tokens(request: HttpRequest) -> HttpResponse:
@@ -36,7 +36,7 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
     )
 
 
-@staff_required
+@account_required
 @require_http_methods(["GET", "POST"])
 def api_token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     token = tokens.token_get_for_user(user=request.user, pk=pk)

@@ -5,6 +5,7 @@ from announcements.api import views as announcement_api
 from campaigns.api import views as campaign_api
 from feedback.api import views as report_api
 from groups.api import views as group_api
+from portal.province import api as province_api
 
 router = DefaultRouter()
 router.register("wards", group_api.WardViewSet, basename="ward")
@@ -17,4 +18,8 @@ router.register("reports", report_api.ReportViewSet, basename="report")
 router.register("campaigns", campaign_api.CampaignViewSet, basename="campaign")
 router.register("meetings", campaign_api.MeetingViewSet, basename="meeting")
 
-urlpatterns = [path("", include(router.urls))]
+urlpatterns = [
+    path("province/", province_api.ProvinceView.as_view(), name="api-province"),
+    path("province/wards/<str:code>/", province_api.ProvinceWardView.as_view(), name="api-province-ward"),
+    path("", include(router.urls)),
+]

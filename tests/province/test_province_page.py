@@ -163,3 +163,24 @@ def test_counting_again_from_the_tables_gives_the_figures_the_services_kept(clie
     call_command("figures_rebuild", ward_a.code)
 
     assert vars(_line(client, ward_a.code)) == kept
+
+
+def test_the_api_gives_a_province_its_wards_figures_by_its_token_and_refuses_a_bad_sort(client, ward_a, ward_b):
+    from portal.common.tokens import token_create
+
+    ha_noi = ProvinceFactory(name="Hà Nội", code="01")
+    WardFactory(name="Phường Hoàn Kiếm", code="00070", province=ha_noi)
+    GroupFactory(ward=ward_a, households_total=100, covered=40)
+    user = province_user("tinh@khanh-hoa.vn", province=ward_a.province, role="viewer")
+    _token, key = token_create(user=user, name="bảng tính tỉnh")
+    auth = {"HTTP_AUTHORIZATION": f"Token {key}"}
+
+    answer = client.get("/api/province/?sort=name", **auth).json()
+    assert [w["code"] for w in answer["wards"]] == [ward_a.code, ward_b.code]  # An Bình, Bến Gỗ; not Hà Nội's
+    assert answer["wards"][0]["coverage_percent"] == 40.0 and answer["totals"]["households_covered"] == 40
+    assert client.get("/api/province/wards/00070/", **auth).status_code == 404
+    assert client.get(f"/api/province/wards/{ward_a.code}/", **auth).json()["households_declared"] == 100
+    refused = client.get("/api/province/?sort=phone&below=0", **auth)
+    assert refused.status_code == 400 and set(refused.json()) >= {"sort", "below"}
+    # No resident's field is in the answer's shape at all.
+    assert not {"full_name", "phone", "address", "email"} & set(answer["wards"][0])
