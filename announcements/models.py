@@ -9,13 +9,47 @@ from django.urls import reverse
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
-from groups.models import ChannelKind, Member, Outlet, ResidentialGroup, Ward
+from groups.models import ChannelKind, Member, Outlet, Province, ResidentialGroup, Ward
 
 
 def announcement_key(announcement_id: int) -> str:
     """The same for every recipient (so one SMS text serves a bulk request) and not guessable from the id, so an
     announcement meant only for some roles cannot be read by walking the ids."""
     return salted_hmac("announcements.announcement", str(announcement_id), algorithm="sha256").hexdigest()[:10]
+
+
+class ProvinceAnnouncement(models.Model):
+    """A province's notice to every ward or the wards it chose (a typhoon warning, the city committee's Tết
+    letter). Sending it makes one announcement in each ward, sent through that ward's own channels to the
+    residents who agreed to them, with quiet hours as for the ward's own; the ward's staff see it read-only."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="announcements")
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"))
+    category = models.CharField(_("category"), max_length=20, default="other")
+    urgency = models.CharField(_("urgency"), max_length=10, default="routine")
+    channels = models.JSONField(_("channels"), default=list)
+    # Empty: every ward of the province (those added later too, until it is sent).
+    wards = models.ManyToManyField(Ward, blank=True, related_name="+", verbose_name=_("wards"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
 
 
 class Announcement(models.Model):
@@ -73,6 +107,10 @@ class Announcement(models.Model):
     poll_options = models.JSONField(_("poll options"), default=list, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     scheduled_at = models.DateTimeField(_("send at"), null=True, blank=True, db_index=True)
+    # Sent by the province: the ward's copy of its notice, which the ward's staff read but do not change.
+    province_announcement = models.ForeignKey(
+        ProvinceAnnouncement, on_delete=models.PROTECT, null=True, blank=True, related_name="parts"
+    )
     corrects = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="corrections", verbose_name=_("corrects")
     )

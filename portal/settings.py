@@ -345,6 +345,7 @@ SPECTACULAR_SETTINGS = {
         "CampaignKindEnum": "campaigns.models.Campaign.Kind",
         "CampaignUnitEnum": "campaigns.models.Campaign.Unit",
         "CampaignStatusEnum": "campaigns.models.Campaign.Status",
+        "ProvinceAnnouncementStatusEnum": "announcements.models.ProvinceAnnouncement.Status",
     },
 }
 

@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from groups import join_views
 from portal import hooks, token_views, views
 from portal.common.web import IdConverter
+from portal.province import notice_views
 from portal.province import views as province_views
 from portal.today import views as today_views
 from portal.ward_report import views as ward_report_views
@@ -20,6 +21,15 @@ urlpatterns = [
     path("today/block/", today_views.today_block, name="today_block"),
     path("province/", province_views.province, name="province"),
     path("province/wards/<str:code>/", province_views.province_ward, name="province_ward"),
+    path("province/announcements/", notice_views.notices, name="province_notices"),
+    path("province/announcements/new/", notice_views.notice_form, name="province_notice_new"),
+    path("province/announcements/<id:pk>/", notice_views.notice, name="province_notice"),
+    path("province/announcements/<id:pk>/edit/", notice_views.notice_form, name="province_notice_edit"),
+    path(
+        "province/announcements/<id:pk>/<str:action>/",
+        notice_views.notice_act,
+        name="province_notice_act",
+    ),
     path("ward-report/", ward_report_views.ward_report, name="ward_report"),
     path("ward-report/<id:pk>/", ward_report_views.ward_report_status, name="ward_report_status"),
     path("ward-report/<id:pk>/download/", ward_report_views.ward_report_download, name="ward_report_download"),

@@ -35,8 +35,18 @@ from announcements.selectors.deliveries import (
     unmade_people_waiting,
     waiting_deliveries,
 )
+from announcements.selectors.province import (
+    WardProgress,
+    province_announcement_get,
+    province_announcements,
+    province_progress,
+)
 
 __all__ = [
+    "WardProgress",
+    "province_announcement_get",
+    "province_announcements",
+    "province_progress",
     "answers_of",
     "counts_by_status",
     "personal_messages_listed",

@@ -39,6 +39,13 @@ from announcements.services.fanout import (
 )
 from announcements.services.materialize import deliveries_materialize
 from announcements.services.personal import personal_message_queue
+from announcements.services.province import (
+    ProvinceNoticeData,
+    province_announcement_cancel,
+    province_announcement_save,
+    province_announcement_send,
+    province_announcement_wards,
+)
 from announcements.services.reach import in_person_record, reach_keep
 from announcements.services.receipts import delivery_opened, delivery_report, response_record
 from announcements.services.resend import deliveries_settle, personal_messages_resend, resendable_personal
@@ -72,6 +79,11 @@ __all__ = [
     "announcement_approve",
     "in_person_record",
     "reach_keep",
+    "ProvinceNoticeData",
+    "province_announcement_cancel",
+    "province_announcement_save",
+    "province_announcement_send",
+    "province_announcement_wards",
     "deliveries_settle",
     "personal_messages_resend",
     "resendable_personal",

@@ -115,9 +115,9 @@ def approval_held_back(*, user: Any, announcement: Announcement) -> str:
 
 
 def allowed_actions(*, user: Any, announcement: Announcement) -> frozenset[str]:
-    """The actions this person may take on this announcement now."""
+    """The actions this person may take on this announcement now: none on the province's, which its wards read."""
     role = role_of(user, announcement)
-    if role is None:
+    if role is None or announcement.province_announcement_id is not None:
         return frozenset()
     return frozenset(
         action
@@ -134,6 +134,10 @@ def action_role_check(action: str, user: Any, announcement: Announcement) -> Sta
     role = role_of(user, announcement)
     if profile is None or role is None or role < need:
         raise PermissionDenied(_NOT_YOU[need])
+    if announcement.province_announcement_id is not None:
+        raise PermissionDenied(
+            _("The province sent this announcement: its wards read it, and only the province changes it.")
+        )
     return profile
 
 

@@ -45,21 +45,15 @@ class AnnouncementData:
     sms_unaccented: bool = True
 
 
-def announcement_data_clean(*, user: Any, data: AnnouncementData) -> tuple[AnnouncementData, list[ResidentialGroup]]:
-    profile = _profile_or_deny(user)
-    errors: dict[str, list[str]] = {}
-
-    def add(field_name: str, message: str) -> None:
-        errors.setdefault(field_name, []).append(message)
-
+def text_clean(data: Any, add: Any) -> None:
+    """The title, text, category, urgency and channels of a ward's announcement or a province's, checked alike
+    (`add(field, message)` collects what is wrong); `data` is tidied in place."""
     data.title = normalize_spaces(data.title)
     if not data.title:
         add("title", _("Please enter a title."))
     elif len(data.title) > 200:
         add("title", _("The title is at most 200 characters."))
     data.body = clean_multiline(data.body)
-    data.meeting_place = normalize_spaces(data.meeting_place)[:300]
-    data.poll_question = normalize_spaces(data.poll_question)[:300]
     if not data.body:
         add("body", _("Please write the text of the announcement."))
     elif len(data.body) > 20000:
@@ -68,6 +62,21 @@ def announcement_data_clean(*, user: Any, data: AnnouncementData) -> tuple[Annou
         add("category", _("Please choose a category."))
     if data.urgency not in Announcement.Urgency.values:
         add("urgency", _("Please choose the urgency."))
+    data.channels = [c for c in ALL_KINDS if c in set(data.channels)]
+    if not data.channels:
+        add("channels", _("Please choose at least one channel."))
+
+
+def announcement_data_clean(*, user: Any, data: AnnouncementData) -> tuple[AnnouncementData, list[ResidentialGroup]]:
+    profile = _profile_or_deny(user)
+    errors: dict[str, list[str]] = {}
+
+    def add(field_name: str, message: str) -> None:
+        errors.setdefault(field_name, []).append(message)
+
+    text_clean(data, add)
+    data.meeting_place = normalize_spaces(data.meeting_place)[:300]
+    data.poll_question = normalize_spaces(data.poll_question)[:300]
     allowed_groups = groups_for_user(user=user).filter(is_active=True)
     groups: list[ResidentialGroup] = []
     if data.whole_ward:
@@ -81,9 +90,6 @@ def announcement_data_clean(*, user: Any, data: AnnouncementData) -> tuple[Annou
             add("group_ids", _("Please choose the whole ward or at least one residential group."))
     if any(role not in Membership.Role.values for role in data.roles):
         add("roles", _("Unknown role."))
-    data.channels = [c for c in ALL_KINDS if c in set(data.channels)]
-    if not data.channels:
-        add("channels", _("Please choose at least one channel."))
     if data.action not in Announcement.Action.values:
         add("action", _("Please choose what readers are asked to do."))
     if data.action == Announcement.Action.RSVP:

@@ -75,7 +75,7 @@ from announcements.services.claims import (
 )
 from announcements.services.materialize import deliveries_materialize, materialize_parts
 from announcements.services.personal import personal_messages
-from announcements.services.reach import reach_keep
+from announcements.services.reach import province_notice_finish, reach_keep
 from announcements.services.resend import deliveries_settle
 from announcements.services.workflow import _start_sending
 from channels import Message, Result, ResultKind
@@ -261,6 +261,7 @@ def _finish_if_done(announcement_id: int | None) -> None:
                 pk=announcement_id, status=Announcement.Status.SENDING, materialized_at__isnull=False
             ).update(status=Announcement.Status.SENT, sent_at=timezone.now()):
                 reach_keep(announcement_id)
+                province_notice_finish(announcement_id)
 
 
 def deliveries_sweep(*, now: datetime | None = None) -> dict[str, int]:

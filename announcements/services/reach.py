@@ -10,7 +10,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from announcements.models import Announcement, AnnouncementReach, Delivery, InPersonReach
+from announcements.models import Announcement, AnnouncementReach, Delivery, InPersonReach, ProvinceAnnouncement
 from announcements.selectors import audience_households, reach_of
 from portal.common.audit import audit_record
 from portal.models import AuditEvent
@@ -104,4 +104,16 @@ def _reach_move(announcement: Announcement, ids: list[int], existing: dict[int, 
     if any(changes.values()):
         AnnouncementReach.objects.filter(announcement=announcement).update(
             **{name: F(name) + n for name, n in changes.items() if n}
+        )
+
+
+def province_notice_finish(announcement_id: int) -> None:
+    """A province's notice is sent when the last of its wards' copies is."""
+    notice_id = Announcement.objects.filter(pk=announcement_id).values_list("province_announcement_id", flat=True)
+    notice_id = notice_id.first()
+    if notice_id is None:
+        return
+    if not Announcement.objects.filter(province_announcement_id=notice_id).exclude(status=Announcement.Status.SENT):
+        ProvinceAnnouncement.objects.filter(pk=notice_id, status=ProvinceAnnouncement.Status.SENDING).update(
+            status=ProvinceAnnouncement.Status.SENT
         )

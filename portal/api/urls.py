@@ -21,5 +21,10 @@ router.register("meetings", campaign_api.MeetingViewSet, basename="meeting")
 urlpatterns = [
     path("province/", province_api.ProvinceView.as_view(), name="api-province"),
     path("province/wards/<str:code>/", province_api.ProvinceWardView.as_view(), name="api-province-ward"),
+    path("province/announcements/", province_api.NoticesView.as_view(), name="api-province-notices"),
+    path("province/announcements/<id:pk>/", province_api.NoticeView.as_view(), name="api-province-notice"),
+    path(
+        "province/announcements/<id:pk>/send/", province_api.NoticeSendView.as_view(), name="api-province-notice-send"
+    ),
     path("", include(router.urls)),
 ]

@@ -57,6 +57,30 @@ def neighbours_build(command: Any, province: Province, password: str) -> list[Wa
     return built
 
 
+def notice_ensure(province: Province) -> None:
+    """The province's Tết letter, on every ward's public page: sent, and published here rather than by the worker
+    so the pages have it before the worker starts."""
+    from announcements import services as announcements
+    from announcements.models import ProvinceAnnouncement
+
+    if ProvinceAnnouncement.objects.filter(province=province).exists():
+        return
+    admin = get_user_model().objects.get(email=PROVINCE_ACCOUNT[0])
+    notice = announcements.province_announcement_save(
+        user=admin,
+        data=announcements.ProvinceNoticeData(
+            title="Thư chúc Tết của Ủy ban MTTQ tỉnh",
+            body="Ban Thường trực Ủy ban MTTQ Việt Nam tỉnh Khánh Hòa kính chúc bà con một năm mới an khang.",
+            category="other",
+            channels=["web_feed"],
+        ),
+    )
+    for part in announcements.province_announcement_send(notice=notice, by=admin):
+        announcements.announcement_dispatch(announcement_id=part.pk)
+        while announcements.deliveries_send_batch(announcement_id=part.pk, kind="web_feed"):
+            pass
+
+
 def province_account_ensure(province: Province, password: str) -> None:
     email, full_name, role = PROVINCE_ACCOUNT
     user_model = get_user_model()

@@ -60,3 +60,41 @@ def test_a_province_officer_finds_the_ward_that_needs_them_first_on_a_phone(phon
         if v["impact"] in {"critical", "serious"}
     ]
     assert not problems, problems
+
+
+def test_a_province_admin_sends_a_warning_to_two_wards_and_watches_each_finish_on_a_phone(
+    phone_page, celery_worker, sms_gateway, ward_a, ward_b, group_a1, group_b1
+):
+    from playwright.sync_api import expect
+
+    from tests.factories import member_in
+
+    for group in (group_a1, group_a1, group_b1):
+        member_in(group)
+    user = province_user("tinh@khanh-hoa.vn", province=ward_a.province)
+    page = phone_page
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill(user.email)
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_url("**/province/")
+
+    page.get_by_role("link", name="Thông báo của tỉnh, thành phố").first.click()
+    page.get_by_role("link", name="Viết thông báo của tỉnh, thành phố").click()
+    page.get_by_label("Tiêu đề").fill("Cảnh báo bão số 9")
+    page.get_by_label("Nội dung").fill("Bão đổ bộ đêm nay, bà con chằng chống nhà cửa.")
+    page.get_by_label("Khẩn").check()
+    page.get_by_role("button", name="Lưu và xem trước").click()
+    expect(page.get_by_text("Gửi tới 2 phường, xã")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.get_by_role("link", name="Gửi…").click()
+    expect(page.get_by_text("kể cả ban đêm")).to_be_visible()
+    assert sms_gateway.messages_total == 0  # asking sends nothing
+    page.get_by_role("button", name="Có, gửi ngay").click()
+
+    # Each ward's line reaches 100 % by itself as the worker sends (the block refreshes every few seconds).
+    for code in (ward_a.code, ward_b.code):
+        expect(page.locator(f"[data-progress] [data-ward='{code}']")).to_contain_text("100", timeout=30_000)
+    assert sms_gateway.messages_total == 3
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.screenshot(path=str(SHOTS / "province-notice-phone.png"), full_page=True)

@@ -35,7 +35,7 @@ from django.utils import timezone
 
 from announcements import rendering
 from announcements import services as announcements
-from announcements.models import Announcement, Delivery, InPersonReach
+from announcements.models import Announcement, Delivery, InPersonReach, ProvinceAnnouncement
 from campaigns import services as campaign_services
 from campaigns.models import Attendance, Campaign, Entry, EntryImport, GroupTarget, Meeting, MinutesVersion
 from feedback import services as report_services
@@ -266,6 +266,11 @@ def world(django_db_setup, django_db_blocker):
         users["province_b"] = province_user("province@ha-noi.vn", province=ward_b.province)
         for name in users:
             clients[name] = Client()
+        for objects, admin in ((a, users["province"]), (b, users["province_b"])):
+            objects.notice = announcements.province_announcement_save(
+                user=admin,
+                data=announcements.ProvinceNoticeData(title="Cảnh báo bão", body="Bão đêm nay.", channels=["sms"]),
+            )
         # What makes a person known: their name, phone and address, as any page or export would print them.
         personal = []
         for o in (a, b):
@@ -289,6 +294,32 @@ ROWS: dict[str, Row] = {
     # The province's pages: its admin and viewer alike, and nobody of a ward; a ward of another province is not
     # found. Counts only: the walk checks no resident's name, phone or address is on them.
     "province/": Row("GET", lambda o: "/province/", f"{LOGIN} 403 403 403 403 403 200 200 200"),
+    # The province's announcements: read by its admin and viewer, written by its admin; another province's is
+    # not found.
+    "province/announcements/": Row(
+        "GET", lambda o: "/province/announcements/", f"{LOGIN} 403 403 403 403 403 200 200 200"
+    ),
+    "province/announcements/new/": Row(
+        "GET", lambda o: "/province/announcements/new/", f"{LOGIN} 403 403 403 403 403 200 403 200"
+    ),
+    "province/announcements/<id:pk>/": Row(
+        "GET",
+        lambda o: f"/province/announcements/{o.notice.pk}/",
+        f"{LOGIN} 403 403 403 403 403 200 200 404",
+        f"{LOGIN} 403 403 403 403 403 404 404 200",
+    ),
+    "province/announcements/<id:pk>/edit/": Row(
+        "GET",
+        lambda o: f"/province/announcements/{o.notice.pk}/edit/",
+        f"{LOGIN} 403 403 403 403 403 200 403 404",
+        f"{LOGIN} 403 403 403 403 403 404 403 200",
+    ),
+    "province/announcements/<id:pk>/<str:action>/": Row(
+        "GET",
+        lambda o: f"/province/announcements/{o.notice.pk}/send/",
+        f"{LOGIN} 403 403 403 403 403 200 403 404",
+        f"{LOGIN} 403 403 403 403 403 404 403 200",
+    ),
     "province/wards/<str:code>/": Row(
         "GET",
         lambda o: f"/province/wards/{o.ward.code}/",
@@ -783,6 +814,23 @@ ROWS: dict[str, Row] = {
     "api/redoc/": Row("GET", lambda o: "/api/redoc/", "302 302 200 200 200 200 200 200 200 200"),
     # The province's figures: its admin and viewer, nobody of a ward; another province's ward is not found.
     "api/province/": Row("GET", lambda o: "/api/province/", "401 401 403 403 403 403 403 200 200 200", api=True),
+    "api/province/announcements/": Row(
+        "GET", lambda o: "/api/province/announcements/", "401 401 403 403 403 403 403 200 200 200", api=True
+    ),
+    "api/province/announcements/<id:pk>/": Row(
+        "GET",
+        lambda o: f"/api/province/announcements/{o.notice.pk}/",
+        "401 401 403 403 403 403 403 200 200 404",
+        "401 401 403 403 403 403 403 404 404 200",
+        api=True,
+    ),
+    "api/province/announcements/<id:pk>/send/": Row(
+        "GET",
+        lambda o: f"/api/province/announcements/{o.notice.pk}/send/",
+        "401 401 403 403 403 403 403 405 405 405",
+        "401 401 403 403 403 403 403 405 405 405",
+        api=True,
+    ),
     "api/province/wards/<str:code>/": Row(
         "GET",
         lambda o: f"/api/province/wards/{o.ward.code}/",
@@ -1016,6 +1064,65 @@ ROWS: dict[str, Row] = {
 
 # The same API routes with the methods that write.
 WRITE_ROWS: dict[str, Row] = {
+    "api/province/announcements/ POST": Row(
+        "POST",
+        lambda o: "/api/province/announcements/",
+        "401 401 403 403 403 403 403 201* 403 201*",
+        data={"title": "Tết", "body": "Chúc mừng năm mới.", "channels": ["sms"]},
+        changed=lambda o: ProvinceAnnouncement.objects.filter(title="Tết").exists(),
+        api=True,
+    ),
+    "api/province/announcements/<id:pk>/send/ POST": Row(
+        "POST",
+        lambda o: f"/api/province/announcements/{o.notice.pk}/send/",
+        "401 401 403 403 403 403 403 200* 403 404",
+        "401 401 403 403 403 403 403 404 404 200*",
+        changed=lambda o: Announcement.objects.filter(province_announcement=o.notice).exists(),
+        api=True,
+    ),
+    # A province's announcement: written and sent by its admin only, never by its viewer or a ward, and another
+    # province's is not found (a guessed id changes nothing).
+    "province/announcements/new/ POST": Row(
+        "POST",
+        lambda o: "/province/announcements/new/",
+        f"{LOGIN} 403 403 403 403 403 302* 403 302*",
+        data={
+            "title": "Tết",
+            "body": "Chúc mừng năm mới.",
+            "category": "other",
+            "urgency": "routine",
+            "channels": ["sms"],
+        },
+        changed=lambda o: ProvinceAnnouncement.objects.filter(title="Tết").exists(),
+    ),
+    "province/announcements/<id:pk>/edit/ POST": Row(
+        "POST",
+        lambda o: f"/province/announcements/{o.notice.pk}/edit/",
+        f"{LOGIN} 403 403 403 403 403 302* 403 404",
+        f"{LOGIN} 403 403 403 403 403 404 403 302*",
+        data={
+            "title": "Đã sửa",
+            "body": "Bão đêm nay.",
+            "category": "other",
+            "urgency": "routine",
+            "channels": ["sms"],
+        },
+        changed=lambda o: ProvinceAnnouncement.objects.get(pk=o.notice.pk).title == "Đã sửa",
+    ),
+    "province/announcements/<id:pk>/send/ POST": Row(
+        "POST",
+        lambda o: f"/province/announcements/{o.notice.pk}/send/",
+        f"{LOGIN} 403 403 403 403 403 302* 403 404",
+        f"{LOGIN} 403 403 403 403 403 404 403 302*",
+        changed=lambda o: Announcement.objects.filter(province_announcement=o.notice).exists(),
+    ),
+    "province/announcements/<id:pk>/cancel/ POST": Row(
+        "POST",
+        lambda o: f"/province/announcements/{o.notice.pk}/cancel/",
+        f"{LOGIN} 403 403 403 403 403 302* 403 404",
+        f"{LOGIN} 403 403 403 403 403 404 403 302*",
+        changed=lambda o: ProvinceAnnouncement.objects.get(pk=o.notice.pk).status == "cancelled",
+    ),
     "campaigns/<id:pk>/about/ POST": Row(
         "POST",
         lambda o: f"/campaigns/{o.campaign.pk}/about/",

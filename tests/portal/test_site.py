@@ -183,6 +183,9 @@ def test_the_demo_province_shows_its_three_wards_to_its_admin(client, db):
     assert page.context["figures"].total.overdue >= 1  # something for the province to look at first
     assert page.context["figures"].total.received >= 7  # the reports the demo's wards received this month
     assert client.get("/", follow=True).redirect_chain[-1][0] == "/province/"
+    notice = client.get("/province/announcements/").context["notices"][0]
+    assert notice.status == "sent"  # the province's Tết letter, on the three wards' public pages
+    assert "Thư chúc Tết" in client.get("/p/99002/").content.decode()
 
 
 @pytest.mark.parametrize("url", ["/accounts/signup/"])
