@@ -16,6 +16,37 @@ from django.utils.translation import gettext_lazy as _
 from groups.models import Household, ResidentialGroup, Ward
 
 
+class ProvinceCampaign(models.Model):
+    """A province's campaign (the city's Fund for the Poor): its target split over its wards, by their declared
+    households unless the province set a ward's share; each ward runs its share as its own campaign (`parts`),
+    split over its groups as a ward's own is, and the province's figure is the sum of its wards'."""
+
+    province = models.ForeignKey("groups.Province", on_delete=models.PROTECT, related_name="campaigns")
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20)
+    unit = models.CharField(_("unit"), max_length=12)
+    unit_label = models.CharField(_("unit name"), max_length=40, blank=True)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    target = models.BigIntegerField(_("province target"))
+    purpose = models.TextField(_("what it is for"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-starts_on", "-pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def unit_name(self) -> str:
+        """As its wards' parts say it."""
+        if self.unit == Campaign.Unit.VND:
+            return "đ"
+        return self.unit_label or str(dict(Campaign.Unit.choices).get(self.unit, self.unit))
+
+
 class Campaign(models.Model):
     class Kind(models.TextChoices):
         FUND = "fund", _("Fund (money)")
@@ -50,6 +81,10 @@ class Campaign(models.Model):
     bank_holder = models.CharField(_("account holder"), max_length=100, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # The ward's share of a province's campaign: its target is the province's to set, its groups' the ward's.
+    province_campaign = models.ForeignKey(
+        ProvinceCampaign, on_delete=models.PROTECT, null=True, blank=True, related_name="parts"
+    )
     # Its launch, reminders and results: a results announcement goes out on the channels these used.
     announcements = models.ManyToManyField(
         "announcements.Announcement", blank=True, related_name="campaigns", verbose_name=_("announcements")

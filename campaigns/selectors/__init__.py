@@ -39,8 +39,22 @@ from campaigns.selectors.progress import (
     progress_version,
     public_entries,
 )
+from campaigns.selectors.province import (
+    ProvinceProgress,
+    WardShare,
+    province_campaign_get,
+    province_campaign_progress,
+    province_campaign_public,
+    province_campaigns,
+)
 
 __all__ = [
+    "ProvinceProgress",
+    "WardShare",
+    "province_campaign_get",
+    "province_campaign_progress",
+    "province_campaign_public",
+    "province_campaigns",
     "group_targets",
     "GroupAttendance",
     "GroupProgress",

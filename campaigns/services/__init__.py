@@ -21,6 +21,13 @@ from campaigns.services.meetings import (
     minutes_attach,
     qr_token,
 )
+from campaigns.services.province import (
+    ProvinceCampaignData,
+    province_campaign_create,
+    province_share_set,
+    ward_shares,
+    wards_declared,
+)
 from campaigns.services.results import (
     DEFAULT_CHANNELS,
     campaign_announcement_link,
@@ -33,6 +40,11 @@ from campaigns.services.results import (
 from campaigns.services.setup import CampaignData, campaign_close, campaign_create, campaign_targets_set
 
 __all__ = [
+    "ProvinceCampaignData",
+    "province_campaign_create",
+    "province_share_set",
+    "ward_shares",
+    "wards_declared",
     "entries_viewed",
     "about",
     "CampaignAbout",

@@ -66,9 +66,9 @@ def _shares(target: int, groups: list[ResidentialGroup], *, step: int = 1) -> di
     return shares
 
 
-def campaign_create(*, ward: Ward, data: CampaignData, by: Any) -> Campaign:
-    _require_ward_admin(by, ward)
-    errors: dict[str, list[str]] = {}
+def campaign_clean(data: CampaignData, errors: dict[str, list[str]]) -> tuple[str, str]:
+    """The name, kind, unit, period and target of a ward's campaign or a province's, checked alike; returns the
+    name and unit name tidied."""
     name = normalize_spaces(data.name)
     if not name:
         errors["name"] = [_("Please give the campaign a name.")]
@@ -94,6 +94,13 @@ def campaign_create(*, ward: Ward, data: CampaignData, by: Any) -> Campaign:
         errors["target"] = [_("The target must be more than 0.")]
     elif data.target > MAX_TARGET:
         errors["target"] = [_("This target is too large; please check the number.")]
+    return name[:200], unit_label[:40]
+
+
+def campaign_create(*, ward: Ward, data: CampaignData, by: Any) -> Campaign:
+    _require_ward_admin(by, ward)
+    errors: dict[str, list[str]] = {}
+    name, unit_label = campaign_clean(data, errors)
     groups = list(ResidentialGroup.objects.filter(ward=ward, is_active=True).order_by("pk"))
     known = {g.pk for g in groups}
     if any(pk not in known for pk in data.group_targets):
@@ -102,26 +109,40 @@ def campaign_create(*, ward: Ward, data: CampaignData, by: Any) -> Campaign:
         errors["group_targets"] = [_("A group's target cannot be negative.")]
     if errors:
         raise ValidationError(errors)
+    with transaction.atomic():
+        return campaign_make(ward=ward, data=data, name=name, unit_label=unit_label, groups=groups, by=by)
+
+
+def campaign_make(
+    *,
+    ward: Ward,
+    data: CampaignData,
+    name: str,
+    unit_label: str,
+    groups: list[ResidentialGroup],
+    by: Any,
+    province_campaign: Any = None,
+) -> Campaign:
+    """The campaign, checked already, with its target split over the ward's groups by their declared households
+    (or as `data.group_targets` says); the caller holds the transaction."""
     assert data.target is not None and data.starts_on is not None and data.ends_on is not None
     shares = _shares(data.target, groups, step=1000 if data.unit == Campaign.Unit.VND else 1)
     shares.update(data.group_targets)
-    with transaction.atomic():
-        campaign = Campaign.objects.create(
-            ward=ward,
-            name=name[:200],
-            kind=data.kind,
-            unit=data.unit,
-            unit_label=unit_label[:40],
-            starts_on=data.starts_on,
-            ends_on=data.ends_on,
-            target=data.target,
-            created_by=by,
-        )
-        GroupTarget.objects.bulk_create(
-            GroupTarget(campaign=campaign, group_id=pk, target=t) for pk, t in shares.items()
-        )
-        Total.objects.bulk_create(Total(campaign=campaign, group_id=pk) for pk in shares)
-        audit_record(actor=by, action=AuditEvent.Action.CREATE, obj=campaign, ward=ward, summary=name[:200])
+    campaign = Campaign.objects.create(
+        ward=ward,
+        name=name,
+        kind=data.kind,
+        unit=data.unit,
+        unit_label=unit_label,
+        starts_on=data.starts_on,
+        ends_on=data.ends_on,
+        target=data.target,
+        created_by=by,
+        province_campaign=province_campaign,
+    )
+    GroupTarget.objects.bulk_create(GroupTarget(campaign=campaign, group_id=pk, target=t) for pk, t in shares.items())
+    Total.objects.bulk_create(Total(campaign=campaign, group_id=pk) for pk in shares)
+    audit_record(actor=by, action=AuditEvent.Action.CREATE, obj=campaign, ward=ward, summary=name)
     return campaign
 
 

@@ -6,6 +6,8 @@ from campaigns.api import views as campaign_api
 from feedback.api import views as report_api
 from groups.api import views as group_api
 from portal.province import api as province_api
+from portal.province import campaign_api as province_campaign_api
+from portal.province import notice_api as province_notice_api
 
 router = DefaultRouter()
 router.register("wards", group_api.WardViewSet, basename="ward")
@@ -21,10 +23,23 @@ router.register("meetings", campaign_api.MeetingViewSet, basename="meeting")
 urlpatterns = [
     path("province/", province_api.ProvinceView.as_view(), name="api-province"),
     path("province/wards/<str:code>/", province_api.ProvinceWardView.as_view(), name="api-province-ward"),
-    path("province/announcements/", province_api.NoticesView.as_view(), name="api-province-notices"),
-    path("province/announcements/<id:pk>/", province_api.NoticeView.as_view(), name="api-province-notice"),
+    path("province/announcements/", province_notice_api.NoticesView.as_view(), name="api-province-notices"),
+    path("province/announcements/<id:pk>/", province_notice_api.NoticeView.as_view(), name="api-province-notice"),
     path(
-        "province/announcements/<id:pk>/send/", province_api.NoticeSendView.as_view(), name="api-province-notice-send"
+        "province/announcements/<id:pk>/send/",
+        province_notice_api.NoticeSendView.as_view(),
+        name="api-province-notice-send",
+    ),
+    path("province/campaigns/", province_campaign_api.ProvinceCampaignsView.as_view(), name="api-province-campaigns"),
+    path(
+        "province/campaigns/<id:pk>/",
+        province_campaign_api.ProvinceCampaignView.as_view(),
+        name="api-province-campaign",
+    ),
+    path(
+        "province/campaigns/<id:pk>/share/",
+        province_campaign_api.ProvinceShareView.as_view(),
+        name="api-province-campaign-share",
     ),
     path("", include(router.urls)),
 ]

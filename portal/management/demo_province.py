@@ -81,6 +81,45 @@ def notice_ensure(province: Province) -> None:
             pass
 
 
+def campaign_ensure(province: Province) -> None:
+    """The province's Fund for the Poor, running in its three wards, with a few contributions recorded in the
+    demo ward's first groups so the province's page has a figure to show."""
+    from campaigns import services as campaigns
+    from campaigns.models import Campaign, ProvinceCampaign
+    from groups.models import Household
+
+    if ProvinceCampaign.objects.filter(province=province).exists():
+        return
+    admin = get_user_model().objects.get(email=PROVINCE_ACCOUNT[0])
+    today = timezone.localdate()
+    campaign = campaigns.province_campaign_create(
+        data=campaigns.ProvinceCampaignData(
+            name="Quỹ Vì người nghèo tỉnh Khánh Hòa 2026",
+            kind="fund",
+            unit="vnd",
+            starts_on=today - timedelta(days=10),
+            ends_on=today + timedelta(days=50),
+            target=300_000_000,
+            purpose="Xây và sửa nhà cho hộ nghèo, hộ cận nghèo trước mùa mưa bão.",
+        ),
+        by=admin,
+    )
+    rng = random.Random(5)
+    for part in Campaign.objects.filter(province_campaign=campaign).select_related("ward"):
+        leader = get_user_model().objects.filter(staff_profile__ward=part.ward).first()
+        if leader is None:
+            continue  # the neighbours have no staff accounts: their share waits for them
+        households = Household.objects.filter(group__ward=part.ward).order_by("pk")[:40]
+        for n, household in enumerate(households):
+            campaigns.entry_record(
+                campaign=part,
+                data=campaigns.EntryData(
+                    household_id=household.pk, amount=rng.choice([100, 200, 500]) * 1000, key=f"demo-province-{n}"
+                ),
+                by=leader,
+            )
+
+
 def province_account_ensure(province: Province, password: str) -> None:
     email, full_name, role = PROVINCE_ACCOUNT
     user_model = get_user_model()

@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from announcements.forms import CHANNEL_CHOICES, DEFAULT_CHANNELS
 from announcements.models import Announcement
 from announcements.services import ProvinceNoticeData
+from campaigns.forms import AmountField, CampaignForm
+from campaigns.services import ProvinceCampaignData
 
 
 class ProvinceNoticeForm(forms.Form):
@@ -43,3 +45,38 @@ class ProvinceNoticeForm(forms.Form):
             channels=list(d["channels"]),
             ward_ids=list(d["ward_ids"]),
         )
+
+
+class ProvinceCampaignForm(CampaignForm):
+    """A ward's campaign form, with the province's target and what it is for."""
+
+    purpose = forms.CharField(label=_("What it is for"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["target"].label = _("Target of the province")
+        self.fields["target"].help_text = _(
+            "Split between the wards by their declared households; you can change a ward's share after."
+        )
+
+    def province_data(self) -> ProvinceCampaignData:
+        base = self.campaign_data()
+        return ProvinceCampaignData(
+            name=base.name,
+            kind=base.kind,
+            unit=base.unit,
+            unit_label=base.unit_label,
+            starts_on=base.starts_on,
+            ends_on=base.ends_on,
+            target=base.target,
+            purpose=self.cleaned_data.get("purpose", ""),
+        )
+
+
+class ShareForm(forms.Form):
+    ward = forms.TypedChoiceField(label=_("Ward"), coerce=int)
+    target = AmountField(label=_("Its share"), widget=forms.TextInput(attrs={"inputmode": "numeric"}))
+
+    def __init__(self, *args: object, wards: list = (), **kwargs: object) -> None:  # type: ignore[assignment]
+        super().__init__(*args, **kwargs)
+        self.fields["ward"].choices = [(w.ward_id, w.name) for w in wards]

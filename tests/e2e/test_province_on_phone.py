@@ -98,3 +98,39 @@ def test_a_province_admin_sends_a_warning_to_two_wards_and_watches_each_finish_o
     assert sms_gateway.messages_total == 3
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.screenshot(path=str(SHOTS / "province-notice-phone.png"), full_page=True)
+
+
+def test_a_province_admin_opens_a_campaign_over_the_wards_and_residents_see_each_wards_share(
+    phone_page, ward_a, ward_b
+):
+    from playwright.sync_api import expect
+
+    GroupFactory(ward=ward_a, households_total=100)
+    GroupFactory(ward=ward_b, households_total=300)
+    user = province_user("tinh@khanh-hoa.vn", province=ward_a.province)
+    page = phone_page
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill(user.email)
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_url("**/province/")
+
+    page.get_by_role("link", name="Cuộc vận động của tỉnh, thành phố").first.click()
+    page.get_by_role("link", name="Mở cuộc vận động của tỉnh, thành phố").click()
+    page.get_by_label("Tên cuộc vận động").fill("Quỹ Vì người nghèo của tỉnh")
+    page.get_by_label("Ngày kết thúc").fill((timezone.localdate() + timedelta(days=30)).isoformat())
+    page.get_by_label("Chỉ tiêu của tỉnh, thành phố").fill("40.000.000")
+    page.get_by_role("button", name="Mở cuộc vận động ở các phường, xã").click()
+
+    shares = page.locator("[data-wards] tbody tr")
+    expect(shares).to_have_count(2)
+    assert "10.000.000" in page.locator(f"[data-wards] [data-ward='{ward_a.code}']").inner_text()
+    assert "30.000.000" in page.locator(f"[data-wards] [data-ward='{ward_b.code}']").inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.screenshot(path=str(SHOTS / "province-campaign-phone.png"), full_page=True)
+
+    public = page.get_by_role("link", name="Trang công khai").get_attribute("href")
+    page.context.clear_cookies()
+    page.goto(public)
+    expect(page.locator("[data-wards] tbody tr")).to_have_count(2)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390

@@ -37,7 +37,16 @@ from announcements import rendering
 from announcements import services as announcements
 from announcements.models import Announcement, Delivery, InPersonReach, ProvinceAnnouncement
 from campaigns import services as campaign_services
-from campaigns.models import Attendance, Campaign, Entry, EntryImport, GroupTarget, Meeting, MinutesVersion
+from campaigns.models import (
+    Attendance,
+    Campaign,
+    Entry,
+    EntryImport,
+    GroupTarget,
+    Meeting,
+    MinutesVersion,
+    ProvinceCampaign,
+)
 from feedback import services as report_services
 from feedback.models import CannedReply, Holiday, Report, ReportPhoto, Unit
 from groups import services as groups
@@ -271,6 +280,18 @@ def world(django_db_setup, django_db_blocker):
                 user=admin,
                 data=announcements.ProvinceNoticeData(title="Cảnh báo bão", body="Bão đêm nay.", channels=["sms"]),
             )
+            objects.province_campaign = campaign_services.province_campaign_create(
+                data=campaign_services.ProvinceCampaignData(
+                    name="Quỹ tỉnh",
+                    kind="fund",
+                    unit="vnd",
+                    starts_on=date.today(),
+                    ends_on=date.today() + timedelta(days=30),
+                    target=10_000_000,
+                ),
+                by=admin,
+            )
+            objects.province_code = objects.ward.province.code
         # What makes a person known: their name, phone and address, as any page or export would print them.
         personal = []
         for o in (a, b):
@@ -319,6 +340,44 @@ ROWS: dict[str, Row] = {
         lambda o: f"/province/announcements/{o.notice.pk}/send/",
         f"{LOGIN} 403 403 403 403 403 200 403 404",
         f"{LOGIN} 403 403 403 403 403 404 403 200",
+    ),
+    # The province's campaigns: read by its admin and viewer; the public page by anyone, for either province.
+    "province/campaigns/": Row("GET", lambda o: "/province/campaigns/", f"{LOGIN} 403 403 403 403 403 200 200 200"),
+    "province/campaigns/new/": Row(
+        "GET", lambda o: "/province/campaigns/new/", f"{LOGIN} 403 403 403 403 403 200 403 200"
+    ),
+    "province/campaigns/<id:pk>/": Row(
+        "GET",
+        lambda o: f"/province/campaigns/{o.province_campaign.pk}/",
+        f"{LOGIN} 403 403 403 403 403 200 200 404",
+        f"{LOGIN} 403 403 403 403 403 404 404 200",
+    ),
+    "province/campaigns/<id:pk>/share/": Row(
+        "GET",
+        lambda o: f"/province/campaigns/{o.province_campaign.pk}/share/",
+        f"{LOGIN} 403 403 403 403 403 405 405 405",
+    ),
+    "t/<str:province_code>/campaigns/<id:pk>/": Row(
+        "GET",
+        lambda o: f"/t/{o.province_code}/campaigns/{o.province_campaign.pk}/",
+        "200 200 200 200 200 200 200 200 200 200",
+        "200 200 200 200 200 200 200 200 200 200",
+    ),
+    "api/province/campaigns/": Row(
+        "GET", lambda o: "/api/province/campaigns/", "401 401 403 403 403 403 403 200 200 200", api=True
+    ),
+    "api/province/campaigns/<id:pk>/": Row(
+        "GET",
+        lambda o: f"/api/province/campaigns/{o.province_campaign.pk}/",
+        "401 401 403 403 403 403 403 200 200 404",
+        "401 401 403 403 403 403 403 404 404 200",
+        api=True,
+    ),
+    "api/province/campaigns/<id:pk>/share/": Row(
+        "GET",
+        lambda o: f"/api/province/campaigns/{o.province_campaign.pk}/share/",
+        "401 401 403 403 403 403 403 405 405 405",
+        api=True,
     ),
     "province/wards/<str:code>/": Row(
         "GET",
@@ -1064,6 +1123,54 @@ ROWS: dict[str, Row] = {
 
 # The same API routes with the methods that write.
 WRITE_ROWS: dict[str, Row] = {
+    # A province's campaign: opened and its wards' shares changed by its admin only; a ward's admin changes its
+    # groups' split, never the province's share (a guessed id finds nothing).
+    "province/campaigns/new/ POST": Row(
+        "POST",
+        lambda o: "/province/campaigns/new/",
+        f"{LOGIN} 403 403 403 403 403 302* 403 302*",
+        data=lambda o: {
+            "name": "Quỹ mới",
+            "kind": "fund",
+            "unit": "vnd",
+            "starts_on": date.today().isoformat(),
+            "ends_on": (date.today() + timedelta(days=9)).isoformat(),
+            "target": "5.000.000",
+        },
+        changed=lambda o: ProvinceCampaign.objects.filter(name="Quỹ mới").exists(),
+    ),
+    "province/campaigns/<id:pk>/share/ POST": Row(
+        "POST",
+        lambda o: f"/province/campaigns/{o.province_campaign.pk}/share/",
+        f"{LOGIN} 403 403 403 403 403 302* 403 404",
+        f"{LOGIN} 403 403 403 403 403 404 403 302*",
+        data=lambda o: {"ward": o.ward.pk, "target": "7.777.000"},
+        changed=lambda o: Campaign.objects.filter(province_campaign=o.province_campaign, target=7_777_000).exists(),
+    ),
+    "api/province/campaigns/ POST": Row(
+        "POST",
+        lambda o: "/api/province/campaigns/",
+        "401 401 403 403 403 403 403 201* 403 201*",
+        data=lambda o: {
+            "name": "Quỹ API",
+            "kind": "fund",
+            "unit": "vnd",
+            "starts_on": date.today().isoformat(),
+            "ends_on": (date.today() + timedelta(days=9)).isoformat(),
+            "target": 5_000_000,
+        },
+        changed=lambda o: ProvinceCampaign.objects.filter(name="Quỹ API").exists(),
+        api=True,
+    ),
+    "api/province/campaigns/<id:pk>/share/ POST": Row(
+        "POST",
+        lambda o: f"/api/province/campaigns/{o.province_campaign.pk}/share/",
+        "401 401 403 403 403 403 403 200* 403 404",
+        "401 401 403 403 403 403 403 404 404 200*",
+        data=lambda o: {"ward_code": o.ward.code, "target": 7_777_000},
+        changed=lambda o: Campaign.objects.filter(province_campaign=o.province_campaign, target=7_777_000).exists(),
+        api=True,
+    ),
     "api/province/announcements/ POST": Row(
         "POST",
         lambda o: "/api/province/announcements/",

@@ -186,6 +186,8 @@ def test_the_demo_province_shows_its_three_wards_to_its_admin(client, db):
     notice = client.get("/province/announcements/").context["notices"][0]
     assert notice.status == "sent"  # the province's Tết letter, on the three wards' public pages
     assert "Thư chúc Tết" in client.get("/p/99002/").content.decode()
+    (campaign,) = client.get("/province/campaigns/").context["rows"]
+    assert len(campaign.wards) == 3 and campaign.amount > 0  # running in the three wards, with entries
 
 
 @pytest.mark.parametrize("url", ["/accounts/signup/"])

@@ -66,6 +66,7 @@ class Command(BaseCommand):
             demo_province.overdue_one(neighbours[0])
         demo_province.province_account_ensure(ward.province, DEMO_PASSWORD)
         demo_province.notice_ensure(ward.province)
+        demo_province.campaign_ensure(ward.province)
         # The demo's rows were loaded in bulk, not through the services: the province's figures are counted once.
         figures_rebuild(ward_ids=list(Ward.objects.filter(province=ward.province).values_list("pk", flat=True)))
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
