@@ -21,7 +21,7 @@ from django.views.decorators.csrf import csrf_exempt
 from feedback import selectors, services
 from feedback.models import Category, Report
 from groups.models import Ward
-from groups.selectors import only_ward, ward_get_by_code
+from groups.selectors import only_ward, ward_get_by_code, wards_as_jurisdictions
 from portal.common.text import clean_text
 from portal.common.web import moment_or_none
 
@@ -151,11 +151,15 @@ def _request_row(report: Report) -> dict[str, Any]:
 
 @endpoint
 def discovery(request: HttpRequest, fmt: str) -> HttpResponse:
+    """One root for every ward the server carries: each is a jurisdiction, named by its administrative code, and
+    listed here (an extension of the discovery document) with its province, so a client of a city finds its wards."""
     base = request.build_absolute_uri("/open311/v2/")
+    wards = wards_as_jurisdictions()
+    provinces = sorted({ward["province"] for ward in wards})
     info = {
-        "changeset": "2026-11-22T00:00:00+07:00",
-        "contact": "Ủy ban MTTQ phường",
-        "key_service": "Xin khóa API tại Ủy ban MTTQ phường",
+        "changeset": "2026-12-06T00:00:00+07:00",
+        "contact": f"Ủy ban MTTQ Việt Nam {provinces[0]}" if len(provinces) == 1 else "Ủy ban MTTQ phường, xã",
+        "key_service": "Xin khóa API tại Ủy ban MTTQ phường, xã",
         "endpoints": [
             {
                 "specification": "http://wiki.open311.org/GeoReport_v2",
@@ -165,6 +169,7 @@ def discovery(request: HttpRequest, fmt: str) -> HttpResponse:
                 "formats": ["text/xml", "application/json"],
             }
         ],
+        "jurisdictions": wards,
     }
     if fmt == "xml":
         return HttpResponse(_xml("discovery", None, [info]), content_type="text/xml; charset=utf-8")

@@ -419,6 +419,17 @@ def active_groups_of(*, ward_id: int) -> QuerySet[ResidentialGroup]:
     return ResidentialGroup.objects.filter(ward_id=ward_id, is_active=True).order_by("name")
 
 
+def wards_as_jurisdictions() -> list[dict[str, Any]]:
+    """Every ward as Open311's discovery lists it: its code as the jurisdiction_id, its name and its province's,
+    by province, then ward."""
+    return [
+        {"jurisdiction_id": code, "name": name, "province": province, "province_code": province_code}
+        for code, name, province, province_code in Ward.objects.order_by("province__name", "name").values_list(
+            "code", "name", "province__name", "province__code"
+        )
+    ]
+
+
 def wards_to_choose() -> list[dict[str, Any]]:
     """Every ward as the front door lists them (code, name, province, position, and name and province folded, which
     the page filters on as one types), by name."""

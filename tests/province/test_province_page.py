@@ -184,3 +184,24 @@ def test_the_api_gives_a_province_its_wards_figures_by_its_token_and_refuses_a_b
     assert refused.status_code == 400 and set(refused.json()) >= {"sort", "below"}
     # No resident's field is in the answer's shape at all.
     assert not {"full_name", "phone", "address", "email"} & set(answer["wards"][0])
+
+
+def test_open311_answers_the_whole_province_at_one_root_with_each_ward_a_jurisdiction(client, ward_a, ward_b, bob):
+    from xml.etree import ElementTree
+
+    from tests.feedback.conftest import accepted, submitted
+
+    accepted(submitted(ward_a, description="Cống ở hẻm 5 bị tắc."))
+    accepted(submitted(ward_b, description="Đèn đường hẻm 9 hỏng."))
+    discovery = client.get("/open311/v2/discovery.json").json()
+    assert [j["jurisdiction_id"] for j in discovery["jurisdictions"]] == [ward_a.code, ward_b.code]
+    assert discovery["contact"] == "Ủy ban MTTQ Việt Nam Khánh Hòa"
+    xml = ElementTree.fromstring(client.get("/open311/v2/discovery.xml").content)
+    assert [j.find("jurisdiction_id").text for j in xml.findall("jurisdictions/jurisdiction")] == [
+        ward_a.code,
+        ward_b.code,
+    ]
+    # Each ward's requests at the same root, by its code; without one, a server of many wards asks for it.
+    in_b = client.get("/open311/v2/requests.json", {"jurisdiction_id": ward_b.code}).json()
+    assert [r["description"] for r in in_b] == ["Đèn đường hẻm 9 hỏng."]
+    assert client.get("/open311/v2/requests.json").status_code == 400
