@@ -387,3 +387,28 @@ class WardDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ward_id} {self.day}"
+
+
+class WardOnboarding(models.Model):
+    """A province admin's sheet for a new ward (its groups and declared households, its leaders, its staff) between
+    its preview and its commit, kept as the record of who set up which ward. Like a member list, the rows (names
+    and phones) are emptied if it is not committed within a day."""
+
+    class Status(models.TextChoices):
+        PREVIEW = "preview", _("Preview")
+        DONE = "done", _("Ward created")
+        EXPIRED = "expired", _("Expired")
+
+    province = models.ForeignKey(Province, on_delete=models.CASCADE, related_name="onboardings")
+    ward_name = models.CharField(max_length=200)
+    ward_code = models.CharField(max_length=10)
+    file_name = models.CharField(max_length=255)
+    rows = models.JSONField(default=dict)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PREVIEW)
+    ward = models.ForeignKey(Ward, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.ward_name} ({self.get_status_display()})"

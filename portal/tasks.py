@@ -5,6 +5,7 @@ from celery import shared_task
 
 from campaigns.services import entry_imports_expire
 from groups.services.imports import member_imports_expire
+from groups.services.onboarding import onboardings_expire
 from portal.ward_report import jobs
 
 
@@ -15,7 +16,11 @@ def ward_report_make(job_id: int) -> None:
 
 @shared_task
 def imports_expire() -> dict[str, int]:
-    """Hourly: previews of member lists and of contribution sheets nobody committed lose their rows after a day
+    """Hourly: previews of member lists, contribution sheets and new wards' sheets nobody committed lose their rows after a day
     (portal.common.sheets.IMPORT_KEEP). Here, above both apps, because the import life is one for both."""
 
-    return {"members": member_imports_expire(), "contributions": entry_imports_expire()}
+    return {
+        "members": member_imports_expire(),
+        "contributions": entry_imports_expire(),
+        "onboardings": onboardings_expire(),
+    }

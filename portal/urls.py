@@ -6,7 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from groups import join_views
 from portal import hooks, token_views, views
 from portal.common.web import IdConverter
-from portal.province import campaign_views, notice_views
+from portal.province import campaign_views, notice_views, onboarding_views
 from portal.province import views as province_views
 from portal.today import views as today_views
 from portal.ward_report import views as ward_report_views
@@ -21,6 +21,13 @@ urlpatterns = [
     path("today/block/", today_views.today_block, name="today_block"),
     path("province/", province_views.province, name="province"),
     path("province/wards/<str:code>/", province_views.province_ward, name="province_ward"),
+    path("province/onboarding/", onboarding_views.onboarding_start, name="province_onboarding_start"),
+    path(
+        "province/onboarding/template.xlsx",
+        onboarding_views.onboarding_template,
+        name="province_onboarding_template",
+    ),
+    path("province/onboarding/<id:pk>/", onboarding_views.onboarding_preview, name="province_onboarding"),
     path("province/campaigns/", campaign_views.campaign_list, name="province_campaigns"),
     path("province/campaigns/new/", campaign_views.campaign_new, name="province_campaign_new"),
     path("province/campaigns/<id:pk>/", campaign_views.campaign_detail, name="province_campaign"),

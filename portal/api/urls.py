@@ -8,6 +8,7 @@ from groups.api import views as group_api
 from portal.province import api as province_api
 from portal.province import campaign_api as province_campaign_api
 from portal.province import notice_api as province_notice_api
+from portal.province import onboarding_api as province_onboarding_api
 
 router = DefaultRouter()
 router.register("wards", group_api.WardViewSet, basename="ward")
@@ -40,6 +41,12 @@ urlpatterns = [
         "province/campaigns/<id:pk>/share/",
         province_campaign_api.ProvinceShareView.as_view(),
         name="api-province-campaign-share",
+    ),
+    path("province/onboarding/", province_onboarding_api.OnboardingsView.as_view(), name="api-province-onboardings"),
+    path(
+        "province/onboarding/<id:pk>/commit/",
+        province_onboarding_api.OnboardingCommitView.as_view(),
+        name="api-province-onboarding-commit",
     ),
     path("", include(router.urls)),
 ]

@@ -134,3 +134,32 @@ def test_a_province_admin_opens_a_campaign_over_the_wards_and_residents_see_each
     page.goto(public)
     expect(page.locator("[data-wards] tbody tr")).to_have_count(2)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_a_province_admin_onboards_a_ward_from_a_sheet_on_a_phone(phone_page, ward_a, tmp_path):
+    from playwright.sync_api import expect
+
+    from tests.province.test_onboarding import _sheet, _thirty_groups
+
+    sheet = tmp_path / "tan-lap.xlsx"
+    sheet.write_bytes(_sheet(_thirty_groups()).read())
+    user = province_user("tinh@khanh-hoa.vn", province=ward_a.province)
+    page = phone_page
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill(user.email)
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_url("**/province/")
+
+    page.goto("/province/onboarding/")
+    page.get_by_label("Tên phường, xã").fill("Phường Tân Lập")
+    page.get_by_label("Mã hành chính").fill("22333")
+    page.get_by_label("Bảng đã điền (.xlsx hoặc .csv)").set_input_files(str(sheet))
+    page.get_by_role("button", name="Kiểm tra bảng").click()
+    expect(page.get_by_text("Mọi dòng đều đúng.")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.get_by_role("link", name="Tạo phường…").click()
+    page.get_by_role("button", name="Có, tạo phường").click()
+    page.wait_for_url("**/province/wards/22333/")
+    expect(page.locator("h1")).to_contain_text("Phường Tân Lập")
+    page.screenshot(path=str(SHOTS / "province-onboarded-phone.png"), full_page=True)

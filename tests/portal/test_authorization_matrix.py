@@ -50,7 +50,8 @@ from campaigns.models import (
 from feedback import services as report_services
 from feedback.models import CannedReply, Holiday, Report, ReportPhoto, Unit
 from groups import services as groups
-from groups.models import Household, Member, MemberImport, Membership, StaffProfile
+from groups.models import Household, Member, MemberImport, Membership, StaffProfile, Ward, WardOnboarding
+from groups.services import onboarding
 from portal.common.tokens import token_create
 from portal.models import ApiToken, WardReportJob
 from tests.announcements.conftest import announcement_data
@@ -292,6 +293,13 @@ def world(django_db_setup, django_db_blocker):
                 by=admin,
             )
             objects.province_code = objects.ward.province.code
+            objects.onboarding = onboarding.onboarding_preview(
+                by=admin,
+                ward_name=f"Phường Mới {objects.province_code}",
+                ward_code=f"77{objects.province_code}",
+                name="moi.csv",
+                content="Tổ dân phố,Số hộ,Họ và tên,Vai trò\nTổ 1,20,,\n".encode(),
+            )
         # What makes a person known: their name, phone and address, as any page or export would print them.
         personal = []
         for o in (a, b):
@@ -376,6 +384,26 @@ ROWS: dict[str, Row] = {
     "api/province/campaigns/<id:pk>/share/": Row(
         "GET",
         lambda o: f"/api/province/campaigns/{o.province_campaign.pk}/share/",
+        "401 401 403 403 403 403 403 405 405 405",
+        api=True,
+    ),
+    # A new ward from a sheet: the province's admin only; another province's sheet is not found.
+    "province/onboarding/": Row("GET", lambda o: "/province/onboarding/", f"{LOGIN} 403 403 403 403 403 200 403 200"),
+    "province/onboarding/template.xlsx": Row(
+        "GET", lambda o: "/province/onboarding/template.xlsx", f"{LOGIN} 403 403 403 403 403 200 403 200"
+    ),
+    "province/onboarding/<id:pk>/": Row(
+        "GET",
+        lambda o: f"/province/onboarding/{o.onboarding.pk}/",
+        f"{LOGIN} 403 403 403 403 403 200 403 404",
+        f"{LOGIN} 403 403 403 403 403 404 403 200",
+    ),
+    "api/province/onboarding/": Row(
+        "GET", lambda o: "/api/province/onboarding/", "401 401 403 403 403 403 403 405 405 405", api=True
+    ),
+    "api/province/onboarding/<id:pk>/commit/": Row(
+        "GET",
+        lambda o: f"/api/province/onboarding/{o.onboarding.pk}/commit/",
         "401 401 403 403 403 403 403 405 405 405",
         api=True,
     ),
@@ -1123,6 +1151,32 @@ ROWS: dict[str, Row] = {
 
 # The same API routes with the methods that write.
 WRITE_ROWS: dict[str, Row] = {
+    "api/province/onboarding/<id:pk>/commit/ POST": Row(
+        "POST",
+        lambda o: f"/api/province/onboarding/{o.onboarding.pk}/commit/",
+        "401 401 403 403 403 403 403 200* 403 404",
+        "401 401 403 403 403 403 403 404 403 200*",
+        changed=lambda o: Ward.objects.filter(code=o.onboarding.ward_code).exists(),
+        api=True,
+    ),
+    "province/onboarding/ POST": Row(
+        "POST",
+        lambda o: "/province/onboarding/",
+        f"{LOGIN} 403 403 403 403 403 302* 403 302*",
+        data=lambda o: {
+            "ward_name": "Phường Thử",
+            "ward_code": "88888",
+            "file": SimpleUploadedFile("moi.csv", "Tổ dân phố,Số hộ,Họ và tên,Vai trò\nTổ 1,9,,\n".encode()),
+        },
+        changed=lambda o: WardOnboarding.objects.filter(ward_code="88888").exists(),
+    ),
+    "province/onboarding/<id:pk>/ POST": Row(
+        "POST",
+        lambda o: f"/province/onboarding/{o.onboarding.pk}/",
+        f"{LOGIN} 403 403 403 403 403 302* 403 404",
+        f"{LOGIN} 403 403 403 403 403 404 403 302*",
+        changed=lambda o: Ward.objects.filter(code=o.onboarding.ward_code).exists(),
+    ),
     # A province's campaign: opened and its wards' shares changed by its admin only; a ward's admin changes its
     # groups' split, never the province's share (a guessed id finds nothing).
     "province/campaigns/new/ POST": Row(
