@@ -103,7 +103,7 @@ def test_a_sheet_left_unrecorded_for_a_day_is_emptied_and_says_to_upload_it_agai
         .rsplit("/", 1)[1]
     )
 
-    assert imports_expire() == {"members": 0, "contributions": 1}
+    assert imports_expire() == {"members": 0, "contributions": 1, "onboardings": 0}
 
     left.refresh_from_db()
     fresh.refresh_from_db()
