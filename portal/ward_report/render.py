@@ -11,9 +11,8 @@ from django.utils import translation
 
 from portal.common.charts import FONTS, bars_png
 from portal.ward_report.data import WardReport
-from portal.ward_report.document import heading
-from portal.ward_report.summary import sentences
-from portal.ward_report.tables import PERCENT, Section, Table, sections, shown
+from portal.ward_report.printed import Printed, printed
+from portal.ward_report.tables import PERCENT, Section, Table, shown
 
 CHART_ROWS = 24  # bars in one picture: more would run past an A4 page, so a long list is drawn in several
 
@@ -46,19 +45,22 @@ def chart_pictures(section: Section) -> list[bytes]:
     return pictures
 
 
-def parts(report: WardReport) -> list[Part]:
-    return [Part(n, s, chart_pictures(s)) for n, s in enumerate(sections(report), start=1)]
+def parts(paper: Printed) -> list[Part]:
+    return [Part(n, s, chart_pictures(s)) for n, s in enumerate(paper.sections, start=1)]
 
 
 def to_html(report: WardReport) -> str:
+    return html_of(printed(report))
+
+
+def html_of(paper: Printed) -> str:
     """The page the PDF is printed from, in Vietnamese whatever the language of who asked."""
     with translation.override("vi"):
         return render_to_string(
             "ward_report/document.html",
             {
-                "report": report,
-                "heading": heading(report),
-                "sentences": sentences(report),
+                "heading": paper.heading,
+                "sentences": paper.sentences,
                 "parts": [
                     {
                         "number": part.number,
@@ -66,7 +68,7 @@ def to_html(report: WardReport) -> str:
                         "tables": [_cells(table) for table in part.section.tables],
                         "pictures": [base64.b64encode(p).decode() for p in part.pictures],
                     }
-                    for part in parts(report)
+                    for part in parts(paper)
                 ],
                 "fonts": FONTS.as_uri(),
                 "PERCENT": PERCENT,
@@ -89,8 +91,12 @@ def _cells(table: Table) -> dict:
 
 
 def to_pdf(report: WardReport) -> bytes:
+    return pdf_of(printed(report))
+
+
+def pdf_of(paper: Printed) -> bytes:
     try:  # imported when a PDF is asked for: loading Pango costs the web process a second and tens of MB
         from weasyprint import HTML
     except (OSError, ImportError) as error:  # WeasyPrint loads Pango when imported
         raise ReportUnavailable(str(error)) from None
-    return HTML(string=to_html(report)).write_pdf()
+    return HTML(string=html_of(paper)).write_pdf()

@@ -19,9 +19,9 @@ from docx.text.paragraph import Paragraph
 
 from portal.common.sheets import xml_text
 from portal.ward_report.data import WardReport
-from portal.ward_report.document import Heading, heading
+from portal.ward_report.document import Heading
+from portal.ward_report.printed import Printed, printed
 from portal.ward_report.render import parts
-from portal.ward_report.summary import sentences
 from portal.ward_report.tables import Table, shown
 
 FONT = "Times New Roman"
@@ -115,7 +115,11 @@ def _end(document: Any, top: Heading) -> None:
 
 
 def to_docx(report: WardReport) -> bytes:
-    top = heading(report)
+    return docx_of(printed(report))
+
+
+def docx_of(paper: Printed) -> bytes:
+    top = paper.heading
     document = Document()
     section = document.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
@@ -138,10 +142,10 @@ def to_docx(report: WardReport) -> bytes:
     with translation.override("vi"):
         summary_title = _("In brief")
     _line(document, summary_title, bold=True, align=WD_ALIGN_PARAGRAPH.LEFT, after=4)
-    for sentence in sentences(report):
+    for sentence in paper.sentences:
         paragraph = _line(document, sentence, align=WD_ALIGN_PARAGRAPH.JUSTIFY, after=4)
         paragraph.paragraph_format.first_line_indent = Cm(1)
-    for part in parts(report):
+    for part in parts(paper):
         title = f"{part.number}. {part.section.title}"
         _line(document, title, bold=True, align=WD_ALIGN_PARAGRAPH.LEFT, after=4).paragraph_format.space_before = Pt(10)
         for table in part.section.tables:

@@ -14,9 +14,8 @@ from openpyxl.utils import get_column_letter
 
 from portal.common.sheets import cell_safe
 from portal.ward_report.data import WardReport
-from portal.ward_report.document import heading
-from portal.ward_report.summary import figures, sentences
-from portal.ward_report.tables import CHANGE, DATE, NUMBER, PERCENT, Section, Table, sections
+from portal.ward_report.printed import Printed, printed
+from portal.ward_report.tables import CHANGE, DATE, NUMBER, PERCENT, Section, Table
 
 # Shown with the reader's own separators: 1.234.567 and 60,4% in a Vietnamese spreadsheet.
 FORMATS = {NUMBER: "#,##0", CHANGE: "+#,##0;-#,##0;0", PERCENT: "0.0%", DATE: "DD/MM/YYYY"}
@@ -76,29 +75,33 @@ def _widths(sheet: Any, columns: int) -> None:
 
 
 def to_xlsx(report: WardReport) -> bytes:
+    return xlsx_of(printed(report))
+
+
+def xlsx_of(paper: Printed) -> bytes:
     book = Workbook()
     cover = book.active
     with translation.override("vi"):
-        top = heading(report)
+        top = paper.heading
         cover.title = _("Summary")[:31]
         cover.append([cell_safe(f"{top.kind} {top.subject}")])
         cover["A1"].font = Font(bold=True, size=14)
         cover.append([cell_safe(f"{top.committee[-1]} · {top.number} · {top.place_date}")])
         cover.append([])
-        for sentence in sentences(report):
+        for sentence in paper.sentences:
             cover.append([cell_safe(sentence)])
             cover.cell(row=cover.max_row, column=1).alignment = Alignment(wrap_text=True, vertical="top")
         cover.append([])
         cover.append([_("Key figures"), _("Value")])
         for cell in cover[cover.max_row]:
             cell.font = Font(bold=True)
-        for figure in figures(report):
+        for figure in paper.figures:
             cover.append([figure.label, _value(figure.value, figure.kind)])
             cover.cell(row=cover.max_row, column=2).number_format = FORMATS[figure.kind]
         cover.column_dimensions["A"].width = 90
         cover.column_dimensions["B"].width = 16
 
-        for section in sections(report):
+        for section in paper.sections:
             sheet = book.create_sheet(section.title[:31])
             row, chart_rows = 1, None
             for table in section.tables:
