@@ -47,11 +47,13 @@ class AuditEvent(models.Model):
 
 
 def report_upload_to(instance: "WardReportJob", filename: str) -> str:
-    return f"reports/{instance.ward_id}/{uuid.uuid4().hex}.{instance.format}"
+    owner = instance.ward_id if instance.ward_id else f"p{instance.province_id}"
+    return f"reports/{owner}/{uuid.uuid4().hex}.{instance.format}"
 
 
 class WardReportJob(models.Model):
-    """A report a ward admin asked for from the page: made by a worker, with its progress, then mailed."""
+    """A report a ward admin (or a province admin, for the province: `province` set and no `ward`) asked for from
+    the page: made by a worker, with its progress, then mailed."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Waiting")
@@ -64,7 +66,8 @@ class WardReportJob(models.Model):
         DOCX = "docx", _("Word (DOCX), to edit before signing")
         XLSX = "xlsx", _("Excel (XLSX), the figures and charts")
 
-    ward = models.ForeignKey("groups.Ward", on_delete=models.CASCADE, related_name="+")
+    ward = models.ForeignKey("groups.Ward", on_delete=models.CASCADE, related_name="+", null=True, blank=True)
+    province = models.ForeignKey("groups.Province", on_delete=models.CASCADE, related_name="+", null=True, blank=True)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     start = models.DateField()
     end = models.DateField()

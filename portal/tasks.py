@@ -6,12 +6,18 @@ from celery import shared_task
 from campaigns.services import entry_imports_expire
 from groups.services.imports import member_imports_expire
 from groups.services.onboarding import onboardings_expire
+from portal.province import report_jobs
 from portal.ward_report import jobs
 
 
 @shared_task(acks_late=True)
 def ward_report_make(job_id: int) -> None:
     jobs.report_make(job_id=job_id)
+
+
+@shared_task(acks_late=True)
+def province_report_make(job_id: int) -> None:
+    report_jobs.province_report_make(job_id=job_id)
 
 
 @shared_task

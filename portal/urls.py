@@ -6,7 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from groups import join_views
 from portal import hooks, token_views, views
 from portal.common.web import IdConverter
-from portal.province import campaign_views, notice_views, onboarding_views
+from portal.province import campaign_views, notice_views, onboarding_views, report_views
 from portal.province import views as province_views
 from portal.today import views as today_views
 from portal.ward_report import views as ward_report_views
@@ -28,6 +28,9 @@ urlpatterns = [
         name="province_onboarding_template",
     ),
     path("province/onboarding/<id:pk>/", onboarding_views.onboarding_preview, name="province_onboarding"),
+    path("province/report/", report_views.report_page, name="province_report"),
+    path("province/report/<id:pk>/", report_views.report_status, name="province_report_status"),
+    path("province/report/<id:pk>/download/", report_views.report_download, name="province_report_download"),
     path("province/campaigns/", campaign_views.campaign_list, name="province_campaigns"),
     path("province/campaigns/new/", campaign_views.campaign_new, name="province_campaign_new"),
     path("province/campaigns/<id:pk>/", campaign_views.campaign_detail, name="province_campaign"),

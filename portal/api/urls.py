@@ -9,6 +9,7 @@ from portal.province import api as province_api
 from portal.province import campaign_api as province_campaign_api
 from portal.province import notice_api as province_notice_api
 from portal.province import onboarding_api as province_onboarding_api
+from portal.province import report_api as province_report_api
 
 router = DefaultRouter()
 router.register("wards", group_api.WardViewSet, basename="ward")
@@ -48,5 +49,7 @@ urlpatterns = [
         province_onboarding_api.OnboardingCommitView.as_view(),
         name="api-province-onboarding-commit",
     ),
+    path("province/reports/", province_report_api.ReportsView.as_view(), name="api-province-reports"),
+    path("province/reports/<id:pk>/", province_report_api.ReportView.as_view(), name="api-province-report"),
     path("", include(router.urls)),
 ]

@@ -3,6 +3,7 @@ on the page), stored, and mailed to the ward's admins when ready."""
 
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -23,12 +24,13 @@ from portal.common.audit import audit_record
 from portal.models import AuditEvent, WardReportJob
 from portal.ward_report.data import SECTIONS, Signing, build
 from portal.ward_report.document import MAX_RECIPIENTS, TITLES, default_signing
-from portal.ward_report.render import ReportUnavailable, to_pdf
-from portal.ward_report.word import to_docx
-from portal.ward_report.workbook import to_xlsx
+from portal.ward_report.printed import Printed, printed
+from portal.ward_report.render import ReportUnavailable, pdf_of
+from portal.ward_report.word import docx_of
+from portal.ward_report.workbook import xlsx_of
 
 MAX_DAYS = 366 * 5
-RENDER = {WardReportJob.Format.PDF: to_pdf, WardReportJob.Format.DOCX: to_docx, WardReportJob.Format.XLSX: to_xlsx}
+RENDER = {WardReportJob.Format.PDF: pdf_of, WardReportJob.Format.DOCX: docx_of, WardReportJob.Format.XLSX: xlsx_of}
 CONTENT_TYPES = {
     WardReportJob.Format.PDF: "application/pdf",
     WardReportJob.Format.DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -54,7 +56,7 @@ class ReportAsk:
 NUMBER = re.compile(r"[0-9A-Za-z\-]{1,20}")
 
 
-def _check(ask: ReportAsk) -> dict[str, list[str]]:
+def ask_check(ask: ReportAsk) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if ask.start is None:
         errors["start"] = [_("Please give the first day.")]
@@ -89,7 +91,7 @@ def report_request(*, user: Any, ask: ReportAsk) -> WardReportJob:
     profile = staff_profile_of(user)
     if profile is None or not profile.is_ward_admin:
         raise PermissionDenied
-    errors = _check(ask)
+    errors = ask_check(ask)
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -162,18 +164,34 @@ def _enqueue(job_id: int) -> None:
 
 
 def report_make(*, job_id: int) -> WardReportJob:
-    """The worker's part: build each section (progress after each), render, store, mail the admins."""
-    job = WardReportJob.objects.select_related("ward").get(pk=job_id)
+    """The worker's part for a ward: build each section (progress after each), render, store, mail the admins."""
+    return job_make(job_id=job_id, paper=_ward_paper, mail=_mail_admins)
+
+
+def _ward_paper(job: WardReportJob, progress: Callable[[int], None]) -> Printed:
+    return printed(build(ward=job.ward, start=job.start, end=job.end, signing=signing_of(job), progress=progress))
+
+
+def job_make(
+    *,
+    job_id: int,
+    paper: Callable[[WardReportJob, Callable[[int], None]], Printed],
+    mail: Callable[[WardReportJob], None],
+    sections: int = SECTIONS,
+) -> WardReportJob:
+    """Make a report job's file, whoever's report it is: `paper` gathers what it prints (calling back after each
+    of its `sections`), then it is rendered, stored and `mail`ed. A failure of any kind ends the job as failed,
+    with words, so the page waiting on it stops waiting."""
+    job = WardReportJob.objects.select_related("ward", "province").get(pk=job_id)
     if job.status == WardReportJob.Status.DONE:
         return job  # a task delivered twice does the work once
     WardReportJob.objects.filter(pk=job.pk).update(status=WardReportJob.Status.RUNNING, progress=5)
 
     def progress(done: int) -> None:
-        WardReportJob.objects.filter(pk=job.pk).update(progress=5 + 85 * done // SECTIONS)
+        WardReportJob.objects.filter(pk=job.pk).update(progress=5 + 85 * done // sections)
 
     try:
-        report = build(ward=job.ward, start=job.start, end=job.end, signing=signing_of(job), progress=progress)
-        data = RENDER[job.format](report)
+        data = RENDER[job.format](paper(job, progress))
     except ReportUnavailable:
         with translation.override("vi"):
             error = _("The PDF cannot be made on this server; please ask for the Excel file.")
@@ -189,7 +207,7 @@ def report_make(*, job_id: int) -> WardReportJob:
         job.file.save(job.file_name, ContentFile(data), save=False)
         job.status, job.progress, job.finished_at = WardReportJob.Status.DONE, 100, timezone.now()
         job.save(update_fields=["file", "status", "progress", "finished_at"])
-        _mail_admins(job)
+        mail(job)
     return job
 
 

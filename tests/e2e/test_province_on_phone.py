@@ -163,3 +163,25 @@ def test_a_province_admin_onboards_a_ward_from_a_sheet_on_a_phone(phone_page, wa
     page.wait_for_url("**/province/wards/22333/")
     expect(page.locator("h1")).to_contain_text("Phường Tân Lập")
     page.screenshot(path=str(SHOTS / "province-onboarded-phone.png"), full_page=True)
+
+
+def test_a_province_admin_makes_the_provinces_report_on_a_phone(phone_page, celery_worker, ward_a, ward_b):
+    from playwright.sync_api import expect
+
+    user = province_user("tinh@khanh-hoa.vn", province=ward_a.province)
+    page = phone_page
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill(user.email)
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_url("**/province/")
+
+    page.goto("/province/report/")
+    page.get_by_label("Excel (XLSX), số liệu và biểu đồ").check()
+    page.get_by_role("button", name="Tạo báo cáo").click()
+    download = page.locator("[data-download]")
+    expect(download).to_be_visible(timeout=30_000)  # the worker made it; the page saw it by itself
+    with page.expect_download() as made:
+        download.click()
+    assert made.value.suggested_filename.endswith(".xlsx")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390

@@ -293,6 +293,15 @@ def world(django_db_setup, django_db_blocker):
                 by=admin,
             )
             objects.province_code = objects.ward.province.code
+            objects.province_report = WardReportJob.objects.create(
+                province=objects.ward.province,
+                requested_by=admin,
+                start=date(2026, 1, 1),
+                end=date(2026, 6, 30),
+                format="xlsx",
+                status="done",
+            )
+            objects.province_report.file.save("bao-cao.xlsx", ContentFile(b"PK xlsx"), save=True)
             objects.onboarding = onboarding.onboarding_preview(
                 by=admin,
                 ward_name=f"Phường Mới {objects.province_code}",
@@ -406,6 +415,30 @@ ROWS: dict[str, Row] = {
         lambda o: f"/api/province/onboarding/{o.onboarding.pk}/commit/",
         "401 401 403 403 403 403 403 405 405 405",
         api=True,
+    ),
+    # The province's report: its admin makes and downloads it; another province's is not found.
+    "province/report/": Row("GET", lambda o: "/province/report/", f"{LOGIN} 403 403 403 403 403 200 403 200"),
+    "api/province/reports/": Row(
+        "GET", lambda o: "/api/province/reports/", "401 401 403 403 403 403 403 405 405 405", api=True
+    ),
+    "api/province/reports/<id:pk>/": Row(
+        "GET",
+        lambda o: f"/api/province/reports/{o.province_report.pk}/",
+        "401 401 403 403 403 403 403 200 403 404",
+        "401 401 403 403 403 403 403 404 403 200",
+        api=True,
+    ),
+    "province/report/<id:pk>/": Row(
+        "GET",
+        lambda o: f"/province/report/{o.province_report.pk}/",
+        f"{LOGIN} 403 403 403 403 403 200 403 404",
+        f"{LOGIN} 403 403 403 403 403 404 403 200",
+    ),
+    "province/report/<id:pk>/download/": Row(
+        "GET",
+        lambda o: f"/province/report/{o.province_report.pk}/download/",
+        f"{LOGIN} 403 403 403 403 403 200 403 404",
+        f"{LOGIN} 403 403 403 403 403 404 403 200",
     ),
     "province/wards/<str:code>/": Row(
         "GET",
@@ -1151,6 +1184,25 @@ ROWS: dict[str, Row] = {
 
 # The same API routes with the methods that write.
 WRITE_ROWS: dict[str, Row] = {
+    "api/province/reports/ POST": Row(
+        "POST",
+        lambda o: "/api/province/reports/",
+        "401 401 403 403 403 403 403 202* 403 202*",
+        data={"start": "2026-01-01", "end": "2026-06-30", "format": "xlsx"},
+        changed=lambda o: WardReportJob.objects.filter(
+            ward__isnull=True, start=date(2026, 1, 1), status="queued"
+        ).exists(),
+        api=True,
+    ),
+    "province/report/ POST": Row(
+        "POST",
+        lambda o: "/province/report/",
+        f"{LOGIN} 403 403 403 403 403 302* 403 302*",
+        data={"start": "2026-01-01", "end": "2026-06-30", "format": "xlsx", "signer_title": "CHỦ TỊCH"},
+        changed=lambda o: WardReportJob.objects.filter(
+            ward__isnull=True, start=date(2026, 1, 1), status="queued"
+        ).exists(),
+    ),
     "api/province/onboarding/<id:pk>/commit/ POST": Row(
         "POST",
         lambda o: f"/api/province/onboarding/{o.onboarding.pk}/commit/",
@@ -1819,7 +1871,8 @@ def test_every_route_has_a_row_in_the_matrix():
 
 def _readable_body(response: Any) -> str:
     """The answer's text as a person would read it (JSON escapes every Vietnamese letter)."""
-    body = response.content.decode(errors="replace")
+    raw = b"".join(response.streaming_content) if response.streaming else response.content
+    body = raw.decode(errors="replace")
     if response.get("Content-Type", "").startswith("application/json"):
         return json.dumps(json.loads(body), ensure_ascii=False)
     return body

@@ -15,6 +15,7 @@ from groups.models import Ward
 from portal import ward_report
 from portal.ward_report.document import TITLES, default_signing
 from portal.ward_report.jobs import RENDER
+from portal.ward_report.printed import printed
 
 
 def _day(text: str | None, name: str) -> date | None:
@@ -62,7 +63,7 @@ class Command(BaseCommand):
         signing.recipients = options["recipient"] or signing.recipients
         report = ward_report.build(ward=ward, start=start, end=end, signing=signing)
         try:
-            data = RENDER[options["format"]](report)
+            data = RENDER[options["format"]](printed(report))
         except ward_report.ReportUnavailable as error:
             raise CommandError(f"The PDF cannot be made here ({error}); install Pango or ask for --format xlsx.")
         output.write_bytes(data)
