@@ -42,7 +42,9 @@ class Message:
     text: str  # the channel's plain text, links included
     html: str = ""
     link: str = ""
-    image_paths: tuple[str, ...] = ()
+    # Each picture's file name and bytes: read from the store (a disk or S3) by the worker, never a path, which
+    # an S3 store does not have.
+    images: tuple[tuple[str, bytes], ...] = ()
     image_urls: tuple[str, ...] = ()
     request_id: str = ""  # the provider's idempotency key; empty: derived from delivery_id
 

@@ -7,7 +7,6 @@ under a row lock and a worker that lost the race uses the token the winner store
 
 import hashlib
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -139,13 +138,12 @@ class ZaloClient:
             return kind, reason, body.get("data") or {}
         return ResultKind.AUTH, "token refused after refresh", {}
 
-    def upload_image(self, path: str) -> tuple[ResultKind, str, str]:
-        with open(path, "rb") as image:
-            kind, reason, data = self.call(
-                "POST",
-                settings.ZALO_OA_API_URL.rstrip("/") + "/v2.0/oa/upload/image",
-                files={"file": (Path(path).name, image, "image/png" if path.endswith(".png") else "image/jpeg")},
-            )
+    def upload_image(self, name: str, content: bytes) -> tuple[ResultKind, str, str]:
+        kind, reason, data = self.call(
+            "POST",
+            settings.ZALO_OA_API_URL.rstrip("/") + "/v2.0/oa/upload/image",
+            files={"file": (name, content, "image/png" if name.endswith(".png") else "image/jpeg")},
+        )
         return kind, reason, str(data.get("attachment_id", ""))
 
 
@@ -239,8 +237,8 @@ class ZaloGroupSender(_ZaloSender):
         kind, reason, message_id = _send_text(zalo, url, recipient, message.text)
         if kind != ResultKind.ACCEPTED:
             return _result(message, kind, reason, message_id)
-        for path in message.image_paths:
-            kind, reason, attachment_id = zalo.upload_image(path)
+        for name, content in message.images:
+            kind, reason, attachment_id = zalo.upload_image(name, content)
             if kind == ResultKind.ACCEPTED:
                 kind, reason, _data = zalo.call(
                     "POST", url, json={"recipient": recipient, "message": _media_template(attachment_id)}

@@ -105,6 +105,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
 
+# A read replica of PostgreSQL (streaming replication), for a province that outgrows one database: the province's
+# page, API and report read from it (portal.common.replica); everything else stays on the primary.
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["portal.common.replica.ReplicaRouter"]
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
@@ -161,8 +170,29 @@ STATIC_ROOT = VAR_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env.str("PORTAL_MEDIA_ROOT", default=str(VAR_DIR / "media")))
+# Uploads (report photos, announcement files, minutes, report files) on one disk by default; on an S3-compatible
+# store when PORTAL_S3_BUCKET is set, so several web and worker machines share them. Either way no file is
+# served by its address: every download goes through a view that checks who may see it, which reads the file
+# from the store (private objects, no public URL handed out).
+S3_BUCKET = env.str("PORTAL_S3_BUCKET", default="")
+if S3_BUCKET:
+    UPLOADS = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": env.str("PORTAL_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("PORTAL_S3_REGION", default="") or None,
+            "access_key": env.str("PORTAL_S3_ACCESS_KEY", default="") or None,
+            "secret_key": env.str("PORTAL_S3_SECRET_KEY", default="") or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+else:
+    UPLOADS = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": UPLOADS,
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"

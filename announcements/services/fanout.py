@@ -80,6 +80,7 @@ from announcements.services.resend import deliveries_settle
 from announcements.services.workflow import _start_sending
 from channels import Message, Result, ResultKind
 from channels.base import Batch, ClaimLost, missing_settings
+from channels.kinds import ChannelKind
 from channels.registry import repeat_safe, sender_for
 from groups.models import ResidentialGroup
 from portal.common.audit import audit_record
@@ -122,9 +123,15 @@ def _chain_heartbeat_key(announcement_id: int | None, kind: str) -> str:
     return f"announcements:chain:{'personal' if announcement_id is None else announcement_id}:{kind}"
 
 
+def _read(stored: AnnouncementFile) -> tuple[str, bytes]:
+    with stored.file.open("rb") as handle:
+        return stored.file.name.rsplit("/", 1)[-1], handle.read()
+
+
 def _messages(announcement: Announcement, deliveries: list[Claimed]) -> list[Message]:
     images = list(announcement.files.filter(kind=AnnouncementFile.Kind.IMAGE))
-    image_paths = tuple(f.file.path for f in images)
+    # Only a Zalo group's post carries the pictures themselves; read them only for its batches.
+    pictures = tuple(_read(f) for f in images) if any(d.kind == ChannelKind.ZALO_GROUP for d in deliveries) else ()
     image_urls = tuple(settings.PUBLIC_BASE_URL + f.url for f in images)
     shared_link = rendering.public_url(announcement)
     personal_link = rendering.needs_reader_link(announcement)
@@ -148,7 +155,7 @@ def _messages(announcement: Announcement, deliveries: list[Claimed]) -> list[Mes
                 text=texts[key],
                 html=html,
                 link=link,
-                image_paths=image_paths,
+                images=pictures,
                 image_urls=image_urls,
             )
         )

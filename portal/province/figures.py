@@ -17,6 +17,7 @@ from campaigns.models import Campaign, Total
 from feedback.models import Report
 from groups.models import Province, ResidentialGroup, Ward, WardDay
 from portal.common.numbers import percent_of
+from portal.common.replica import replica_reads
 from portal.common.text import fold
 
 
@@ -108,8 +109,12 @@ def province_figures(
     *, province: Province, ward_ids: list[int] | None = None, now: datetime | None = None
 ) -> ProvinceFigures:
     """Every ward of the province (or those of `ward_ids` in it) with this month's, this week's and today's
-    figures, and their totals."""
-    now = now or timezone.now()
+    figures, and their totals; from the read replica when there is one."""
+    with replica_reads():
+        return _figures(province, ward_ids, now or timezone.now())
+
+
+def _figures(province: Province, ward_ids: list[int] | None, now: datetime) -> ProvinceFigures:
     today = timezone.localdate(now)
     month_start, week_start = today.replace(day=1), today - timedelta(days=6)
     wards = _wards(province, ward_ids)

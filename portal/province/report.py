@@ -16,6 +16,7 @@ from announcements.models import AnnouncementReach
 from campaigns.models import Campaign, ProvinceCampaign, Total
 from groups.models import Province, ResidentialGroup, Ward, WardDay
 from portal.common.numbers import percent_of, vn_number, vn_percent
+from portal.common.replica import replica_reads
 from portal.common.text import natural_key
 from portal.ward_report.data import Signing, period_words
 from portal.ward_report.document import (
@@ -140,8 +141,12 @@ def _days(ward_ids: list[int], **window: Any) -> dict[int, dict[str, int]]:
 def build(
     *, province: Province, start: date, end: date, signing: Signing | None = None, progress: Callable | None = None
 ) -> ProvinceReport:
-    report = ProvinceReport(province=province, start=start, end=end, signing=signing or Signing())
-    step = progress or (lambda done: None)
+    with replica_reads():
+        return _build(province, start, end, signing or Signing(), progress or (lambda done: None))
+
+
+def _build(province: Province, start: date, end: date, signing: Signing, step: Callable) -> ProvinceReport:
+    report = ProvinceReport(province=province, start=start, end=end, signing=signing)
     wards = {pk: WardLine(name) for pk, name in Ward.objects.filter(province=province).values_list("pk", "name")}
     ids = list(wards)
     for row in (
