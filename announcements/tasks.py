@@ -3,10 +3,35 @@
 A service enqueues a task and the task calls a service, so this module and the services import each other, as
 modules: each reads the other's functions only when one runs, so either can be imported first."""
 
+from functools import lru_cache
+
 from celery import shared_task
 from django.db import transaction
 
 from announcements import services
+from announcements.models import Announcement
+
+# A province's alert to millions goes through its own queue; everything else (a ward's own notices, personal
+# messages, the sweeper) through the default one. A worker takes from both in turn, so a ward's notice sent in
+# the middle of a province-wide send waits for one batch of it, not for every batch queued before it.
+BULK, DEFAULT = "bulk", "celery"
+
+
+@lru_cache(maxsize=4096)
+def queue_for(announcement_id: int | None) -> str:
+    """The queue of an announcement's dispatch and batches (it never changes: a province's part stays one)."""
+    if announcement_id is None:
+        return DEFAULT
+    part = Announcement.objects.filter(pk=announcement_id, province_announcement__isnull=False).exists()
+    return BULK if part else DEFAULT
+
+
+def dispatch(announcement_id: int) -> None:
+    announcement_dispatch.apply_async((announcement_id,), queue=queue_for(announcement_id))
+
+
+def chain_send(announcement_id: int | None, kind: str, countdown: float | None = None) -> None:
+    deliveries_send.apply_async((announcement_id, kind), countdown=countdown, queue=queue_for(announcement_id))
 
 
 @shared_task
@@ -20,7 +45,7 @@ def deliveries_send(announcement_id: int, kind: str) -> float | None:
     dies loses at most the batch in hand, which its lease gives back."""
     wait = services.deliveries_chain_step(announcement_id=announcement_id, kind=kind)
     if wait is not None:
-        transaction.on_commit(lambda: deliveries_send.apply_async((announcement_id, kind), countdown=wait))
+        transaction.on_commit(lambda: chain_send(announcement_id, kind, countdown=wait))
     return wait
 
 

@@ -115,7 +115,7 @@ def announcement_dispatch(*, announcement_id: int) -> int:
 def _start_chains(announcement_id: int) -> None:
     for kind, batches in due_kinds(announcement_id, timezone.now()).items():
         for _i in range(max(1, min(settings.DELIVERY_PARALLEL_CHAINS, batches))):
-            tasks.deliveries_send.delay(announcement_id, kind)
+            tasks.chain_send(announcement_id, kind)
     _finish_if_done(announcement_id)
 
 
@@ -289,7 +289,7 @@ def deliveries_sweep(*, now: datetime | None = None) -> dict[str, int]:
             # The dispatch message was lost (broker restarted); dispatching twice is safe, it locks the row.
             lost_after = timedelta(seconds=settings.DELIVERY_LEASE_SECONDS)
             if announcement.send_started_at and announcement.send_started_at < now - lost_after:
-                tasks.announcement_dispatch.delay(announcement.pk)
+                tasks.dispatch(announcement.pk)
                 redispatched += 1
             continue
         due = due_kinds(announcement.pk, now)
@@ -297,13 +297,13 @@ def deliveries_sweep(*, now: datetime | None = None) -> dict[str, int]:
             if cache.get(_chain_heartbeat_key(announcement.pk, kind)):
                 continue  # a chain is working on it
             for _i in range(min(settings.DELIVERY_PARALLEL_CHAINS, batches)):
-                tasks.deliveries_send.delay(announcement.pk, kind)
+                tasks.chain_send(announcement.pk, kind)
                 chains += 1
         if not due:
             _finish_if_done(announcement.pk)
     for kind in due_kinds(None, now):  # personal messages: one chain per channel is plenty
         if not cache.get(_chain_heartbeat_key(None, kind)):
-            tasks.deliveries_send.delay(None, kind)
+            tasks.chain_send(None, kind)
             chains += 1
     return {"started": started, "redispatched": redispatched, "chains": chains, "asked_again": settled}
 

@@ -56,7 +56,7 @@ def personal_message_queue(
 
 
 def personal_chain_start(kind: str) -> None:
-    tasks.deliveries_send.delay(None, kind)
+    tasks.chain_send(None, kind)
 
 
 def personal_messages(deliveries: list) -> list[Message]:

@@ -127,7 +127,7 @@ def _start_sending(announcement: Announcement, *, by: Any) -> None:
     announcement.save(update_fields=["status", "send_started_at", "updated_at"])
     audit_record(actor=by, action=AuditEvent.Action.SEND, obj=announcement, ward=announcement.ward)
     announcement_id = announcement.pk
-    transaction.on_commit(lambda: tasks.announcement_dispatch.delay(announcement_id))
+    transaction.on_commit(lambda: tasks.dispatch(announcement_id))
 
 
 def announcement_cancel(*, announcement: Announcement, by: Any) -> Announcement:

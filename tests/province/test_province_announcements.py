@@ -139,3 +139,21 @@ def test_the_api_writes_sends_and_follows_a_province_notice(client, ward_a, ward
     again = client.post(f"/api/province/announcements/{made['id']}/send/", **auth)
     assert again.status_code == 400  # sent once: a second send is refused, not a second fan-out
     assert Announcement.objects.filter(province_announcement_id=made["id"]).count() == 1
+
+
+def test_a_provinces_alert_goes_through_its_own_queue_and_a_wards_notice_through_the_default(
+    ward_a, group_a1, alice, bob, province_admin
+):
+    """A worker takes from both queues in turn: a ward's notice never waits behind every batch of a province-wide
+    send queued before it."""
+    from announcements.tasks import BULK, DEFAULT, queue_for
+    from tests.announcements.conftest import sent_out
+
+    notice = services.province_announcement_save(user=province_admin, data=services.ProvinceNoticeData(**WARNING))
+    (part,) = services.province_announcement_send(notice=notice, by=province_admin)
+    member_in(group_a1)
+    own = sent_out(author=bob, approver=alice, group_ids=[group_a1.pk])
+    assert (queue_for(part.pk), queue_for(own.pk), queue_for(None)) == (BULK, DEFAULT, DEFAULT)
+    from portal.celery import app
+
+    assert {q.name for q in app.conf.task_queues} == {BULK, DEFAULT}
