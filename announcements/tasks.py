@@ -12,8 +12,9 @@ from announcements import services
 from announcements.models import Announcement
 
 # A province's alert to millions goes through its own queue; everything else (a ward's own notices, personal
-# messages, the sweeper) through the default one. A worker takes from both in turn, so a ward's notice sent in
-# the middle of a province-wide send waits for one batch of it, not for every batch queued before it.
+# messages, the sweeper) through the default one, which a worker asks first (CELERY_BROKER_TRANSPORT_OPTIONS): a
+# ward's notice sent in the middle of a province-wide send waits for the batch in hand, not for every batch
+# queued before it. Within the alert, each ward's part has its own chains, taken in turn.
 BULK, DEFAULT = "bulk", "celery"
 
 

@@ -146,7 +146,11 @@ class Household(models.Model):
 class Member(models.Model):
     """A person known to the ward. One phone number is one member within a ward."""
 
-    ward = models.ForeignKey(Ward, on_delete=models.PROTECT, related_name="members", verbose_name=_("ward"))
+    # Indexed with the id (below) rather than alone: a send cuts a ward's members into id ranges by their lowest
+    # and highest id, which this index answers at once where the id's own index would walk past every other ward.
+    ward = models.ForeignKey(
+        Ward, on_delete=models.PROTECT, related_name="members", verbose_name=_("ward"), db_index=False
+    )
     full_name = models.CharField(_("full name"), max_length=200)
     phone = models.CharField(_("phone"), max_length=20, help_text=_("Stored in E.164, e.g. +84912345678."))
     email = models.EmailField(_("email"), blank=True)
@@ -170,6 +174,7 @@ class Member(models.Model):
         verbose_name_plural = _("members")
         ordering = ["full_name"]
         constraints = [models.UniqueConstraint(fields=["ward", "phone"], name="member_phone_unique_in_ward")]
+        indexes = [models.Index(fields=["ward", "id"], name="member_ward_id")]
 
     def __str__(self) -> str:
         return self.full_name

@@ -7,7 +7,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 
 app = Celery("portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-# Every worker takes from both queues, in turn (announcements.tasks: a province's alert goes through "bulk").
+# Every worker takes from both queues, the default one first (announcements.tasks: a province's alert goes
+# through "bulk").
 app.conf.task_queues = [Queue("celery"), Queue("bulk")]
 app.conf.task_default_queue = "celery"
 app.autodiscover_tasks()

@@ -234,7 +234,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
         "store_processed": False,
     }
     if CELERY_BROKER_URL.startswith("filesystem")
-    else {"visibility_timeout": 3600}
+    # A worker asks the default queue first, then "bulk" (announcements.tasks): a ward's notice, a resident's
+    # code, a confirmation go before the next batch of a province-wide alert, which has every moment left over.
+    else {"visibility_timeout": 3600, "queue_order_strategy": "priority"}
 )
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True

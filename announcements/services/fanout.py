@@ -105,7 +105,10 @@ def announcement_dispatch(*, announcement_id: int) -> int:
             )
             announcement.audience_households = sum(g.households_total for g in groups)
             parts = materialize_parts(announcement.audience_households)
-            created = deliveries_materialize(announcement=announcement, parts=parts)
+            # A province's part has its batches made with their people and its rows made by the workers that
+            # claim them, whatever its size: an alert to every ward is handed over in seconds, not ward by ward.
+            lazy = announcement.province_announcement_id is not None
+            created = deliveries_materialize(announcement=announcement, parts=parts, lazy=lazy)
             announcement.materialized_at = timezone.now()
             announcement.save(update_fields=["materialized_at", "audience_households", "updated_at"])
         transaction.on_commit(lambda: _start_chains(announcement_id))

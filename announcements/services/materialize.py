@@ -63,11 +63,14 @@ def materialize_parts(households: int) -> int:
     return max(1, settings.DELIVERY_MATERIALIZE_PARTS)
 
 
-def deliveries_materialize(*, announcement: Announcement, now: datetime | None = None, parts: int = 1) -> int:
+def deliveries_materialize(
+    *, announcement: Announcement, now: datetime | None = None, parts: int = 1, lazy: bool = False
+) -> int:
     """One delivery per targeted person (audience_sql) and one per group outlet, each numbered into its batch,
     and one DeliveryBatch per batch with the range of ids its rows lie in. Returns how many rows were made.
 
     Called once per announcement, under its lock (announcement_dispatch): a repeat finds `materialized_at` set.
+    `lazy`: batches made with their people (as a large audience's are) whatever the audience's size.
     The unique indexes stay as the last guard, but without ON CONFLICT, whose check of every row costs a third
     of the insert. Parts other than this connection's run in threads (each with a connection of its own).
     """
@@ -80,11 +83,11 @@ def deliveries_materialize(*, announcement: Announcement, now: datetime | None =
     bounds = [None, *_split_points(announcement.ward_id, parts), None]
     made = [0] * parts
     helpers = [
-        _Helper(lambda part=part: _make_part(announcement, now, part, parts, bounds[part], bounds[part + 1]))
+        _Helper(lambda part=part: _make_part(announcement, now, part, parts, bounds[part], bounds[part + 1], lazy))
         for part in range(1, parts)
     ]
     try:
-        made[0] = _make_part(announcement, now, 0, parts, bounds[0], bounds[1])
+        made[0] = _make_part(announcement, now, 0, parts, bounds[0], bounds[1], lazy)
     finally:
         for helper in helpers:
             helper.join()
@@ -263,13 +266,19 @@ class _Part:
 
 
 def _make_part(
-    announcement: Announcement, now: datetime, part: int, parts: int, id_from: int | None, id_to: int | None
+    announcement: Announcement,
+    now: datetime,
+    part: int,
+    parts: int,
+    id_from: int | None,
+    id_to: int | None,
+    lazy: bool = False,
 ) -> int:
     """The rows of the people whose member id is in [id_from, id_to) (and, in part 0, the outlets'), and their
     batches, in this connection's transaction."""
     sql = _Part(announcement, now, part, parts, id_from, id_to)
     outlets = sql.outlets_select()
-    large = parts > 1 and connection.vendor == "postgresql"
+    large = (parts > 1 or lazy) and connection.vendor == "postgresql"
     # A large audience's people are in its snapshot; the outlets' rows, if any, are made now as for any audience.
     selects = [s for s in ([] if large else [sql.people_select()]) + [outlets] if s is not None]
     table = Delivery._meta.db_table

@@ -155,10 +155,12 @@ def _figures(province: Province, ward_ids: list[int] | None, now: datetime) -> P
         line = wards[row["ward_id"]]
         line.audience, line.by_channel = row["audience"], row["by_channel"]
         line.told, line.loudspeaker = row["told"], row["loudspeaker"]
+    # Counting the ward's column, which the open reports' partial index holds, lets PostgreSQL answer from the
+    # index alone (an index-only scan): COUNT(id) would visit every overdue report's row.
     for row in (
         Report.objects.filter(ward_id__in=ids, status__in=Report.OPEN, resolve_due_at__lt=now)
         .values("ward_id")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("ward_id"))
     ):
         wards[row["ward_id"]].overdue = row["n"]
     _campaigns(wards, today)

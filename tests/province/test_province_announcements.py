@@ -144,7 +144,7 @@ def test_the_api_writes_sends_and_follows_a_province_notice(client, ward_a, ward
 def test_a_provinces_alert_goes_through_its_own_queue_and_a_wards_notice_through_the_default(
     ward_a, group_a1, alice, bob, province_admin
 ):
-    """A worker takes from both queues in turn: a ward's notice never waits behind every batch of a province-wide
+    """A worker asks the default queue first, then the alert's: a ward's notice never waits behind every batch of a province-wide
     send queued before it."""
     from announcements.tasks import BULK, DEFAULT, queue_for
     from tests.announcements.conftest import sent_out
@@ -156,4 +156,8 @@ def test_a_provinces_alert_goes_through_its_own_queue_and_a_wards_notice_through
     assert (queue_for(part.pk), queue_for(own.pk), queue_for(None)) == (BULK, DEFAULT, DEFAULT)
     from portal.celery import app
 
-    assert {q.name for q in app.conf.task_queues} == {BULK, DEFAULT}
+    assert [q.name for q in app.conf.task_queues] == [DEFAULT, BULK]  # asked in this order
+    from django.conf import settings
+
+    if settings.CELERY_BROKER_URL.startswith("redis"):
+        assert settings.CELERY_BROKER_TRANSPORT_OPTIONS["queue_order_strategy"] == "priority"
