@@ -97,7 +97,7 @@ class ResidentialGroup(models.Model):
     )
     # Households of the group with at least one member of it active, kept by the membership services in the
     # transactions that change it, so the province's page adds up its wards without counting memberships.
-    covered = models.PositiveIntegerField(_("households covered"), default=0, editable=False)
+    covered = models.PositiveIntegerField(_("households covered"), default=0, db_default=0, editable=False)
     facebook_group_url = models.URLField(_("Facebook group link"), blank=True)
     invite_token = models.CharField(max_length=32, unique=True, default=new_invite_token, editable=False)
     is_active = models.BooleanField(_("active"), default=True)
