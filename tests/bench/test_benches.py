@@ -50,6 +50,8 @@ def test_the_province_benchmark_runs_its_page_alert_handoff_and_report():
     figures = run(
         "bench/province.py",
         *("--wards", "3", "--households", "200", "--reports", "1000", "--handoff", "300", "--page-repeat", "5"),
+        # Its own database: a full run of the benchmark (bench_province) may be going on beside the suite.
+        *("--database", "bench_province_suite", "--redis", "redis://127.0.0.1:6379/11"),
     )
     assert figures["alert_parts"] == 3 and figures["alert_recipients"] == figures["members"] > 0
     # What a user would notice: every resident of every ward warned once, and the ward's own notice delivered.
