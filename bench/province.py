@@ -341,7 +341,7 @@ def main() -> None:
         dispatched_at = wait_parts(notice.pk, timeout=600)
         dispatch_s = dispatched_at - t0
         log(f"alert: every ward's batches made and handed over in {dispatch_s:.1f}s")
-        while gateway.messages_total < recipients // 4:
+        while gateway.taken < recipients // 4:
             time.sleep(0.01)
         own_draft = services.announcement_save(
             user=ward_admin,
@@ -354,7 +354,7 @@ def main() -> None:
         )
         t2 = time.monotonic()
         services.announcement_submit(announcement=own_draft, by=ward_admin)
-        while sum(1 for phone in list(gateway.received) if phone.startswith("03")) < args.handoff:
+        while gateway.by_prefix["03"] < args.handoff:  # the ward's own residents: +843… dialled 03…
             time.sleep(0.002)
         handoff_s = time.monotonic() - t2
         log(f"ward hand-off during the alert: {handoff_s:.2f}s")
@@ -369,6 +369,10 @@ def main() -> None:
     received = {phone: n for phone, n in gateway.received.items() if phone.startswith("09")}
     duplicates = sum(n - 1 for n in received.values() if n > 1)
     lost = len(expected - set(received))
+    own_received = {phone: n for phone, n in gateway.received.items() if phone.startswith("03")}
+    own_expected = {"0" + p[3:] for p in Member.objects.filter(ward_id=own).values_list("phone", flat=True)}
+    handoff_lost = len(own_expected - set(own_received))
+    handoff_duplicates = sum(n - 1 for n in own_received.values() if n > 1)
     failed = Delivery.objects.filter(announcement__province_announcement=notice, status="failed").count()
     parts = Announcement.objects.filter(province_announcement=notice).count()
     print(
@@ -393,6 +397,8 @@ def main() -> None:
                 "lost": lost,
                 "ward_handoff_during_alert_s": round(handoff_s, 2),
                 "ward_handoff_recipients": args.handoff,
+                "ward_handoff_lost": handoff_lost,
+                "ward_handoff_duplicates": handoff_duplicates,
                 "province_report_s": round(report_s, 2),
                 "targets": TARGETS,
             }

@@ -56,4 +56,5 @@ def test_the_province_benchmark_runs_its_page_alert_handoff_and_report():
     assert figures["alert_parts"] == 3 and figures["alert_recipients"] == figures["members"] > 0
     # What a user would notice: every resident of every ward warned once, and the ward's own notice delivered.
     assert (figures["lost"], figures["duplicates"]) == (0, 0)
+    assert (figures["ward_handoff_lost"], figures["ward_handoff_duplicates"]) == (0, 0)
     assert {"province_page_p95_ms", "page_vs_naive", "ward_handoff_during_alert_s", "province_report_s"} <= set(figures)
