@@ -40,9 +40,10 @@ from PIL import Image
 from feedback import services
 from feedback.models import Report
 from groups.models import StaffProfile
-staff = StaffProfile.objects.filter(role="ward_admin").first().user
-report = Report.objects.filter(is_public=True, is_confidential=False, status="new").first() or Report.objects.filter(
-    is_public=True, is_confidential=False).first()
+profile = StaffProfile.objects.filter(role="ward_admin", ward__code="99001").first()
+staff = profile.user
+mine = Report.objects.filter(ward=profile.ward, is_public=True, is_confidential=False)
+report = mine.filter(status="new").first() or mine.first()
 random.seed(7)
 image = Image.effect_noise((3000, 2000), 64).convert("RGB")
 data = io.BytesIO(); image.save(data, "JPEG", quality=92)
@@ -129,10 +130,15 @@ def main() -> None:
         code = manage_print(
             env,
             "from feedback.models import Report;"
-            "print(Report.objects.filter(is_public=True, is_confidential=False).first().tracking_code)",
+            "print(Report.objects.filter(ward__code='99001', is_public=True, is_confidential=False).first().tracking_code)",
         )
-        ward = manage_print(env, "from groups.models import Ward; print(Ward.objects.first().code)")
-        campaign = manage_print(env, "from campaigns.models import Campaign; print(Campaign.objects.first().pk)")
+        # The demo ward's own (the demo's province has two more wards, with campaigns and reports of their own).
+        ward = manage_print(env, "from groups.models import Ward; print(Ward.objects.get(code='99001').code)")
+        campaign = manage_print(
+            env,
+            "from campaigns.models import Campaign;"
+            "print(Campaign.objects.filter(ward__code='99001', province_campaign=None).first().pk)",
+        )
         photo_code = manage_print(env, PHOTO_REPORT)
         port = free_port()
         base = f"http://127.0.0.1:{port}"
