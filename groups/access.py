@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from rest_framework.permissions import BasePermission
 
-from groups.selectors import province_staff_of, staff_profile_of
+from groups.selectors import province_admin_of, province_staff_of, staff_profile_of
 
 View = Callable[..., Any]
 
@@ -60,10 +60,7 @@ def account_required(view: View) -> View:
 
 def province_admin(request: Any) -> Any:
     """The person's province role if they are its admin; a viewer, who writes nothing, is refused."""
-    staff = province_staff_of(request.user)
-    if staff is None or not staff.is_admin:
-        raise PermissionDenied(_("Only a province admin can do this."))
-    return staff
+    return province_admin_of(request.user)
 
 
 def ward_admin_profile(request: Any, refusal: str | None = None) -> Any:

@@ -64,6 +64,14 @@ def province_staff_of(user: Any) -> ProvinceStaff | None:
         return None
 
 
+def province_admin_of(user: Any) -> ProvinceStaff:
+    """The person's place as their province's admin; anyone else (a viewer, who writes nothing) is refused."""
+    staff = province_staff_of(user)
+    if staff is None or not staff.is_admin:
+        raise PermissionDenied(_("Only a province admin can do this."))
+    return staff
+
+
 def staff_profile_in(user: Any, ward_id: int) -> StaffProfile | None:
     """The person's staff profile if they are staff of this ward; None for anyone else, another ward's included."""
     profile = staff_profile_of(user)

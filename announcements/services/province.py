@@ -5,7 +5,7 @@ that ward's own channels, to its residents who agreed to them. The wards' copies
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,8 +15,8 @@ from announcements.models import Announcement, ProvinceAnnouncement
 from announcements.services.base import AnnouncementError
 from announcements.services.compose import text_clean
 from announcements.services.workflow import _start_sending
-from groups.models import Province, ProvinceStaff, Ward
-from groups.selectors import province_staff_of
+from groups.models import Province, Ward
+from groups.selectors import province_admin_of
 from portal.common.audit import audit_record
 from portal.models import AuditEvent
 
@@ -31,13 +31,6 @@ class ProvinceNoticeData:
     ward_ids: list[int] = field(default_factory=list)  # empty: every ward of the province
 
 
-def _province_admin(user: Any) -> ProvinceStaff:
-    staff = province_staff_of(user)
-    if staff is None or not staff.is_admin:
-        raise PermissionDenied(_("Only a province admin can do this."))
-    return staff
-
-
 def _wards_clean(province: Province, ids: list[int], add: Any) -> list[Ward]:
     wards = list(Ward.objects.filter(province=province, pk__in=ids))
     if len(wards) != len(set(ids)):
@@ -49,7 +42,7 @@ def province_announcement_save(
     *, user: Any, data: ProvinceNoticeData, draft: ProvinceAnnouncement | None = None
 ) -> ProvinceAnnouncement:
     """Write or change a draft: nothing goes out until it is sent."""
-    staff = _province_admin(user)
+    staff = province_admin_of(user)
     errors: dict[str, list[str]] = {}
 
     def add(name: str, message: str) -> None:
@@ -83,7 +76,7 @@ def province_announcement_wards(notice: ProvinceAnnouncement) -> list[Ward]:
 def province_announcement_send(*, notice: ProvinceAnnouncement, by: Any) -> list[Announcement]:
     """One announcement in each ward, approved by the province and sending at once, in one transaction: the
     wards' dispatches start when it commits, each on its own ward's channels and residents."""
-    staff = _province_admin(by)
+    staff = province_admin_of(by)
     now = timezone.now()
     with transaction.atomic():
         notice = ProvinceAnnouncement.objects.select_for_update().get(pk=notice.pk, province=staff.province)
@@ -116,7 +109,7 @@ def province_announcement_send(*, notice: ProvinceAnnouncement, by: Any) -> list
 
 
 def province_announcement_cancel(*, notice: ProvinceAnnouncement, by: Any) -> ProvinceAnnouncement:
-    staff = _province_admin(by)
+    staff = province_admin_of(by)
     with transaction.atomic():
         notice = ProvinceAnnouncement.objects.select_for_update().get(pk=notice.pk, province=staff.province)
         if notice.status != ProvinceAnnouncement.Status.DRAFT:

@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from campaigns.models import Campaign, ProvinceCampaign
 from campaigns.selectors import progress_changed
 from campaigns.services.setup import MAX_TARGET, CampaignData, _shares, campaign_clean, campaign_make
-from groups.models import ProvinceStaff, ResidentialGroup, Ward
-from groups.selectors import province_staff_of
+from groups.models import ResidentialGroup, Ward
+from groups.selectors import province_admin_of
 from portal.common.audit import audit_record
 from portal.common.text import clean_multiline
 from portal.models import AuditEvent
@@ -31,13 +31,6 @@ class ProvinceCampaignData:
     purpose: str = ""
     # Ward id → its share; the others share what is left by their declared households.
     ward_targets: dict[int, int] = field(default_factory=dict)
-
-
-def _province_admin(user: Any) -> ProvinceStaff:
-    staff = province_staff_of(user)
-    if staff is None or not staff.is_admin:
-        raise PermissionDenied(_("Only a province admin can do this."))
-    return staff
 
 
 def wards_declared(province_id: int) -> list[Ward]:
@@ -64,7 +57,7 @@ def ward_shares(*, target: int, unit: str, wards: list[Ward], fixed: dict[int, i
 
 
 def province_campaign_create(*, data: ProvinceCampaignData, by: Any) -> ProvinceCampaign:
-    staff = _province_admin(by)
+    staff = province_admin_of(by)
     errors: dict[str, list[str]] = {}
     name, unit_label = campaign_clean(data, errors)  # type: ignore[arg-type]
     wards = wards_declared(staff.province_id)
@@ -128,7 +121,7 @@ def province_campaign_create(*, data: ProvinceCampaignData, by: Any) -> Province
 def province_share_set(*, campaign: ProvinceCampaign, ward_id: int, target: int, by: Any) -> Campaign:
     """Change one ward's share (a ward that pledged more). The ward keeps how it split its share over its
     groups; its page shows when those no longer add up to it."""
-    staff = _province_admin(by)
+    staff = province_admin_of(by)
     if campaign.province_id != staff.province_id:
         raise PermissionDenied
     if not 0 < target <= MAX_TARGET:

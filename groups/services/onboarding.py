@@ -15,15 +15,15 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from groups.models import Membership, ProvinceStaff, ResidentialGroup, StaffProfile, Ward, WardOnboarding
-from groups.selectors import province_staff_of
+from groups.models import Membership, ResidentialGroup, StaffProfile, Ward, WardOnboarding
+from groups.selectors import province_admin_of
 from groups.services.imports import GROUP_HEADERS, ROLE_WORDS, is_example_row
 from groups.services.members import MemberData, member_data_clean, members_new_bulk
 from groups.services.memberships import MembershipEntry, memberships_add_bulk
@@ -64,13 +64,6 @@ def _column_for(header: str) -> str | None:
     if "vai tro" in folded or "chuc vu" in folded or folded == "role":
         return "role"
     return None
-
-
-def _province_admin(user: Any) -> ProvinceStaff:
-    staff = province_staff_of(user)
-    if staff is None or not staff.is_admin:
-        raise PermissionDenied(_("Only a province admin can do this."))
-    return staff
 
 
 def _ward_clean(name: str, code: str, errors: dict[str, list[str]]) -> tuple[str, str]:
@@ -212,7 +205,7 @@ def _duplicates(result: dict[str, Any]) -> None:
 
 
 def onboarding_preview(*, by: Any, ward_name: str, ward_code: str, name: str, content: bytes) -> WardOnboarding:
-    staff = _province_admin(by)
+    staff = province_admin_of(by)
     errors: dict[str, list[str]] = {}
     ward_name, ward_code = _ward_clean(ward_name, ward_code, errors)
     if errors:
@@ -233,7 +226,7 @@ def onboarding_preview(*, by: Any, ward_name: str, ward_code: str, name: str, co
 def onboarding_commit(*, onboarding: WardOnboarding, by: Any) -> Ward:
     """The ward, its groups, its leaders as members with their roles, and its staff invited (their mails go out
     through the delivery pipeline when the transaction commits); all of it or, at any refusal, none."""
-    staff = _province_admin(by)
+    staff = province_admin_of(by)
     with transaction.atomic():
         onboarding = WardOnboarding.objects.select_for_update().get(pk=onboarding.pk, province=staff.province)
         if onboarding.status != WardOnboarding.Status.PREVIEW:
