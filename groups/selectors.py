@@ -20,6 +20,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Sum,
     Value,
     When,
 )
@@ -39,6 +40,7 @@ from groups.models import (
     ResidentialGroup,
     StaffProfile,
     Ward,
+    WardDay,
     confirmation_topic,
 )
 from portal.common.db import vietnamese
@@ -425,6 +427,17 @@ def only_ward() -> Ward | None:
 def active_groups_of(*, ward_id: int) -> QuerySet[ResidentialGroup]:
     """The ward's groups still in use, by name."""
     return ResidentialGroup.objects.filter(ward_id=ward_id, is_active=True).order_by("name")
+
+
+def ward_days_summed(ward_ids: list[int], **window: Any) -> dict[int, dict[str, int]]:
+    """Each ward's day counters (WardDay.COUNTERS) added up over the days `window` filters, by ward: the
+    province's page sums this month, its report the period and every day before a moment."""
+    rows = (
+        WardDay.objects.filter(ward_id__in=ward_ids, **window)
+        .values("ward_id")
+        .annotate(**{name: Sum(name) for name in WardDay.COUNTERS})
+    )
+    return {row.pop("ward_id"): {name: value or 0 for name, value in row.items()} for row in rows}
 
 
 def wards_as_jurisdictions() -> list[dict[str, Any]]:

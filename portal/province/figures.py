@@ -16,6 +16,7 @@ from announcements.models import AnnouncementReach
 from campaigns.models import Campaign, Total
 from feedback.models import Report
 from groups.models import Province, ResidentialGroup, Ward, WardDay
+from groups.selectors import ward_days_summed
 from portal.common.numbers import percent_of
 from portal.common.replica import replica_reads
 from portal.common.text import fold
@@ -125,22 +126,14 @@ def _figures(province: Province, ward_ids: list[int] | None, now: datetime) -> P
         .annotate(declared=Sum("households_total"), covered=Sum("covered"))
     ):
         wards[row["ward_id"]].declared, wards[row["ward_id"]].covered = row["declared"] or 0, row["covered"] or 0
-    for row in (
-        WardDay.objects.filter(ward_id__in=ids, day__gte=month_start, day__lte=today)
-        .values("ward_id")
-        .annotate(
-            change=Sum("covered"),
-            received=Sum("reports_received"),
-            answered=Sum("reports_answered"),
-            resolved=Sum("reports_resolved"),
-            in_time=Sum("reports_resolved_in_time"),
-            meetings=Sum("meetings"),
-            attendance=Sum("attendance"),
+    for pk, row in ward_days_summed(ids, day__gte=month_start, day__lte=today).items():
+        line = wards[pk]
+        line.covered_change, line.received, line.answered = (
+            row["covered"],
+            row["reports_received"],
+            row["reports_answered"],
         )
-    ):
-        line = wards[row["ward_id"]]
-        line.covered_change, line.received, line.answered = row["change"], row["received"], row["answered"]
-        line.resolved, line.in_time = row["resolved"], row["in_time"]
+        line.resolved, line.in_time = row["reports_resolved"], row["reports_resolved_in_time"]
         line.meetings, line.attendance = row["meetings"], row["attendance"]
     for row in (
         AnnouncementReach.objects.filter(ward_id__in=ids, sent_on__gte=week_start, sent_on__lte=today)

@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 
 from announcements.models import AnnouncementReach
 from campaigns.models import Campaign, ProvinceCampaign, Total
-from groups.models import Province, ResidentialGroup, Ward, WardDay
+from groups.models import Province, ResidentialGroup, Ward
+from groups.selectors import ward_days_summed
 from portal.common.numbers import percent_of, vn_number, vn_percent
 from portal.common.replica import replica_reads
 from portal.common.text import natural_key
@@ -121,23 +122,6 @@ class ProvinceReport:
         return line
 
 
-def _days(ward_ids: list[int], **window: Any) -> dict[int, dict[str, int]]:
-    rows = (
-        WardDay.objects.filter(ward_id__in=ward_ids, **window)
-        .values("ward_id")
-        .annotate(
-            covered=Sum("covered"),
-            received=Sum("reports_received"),
-            answered=Sum("reports_answered"),
-            resolved=Sum("reports_resolved"),
-            in_time=Sum("reports_resolved_in_time"),
-            meetings=Sum("meetings"),
-            attendance=Sum("attendance"),
-        )
-    )
-    return {row.pop("ward_id"): row for row in rows}
-
-
 def build(
     *, province: Province, start: date, end: date, signing: Signing | None = None, progress: Callable | None = None
 ) -> ProvinceReport:
@@ -156,10 +140,10 @@ def _build(province: Province, start: date, end: date, signing: Signing, step: C
     ):
         wards[row["ward_id"]].declared = row["n"] or 0
     # Households covered at a moment: every change before it, added up (the days keep each change).
-    for pk, row in _days(ids, day__lt=start).items():
-        wards[pk].covered_start = row["covered"] or 0
-    for pk, row in _days(ids, day__lte=end).items():
-        wards[pk].covered_end = row["covered"] or 0
+    for pk, row in ward_days_summed(ids, day__lt=start).items():
+        wards[pk].covered_start = row["covered"]
+    for pk, row in ward_days_summed(ids, day__lte=end).items():
+        wards[pk].covered_end = row["covered"]
     step(1)
     for row in (
         AnnouncementReach.objects.filter(ward_id__in=ids, sent_on__gte=start, sent_on__lte=end)
@@ -171,10 +155,11 @@ def _build(province: Province, start: date, end: date, signing: Signing, step: C
         line.announcements, line.audience = row["n"], row["audience"] or 0
         line.reached = (row["by_channel"] or 0) + (row["told"] or 0) + (row["loudspeaker"] or 0)
     step(2)
-    for pk, row in _days(ids, day__gte=start, day__lte=end).items():
+    for pk, row in ward_days_summed(ids, day__gte=start, day__lte=end).items():
         line = wards[pk]
-        line.received, line.answered, line.resolved = row["received"], row["answered"], row["resolved"]
-        line.in_time, line.meetings, line.attendance = row["in_time"], row["meetings"], row["attendance"]
+        line.received, line.answered = row["reports_received"], row["reports_answered"]
+        line.resolved, line.in_time = row["reports_resolved"], row["reports_resolved_in_time"]
+        line.meetings, line.attendance = row["meetings"], row["attendance"]
     step(3)
     report.wards = sorted(wards.values(), key=lambda w: natural_key(w.name))
     report.campaigns = _campaigns(province, start, end)
