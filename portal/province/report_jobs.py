@@ -4,49 +4,24 @@ life as a ward's report: progress on the page, then mailed to the province's adm
 from collections.abc import Callable
 from typing import Any
 
-from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.urls import reverse
-from django.utils import translation
-from django.utils.translation import gettext as _
-
-from channels.personal import personal_queue
 from groups.models import ProvinceStaff
-from groups.selectors import province_staff_of
+from groups.selectors import province_admin_of
 from portal import tasks
-from portal.common.audit import audit_record
-from portal.models import AuditEvent, WardReportJob
+from portal.models import WardReportJob
 from portal.province.report import SECTIONS, build, printed
-from portal.ward_report.jobs import ReportAsk, ask_check, job_make, signing_of
+from portal.ward_report.jobs import ReportAsk, job_create, job_make, ready_mail, signing_of
 from portal.ward_report.printed import Printed
 
 
 def province_report_request(*, user: Any, ask: ReportAsk) -> WardReportJob:
-    staff = province_staff_of(user)
-    if staff is None or not staff.is_admin:
-        raise PermissionDenied
-    errors = ask_check(ask)
-    if errors:
-        raise ValidationError(errors)
-    with transaction.atomic():
-        job = WardReportJob.objects.create(
-            province=staff.province,
-            requested_by=user,
-            start=ask.start,
-            end=ask.end,
-            format=ask.format,
-            number=ask.number.strip(),
-            place=ask.place.strip(),
-            signer=ask.signer.strip(),
-            signer_title=ask.signer_title,
-            recipients="\n".join(line.strip() for line in ask.recipients.splitlines() if line.strip()),
-        )
-        audit_record(
-            actor=user, action=AuditEvent.Action.EXPORT, obj=job, summary=f"province report {ask.start}–{ask.end}"
-        )
-        transaction.on_commit(lambda: tasks.province_report_make.delay(job.pk))
-    return job
+    staff = province_admin_of(user)
+    return job_create(
+        user=user,
+        ask=ask,
+        enqueue=tasks.province_report_make.delay,
+        summary=f"province report {ask.start}–{ask.end}",
+        province=staff.province,
+    )
 
 
 def province_report_jobs(*, province_id: int, limit: int = 10) -> Any:
@@ -65,25 +40,14 @@ def _paper(job: WardReportJob, progress: Callable[[int], None]) -> Printed:
 
 
 def _mail(job: WardReportJob) -> None:
-    link = settings.PUBLIC_BASE_URL + reverse("province_report_download", kwargs={"pk": job.pk})
-    admins = ProvinceStaff.objects.filter(province=job.province, role=ProvinceStaff.Role.ADMIN).select_related("user")
-    with translation.override("vi"):
-        title = _("The report of %(start)s–%(end)s is ready") % {
-            "start": f"{job.start:%d/%m/%Y}",
-            "end": f"{job.end:%d/%m/%Y}",
-        }
-        text = _("The report you asked for is ready. Sign in to download it:") + f"\n{link}\n"
-        for staff in admins:
-            if staff.user.email:
-                personal_queue(
-                    kind="email",
-                    address=staff.user.email,
-                    topic=f"province-report:{job.pk}",
-                    what=_("Report ready"),
-                    title=title,
-                    text=text,
-                    link=link,
-                )
+    admins = ProvinceStaff.objects.filter(province=job.province, role=ProvinceStaff.Role.ADMIN).exclude(user__email="")
+    ready_mail(
+        job,
+        download="province_report_download",
+        emails=list(admins.values_list("user__email", flat=True)),
+        topic=f"province-report:{job.pk}",
+        ward_id=None,
+    )
 
 
 def province_report_make(*, job_id: int) -> WardReportJob:

@@ -91,12 +91,22 @@ def report_request(*, user: Any, ask: ReportAsk) -> WardReportJob:
     profile = staff_profile_of(user)
     if profile is None or not profile.is_ward_admin:
         raise PermissionDenied
+    return job_create(
+        user=user, ask=ask, enqueue=_enqueue, summary=f"report {ask.start}–{ask.end} {ask.format}", ward=profile.ward
+    )
+
+
+def job_create(
+    *, user: Any, ask: ReportAsk, enqueue: Callable[[int], None], summary: str, **owner: Any
+) -> WardReportJob:
+    """A report job for its `owner` (ward= or province=), checked, recorded in the audit trail and handed to the
+    worker (`enqueue`) once its transaction commits."""
     errors = ask_check(ask)
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
         job = WardReportJob.objects.create(
-            ward=profile.ward,
+            **owner,
             requested_by=user,
             start=ask.start,
             end=ask.end,
@@ -107,14 +117,8 @@ def report_request(*, user: Any, ask: ReportAsk) -> WardReportJob:
             signer_title=ask.signer_title,
             recipients="\n".join(line.strip() for line in ask.recipients.splitlines() if line.strip()),
         )
-        audit_record(
-            actor=user,
-            action=AuditEvent.Action.EXPORT,
-            obj=job,
-            ward=profile.ward,
-            summary=f"report {ask.start}–{ask.end} {ask.format}",
-        )
-        transaction.on_commit(lambda: _enqueue(job.pk))
+        audit_record(actor=user, action=AuditEvent.Action.EXPORT, obj=job, ward=owner.get("ward"), summary=summary)
+        transaction.on_commit(lambda: enqueue(job.pk))
     return job
 
 
@@ -211,25 +215,36 @@ def job_make(
     return job
 
 
-def _mail_admins(job: WardReportJob) -> None:
-    admins = StaffProfile.objects.filter(ward=job.ward, role=StaffProfile.Role.WARD_ADMIN).select_related("user")
-    link = settings.PUBLIC_BASE_URL + reverse("ward_report_download", kwargs={"pk": job.pk})
+def ready_mail(job: WardReportJob, *, download: str, emails: list[str], topic: str, ward_id: int | None) -> None:
+    """Tell each of `emails` that the report is ready, with the link to its download page (`download`, the view's
+    name), in Vietnamese, through the delivery pipeline."""
+    link = settings.PUBLIC_BASE_URL + reverse(download, kwargs={"pk": job.pk})
     with translation.override("vi"):
         title = _("The report of %(start)s–%(end)s is ready") % {
             "start": f"{job.start:%d/%m/%Y}",
             "end": f"{job.end:%d/%m/%Y}",
         }
         text = _("The report you asked for is ready. Sign in to download it:") + f"\n{link}\n"
-        for profile in admins:
-            if profile.user.email:
-                personal_queue(
-                    kind="email",
-                    address=profile.user.email,
-                    # Not "report:<id>": that names a resident's report and its page lists what was sent about it.
-                    topic=f"ward-report:{job.pk}",
-                    what=_("Report ready"),
-                    title=title,
-                    text=text,
-                    link=link,
-                    ward_id=job.ward_id,
-                )
+        for email in emails:
+            personal_queue(
+                kind="email",
+                address=email,
+                topic=topic,
+                what=_("Report ready"),
+                title=title,
+                text=text,
+                link=link,
+                ward_id=ward_id,
+            )
+
+
+def _mail_admins(job: WardReportJob) -> None:
+    admins = StaffProfile.objects.filter(ward=job.ward, role=StaffProfile.Role.WARD_ADMIN).exclude(user__email="")
+    ready_mail(
+        job,
+        download="ward_report_download",
+        emails=list(admins.values_list("user__email", flat=True)),
+        # Not "report:<id>": that names a resident's report and its page lists what was sent about it.
+        topic=f"ward-report:{job.pk}",
+        ward_id=job.ward_id,
+    )
