@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from feedback.models import Report
 from tests.e2e.test_accessibility import TAGS
-from tests.factories import PASSWORD, GroupFactory, WardFactory, province_user
+from tests.e2e.test_staff_on_phone import _log_in
+from tests.factories import GroupFactory, WardFactory, province_user
 
 pytestmark = pytest.mark.e2e
 
@@ -26,10 +27,7 @@ def test_a_province_officer_finds_the_ward_that_needs_them_first_on_a_phone(phon
     )
     user = province_user("tinh@khanh-hoa.vn", province=ward_a.province)
     page = phone_page
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
+    _log_in(page, user.email)
 
     page.wait_for_url("**/province/")
     cards = page.locator("[data-province-wards] tbody tr")
@@ -73,10 +71,7 @@ def test_a_province_admin_sends_a_warning_to_two_wards_and_watches_each_finish_o
         member_in(group)
     user = province_user("tinh@khanh-hoa.vn", province=ward_a.province)
     page = phone_page
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
+    _log_in(page, user.email)
     page.wait_for_url("**/province/")
 
     page.get_by_role("link", name="Thông báo của tỉnh, thành phố").first.click()
@@ -109,10 +104,7 @@ def test_a_province_admin_opens_a_campaign_over_the_wards_and_residents_see_each
     GroupFactory(ward=ward_b, households_total=300)
     user = province_user("tinh@khanh-hoa.vn", province=ward_a.province)
     page = phone_page
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
+    _log_in(page, user.email)
     page.wait_for_url("**/province/")
 
     page.get_by_role("link", name="Cuộc vận động của tỉnh, thành phố").first.click()
@@ -145,10 +137,7 @@ def test_a_province_admin_onboards_a_ward_from_a_sheet_on_a_phone(phone_page, wa
     sheet.write_bytes(_sheet(_thirty_groups()).read())
     user = province_user("tinh@khanh-hoa.vn", province=ward_a.province)
     page = phone_page
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
+    _log_in(page, user.email)
     page.wait_for_url("**/province/")
 
     page.goto("/province/onboarding/")
@@ -170,10 +159,7 @@ def test_a_province_admin_makes_the_provinces_report_on_a_phone(phone_page, cele
 
     user = province_user("tinh@khanh-hoa.vn", province=ward_a.province)
     page = phone_page
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
+    _log_in(page, user.email)
     page.wait_for_url("**/province/")
 
     page.goto("/province/report/")
