@@ -2,6 +2,8 @@
 Writes go through announcements.services; reads that a person triggers go through announcements.selectors.
 """
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -9,6 +11,7 @@ from django.urls import reverse
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
+from announcements.partitions import month_start
 from groups.models import ChannelKind, Member, Outlet, Province, ResidentialGroup, Ward
 
 
@@ -121,6 +124,9 @@ class Announcement(models.Model):
     approved_at = models.DateTimeField(null=True, blank=True)
     send_started_at = models.DateTimeField(null=True, blank=True)
     materialized_at = models.DateTimeField(null=True, blank=True)
+    # When its deliveries (who it went to, at which address) were removed at the end of the retention period;
+    # its figures are then read from its AnnouncementReach.
+    deliveries_removed_on = models.DateField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     audience_households = models.PositiveIntegerField(default=0, editable=False)
@@ -214,6 +220,9 @@ class DeliveryBatch(models.Model):
     # the batch makes its rows; until then the pages count them as waiting.
     members = models.JSONField(null=True, blank=True)
     members_count = models.PositiveIntegerField(default=0, db_default=0)
+    # The month of its deliveries (see Delivery.month): its rows are looked for in that month's partition only.
+    # NULL for a batch made before deliveries had a month.
+    month = models.DateField(null=True, blank=True)
     # Rows whose outcome is unknown are asked about again from then (their request repeated under the same id,
     # which the provider answers "already sent" or sends now), `asks` times so far.
     settle_at = models.DateTimeField(null=True, blank=True)
@@ -231,16 +240,22 @@ class DeliveryBatch(models.Model):
         return f"{self.kind} batch {self.number} of announcement {self.announcement_id}"
 
     def deliveries(self) -> "models.QuerySet[Delivery]":
-        return batch_deliveries(self.announcement_id, self.kind, self.number, self.first_id, self.last_id)
+        return batch_deliveries(self.announcement_id, self.kind, self.number, self.first_id, self.last_id, self.month)
 
 
 def batch_deliveries(
-    announcement_id: int | None, kind: str, number: int, first_id: int | None, last_id: int | None
+    announcement_id: int | None,
+    kind: str,
+    number: int,
+    first_id: int | None,
+    last_id: int | None,
+    month: date | None = None,
 ) -> "models.QuerySet[Delivery]":
-    """The deliveries of one batch, found through the primary key's range."""
-    return Delivery.objects.filter(
+    """The deliveries of one batch, found through the primary key's range, in its month's partition."""
+    found = Delivery.objects.filter(
         id__range=(first_id or 0, last_id or 0), announcement_id=announcement_id, kind=kind, batch=number
     )
+    return found if month is None else found.filter(month=month)
 
 
 class Delivery(models.Model):
@@ -252,6 +267,12 @@ class Delivery(models.Model):
     (the table keeps free room in every page, see the migration), and the foreign keys are not enforced by
     database triggers: the rows are made from existing members and outlets in one statement, and deleting a
     member or an outlet goes through Django, which deletes their deliveries.
+
+    On PostgreSQL the table is partitioned by `month` (announcements.partitions): an announcement's rows all carry
+    the month it was dispatched in, a personal message's the month it was queued in, so a month's personal data
+    is one partition, summarised and dropped whole when the retention period ends (services.retention). The
+    database's primary key is (id, month) and every unique key includes the month, as partitioning requires;
+    Django knows the id alone, which stays unique (one sequence for every partition).
     """
 
     class Status(models.TextChoices):
@@ -301,15 +322,21 @@ class Delivery(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The partition key: the first day of the month its announcement was dispatched in (or, for a personal
+    # message, queued in). The same for every row of an announcement, so the keys below still mean one message
+    # a person.
+    month = models.DateField(default=month_start)
 
     class Meta:
         verbose_name = _("delivery")
         verbose_name_plural = _("deliveries")
         constraints = [
             # Not partial: NULL members never conflict, and so it also serves every query by announcement.
-            models.UniqueConstraint(fields=["announcement", "member"], name="one_message_per_person"),
+            models.UniqueConstraint(fields=["announcement", "member", "month"], name="one_message_per_person"),
             models.UniqueConstraint(
-                fields=["announcement", "outlet"], condition=Q(outlet__isnull=False), name="one_post_per_outlet"
+                fields=["announcement", "outlet", "month"],
+                condition=Q(outlet__isnull=False),
+                name="one_post_per_outlet",
             ),
         ]
 
@@ -421,6 +448,9 @@ class AnnouncementReach(models.Model):
     by_channel = models.PositiveIntegerField(default=0)
     told = models.PositiveIntegerField(default=0)
     loudspeaker = models.PositiveIntegerField(default=0)
+    # Its deliveries counted by channel and status, and its skips by reason ({"channels": {kind: {status: n}},
+    # "skipped": {reason: n}}), kept when the retention period removes the deliveries themselves.
+    tally = models.JSONField(default=dict, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["ward", "sent_on"])]

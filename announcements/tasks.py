@@ -53,3 +53,9 @@ def deliveries_send(announcement_id: int, kind: str) -> float | None:
 @shared_task
 def deliveries_sweep() -> dict[str, int]:
     return services.deliveries_sweep()
+
+
+@shared_task
+def deliveries_keep() -> dict[str, list[str]]:
+    """Daily: the coming months' delivery partitions made, the months past the retention period removed."""
+    return services.deliveries_keep()

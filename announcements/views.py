@@ -3,6 +3,7 @@ Thin: reads through selectors, writes through services."""
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
@@ -153,6 +154,7 @@ def announcement_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "waiting": selectors.waiting_deliveries(announcement),
             "files": announcement.files.all(),
             "people": _recipients_page(request, announcement),
+            "retention_months": settings.DELIVERY_RETENTION_MONTHS,
             "not_listed_yet": selectors.people_not_listed_yet(user=request.user, announcement=announcement),
             "people_statuses": Delivery.Status.choices,
             "rsvp_choices": Response.Rsvp.choices,

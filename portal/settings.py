@@ -8,6 +8,7 @@ else changes between a laptop and production except what the environment says.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -257,6 +258,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "announcements.tasks.deliveries_sweep",
         "schedule": env.float("PORTAL_SWEEP_SECONDS", default=30.0),
     },
+    # At night: the delivery table's coming months made, the months past the retention period removed.
+    "keep-deliveries": {"task": "announcements.tasks.deliveries_keep", "schedule": crontab(hour=2, minute=30)},
 }
 
 # Announcements: fan-out tuning. A claimed batch not finished within the lease is taken over by another worker.
@@ -283,6 +286,9 @@ DELIVERY_PARALLEL_CHAINS = env.int("PORTAL_DELIVERY_PARALLEL_CHAINS", default=4)
 # database connections at once, each inserting a share of the people: one per core the database has is what
 # helps. PostgreSQL only.
 DELIVERY_MATERIALIZE_PARTS = env.int("PORTAL_DELIVERY_MATERIALIZE_PARTS", default=2)
+# Who an announcement went to, at which address, and a personal message's text are personal data: kept this many
+# full months after the month they went out, then summarised into the roll-ups and removed (0: kept for ever).
+DELIVERY_RETENTION_MONTHS = env.int("PORTAL_DELIVERY_RETENTION_MONTHS", default=12)
 DELIVERY_MATERIALIZE_SPLIT_HOUSEHOLDS = env.int("PORTAL_DELIVERY_MATERIALIZE_SPLIT_HOUSEHOLDS", default=20_000)
 # Routine SMS wait for the morning; urgent ones go at once. Zalo refuses 22:00-06:00 by itself (-234).
 QUIET_HOURS_SMS = env.str("PORTAL_QUIET_HOURS_SMS", default="21:00-07:00")

@@ -42,6 +42,7 @@ class AnnouncementSerializer(serializers.ModelSerializer):
             "approved_at",
             "send_started_at",
             "sent_at",
+            "deliveries_removed_on",
             "rejection_note",
             "created_at",
             "updated_at",

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from announcements.models import (
     SKIP_REASONS,
     Announcement,
+    AnnouncementReach,
     Delivery,
     DeliveryBatch,
     InPersonReach,
@@ -148,6 +149,11 @@ class Reach:
 
 
 def reach_of(announcement: Announcement) -> Reach:
+    if announcement.deliveries_removed_on:
+        # Its deliveries are gone (retention): the reach kept when they were removed is all there is.
+        kept = AnnouncementReach.objects.filter(announcement=announcement).first()
+        if kept is not None:
+            return Reach(announcement, kept.by_channel, kept.told, kept.loudspeaker)
     reach = Reach(announcement)
     by_channel = Delivery.objects.filter(
         announcement=announcement,
@@ -185,19 +191,45 @@ def recent_reach(*, user: Any, since: Any, limit: int = 3) -> list[Reach]:
     return found
 
 
+def tally_of(deliveries: QuerySet[Delivery]) -> dict[str, dict[str, dict[str, int]] | dict[str, int]]:
+    """Deliveries counted by channel ("" for nobody's) and status, and the skipped ones by reason: what an
+    announcement keeps of them when the retention period removes them (AnnouncementReach.tally)."""
+    channels: dict[str, dict[str, int]] = {}
+    for row in deliveries.values("kind", "status").annotate(n=Count("id")).order_by():
+        channels.setdefault(row["kind"], {})[row["status"]] = row["n"]
+    skipped = deliveries.filter(status=Delivery.Status.SKIPPED).values("reason").annotate(n=Count("id")).order_by()
+    return {"channels": channels, "skipped": {row["reason"]: row["n"] for row in skipped}}
+
+
+def tally_summed(announcements: QuerySet[Announcement]) -> dict[str, Any]:
+    """The tally of these announcements together: counted from their deliveries, with the tallies kept for
+    those whose deliveries the retention period removed."""
+    live = Delivery.objects.filter(announcement__in=announcements.filter(deliveries_removed_on__isnull=True))
+    summed = tally_of(live)
+    kept = AnnouncementReach.objects.filter(announcement__in=announcements.filter(deliveries_removed_on__isnull=False))
+    for tally in kept.values_list("tally", flat=True):
+        for kind, statuses in tally.get("channels", {}).items():
+            channel = summed["channels"].setdefault(kind, {})
+            for status, n in statuses.items():
+                channel[status] = channel.get(status, 0) + n
+        for reason, n in tally.get("skipped", {}).items():
+            summed["skipped"][reason] = summed["skipped"].get(reason, 0) + n
+    return summed
+
+
 def delivery_stats(announcement: Announcement) -> DeliveryStats:
     stats = DeliveryStats(audience_households=announcement.audience_households)
     stats.by_status = _zero_counts()
-    rows = Delivery.objects.filter(announcement=announcement)
-    for row in rows.values("kind", "status").annotate(n=Count("id")):
-        stats.total += row["n"]
-        channel = stats.by_channel.setdefault(row["kind"] or "none", _zero_counts())
+    tally = tally_summed(Announcement.objects.filter(pk=announcement.pk))
+    for kind, status, n in ((k, st, n) for k, by in tally["channels"].items() for st, n in by.items()):
+        stats.total += n
+        channel = stats.by_channel.setdefault(kind or "none", _zero_counts())
         for counts in (stats.by_status, channel):
-            counts[row["status"]] += row["n"]
-            if row["status"] == Delivery.Status.QUEUED:
-                counts["open"] += row["n"]
-            if row["status"] in {Delivery.Status.SENT, Delivery.Status.DELIVERED}:
-                counts["out"] += row["n"]
+            counts[status] += n
+            if status == Delivery.Status.QUEUED:
+                counts["open"] += n
+            if status in {Delivery.Status.SENT, Delivery.Status.DELIVERED}:
+                counts["out"] += n
     # A large audience's people whose rows are not made yet (their batch not yet claimed) wait all the same.
     for kind, n in unmade_people(DeliveryBatch.objects.filter(announcement=announcement)).items():
         stats.total += n
@@ -208,8 +240,7 @@ def delivery_stats(announcement: Announcement) -> DeliveryStats:
         for counts in (stats.by_status, stats.by_channel.setdefault(kind, _zero_counts())):
             counts["queued"] -= n
             counts["sending"] += n
-    for row in rows.filter(status=Delivery.Status.SKIPPED).values("reason").annotate(n=Count("id")):
-        stats.skipped_reasons[row["reason"]] = row["n"]
+    stats.skipped_reasons.update(tally["skipped"])
     reach = reach_of(announcement)
     stats.reached_households, stats.told_households, stats.loudspeaker_households = (
         reach.by_channel,

@@ -49,6 +49,7 @@ from announcements.services.province import (
 from announcements.services.reach import in_person_record, reach_keep
 from announcements.services.receipts import delivery_opened, delivery_report, response_record
 from announcements.services.resend import deliveries_settle, personal_messages_resend, resendable_personal
+from announcements.services.retention import deliveries_keep, month_remove, retention_cutoff
 from announcements.services.workflow import (
     announcement_approve,
     announcement_cancel,
@@ -104,6 +105,9 @@ __all__ = [
     "deliveries_retry_failed",
     "deliveries_send_batch",
     "deliveries_sweep",
+    "deliveries_keep",
+    "month_remove",
+    "retention_cutoff",
     "delivery_opened",
     "delivery_report",
     "personal_message_queue",

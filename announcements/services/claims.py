@@ -4,7 +4,7 @@
 import dataclasses
 import random
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -64,6 +64,7 @@ class Claim:
     attempt: int
     plan: dict[str, list[int]] | None
     deliveries: list[Claimed]
+    month: date | None = None  # the batch's, whose partition holds its rows
 
     @property
     def key(self) -> str:
@@ -71,7 +72,7 @@ class Claim:
 
     def rows(self) -> Any:
         """The batch's open deliveries (write to them only inside `fenced`)."""
-        found = batch_deliveries(self.announcement_id, self.kind, self.number, self.first_id, self.last_id)
+        found = batch_deliveries(self.announcement_id, self.kind, self.number, self.first_id, self.last_id, self.month)
         return found.filter(status=Delivery.Status.QUEUED)
 
     def fenced(self) -> bool:
@@ -110,7 +111,18 @@ def claim_batch(announcement_id: int | None, kind: str) -> Claim | None:
         if made is None:  # taken over meanwhile: the next worker makes them
             return _empty_claim(batch, announcement_id, kind)
         first_id, last_id = made
-    claim = Claim(batch.pk, announcement_id, kind, batch.number, first_id, last_id, batch.attempts + 1, batch.plan, [])
+    claim = Claim(
+        batch.pk,
+        announcement_id,
+        kind,
+        batch.number,
+        first_id,
+        last_id,
+        batch.attempts + 1,
+        batch.plan,
+        [],
+        batch.month,
+    )
     deliveries = _claimed(claim.rows())
     if not deliveries:
         # Settled meanwhile (cancelled, or delivery reports for every row): nothing left to send.
@@ -121,7 +133,9 @@ def claim_batch(announcement_id: int | None, kind: str) -> Claim | None:
 
 
 def _empty_claim(batch: DeliveryBatch, announcement_id: int | None, kind: str) -> Claim:
-    return Claim(batch.pk, announcement_id, kind, batch.number, None, None, batch.attempts + 1, batch.plan, [])
+    return Claim(
+        batch.pk, announcement_id, kind, batch.number, None, None, batch.attempts + 1, batch.plan, [], batch.month
+    )
 
 
 def make_rows(batch_id: int, attempt: int, now: datetime) -> tuple[int | None, int | None] | None:
@@ -141,7 +155,7 @@ def make_rows(batch_id: int, attempt: int, now: datetime) -> tuple[int | None, i
                 WITH made AS (
                     INSERT INTO {table} {DELIVERY_COLUMNS}
                     SELECT b.announcement_id, b.kind, m.id, NULL, b.number, {address_sql("b.kind", "m")}, 'queued', 0,
-                           NULL, '', '', '', NULL, NULL, %s
+                           NULL, '', '', '', NULL, NULL, %s, b.month
                     FROM {batches} b
                     CROSS JOIN LATERAL jsonb_array_elements_text(b.members) AS e(member_id)
                     JOIN groups_member m ON m.id = e.member_id::bigint
@@ -309,6 +323,7 @@ def assign_batches(announcement_id: int, kind: str, rows: list[tuple[int, str]],
         groups.setdefault(request or f"-{delivery_id}", []).append(delivery_id)
     last = DeliveryBatch.objects.filter(announcement_id=announcement_id, kind=kind).order_by("-number").first()
     number = (last.number + 1) if last else 0
+    month = Delivery.objects.filter(announcement_id=announcement_id).values_list("month", flat=True).first()
     numbered: list[tuple[int, int]] = []
     filled = 0
     for members in groups.values():
@@ -323,7 +338,7 @@ def assign_batches(announcement_id: int, kind: str, rows: list[tuple[int, str]],
         low, high = ranges.get(n, (delivery_id, delivery_id))
         ranges[n] = (min(low, delivery_id), max(high, delivery_id))
     DeliveryBatch.objects.bulk_create(
-        DeliveryBatch(announcement_id=announcement_id, kind=kind, number=n, first_id=low, last_id=high)
+        DeliveryBatch(announcement_id=announcement_id, kind=kind, number=n, first_id=low, last_id=high, month=month)
         for n, (low, high) in ranges.items()
     )
     table = Delivery._meta.db_table
@@ -334,6 +349,7 @@ def assign_batches(announcement_id: int, kind: str, rows: list[tuple[int, str]],
                 f"""
                 WITH numbered (id, batch) AS (VALUES {", ".join(["(%s, %s)"] * len(chunk))})
                 UPDATE {table} SET batch = numbered.batch FROM numbered WHERE {table}.id = numbered.id
+                    AND {table}.month = %s
                 """,
-                [value for pair in chunk for value in pair],
+                [*(value for pair in chunk for value in pair), month],
             )

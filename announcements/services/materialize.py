@@ -22,14 +22,17 @@ from django.utils import timezone
 
 from announcements.audience import audience_sql, target_group_sql
 from announcements.models import Announcement, Delivery, DeliveryBatch
+from announcements.partitions import month_start, partition_make, partition_missing
 from announcements.services.base import ALL_KINDS, OUTLET_KINDS
 from channels.registry import sender_for
 from channels.routing import address_sql
 from groups.models import Member
 
 DELIVERY_COLUMNS = """(announcement_id, kind, member_id, outlet_id, batch, address, status, retries, not_before,
-    provider_message_id, request_id, reason, sent_at, delivered_at, updated_at)"""
-BATCH_COLUMNS = "(announcement_id, kind, number, attempts, lease_until, not_before, plan, done, first_id, last_id)"
+    provider_message_id, request_id, reason, sent_at, delivered_at, updated_at, month)"""
+BATCH_COLUMNS = (
+    "(announcement_id, kind, number, attempts, lease_until, not_before, plan, done, first_id, last_id, month)"
+)
 BATCH_COLUMNS_WITH_MEMBERS = BATCH_COLUMNS[:-1] + ", members, members_count)"
 
 
@@ -75,6 +78,10 @@ def deliveries_materialize(
     of the insert. Parts other than this connection's run in threads (each with a connection of its own).
     """
     now = now or timezone.now()
+    month = month_start(now)
+    if partition_missing(month):
+        # Made in a transaction of its own: its lock is not held until the dispatch commits.
+        _on_own_connection(lambda: partition_make(month))
     if parts > 1:
         # Rows a dispatch left when it failed after a helper's part committed: nothing of them went out (send
         # chains start only once `materialized_at` is set), so they are made again. Deleted on a connection of
@@ -163,6 +170,8 @@ class _Part:
     id_to: int | None
 
     def __post_init__(self) -> None:
+        # Every row and batch of the announcement carries the month it is dispatched in: its partition.
+        self.month = month_start(self.now)
         urgent = self.announcement.urgency == Announcement.Urgency.URGENT
         self.sms_not_before = None if urgent else quiet_sms_not_before(self.now)
         self.sizes_sql, self.sizes_params = _batch_sizes()
@@ -184,7 +193,7 @@ class _Part:
                 CASE WHEN c.kind = '' THEN NULL ELSE ((c.n - 1) / c.size) * %s + %s END,
                 {address_sql("c.kind", "c")},
                 CASE WHEN c.kind = '' THEN 'skipped' ELSE 'queued' END, 0, {self.not_before_sql("c.kind")},
-                '', '', CASE WHEN c.kind = '' THEN 'no_consent' ELSE '' END, NULL, NULL, %s
+                '', '', CASE WHEN c.kind = '' THEN 'no_consent' ELSE '' END, NULL, NULL, %s, %s
             FROM (
                 SELECT p.*, ROW_NUMBER() OVER (PARTITION BY p.kind ORDER BY p.member_id) AS n, {self.sizes_sql} AS size
                 FROM ({self.people}) p
@@ -198,6 +207,7 @@ class _Part:
             self.part,
             *self.not_before_params,
             self.now,
+            self.month,
             *self.sizes_params,
             *self.people_params,
         ]
@@ -211,7 +221,7 @@ class _Part:
         groups_sql, groups_params = target_group_sql(a)
         sql = f"""
             SELECT %s, c.kind, NULL, c.id, (c.n - 1) / c.size * %s, c.external_id, 'queued', 0, NULL, '', '', '',
-                   NULL, NULL, %s
+                   NULL, NULL, %s, %s
             FROM (
                 SELECT ch.id, ch.kind, ch.external_id,
                        ROW_NUMBER() OVER (PARTITION BY ch.kind ORDER BY ch.id) AS n, {self.sizes_sql} AS size
@@ -222,15 +232,15 @@ class _Part:
             ) c
             ORDER BY c.kind, c.n
         """
-        return sql, [a.pk, self.parts, self.now, *self.sizes_params, a.ward_id, *kinds, *groups_params]
+        return sql, [a.pk, self.parts, self.now, self.month, *self.sizes_params, a.ward_id, *kinds, *groups_params]
 
     def batches_select(self, rows: str) -> tuple[str, list[Any]]:
         """The batches of the rows in `rows` (a table expression), with the quiet hours their SMS wait for."""
         sql = f"""
-            SELECT %s, kind, batch, 0, NULL, {self.not_before_sql("kind")}, NULL, %s, MIN(id), MAX(id)
+            SELECT %s, kind, batch, 0, NULL, {self.not_before_sql("kind")}, NULL, %s, MIN(id), MAX(id), %s
             FROM {rows} WHERE batch IS NOT NULL GROUP BY kind, batch
         """
-        return sql, [self.announcement.pk, *self.not_before_params, False]
+        return sql, [self.announcement.pk, *self.not_before_params, False, self.month]
 
     def snapshot(self) -> tuple[str, list[Any]]:
         """A large audience: its batches are made with their people, and their rows later, by the worker that
@@ -248,21 +258,22 @@ class _Part:
             ),
             skipped AS (
                 INSERT INTO {Delivery._meta.db_table} {DELIVERY_COLUMNS}
-                SELECT %s, '', c.member_id, NULL, NULL, '', 'skipped', 0, NULL, '', '', 'no_consent', NULL, NULL, %s
+                SELECT %s, '', c.member_id, NULL, NULL, '', 'skipped', 0, NULL, '', '', 'no_consent', NULL, NULL, %s,
+                       %s
                 FROM c WHERE c.kind = '' ORDER BY c.member_id
                 RETURNING 1
             ),
             batches AS (
                 INSERT INTO {DeliveryBatch._meta.db_table} {BATCH_COLUMNS_WITH_MEMBERS}
                 SELECT %s, c.kind, c.local * %s + %s, 0, NULL, {self.not_before_sql("c.kind")}, NULL, false, NULL,
-                       NULL, jsonb_agg(c.member_id ORDER BY c.member_id), COUNT(*)
+                       NULL, %s, jsonb_agg(c.member_id ORDER BY c.member_id), COUNT(*)
                 FROM c WHERE c.kind <> '' GROUP BY c.kind, c.local
                 RETURNING members_count
             )
             SELECT (SELECT COUNT(*) FROM skipped) + (SELECT COALESCE(SUM(members_count), 0) FROM batches)
         """
-        params = [*self.sizes_params, *self.people_params, a.pk, self.now, a.pk, self.parts, self.part]
-        return sql, [*params, *self.not_before_params]
+        params = [*self.sizes_params, *self.people_params, a.pk, self.now, self.month, a.pk, self.parts, self.part]
+        return sql, [*params, *self.not_before_params, self.month]
 
 
 def _make_part(

@@ -38,7 +38,12 @@ def personal_message_queue(
         delivery = Delivery.objects.create(kind=kind, address=address, not_before=not_before)
         Delivery.objects.filter(pk=delivery.pk).update(batch=delivery.pk)
         DeliveryBatch.objects.create(
-            kind=kind, number=delivery.pk, first_id=delivery.pk, last_id=delivery.pk, not_before=not_before
+            kind=kind,
+            number=delivery.pk,
+            first_id=delivery.pk,
+            last_id=delivery.pk,
+            not_before=not_before,
+            month=delivery.month,
         )
         message = PersonalMessage.objects.create(
             delivery=delivery,

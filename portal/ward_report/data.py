@@ -6,12 +6,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Count
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from announcements.models import Announcement, Delivery
-from announcements.selectors import reach_of
+from announcements.selectors import reach_of, tally_summed
 from campaigns.models import Campaign, Meeting
 from campaigns.selectors import attendance_by_group, campaign_progress
 from feedback.models import Category, Report
@@ -243,26 +242,21 @@ def _announcements(report: WardReport, since: datetime, until: datetime) -> None
                 reach.loudspeaker,
             )
         )
-    rows = (
-        Delivery.objects.filter(announcement__in=sent)
-        .values("kind", "status")
-        .annotate(n=Count("id"))
-        .order_by("kind", "status")
-    )
-    for row in rows:
-        if not row["kind"]:  # a person with no channel they agreed to: not a channel's figure
-            report.unreachable += row["n"]
-            continue
-        counts = report.deliveries_by_channel.setdefault(
-            row["kind"], {"sent": 0, "failed": 0, "unknown": 0, "total": 0}
-        )
-        counts["total"] += row["n"]
-        if row["status"] in {Delivery.Status.SENT, Delivery.Status.DELIVERED}:
-            counts["sent"] += row["n"]
-        elif row["status"] == Delivery.Status.FAILED:
-            counts["failed"] += row["n"]
-        elif row["status"] == Delivery.Status.UNKNOWN:  # neither reached nor failed: counted apart
-            counts["unknown"] += row["n"]
+    # Counted from the deliveries, or from what an announcement kept of them once the retention period removed them.
+    tally = tally_summed(sent)
+    for kind, statuses in sorted(tally["channels"].items()):
+        for status, n in sorted(statuses.items()):
+            if not kind:  # a person with no channel they agreed to: not a channel's figure
+                report.unreachable += n
+                continue
+            counts = report.deliveries_by_channel.setdefault(kind, {"sent": 0, "failed": 0, "unknown": 0, "total": 0})
+            counts["total"] += n
+            if status in {Delivery.Status.SENT, Delivery.Status.DELIVERED}:
+                counts["sent"] += n
+            elif status == Delivery.Status.FAILED:
+                counts["failed"] += n
+            elif status == Delivery.Status.UNKNOWN:  # neither reached nor failed: counted apart
+                counts["unknown"] += n
 
 
 def _counts(label: str, rows: Any) -> MonthRow:

@@ -95,6 +95,11 @@ def test_the_journeys_pages_have_no_serious_accessibility_violation(browser, liv
     assert not problems, "\n".join(problems)
 
 
+def serious_on(page, where: str = "") -> list[str]:
+    """What axe finds critical or serious on the page as it is now, each said with `where`."""
+    return [f"{where}{problem}" for problem in _serious(Axe(), page, 390, "normal", page.url)]
+
+
 def _serious(axe: Axe, page, width: int, contrast: str, path: str) -> list[str]:
     result = axe.run(page, options={"runOnly": {"type": "tag", "values": TAGS}})
     return [

@@ -5,11 +5,10 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 
 from feedback.models import Report
-from tests.e2e.test_accessibility import TAGS
+from tests.e2e.test_accessibility import serious_on
 from tests.e2e.test_staff_on_phone import _log_in
 from tests.factories import GroupFactory, WardFactory, province_user
 
@@ -41,22 +40,14 @@ def test_a_province_officer_finds_the_ward_that_needs_them_first_on_a_phone(phon
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "province-phone.png"), full_page=True)
-    problems = [
-        f"{v['id']} ({v['impact']})"
-        for v in Axe().run(page, options={"runOnly": {"type": "tag", "values": TAGS}}).response["violations"]
-        if v["impact"] in {"critical", "serious"}
-    ]
+    problems = serious_on(page)
 
     page.get_by_role("link", name="Phường Vĩnh Hải").click()
     page.wait_for_url("**/province/wards/30003/")
     assert "chỉ xem" in page.locator("h1").inner_text()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.screenshot(path=str(SHOTS / "province-ward-phone.png"), full_page=True)
-    problems += [
-        f"ward page: {v['id']} ({v['impact']})"
-        for v in Axe().run(page, options={"runOnly": {"type": "tag", "values": TAGS}}).response["violations"]
-        if v["impact"] in {"critical", "serious"}
-    ]
+    problems += serious_on(page, "ward page: ")
     assert not problems, problems
 
 
