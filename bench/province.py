@@ -7,7 +7,9 @@ notice in the middle of it, and the province's six-monthly report.
 Builds, in a PostgreSQL database of its own (bench_province, made afresh): a province of W wards, each with 30
 residential groups and H households of two or three members (every one with a phone and SMS consent; about 60 %
 on Zalo and 10 % with an email, as wards' lists are), a year of residents' reports (most closed, some open and a
-few overdue), and the roll-ups counted from them (figures_rebuild). Then:
+few overdue), a year of deliveries (`--history` a month for the twelve months before this one, each month's ward
+notices to a share of each ward's people, in the delivery table's partitions), and the roll-ups counted from them
+(figures_rebuild). Then:
 
 - province_page_p95_ms: /province/ (every ward's figures) through the real view, `--page-repeat` times;
 - the alert: the province admin sends an urgent SMS warning to every ward; 2 Celery worker processes (the
@@ -16,7 +18,11 @@ few overdue), and the roll-ups counted from them (figures_rebuild). Then:
   over the time until the last delivery is final; duplicates and lost are read at the gateway;
 - ward_handoff_during_alert_s: once a quarter of the alert is out, another ward's own notice to its `--handoff`
   residents is sent; the time until the gateway holds every one of its messages;
-- province_report_s: the province's report of the last 180 days as a PDF (build and render, as the worker does).
+- province_report_s: the province's report of the last 180 days as a PDF (build and render, as the worker does);
+- the alert again, the same way, once the delivery table is made one plain table holding the same year
+  (announcements.partitions.unpartition_table, the first alert's rows removed first):
+  alert_deliveries_per_s_unpartitioned, and partitioned_slower_pct, how much slower the partitioned table sent
+  it (negative: faster).
 
 The last line printed is one JSON object with the figures and their targets.
 """
@@ -45,6 +51,7 @@ TARGETS = {
     "province_report_s": "<= 60",
     "duplicates": "= 0",
     "lost": "= 0",
+    "partitioned_slower_pct": "<= 10",
 }
 
 
@@ -173,6 +180,49 @@ def build_reports(cursor, *, ward_ids: list[int], reports: int) -> None:
     )
 
 
+def build_history(cursor, *, ward_ids: list[int], per_month: int, author_id: int) -> int:
+    """A year of ward notices before this month: each month, one per ward to a share of its people (every k-th
+    member id), sent and delivered, with their batches' month. Each month gets its partition first, as the
+    nightly task would have made it. Returns how many deliveries."""
+    from announcements.partitions import add_months, month_start, partition_make
+    from groups.models import Member
+
+    members = Member.objects.filter(ward_id__in=ward_ids).count()
+    step = max(1, round(members / per_month)) if per_month else 0
+    made = 0
+    for back in range(1, 13 if step else 1):
+        month = add_months(month_start(), -back)
+        partition_make(month)
+        cursor.execute(
+            """
+            INSERT INTO announcements_announcement (ward_id, title, body, body_html, category, urgency, whole_ward,
+                roles, channels, on_web_feed, sms_unaccented, action, meeting_place, poll_question, poll_options,
+                status, created_by_id, send_started_at, materialized_at, sent_at, audience_households,
+                rejection_note, created_at, updated_at)
+            SELECT w, 'Thong bao thang ' || %s, 'Noi dung', '', 'other', 'routine', true, '[]', '["sms"]', false, true,
+                   'none', '', '', '[]', 'sent', %s, %s, %s, %s, 0, '', %s, %s
+            FROM unnest(%s::bigint[]) AS w
+            RETURNING id
+            """,
+            [back, author_id, *([month + timedelta(days=14)] * 5), ward_ids],
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+        cursor.execute(
+            """
+            INSERT INTO announcements_delivery (announcement_id, kind, member_id, outlet_id, batch, address, status,
+                retries, not_before, provider_message_id, request_id, reason, sent_at, delivered_at, updated_at, month)
+            SELECT a.id, 'sms', m.id, NULL, 0, m.phone, 'delivered', 0, NULL, 'p' || m.id, '', '', a.sent_at,
+                   a.sent_at, a.sent_at, %s
+            FROM announcements_announcement a JOIN groups_member m ON m.ward_id = a.ward_id AND m.id %% %s = %s
+            WHERE a.id = ANY(%s)
+            """,
+            [month, step, back % step, ids],
+        )
+        made += cursor.rowcount
+        log(f"history: {month:%Y-%m}, {cursor.rowcount} deliveries")
+    return made
+
+
 def naive_figures(province_id: int) -> int:
     """The page's figures the naive way, for the ratio: counted from the big tables on each view (households
     covered from the memberships, this month's reports from the reports), as a page without roll-ups would."""
@@ -211,6 +261,63 @@ def wait_parts(notice_id: int, timeout: float) -> float:
     return time.monotonic()
 
 
+def send_alert(*, admin, ward_ids: list[int], gateway, recipients: int, handoff=None) -> dict:
+    """The province's urgent SMS to every ward, sent by 2 worker processes to the fake gateway: its dispatch,
+    its end-to-end rate, and what the gateway got. With `handoff` (the ward's admin, its ward id and size), that
+    ward's own notice is sent once a quarter of the alert is out, and timed until all of it is at the gateway."""
+    from announcements import services
+
+    gateway.received.clear()
+    gateway.by_prefix.clear()
+    gateway.taken = 0
+    workers = start_workers(dict(os.environ), ROOT / "var" / "bench" / "province-workers.log")
+    figures: dict = {}
+    try:
+        notice = services.province_announcement_save(
+            user=admin,
+            data=services.ProvinceNoticeData(
+                title="Canh bao bao so 9",
+                body="Bao so 9 do bo dem nay. Ba con chang chong nha cua, khong ra bien.",
+                category="disaster",
+                urgency="urgent",
+                channels=["sms"],
+                ward_ids=ward_ids,
+            ),
+        )
+        log("alert: sending")
+        t0 = time.monotonic()
+        services.province_announcement_send(notice=notice, by=admin)
+        figures["dispatch_s"] = wait_parts(notice.pk, timeout=600) - t0
+        log(f"alert: every ward's batches made and handed over in {figures['dispatch_s']:.1f}s")
+        if handoff is not None:
+            ward_admin, own, size = handoff
+            while gateway.taken < recipients // 4:
+                time.sleep(0.01)
+            own_draft = services.announcement_save(
+                user=ward_admin,
+                data=services.AnnouncementData(
+                    title="Lich thu gom rac",
+                    body="Tu thu Hai, xe rac den luc 6 gio sang.",
+                    whole_ward=True,
+                    channels=["sms"],
+                ),
+            )
+            t2 = time.monotonic()
+            services.announcement_submit(announcement=own_draft, by=ward_admin)
+            while gateway.by_prefix["03"] < size:  # the ward's own residents: +843… dialled 03…
+                time.sleep(0.002)
+            figures["handoff_s"] = time.monotonic() - t2
+            log(f"ward hand-off during the alert: {figures['handoff_s']:.2f}s")
+        wait_done(notice.pk, timeout=3600)
+        figures["alert_s"] = time.monotonic() - t0
+    finally:
+        os.killpg(workers.pid, 15)
+        workers.wait(timeout=60)
+    figures["notice"] = notice
+    figures["received"] = dict(gateway.received)
+    return figures
+
+
 def wait_done(notice_id: int, timeout: float) -> None:
     from announcements.models import DeliveryBatch
 
@@ -228,6 +335,7 @@ def main() -> None:
     parser.add_argument("--households", type=int, default=17_500, help="per ward")
     parser.add_argument("--reports", type=int, default=1_000_000)
     parser.add_argument("--handoff", type=int, default=30_000, help="residents of the ward sending its own notice")
+    parser.add_argument("--history", type=int, default=1_000_000, help="deliveries a month, for the past year")
     parser.add_argument("--page-repeat", type=int, default=200)
     parser.add_argument("--database", default="bench_province")
     parser.add_argument(
@@ -263,8 +371,8 @@ def main() -> None:
     from django.test import Client
     from django.utils import timezone
 
-    from announcements import services
-    from announcements.models import Announcement, Delivery
+    from announcements.models import Announcement, Delivery, DeliveryBatch
+    from announcements.partitions import month_start, partition_name, unpartition_table
     from groups.models import Member, Province, ProvinceStaff, StaffProfile, Ward
     from portal.province import report as province_report
     from portal.province.rebuild import figures_rebuild
@@ -295,6 +403,12 @@ def main() -> None:
     ProvinceStaff.objects.create(user=admin, province=province, role=ProvinceStaff.Role.ADMIN)
     ward_admin = get_user_model().objects.create_user(username="phuong@example.vn", email="phuong@example.vn")
     StaffProfile.objects.create(user=ward_admin, ward_id=own, role=StaffProfile.Role.WARD_ADMIN)
+    t = time.monotonic()
+    with connection.cursor() as cursor:
+        history = build_history(cursor, ward_ids=ward_ids, per_month=args.history, author_id=ward_admin.pk)
+        cursor.execute("VACUUM ANALYZE")
+        cursor.execute("CHECKPOINT")
+    log(f"a year of deliveries: {history} in {time.monotonic() - t:.0f}s")
 
     client = Client()
     client.force_login(admin)
@@ -321,60 +435,41 @@ def main() -> None:
     report_s = time.monotonic() - t
     log(f"province report {report_s:.1f}s")
 
-    var_dir = ROOT / "var" / "bench"
-    workers = start_workers(dict(os.environ), var_dir / "province-workers.log")
-    try:
-        notice = services.province_announcement_save(
-            user=admin,
-            data=services.ProvinceNoticeData(
-                title="Canh bao bao so 9",
-                body="Bao so 9 do bo dem nay. Ba con chang chong nha cua, khong ra bien.",
-                category="disaster",
-                urgency="urgent",
-                channels=["sms"],
-                ward_ids=ward_ids,
-            ),
-        )
-        log("alert: sending")
-        t0 = time.monotonic()
-        services.province_announcement_send(notice=notice, by=admin)
-        dispatched_at = wait_parts(notice.pk, timeout=600)
-        dispatch_s = dispatched_at - t0
-        log(f"alert: every ward's batches made and handed over in {dispatch_s:.1f}s")
-        while gateway.taken < recipients // 4:
-            time.sleep(0.01)
-        own_draft = services.announcement_save(
-            user=ward_admin,
-            data=services.AnnouncementData(
-                title="Lich thu gom rac",
-                body="Tu thu Hai, xe rac den luc 6 gio sang.",
-                whole_ward=True,
-                channels=["sms"],
-            ),
-        )
-        t2 = time.monotonic()
-        services.announcement_submit(announcement=own_draft, by=ward_admin)
-        while gateway.by_prefix["03"] < args.handoff:  # the ward's own residents: +843… dialled 03…
-            time.sleep(0.002)
-        handoff_s = time.monotonic() - t2
-        log(f"ward hand-off during the alert: {handoff_s:.2f}s")
-        wait_done(notice.pk, timeout=3600)
-        alert_s = time.monotonic() - t0
-    finally:
-        os.killpg(workers.pid, 15)
-        workers.wait(timeout=60)
-        gateway.__exit__(None, None, None)
-
+    first = send_alert(
+        admin=admin, ward_ids=ward_ids, gateway=gateway, recipients=recipients, handoff=(ward_admin, own, args.handoff)
+    )
+    notice, dispatch_s, alert_s, handoff_s = first["notice"], first["dispatch_s"], first["alert_s"], first["handoff_s"]
     expected = {"0" + p[3:] for p in Member.objects.filter(ward_id__in=ward_ids).values_list("phone", flat=True)}
-    received = {phone: n for phone, n in gateway.received.items() if phone.startswith("09")}
+    received = {phone: n for phone, n in first["received"].items() if phone.startswith("09")}
     duplicates = sum(n - 1 for n in received.values() if n > 1)
     lost = len(expected - set(received))
-    own_received = {phone: n for phone, n in gateway.received.items() if phone.startswith("03")}
+    own_received = {phone: n for phone, n in first["received"].items() if phone.startswith("03")}
     own_expected = {"0" + p[3:] for p in Member.objects.filter(ward_id=own).values_list("phone", flat=True)}
     handoff_lost = len(own_expected - set(own_received))
     handoff_duplicates = sum(n - 1 for n in own_received.values() if n > 1)
     failed = Delivery.objects.filter(announcement__province_announcement=notice, status="failed").count()
     parts = Announcement.objects.filter(province_announcement=notice).count()
+
+    # The same alert on one plain table holding the same year: this month's rows (the first alert's and the
+    # hand-off's) removed first, so that both sends start from the year of history alone.
+    with connection.cursor() as cursor:
+        cursor.execute(f"TRUNCATE {partition_name(month_start())}")
+        DeliveryBatch.objects.filter(month=month_start()).delete()
+        log("made one plain table of the deliveries")
+        unpartition_table(cursor)
+        cursor.execute("VACUUM ANALYZE")
+        cursor.execute("CHECKPOINT")
+    # The same work as the first: the ward's own notice sent in the middle of it too.
+    plain = send_alert(
+        admin=admin, ward_ids=ward_ids, gateway=gateway, recipients=recipients, handoff=(ward_admin, own, args.handoff)
+    )
+    plain_received = {phone: n for phone, n in plain["received"].items() if phone.startswith("09")}
+    duplicates += sum(n - 1 for n in plain_received.values() if n > 1)
+    lost += len(expected - set(plain_received))
+    gateway.__exit__(None, None, None)
+    rate, plain_rate = recipients / alert_s, recipients / plain["alert_s"]
+    log(f"alert: {rate:.0f}/s partitioned, {plain_rate:.0f}/s on one plain table")
+
     print(
         json.dumps(
             {
@@ -391,7 +486,12 @@ def main() -> None:
                 "alert_parts": parts,
                 "alert_dispatch_s": round(dispatch_s, 2),
                 "alert_end_to_end_s": round(alert_s, 2),
-                "alert_deliveries_per_s": round(recipients / alert_s, 1),
+                "alert_deliveries_per_s": round(rate, 1),
+                "history_deliveries": history,
+                "alert_dispatch_s_unpartitioned": round(plain["dispatch_s"], 2),
+                "alert_deliveries_per_s_unpartitioned": round(plain_rate, 1),
+                "partitioned_slower_pct": round(100 * (plain_rate / rate - 1), 1),
+                "ward_handoff_during_alert_s_unpartitioned": round(plain["handoff_s"], 2),
                 "failed": failed,
                 "duplicates": duplicates,
                 "lost": lost,

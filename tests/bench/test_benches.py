@@ -50,6 +50,7 @@ def test_the_province_benchmark_runs_its_page_alert_handoff_and_report():
     figures = run(
         "bench/province.py",
         *("--wards", "3", "--households", "200", "--reports", "1000", "--handoff", "300", "--page-repeat", "5"),
+        *("--history", "300"),
         # Its own database: a full run of the benchmark (bench_province) may be going on beside the suite.
         *("--database", "bench_province_suite", "--redis", "redis://127.0.0.1:6379/11"),
     )
@@ -58,3 +59,6 @@ def test_the_province_benchmark_runs_its_page_alert_handoff_and_report():
     assert (figures["lost"], figures["duplicates"]) == (0, 0)
     assert (figures["ward_handoff_lost"], figures["ward_handoff_duplicates"]) == (0, 0)
     assert {"province_page_p95_ms", "page_vs_naive", "ward_handoff_during_alert_s", "province_report_s"} <= set(figures)
+    # The alert sent again on one plain table holding the same year of deliveries, for the comparison.
+    assert figures["history_deliveries"] > 0 and figures["alert_deliveries_per_s_unpartitioned"] > 0
+    assert "partitioned_slower_pct" in figures
