@@ -30,6 +30,8 @@ FILLFACTOR = 60
 PRIMARY = f"{TABLE}_pkey"
 PERSON_KEY = "one_message_per_person"
 OUTLET_KEY = "one_post_per_outlet"
+# Partitions are made this many months ahead of the current one, so that no month's rows start in the default.
+MONTHS_AHEAD = 2
 
 
 def month_start(moment: datetime | None = None) -> date:
@@ -193,7 +195,7 @@ def _rebuild(cursor: Any, *, partitioned_by_month: bool, ahead: int) -> None:
     cursor.execute(f"ANALYZE {TABLE}")
 
 
-def partition_table(cursor: Any, *, ahead: int = 2) -> None:
+def partition_table(cursor: Any, *, ahead: int = MONTHS_AHEAD) -> None:
     """Make the (plain) delivery table partitioned by month: one partition for every month its rows have, this
     month's and `ahead` more, and the default. In one transaction (of its own, or the caller's)."""
     with transaction.atomic(using=cursor.db.alias):

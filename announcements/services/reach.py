@@ -24,6 +24,12 @@ def in_person_record(*, announcement: Announcement, household_ids: list[int], ho
     only households of its audience in the person's own groups."""
     if announcement.status not in {Announcement.Status.SENDING, Announcement.Status.SENT}:
         raise ValidationError({"announcement": [_("Only an announcement that has gone out can be told in person.")]})
+    if announcement.deliveries_removed_on:
+        # Who a channel reached is gone with its deliveries: a household told now could not be told apart from one
+        # already counted.
+        raise ValidationError(
+            {"announcement": [_("This announcement is too old: its list of recipients has been deleted.")]}
+        )
     if how not in InPersonReach.How.values:
         raise ValidationError({"how": [_("Please choose how the households were told.")]})
     ids = sorted({pk for pk in household_ids if isinstance(pk, int)})

@@ -23,6 +23,7 @@ from django.utils import timezone
 from announcements.models import Announcement, AnnouncementReach, Delivery, DeliveryBatch, PersonalMessage
 from announcements.partitions import (
     DEFAULT,
+    MONTHS_AHEAD,
     add_months,
     month_start,
     partition_drop,
@@ -35,9 +36,6 @@ from announcements.services.reach import reach_keep
 from groups.models import Ward
 from portal.common.audit import audit_record
 from portal.models import AuditEvent
-
-# Partitions made ahead of the month they are for, so that no month's rows start in the default partition.
-MONTHS_AHEAD = 2
 
 
 def retention_cutoff(today: date | None = None) -> date | None:

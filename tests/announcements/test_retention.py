@@ -4,6 +4,7 @@ retention period summarised into the roll-ups, then detached and dropped in one 
 from datetime import date
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -12,6 +13,7 @@ from announcements import partitions, services
 from announcements.models import Announcement, AnnouncementReach, Delivery, DeliveryBatch, PersonalMessage
 from announcements.selectors import delivery_stats
 from portal.models import AuditEvent
+from portal.ward_report.data import build
 from tests.announcements.conftest import drain, sent_out
 from tests.factories import HouseholdFactory, member_in
 
@@ -57,6 +59,16 @@ def _sent(alice, bob, group, *people):
 def _figures(announcement: Announcement) -> tuple:
     stats = delivery_stats(Announcement.objects.get(pk=announcement.pk))
     return stats.total, stats.by_status, stats.by_channel, stats.skipped_reasons, stats.reach_total
+
+
+def _ward_report(ward) -> tuple:
+    """The ward's report over the last two years: its deliveries by channel, the unreachable, the reach."""
+    report = build(ward=ward, start=partitions.add_months(THIS, -24), end=timezone.localdate())
+    return (
+        report.deliveries_by_channel,
+        report.unreachable,
+        [(row.title, row.by_channel) for row in report.announcements],
+    )
 
 
 def test_an_announcement_s_rows_are_stored_in_the_partition_of_the_month_it_went_out(alice, bob, group_a1, sms_gateway):
@@ -115,8 +127,10 @@ def test_a_month_past_the_retention_period_is_summarised_then_dropped_in_one_ste
     )
     Delivery.objects.filter(pk=tip.delivery_id).update(month=LONG_AGO)
     before = _figures(old)
+    report_before = _ward_report(group_a1.ward)
     recent_rows = Delivery.objects.filter(announcement=recent).count()
     assert before[0] == 3 and recent_rows == 3
+    assert report_before[0] == {"sms": {"sent": 4, "failed": 0, "unknown": 0, "total": 4}}  # the old and recent
 
     done = services.deliveries_keep()
 
@@ -132,6 +146,7 @@ def test_a_month_past_the_retention_period_is_summarised_then_dropped_in_one_ste
     old.refresh_from_db()
     assert old.deliveries_removed_on == timezone.localdate()
     assert _figures(old) == before
+    assert _ward_report(group_a1.ward) == report_before
     assert AnnouncementReach.objects.get(announcement=old).tally["channels"] == {"sms": {"sent": 2}, "": {"skipped": 1}}
     event = AuditEvent.objects.get(object_type="announcements.delivery", object_id=f"{LONG_AGO:%Y-%m}")
     assert event.ward_id == group_a1.ward_id and event.changes["deliveries"] == 3
@@ -144,6 +159,10 @@ def test_a_month_past_the_retention_period_is_summarised_then_dropped_in_one_ste
 
     # Run again the next night: nothing more to do.
     assert services.deliveries_keep()["removed"] == []
+    # Households told in person can no longer be told apart from those a channel reached: recording is refused.
+    with pytest.raises(ValidationError):
+        services.in_person_record(announcement=old, household_ids=[home.pk], how="told", by=alice)
+    assert _figures(old) == before
 
 
 def test_with_no_retention_period_nothing_is_removed(alice, bob, group_a1, sms_gateway, settings):
