@@ -21,16 +21,9 @@ from portal.common.replica import replica_reads
 from portal.common.text import natural_key
 from portal.ward_report.data import Signing, period_words
 from portal.ward_report.document import (
-    COMMITTEE,
     FILED,
-    KIND,
-    MAX_RECIPIENTS,
-    MOTTO,
-    NATION,
-    ON_BEHALF,
-    RECIPIENTS,
-    TITLES,
     Heading,
+    heading_of,
     province_committee,
 )
 from portal.ward_report.printed import Printed
@@ -291,24 +284,12 @@ def sections(report: ProvinceReport) -> list[Section]:
 
 
 def heading(report: ProvinceReport) -> Heading:
-    signing = report.signing
-    day = signing.signed_on or report.made_at.date()
-    number = signing.number.strip()
-    lines = [line.strip().lstrip("-–• ").rstrip(";.") for line in signing.recipients if line.strip()]
-    lines = lines[:MAX_RECIPIENTS] or [FILED]
-    committee = province_committee(report.province.name).removeprefix("Ủy ban MTTQ Việt Nam ")
-    return Heading(
-        committee=[COMMITTEE, committee.upper()],
-        nation=[NATION, MOTTO],
-        number=f"Số: {number}/BC-MTTQ" if number else "Số:      /BC-MTTQ",
-        place_date=f"{signing.place or report.province.name}, ngày {day:%d} tháng {day:%m} năm {day:%Y}",
-        kind=KIND,
-        subject=f"Kết quả công tác Mặt trận kết nối với Nhân dân {period_words(report.start, report.end)}",
-        on_behalf=ON_BEHALF,
-        title=signing.title if signing.title in TITLES else TITLES[0],
-        signer=signing.signer.strip(),
-        recipients_title=RECIPIENTS,
-        recipients=[f"- {line};" for line in lines[:-1]] + [f"- {lines[-1]}."],
+    return heading_of(
+        report.signing,
+        report.made_at.date(),
+        committee=province_committee(report.province.name).removeprefix("Ủy ban MTTQ Việt Nam "),
+        place=report.province.name,
+        period=period_words(report.start, report.end),
     )
 
 

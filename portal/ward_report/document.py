@@ -3,6 +3,7 @@ the body, worked out once for the PDF and the Word file. These words are the lay
 Vietnamese whatever the language of who asks: a document sent up to the province is never translated."""
 
 from dataclasses import dataclass
+from datetime import date
 
 from groups.models import Ward
 from portal.ward_report.data import Signing, WardReport
@@ -63,19 +64,30 @@ def default_signing(ward: Ward) -> Signing:
 
 
 def heading(report: WardReport) -> Heading:
-    signing = report.signing
-    day = signing.signed_on or report.made_at.date()
+    return heading_of(
+        report.signing,
+        report.made_at.date(),
+        committee=report.ward.name.split(" (")[0],
+        place=place_of(report.ward.name),
+        period=report.period,
+    )
+
+
+def heading_of(signing: Signing, made_on: date, *, committee: str, place: str, period: str) -> Heading:
+    """The formal heading of a committee's report (a ward's or a province's): who reports, its number, place and
+    day, what it is about, who signs and who receives it."""
+    day = signing.signed_on or made_on
     number = signing.number.strip()
     lines = [line.strip().lstrip("-–• ").rstrip(";.") for line in signing.recipients if line.strip()]
     lines = lines[:MAX_RECIPIENTS] or [FILED]
     return Heading(
-        committee=[COMMITTEE, report.ward.name.split(" (")[0].upper()],
+        committee=[COMMITTEE, committee.upper()],
         nation=[NATION, MOTTO],
         # A number not given yet is left blank to write by hand, as the office does before registering it.
         number=f"Số: {number}/BC-MTTQ" if number else "Số:      /BC-MTTQ",
-        place_date=f"{signing.place or place_of(report.ward.name)}, ngày {day:%d} tháng {day:%m} năm {day:%Y}",
+        place_date=f"{signing.place or place}, ngày {day:%d} tháng {day:%m} năm {day:%Y}",
         kind=KIND,
-        subject=f"Kết quả công tác Mặt trận kết nối với Nhân dân {report.period}",
+        subject=f"Kết quả công tác Mặt trận kết nối với Nhân dân {period}",
         on_behalf=ON_BEHALF,
         title=signing.title if signing.title in TITLES else TITLES[0],
         signer=signing.signer.strip(),
