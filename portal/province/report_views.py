@@ -9,13 +9,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from groups.access import province_admin, province_required
-from portal.common.web import apply_errors, file_response
+from portal.common.web import apply_errors
 from portal.models import WardReportJob
 from portal.province.report import default_signing
 from portal.province.report_jobs import province_report_job, province_report_jobs, province_report_request
 from portal.ward_report.data import last_half_year
 from portal.ward_report.forms import WardReportForm
-from portal.ward_report.jobs import CONTENT_TYPES, ReportAsk
+from portal.ward_report.jobs import ReportAsk
+from portal.ward_report.views import report_file
 
 DOWNLOAD = "province_report_download"
 
@@ -64,7 +65,4 @@ def report_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 @province_required
 def report_download(request: HttpRequest, pk: int) -> HttpResponse:
-    job = _job(request, pk)
-    if job.status != WardReportJob.Status.DONE or not job.file:
-        raise Http404
-    return file_response(job.file, content_type=CONTENT_TYPES[job.format], filename=job.file_name, attachment=True)
+    return report_file(_job(request, pk))

@@ -59,7 +59,11 @@ def ward_report_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required
 def ward_report_download(request: HttpRequest, pk: int) -> HttpResponse:
-    job = _job(request, pk)
+    return report_file(_job(request, pk))
+
+
+def report_file(job: WardReportJob) -> HttpResponse:
+    """A finished report's file (a ward's or a province's), once its owner's page has found the job."""
     if job.status != WardReportJob.Status.DONE or not job.file:
         raise Http404
     # A file to keep (and mail on), not a page to read in the browser.
