@@ -41,6 +41,7 @@ from groups.models import (
     StaffProfile,
     Ward,
     WardDay,
+    WardOnboarding,
     confirmation_topic,
 )
 from portal.common.db import vietnamese
@@ -72,6 +73,15 @@ def province_admin_of(user: Any) -> ProvinceStaff:
     if staff is None or not staff.is_admin:
         raise PermissionDenied(_("Only a province admin can do this."))
     return staff
+
+
+def onboarding_of(*, province_id: int, pk: int) -> WardOnboarding | None:
+    """A ward's sheet sent by this province; None for another province's, or a guessed id."""
+    return WardOnboarding.objects.filter(pk=pk, province_id=province_id).first()
+
+
+def onboardings_recent(*, province_id: int, limit: int = 10) -> Any:
+    return WardOnboarding.objects.filter(province_id=province_id).order_by("-created_at")[:limit]
 
 
 def staff_profile_in(user: Any, ward_id: int) -> StaffProfile | None:

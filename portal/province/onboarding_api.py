@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 
 from groups.access import IsProvinceStaff
 from groups.models import WardOnboarding
+from groups.selectors import onboarding_of
 from groups.services import onboarding
 from portal.common.sheets import upload_read
 from portal.province.api import admin_of, api_error
@@ -81,7 +82,7 @@ class OnboardingCommitView(APIView):
     @extend_schema(request=None, responses=OnboardingSerializer)
     def post(self, request: Request, pk: int) -> Response:
         staff = admin_of(request)
-        item = WardOnboarding.objects.filter(pk=pk, province=staff.province).first()
+        item = onboarding_of(province_id=staff.province_id, pk=pk)
         if item is None:
             raise NotFound("No such sheet of your province.")
         try:

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from groups.access import province_admin, province_required
 from groups.models import WardOnboarding
+from groups.selectors import onboarding_of, onboardings_recent
 from groups.services import onboarding
 from portal.common.sheets import upload_read
 from portal.common.web import apply_errors
@@ -27,7 +28,7 @@ class OnboardingForm(forms.Form):
 
 def _own(request: HttpRequest, pk: int) -> WardOnboarding:
     staff = province_admin(request)
-    found = WardOnboarding.objects.filter(pk=pk, province=staff.province).first()
+    found = onboarding_of(province_id=staff.province_id, pk=pk)
     if found is None:
         raise Http404
     return found
@@ -55,7 +56,7 @@ def onboarding_start(request: HttpRequest) -> HttpResponse:
                 form.add_error("file", error.messages)
         else:
             return redirect("province_onboarding", pk=made.pk)
-    recent = WardOnboarding.objects.filter(province=staff.province).order_by("-created_at")[:10]
+    recent = onboardings_recent(province_id=staff.province_id)
     return render(request, "province/onboarding_start.html", {"form": form, "recent": recent, "staff": staff})
 
 
