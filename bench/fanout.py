@@ -269,7 +269,7 @@ def main() -> None:
         # One ward's notice while nothing else runs (and the gateway behaves): from "send" until the gateway
         # holds every one of its 30,000 messages.
         gateway.faults = None
-        gateway.received.clear()
+        gateway.received_clear()
         handoff_draft = services.announcement_save(user=handoff_admin, data=data)
         t2 = time.monotonic()
         handoff = services.announcement_submit(announcement=handoff_draft, by=handoff_admin)
@@ -292,7 +292,7 @@ def main() -> None:
         # Only a vehicle for the naive sends: saved and marked sent directly, so the fan-out never touches it.
         naive = services.announcement_save(user=admin, data=data)
         Announcement.objects.filter(pk=naive.pk).update(status="sent")
-        gateway.received.clear()
+        gateway.received_clear()
         t1 = time.monotonic()
         for member_id in sample:
             naive_send_one.delay(naive.pk, member_id)

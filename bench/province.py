@@ -267,9 +267,7 @@ def send_alert(*, admin, ward_ids: list[int], gateway, recipients: int, handoff=
     ward's own notice is sent once a quarter of the alert is out, and timed until all of it is at the gateway."""
     from announcements import services
 
-    gateway.received.clear()
-    gateway.by_prefix.clear()
-    gateway.taken = 0
+    gateway.received_clear()
     workers = start_workers(dict(os.environ), ROOT / "var" / "bench" / "province-workers.log")
     figures: dict = {}
     try:

@@ -49,6 +49,14 @@ class FakeSmsGateway(FakeServer):
         self._ids = itertools.count(1)
         self.routes[("POST", "/SendMultipleMessage_V4_post_json")] = self._send
 
+    def received_clear(self) -> None:
+        """Forget every number received, so that a benchmark's next send is counted on its own."""
+        with self.lock:
+            self.received.clear()
+            self.by_prefix.clear()
+            self.taken = 0
+            self.contents.clear()
+
     def fail_next(self, *answers: Any) -> None:
         with self.lock:
             self.failures.extend(answers)
