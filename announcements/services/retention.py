@@ -38,12 +38,10 @@ from portal.common.audit import audit_record
 from portal.models import AuditEvent
 
 
-def retention_cutoff(today: date | None = None) -> date | None:
+def retention_cutoff(this_month: date) -> date | None:
     """The first month kept: every month before it is past the retention period. None when nothing expires."""
     months = settings.DELIVERY_RETENTION_MONTHS
-    if months <= 0:
-        return None
-    return add_months(month_start() if today is None else today.replace(day=1), -months)
+    return add_months(this_month, -months) if months > 0 else None
 
 
 def months_expired(cutoff: date) -> list[date]:
@@ -63,7 +61,7 @@ def deliveries_keep(today: date | None = None) -> dict[str, list[str]]:
     made = []
     if partitioned():
         made = [m for m in (add_months(this, n) for n in range(MONTHS_AHEAD + 1)) if partition_make(m)]
-    cutoff = retention_cutoff(today)
+    cutoff = retention_cutoff(this)
     removed = months_expired(cutoff) if cutoff else []
     for month in removed:
         month_remove(month)
